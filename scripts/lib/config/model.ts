@@ -1,0 +1,109 @@
+// The validated, normalized configuration: plain frozen data handed from `validate` to every later stage.
+// Per-environment app settings are already merged over the app's defaults here (the environment wins).
+
+export type AppKind = 'api' | 'spa'
+export type HookEvent =
+  | 'ApplicationStop' | 'BeforeInstall' | 'AfterInstall' | 'ApplicationStart' | 'ValidateService'
+  | 'BeforeBlockTraffic' | 'AfterBlockTraffic' | 'BeforeAllowTraffic' | 'AfterAllowTraffic'
+
+export type HealthCheck = {
+  path: string // e.g. /healthz
+  interval: number // seconds
+  timeout: number // seconds
+  healthyThreshold: number
+  unhealthyThreshold: number
+  matcher: string // ALB matcher: "200" or "200-299"
+}
+
+export type App = {
+  name: string // ^[a-z][a-z0-9-]{0,30}$
+  kind: AppKind
+  description: string
+  version: string // semver-ish, safe for paths and tags
+  user: string // the unix user the app runs as
+  port: number // where the Node process listens on 127.0.0.1
+  proxyPort: number // where nginx listens for this app; the ALB target group port
+  instanceGroup: string
+  hosts: string[] // RFC 1123 host names (may be empty when paths route)
+  paths: string[] // path prefixes, each starting and ending with "/"
+  start: { script: string; nodeArgs: string[] }
+  healthCheck: HealthCheck
+  pm2: { instances: number; maxMemoryRestart: string; killTimeout: number; listenTimeout: number; waitReady: boolean }
+  logs: { maxSize: string; retain: number; compress: boolean; retentionDays: number }
+  nginx: {
+    clientMaxBodySize: string // e.g. 10m
+    connectTimeout: string // e.g. 5s
+    readTimeout: string
+    sendTimeout: string
+    websockets: boolean
+    rateLimit?: { rate: string; burst: number } // rate like 50r/s
+    staticRoot?: string // spa only: folder inside the release served by nginx
+    assetsPath?: string // spa only: hashed assets prefix, cached for a year
+  }
+  hookTimeouts: Partial<Record<HookEvent, number>> // seconds, each <= 3600
+}
+
+export type InstanceGroup = { name: string; count: number; instanceType: string; volumeSize: number; tags: Record<string, string> }
+
+export type AlarmMetric = 'cpu' | 'memory' | 'disk' | 'target-5xx' | 'unhealthy-hosts' | 'response-time' | 'backup-age'
+export type Alarm = {
+  name: string
+  metric: AlarmMetric
+  app?: string // for target-5xx, unhealthy-hosts, response-time
+  instanceGroup?: string // for cpu, memory, disk
+  statistic: 'Average' | 'Sum' | 'Minimum' | 'Maximum' | 'SampleCount'
+  threshold: number
+  comparison: 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold' | 'LessThanOrEqualToThreshold'
+  period: number // seconds
+  evaluationPeriods: number
+  notify: string[] // notification topic names
+}
+
+export type Backup = {
+  instanceGroup: string
+  schedule: string // 5-field cron
+  timezone: string // IANA zone
+  retentionDays: number
+  rpoHours: number
+  rtoHours: number
+  bucket: string
+  prefix: string // key prefix, no leading or trailing slash
+  kmsKey: string // alias/... or key ARN
+  compression: 'gzip' | 'none'
+  databases?: string[] // include list; default all but admin/local/config
+}
+
+export type Environment = {
+  name: string
+  account: string // 12 digits
+  region: string
+  branch: string
+  repository: string
+  network: { vpcCidr: string; sshPort: number; vpnClientCidr: string; mongoPort: number }
+  loadBalancer: { certificateArn: string; sslPolicy: string; idleTimeout: number; deletionProtection: boolean }
+  kms: { keyAlias: string }
+  buckets: { artifacts: string; logs: string }
+  instanceGroups: InstanceGroup[] // sorted by name
+  secrets: { bucket: string; prefix: string; kmsKey: string } // app .env at s3://bucket/prefix/<app>/.env
+  deployment: { config: string; autoRollbackEvents: string[]; stopOnAlarms: string[]; notify: string[] }
+  notifications: { name: string; emails: string[] }[] // sorted by name
+  backup: Backup
+  alarms: Alarm[]
+  patching: {
+    frequency: 'monthly' | 'quarterly'
+    weekday: 'SUN' | 'MON' | 'TUE' | 'WED' | 'THU' | 'FRI' | 'SAT'
+    week: number // 1-4
+    time: string // HH:MM
+    timezone: string
+    operation: 'Scan' | 'Install'
+    rebootOption: 'RebootIfNeeded' | 'NoReboot'
+    approveAfterDays: number
+  }
+  audit: { cloudTrail: boolean; config: boolean; logRetentionDays: number }
+}
+
+/** One environment with its apps merged and sorted by name. */
+export type Model = { env: Environment; apps: App[] }
+
+/** A configuration problem, always pinned to a place a person can open. */
+export type Problem = { file: string; line: number; col: number; message: string; rule: string }

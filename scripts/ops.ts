@@ -1,0 +1,40 @@
+#!/usr/bin/env -S npx tsx
+// The one entry point: `npm run ops -- <command> [args]`. It only dispatches; commands live in scripts/commands/.
+import { ConfigError, UsageError } from './lib/cli/errors.ts'
+
+type Command = { run: (argv: string[]) => Promise<number>; summary: string }
+const commands: Record<string, () => Promise<Command>> = {
+  all: () => import('./commands/all.ts'),
+  validate: () => import('./commands/validate.ts'),
+}
+
+const usage = () =>
+  `usage: npm run ops -- <command> [options]\n\ncommands:\n${Object.keys(commands).sort().map((c) => `  ${c}`).join('\n')}\n\nEvery command takes --root DIR (default: the current folder).`
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === 'help') {
+    console.log(usage())
+    return name ? 0 : 2
+  }
+  const load = commands[name]
+  if (!load) {
+    console.error(`unknown command '${name}'\n${usage()}`)
+    return 2
+  }
+  try {
+    return await (await load()).run(rest)
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(e.message)
+      return 2
+    }
+    if (e instanceof ConfigError) {
+      console.error(e.message)
+      return 1
+    }
+    throw e
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2))

@@ -1,0 +1,53 @@
+// Starts moto in server mode on a free loopback port for one suite and stops it after (I/O: spawns a process).
+import { spawn, type ChildProcess } from 'node:child_process'
+import { freePort, waitFor } from './ports.ts'
+import { requireTool } from './tools.ts'
+
+export type Moto = { endpoint: string; env: Record<string, string>; stop: () => Promise<void> }
+
+/** Credentials and endpoint that make the AWS SDK (and the CLI) talk to this moto only. */
+const awsEnv = (endpoint: string): Record<string, string> => ({
+  AWS_ENDPOINT_URL: endpoint,
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+  AWS_SESSION_TOKEN: 'testing',
+  AWS_REGION: 'ap-south-1',
+  AWS_DEFAULT_REGION: 'ap-south-1',
+  AWS_EC2_METADATA_DISABLED: 'true',
+})
+
+export async function startMoto(): Promise<Moto> {
+  const bin = requireTool('moto_server')
+  const port = await freePort()
+  const endpoint = `http://127.0.0.1:${port}`
+  const child: ChildProcess = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true' },
+  })
+  let stderr = ''
+  child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)))
+  // Never outlive the test process, even when a suite forgets stop().
+  const kill = () => child.kill('SIGKILL')
+  process.once('exit', kill)
+  try {
+    await waitFor(`moto_server on ${endpoint}`, async () => {
+      if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`)
+      return (await fetch(`${endpoint}/moto-api/`)).ok
+    }, 30_000)
+  } catch (e) {
+    kill()
+    throw e
+  }
+  return {
+    endpoint,
+    env: awsEnv(endpoint),
+    stop: async () => {
+      process.removeListener('exit', kill)
+      if (child.exitCode !== null) return
+      const exited = new Promise((r) => child.once('exit', r))
+      child.kill('SIGTERM')
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))])
+      kill()
+    },
+  }
+}
