@@ -6,10 +6,21 @@ type Command = { run: (argv: string[]) => Promise<number>; summary: string }
 const commands: Record<string, () => Promise<Command>> = {
   all: () => import('./commands/all.ts'),
   validate: () => import('./commands/validate.ts'),
+  render: () => import('./commands/render.ts'),
+  plan: () => import('./commands/plan.ts'),
+  apply: () => import('./commands/apply.ts'),
+  rollback: () => import('./commands/rollback.ts'),
+  history: () => import('./commands/history.ts'),
+  drift: () => import('./commands/drift.ts'),
+  backup: () => import('./commands/backup.ts'),
+  restore: () => import('./commands/restore.ts'),
+  verify: () => import('./commands/verify.ts'),
+  prune: () => import('./commands/prune.ts'),
+  'deploy-local': () => import('./commands/deploy-local.ts'),
 }
 
 const usage = () =>
-  `usage: npm run ops -- <command> [options]\n\ncommands:\n${Object.keys(commands).sort().map((c) => `  ${c}`).join('\n')}\n\nEvery command takes --root DIR (default: the current folder).`
+  `usage: npm run ops -- <command> [options]\n\ncommands:\n${Object.keys(commands).sort().map((c) => `  ${c}`).join('\n')}\n\nEvery command takes --root DIR (default: the current folder) and --help.`
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
