@@ -11,7 +11,8 @@ export function parseCommand<O extends Options>(usage: string, argv: string[], o
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\nusage: ${usage}`)
   }
+  const values = parsed.values as Record<string, unknown> & { root?: string; help?: boolean }
   const n = parsed.positionals.length
-  if (!parsed.values.help && (n < positionals.min || n > positionals.max)) throw new UsageError(`usage: ${usage}`)
-  return { values: parsed.values as Record<string, unknown> & { root?: string; help?: boolean }, positionals: parsed.positionals }
+  if (!values.help && (n < positionals.min || n > positionals.max)) throw new UsageError(`usage: ${usage}`)
+  return { values, positionals: parsed.positionals }
 }

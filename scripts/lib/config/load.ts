@@ -1,0 +1,59 @@
+// Text in, Models or every problem out: parse, schema, then semantic rules, for all files at once (pure).
+import { basename, extname } from 'node:path'
+import type { Model, Problem } from './model.ts'
+import { buildModel } from './merge.ts'
+import { problemAt } from './positions.ts'
+import { appsExist } from './rules/references.ts'
+import { modelRules, referenceRules } from './rules/index.ts'
+import { environmentsIsolated, type EnvDoc } from './rules/environments.ts'
+import { literalSecrets } from './rules/secrets.ts'
+import { schemaProblems } from './schema-problems.ts'
+import { validators } from './schemas.ts'
+import { parseSource, type Source } from './source.ts'
+
+export type InputFile = { file: string; bytes: Uint8Array }
+export type LoadResult = { models: Model[]; problems: Problem[] }
+type Doc = { source: Source; data: Record<string, any>; valid: boolean }
+
+const stem = (file: string) => basename(file, extname(file))
+const byPlace = (a: Problem, b: Problem) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col
+
+/** Parse, scan for secrets and check one file against its schema; problems go to `out`. */
+function checkFile(input: InputFile, kind: 'app' | 'environment', out: Problem[]): Doc | undefined {
+  const { source, problems } = parseSource(input.file, input.bytes)
+  out.push(...problems)
+  if (!source) return undefined
+  const secrets = literalSecrets(source)
+  const data = source.doc.toJS({ maxAliasCount: 50 }) as Record<string, any>
+  // A secret under an unknown key is reported once, as a secret.
+  const schema = schemaProblems(source, validators()[kind], data).filter((p) => !secrets.some((s) => s.line === p.line))
+  const naming = typeof data.name === 'string' && data.name !== stem(input.file)
+    ? [problemAt(source, ['name'], `name '${data.name}' must match the file name '${stem(input.file)}'; rename one of them`, 'file-name')]
+    : []
+  out.push(...secrets, ...schema, ...naming)
+  return { source, data, valid: secrets.length + schema.length + naming.length === 0 }
+}
+
+export function loadConfig(envFiles: InputFile[], appFiles: InputFile[]): LoadResult {
+  const problems: Problem[] = []
+  const apps = appFiles.map((f) => checkFile(f, 'app', problems)).filter((d): d is Doc => !!d)
+  const appSources = new Map(apps.map((a) => [stem(a.source.file), a.source]))
+  const validApps = new Map(apps.filter((a) => a.valid).map((a) => [stem(a.source.file), a.data]))
+  const envs = envFiles.map((f) => checkFile(f, 'environment', problems)).filter((d): d is Doc => !!d && d.valid)
+
+  const models: Model[] = []
+  for (const { source, data } of envs) {
+    const ctx = { env: source, data, apps: appSources, model: undefined as unknown as Model }
+    const refs = [...appsExist(ctx), ...referenceRules.flatMap((r) => r(ctx))]
+    problems.push(...refs)
+    // Model rules need every app resolved; a broken app file is already reported on its own.
+    if (refs.length || Object.keys(data.apps).some((name) => !validApps.has(name))) continue
+    const model = buildModel(data, validApps)
+    const found = modelRules.flatMap((rule) => rule({ ...ctx, model }))
+    problems.push(...found)
+    if (!found.length) models.push(model)
+  }
+  problems.push(...environmentsIsolated(envs as EnvDoc[]))
+  const clean = models.filter((m) => !problems.some((p) => p.file === envs.find((e) => e.data.name === m.env.name)?.source.file))
+  return { models: clean, problems: problems.sort(byPlace) }
+}

@@ -1,0 +1,54 @@
+// Rules on the backup policy: a real schedule that meets the RPO, and an alarm that notices when it does not (pure).
+import { CronExpressionParser } from 'cron-parser'
+import type { Problem } from '../model.ts'
+import { envProblem, type Rule } from './context.ts'
+
+export const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Longest gap, in hours, between consecutive runs over a year (leap days and month ends included). */
+export function longestGapHours(cron: string, tz: string): number {
+  const it = CronExpressionParser.parse(cron, { tz, currentDate: new Date('2026-01-01T00:00:00Z') })
+  const end = Date.parse('2027-01-01T00:00:00Z')
+  let prev = it.next().getTime()
+  let gap = 0
+  for (let n = 0; n < 20_000 && prev < end; n++) {
+    const next = it.next().getTime()
+    gap = Math.max(gap, next - prev)
+    prev = next
+  }
+  return gap / 3_600_000
+}
+
+export const backupSchedule: Rule = (ctx) => {
+  const b = ctx.model.env.backup
+  if (!isTimeZone(b.timezone)) return [envProblem(ctx, ['backup', 'timezone'], `unknown time zone '${b.timezone}'; use an IANA name like Asia/Kolkata`, 'backup-timezone')]
+  let gap: number
+  try {
+    gap = longestGapHours(b.schedule, b.timezone)
+  } catch (e) {
+    return [envProblem(ctx, ['backup', 'schedule'], `backup schedule '${b.schedule}' is not a valid cron expression: ${(e as Error).message}`, 'backup-cron')]
+  }
+  const problems: Problem[] = []
+  if (gap > b.rpoHours)
+    problems.push(envProblem(ctx, ['backup', 'schedule'], `backup schedule '${b.schedule}' leaves up to ${Math.round(gap)} h between backups, more than the RPO of ${b.rpoHours} h; run it more often`, 'backup-rpo'))
+  if (b.retentionDays * 24 < b.rpoHours)
+    problems.push(envProblem(ctx, ['backup', 'retentionDays'], `retention of ${b.retentionDays} days is shorter than the RPO of ${b.rpoHours} h; no backup would be kept long enough`, 'backup-retention'))
+  return problems
+}
+
+export const backupAlarm: Rule = (ctx) => {
+  const { backup, alarms } = ctx.model.env
+  const limit = (backup.rpoHours + backup.rtoHours) * 3600
+  const age = alarms.map((a, i) => [a, i] as const).filter(([a]) => a.metric === 'backup-age')
+  if (!age.length) return [envProblem(ctx, ['alarms'], `no alarm watches metric backup-age; add one so a stale backup pages someone before the RPO is lost`, 'backup-alarm', 'key')]
+  return age.flatMap(([a, i]) =>
+    a.threshold > limit ? [envProblem(ctx, ['alarms', i, 'threshold'], `alarm '${a.name}' fires only after ${a.threshold} s; a backup-age alarm must fire within RPO + RTO (${limit} s)`, 'backup-alarm')] : [],
+  )
+}

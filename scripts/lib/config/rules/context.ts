@@ -1,0 +1,24 @@
+// What a semantic rule sees: the environment's source and data, its merged model, and its apps' sources (pure).
+import type { Model, Problem } from '../model.ts'
+import { problemAt, type Path } from '../positions.ts'
+import type { Source } from '../source.ts'
+
+export type RuleContext = {
+  env: Source
+  data: Record<string, any> // the environment document as plain data
+  model: Model
+  apps: Map<string, Source> // app sources by name, for positions of defaults
+}
+export type Rule = (ctx: RuleContext) => Problem[]
+
+/** A problem about an app setting, pinned where the effective value was written: the override, else the app file. */
+export function appProblem(ctx: RuleContext, app: string, path: Path, message: string, rule: string): Problem {
+  let node: any = ctx.data.apps?.[app]
+  for (const seg of path) node = node?.[seg]
+  const source = ctx.apps.get(app)
+  if (node !== undefined || !source) return problemAt(ctx.env, ['apps', app, ...path], message, rule)
+  return problemAt(source, path, message, rule)
+}
+
+export const envProblem = (ctx: RuleContext, path: Path, message: string, rule: string, at: 'key' | 'value' = 'value') =>
+  problemAt(ctx.env, path, message, rule, at)

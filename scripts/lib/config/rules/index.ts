@@ -1,0 +1,16 @@
+// Every per-environment semantic rule, in the order their problems are reported (pure).
+import { alarmNamesUnique, alarmScope } from './alarms.ts'
+import { healthCheckTiming, staticRootByKind } from './apps.ts'
+import { backupAlarm, backupSchedule } from './backup.ts'
+import type { Rule } from './context.ts'
+import { bucketsDistinct, certificateMatches, vpnOutsideVpc } from './network.ts'
+import { hostsUnique, portsValid, routesUnique } from './ports.ts'
+import { instanceGroupsExist, stopAlarmsExist, topicsExist } from './references.ts'
+
+/** Rules that only read names, safe before every app resolves. */
+export const referenceRules: Rule[] = [instanceGroupsExist, topicsExist, stopAlarmsExist]
+/** Rules on the merged model. */
+export const modelRules: Rule[] = [
+  portsValid, hostsUnique, routesUnique, healthCheckTiming, staticRootByKind,
+  alarmNamesUnique, alarmScope, backupSchedule, backupAlarm, vpnOutsideVpc, certificateMatches, bucketsDistinct,
+]

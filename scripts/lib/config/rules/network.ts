@@ -1,0 +1,48 @@
+// Rules on the network, certificate and buckets of one environment (pure).
+import { envProblem, type Rule } from './context.ts'
+
+const cidrRange = (cidr: string): [number, number] => {
+  const [ip, bits] = cidr.split('/') as [string, string]
+  const base = ip.split('.').reduce((n, o) => n * 256 + Number(o), 0)
+  const size = 2 ** (32 - Number(bits))
+  const start = base - (base % size)
+  return [start, start + size - 1]
+}
+export const cidrsOverlap = (a: string, b: string) => {
+  const [a0, a1] = cidrRange(a)
+  const [b0, b1] = cidrRange(b)
+  return a0 <= b1 && b0 <= a1
+}
+
+export const vpnOutsideVpc: Rule = (ctx) => {
+  const { vpcCidr, vpnClientCidr } = ctx.model.env.network
+  return cidrsOverlap(vpcCidr, vpnClientCidr)
+    ? [envProblem(ctx, ['network', 'vpnClientCidr'], `VPN client range ${vpnClientCidr} overlaps the VPC ${vpcCidr}; pick a range outside it`, 'vpn-cidr')]
+    : []
+}
+
+export const certificateMatches: Rule = (ctx) => {
+  const { certificateArn } = ctx.model.env.loadBalancer
+  const [, , , region, account] = certificateArn.split(':')
+  const { region: r, account: a } = ctx.model.env
+  return region !== r || account !== a
+    ? [envProblem(ctx, ['loadBalancer', 'certificateArn'], `certificate is in ${account}/${region} but the environment is ${a}/${r}; the ALB needs a certificate in its own account and region`, 'certificate-region')]
+    : []
+}
+
+export const bucketPaths = (data: any): [string[], string | undefined][] => [
+  [['buckets', 'artifacts'], data.buckets?.artifacts],
+  [['buckets', 'logs'], data.buckets?.logs],
+  [['secrets', 'bucket'], data.secrets?.bucket],
+  [['backup', 'bucket'], data.backup?.bucket],
+]
+
+export const bucketsDistinct: Rule = (ctx) => {
+  const seen = new Map<string, string>()
+  return bucketPaths(ctx.data).flatMap(([path, name]) => {
+    if (!name) return []
+    const owner = seen.get(name)
+    seen.set(name, owner ?? path.join('.'))
+    return owner ? [envProblem(ctx, path, `bucket '${name}' is also ${owner}; secrets, backups, artifacts and logs each need their own bucket so their access stays separate`, 'buckets-distinct')] : []
+  })
+}
