@@ -1,0 +1,59 @@
+// Renders a CodeDeploy EC2/on-premises appspec.yml for one app: files, permissions and lifecycle hooks (pure).
+import { Document } from 'yaml'
+import type { App, HookEvent, Model } from '../config/model.ts'
+import { hookScripts, instancePaths } from './hook-settings.ts'
+import type { RenderedFile } from './types.ts'
+
+/** Hook events in the order the agent runs them for an in-place deployment behind a load balancer. */
+export const hookOrder: HookEvent[] = [
+  'BeforeBlockTraffic', 'AfterBlockTraffic', 'ApplicationStop', 'BeforeInstall', 'AfterInstall',
+  'ApplicationStart', 'ValidateService', 'BeforeAllowTraffic', 'AfterAllowTraffic',
+]
+
+/** Root is needed to write /etc (secrets, nginx) and to chown; everything else runs as the app user. */
+const needsRoot: Partial<Record<HookEvent, true>> = { BeforeInstall: true, AfterInstall: true }
+const defaultTimeout = 300
+const maxTimeout = 3600
+
+function timeoutFor(app: App, event: HookEvent): number {
+  // The drain runs after the block; apps state its budget under BeforeBlockTraffic, where CodeDeploy users look.
+  const t = app.hookTimeouts[event] ?? (event === 'AfterBlockTraffic' ? app.hookTimeouts.BeforeBlockTraffic : undefined) ?? defaultTimeout
+  if (!Number.isInteger(t) || t < 1 || t > maxTimeout) throw new Error(`${app.name}: hookTimeouts.${event} must be an integer in 1..${maxTimeout}, got ${t}`)
+  return t
+}
+
+export function appspecFor(app: App) {
+  const p = instancePaths(app)
+  const hooks: Record<string, { location: string; timeout: number; runas: string }[]> = {}
+  for (const event of hookOrder) {
+    const location = hookScripts[event as keyof typeof hookScripts]
+    if (location) hooks[event] = [{ location, timeout: timeoutFor(app, event), runas: needsRoot[event] ? 'root' : app.user }]
+  }
+  return {
+    version: 0.0,
+    os: 'linux',
+    files: [{ source: '/', destination: p.release }],
+    file_exists_behavior: 'OVERWRITE',
+    permissions: [
+      { object: p.release, pattern: '**', owner: app.user, group: app.user, mode: 644, type: ['file'] },
+      { object: p.release, pattern: '**', owner: app.user, group: app.user, mode: 755, type: ['directory'] },
+      { object: `${p.release}/hooks`, pattern: '*.sh', owner: 'root', group: 'root', mode: 755, type: ['file'] },
+    ],
+    hooks,
+  }
+}
+
+/** Sorts every map's keys except the hooks map, whose order is the documented run order. */
+function sortKeys(value: unknown, keepOrder = false): unknown {
+  if (Array.isArray(value)) return value.map((v) => sortKeys(v))
+  if (value === null || typeof value !== 'object') return value
+  const keys = Object.keys(value)
+  return Object.fromEntries((keepOrder ? keys : keys.sort()).map((k) => [k, sortKeys((value as Record<string, unknown>)[k], k === 'hooks')]))
+}
+
+export function renderAppspec(app: App, model: Model): RenderedFile {
+  const doc = new Document(sortKeys(appspecFor(app)))
+  // `version: 0.0` must stay a float literal and `mode: 644` octal-looking digits, as the AWS examples write them.
+  const text = doc.toString({ lineWidth: 0 }).replace(/^version: 0$/m, 'version: 0.0')
+  return { path: 'appspec.yml', contents: `# Rendered for ${app.name} in ${model.env.name} by scripts/lib/render/appspec.ts; do not edit.\n${text}` }
+}

@@ -1,0 +1,72 @@
+// Renders deploy/hook.env, the shell-safe settings the lifecycle hooks source, and fixes the on-instance paths (pure).
+import type { App, Model } from '../config/model.ts'
+import type { RenderedFile } from './types.ts'
+
+/** Where an app lives on an instance; deploy-local prefixes each with the instance root (DEPLOY_ROOT). */
+export const instancePaths = (app: App) => ({
+  release: `/opt/drsignet/${app.name}/current`,
+  appDir: `/opt/drsignet/${app.name}/current/app`,
+  envFile: `/etc/drsignet/${app.name}/.env`,
+  logDir: `/var/log/drsignet/${app.name}`,
+  pm2Home: `/var/lib/drsignet/${app.name}/pm2`,
+  nginxConf: '/etc/nginx/nginx.conf',
+  vhost: `/etc/nginx/conf.d/drsignet-${app.name}.conf`,
+  snippets: '/etc/nginx/drsignet',
+})
+
+/** Hook scripts, in bundle-relative paths, named for the event they serve (in the documented order).
+ *  Draining waits after the block (AfterBlockTraffic): before it, new requests still arrive. */
+export const hookScripts = {
+  ApplicationStop: 'hooks/application-stop.sh',
+  BeforeInstall: 'hooks/before-install.sh',
+  AfterInstall: 'hooks/after-install.sh',
+  ApplicationStart: 'hooks/application-start.sh',
+  ValidateService: 'hooks/validate-service.sh',
+  AfterBlockTraffic: 'hooks/after-block-traffic.sh',
+} as const
+
+/** A single-quoted shell word: safe whatever the value holds. */
+export const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`
+
+/** "200" or "200-299" as the inclusive range the hooks compare status codes against. */
+function matcherRange(matcher: string): [number, number] {
+  const [lo, hi] = matcher.split('-').map(Number)
+  return [lo, hi ?? lo]
+}
+
+export function hookSettings(app: App, model: Model): Record<string, string> {
+  const p = instancePaths(app)
+  const [okMin, okMax] = matcherRange(app.healthCheck.matcher.split(',')[0])
+  return {
+    APP_NAME: app.name,
+    APP_VERSION: app.version,
+    APP_USER: app.user,
+    APP_PORT: String(app.port),
+    PROXY_PORT: String(app.proxyPort),
+    ENVIRONMENT: model.env.name,
+    AWS_REGION: model.env.region,
+    SECRETS_BUCKET: model.env.secrets.bucket,
+    SECRETS_KEY: `${model.env.secrets.prefix}/${app.name}/.env`,
+    HEALTH_PATH: app.healthCheck.path,
+    HEALTH_OK_MIN: String(okMin),
+    HEALTH_OK_MAX: String(okMax),
+    // ValidateService must finish well inside its hook timeout, so it keeps 10 s in hand.
+    HEALTH_BUDGET: String(Math.max(5, (app.hookTimeouts.ValidateService ?? 120) - 10)),
+    READY_BUDGET: String(Math.max(5, Math.ceil(app.pm2.listenTimeout / 1000) + 5)),
+    DRAIN_SECONDS: String(Math.max(1, (app.hookTimeouts.AfterBlockTraffic ?? app.hookTimeouts.BeforeBlockTraffic ?? 60) - 10)),
+    RELEASE_DIR: p.release,
+    APP_DIR: p.appDir,
+    ENV_FILE: p.envFile,
+    LOG_DIR: p.logDir,
+    PM2_HOME_DIR: p.pm2Home,
+    NGINX_CONF: p.nginxConf,
+    VHOST_FILE: p.vhost,
+    SNIPPETS_DIR: p.snippets,
+  }
+}
+
+export function renderHookSettings(app: App, model: Model): RenderedFile {
+  const settings = hookSettings(app, model)
+  const lines = Object.keys(settings).sort().map((k) => `${k}=${shellQuote(settings[k])}`)
+  return { path: 'deploy/hook.env', contents: `# Rendered for ${app.name} in ${model.env.name}; read by hooks/lib/common.sh.\n${lines.join('\n')}\n` }
+}

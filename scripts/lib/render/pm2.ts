@@ -1,0 +1,99 @@
+// Renders the pm2 ecosystem file and the lossless log rotation for one app's instances (pure).
+import type { App, Model } from '../config/model.ts'
+import { instancePaths } from './hook-settings.ts'
+import type { RenderedFile } from './types.ts'
+
+/** The log files pm2 writes on an instance; the CloudWatch agent follows exactly these. */
+export const pm2LogFiles = (app: App) => ({
+  out: `${instancePaths(app).logDir}/out.log`,
+  error: `${instancePaths(app).logDir}/error.log`,
+})
+
+/** The process entry, with absolute on-instance paths; the ecosystem file prefixes them with DEPLOY_ROOT. */
+export function pm2Process(app: App, model: Model) {
+  const p = instancePaths(app)
+  const logs = pm2LogFiles(app)
+  const cluster = app.pm2.instances > 1
+  return {
+    name: app.name,
+    script: app.start.script,
+    cwd: p.appDir,
+    // Node reads the secrets itself: they never pass through pm2's argv, dump or `pm2 env`.
+    node_args: [`--env-file=${p.envFile}`, ...app.start.nodeArgs],
+    env: { APP_VERSION: app.version, DRSIGNET_ENV: model.env.name, HOST: '127.0.0.1', NODE_ENV: 'production', PORT: String(app.port) },
+    exec_mode: cluster ? 'cluster' : 'fork',
+    instances: app.pm2.instances,
+    max_memory_restart: app.pm2.maxMemoryRestart,
+    kill_timeout: app.pm2.killTimeout,
+    wait_ready: app.pm2.waitReady,
+    listen_timeout: app.pm2.listenTimeout,
+    // A crash loop must end in "errored" so ApplicationStart fails instead of waiting forever.
+    max_restarts: 5,
+    min_uptime: 5000,
+    restart_delay: 500,
+    autorestart: true,
+    out_file: logs.out,
+    error_file: logs.error,
+    merge_logs: true,
+    log_date_format: 'YYYY-MM-DDTHH:mm:ss.SSSZ',
+  }
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys)
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]))
+}
+
+const pathKeys = ['cwd', 'error_file', 'out_file']
+
+/** deploy/ecosystem.config.cjs: the same bytes everywhere; only the local runner sets DEPLOY_ROOT. */
+export function renderEcosystem(app: App, model: Model): RenderedFile {
+  const data = JSON.stringify(sortKeys([pm2Process(app, model)]), null, 2)
+  const contents = `// pm2 ecosystem for ${app.name} in ${model.env.name}; rendered by scripts/lib/render/pm2.ts, do not edit.
+'use strict'
+const path = require('node:path')
+const root = process.env.DEPLOY_ROOT || '/'
+const at = (p) => path.join(root, p)
+const apps = ${data}
+module.exports = {
+  apps: apps.map((a) => ({
+    ...a,
+${pathKeys.map((k) => `    ${k}: at(a.${k}),`).join('\n')}
+    node_args: a.node_args.map((arg) => arg.replace(/^--env-file=/, '--env-file=' + root.replace(/\\/$/, ''))),
+  })),
+}
+`
+  return { path: 'deploy/ecosystem.config.cjs', contents }
+}
+
+/** pm2 size strings (50M, 1G) as logrotate sizes (50M, 1G). */
+const logrotateSize = (size: string) => size.replace(/B$/i, '').replace(/^(\d+)([kmg])$/i, (_, n, u) => `${n}${u.toUpperCase()}`)
+
+/**
+ * deploy/logrotate.conf. Rotation renames the file and then asks pm2 to reopen its logs: pm2 keeps
+ * writing to the renamed file until it reopens, so no line is lost (copytruncate loses the lines
+ * written between the copy and the truncate). The CloudWatch agent follows renames by inode.
+ */
+export function renderLogrotate(app: App): RenderedFile {
+  const p = instancePaths(app)
+  const logs = pm2LogFiles(app)
+  const contents = `# logrotate for ${app.name}; rendered by scripts/lib/render/pm2.ts, do not edit.
+${logs.error} ${logs.out} {
+    daily
+    maxsize ${logrotateSize(app.logs.maxSize)}
+    rotate ${app.logs.retain}
+    missingok
+    notifempty
+    ${app.logs.compress ? 'compress\n    delaycompress' : 'nocompress'}
+    dateext
+    dateformat -%Y%m%d-%s
+    create 0640 ${app.user} ${app.user}
+    sharedscripts
+    postrotate
+        PM2_HOME=${p.pm2Home} pm2 reloadLogs >/dev/null 2>&1 || true
+    endscript
+}
+`
+  return { path: 'deploy/logrotate.conf', contents }
+}

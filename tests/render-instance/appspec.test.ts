@@ -1,0 +1,53 @@
+// Unit tests of the appspec renderer, checked against schemas/appspec.schema.json (reads the schema file).
+import { readFileSync } from 'node:fs'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import Ajv2020 from 'ajv/dist/2020.js'
+import { parse } from 'yaml'
+import { renderAppspec, hookOrder } from '../../scripts/lib/render/appspec.ts'
+import { fixtureApp, fixtureModel } from './model-fixture.ts'
+
+const schema = JSON.parse(readFileSync(new URL('../../schemas/appspec.schema.json', import.meta.url), 'utf8'))
+const validate = new Ajv2020.default({ allErrors: true, strict: true }).compile(schema)
+const model = fixtureModel()
+
+test('the rendered appspec is valid against the AppSpec schema', () => {
+  const doc = parse(renderAppspec(fixtureApp(), model).contents)
+  assert.ok(validate(doc), JSON.stringify(validate.errors))
+  assert.is(doc.version, 0)
+  assert.match(renderAppspec(fixtureApp(), model).contents, /^version: 0\.0$/m)
+})
+
+test('hooks run in the documented order with the app timeouts and runas', () => {
+  const doc = parse(renderAppspec(fixtureApp(), model).contents)
+  const events = Object.keys(doc.hooks)
+  assert.equal(events, hookOrder.filter((e) => events.includes(e)))
+  assert.equal(events, ['AfterBlockTraffic', 'ApplicationStop', 'BeforeInstall', 'AfterInstall', 'ApplicationStart', 'ValidateService'])
+  assert.equal(doc.hooks.ApplicationStop, [{ location: 'hooks/application-stop.sh', runas: 'patient', timeout: 60 }])
+  assert.equal(doc.hooks.BeforeInstall, [{ location: 'hooks/before-install.sh', runas: 'root', timeout: 120 }])
+  assert.is(doc.hooks.AfterBlockTraffic[0].timeout, 90) // the drain budget comes from BeforeBlockTraffic
+  assert.equal(doc.files, [{ destination: '/opt/drsignet/patient-api/current', source: '/' }])
+  assert.is(doc.file_exists_behavior, 'OVERWRITE')
+})
+
+test('rendering is deterministic', () => {
+  assert.is(renderAppspec(fixtureApp(), model).contents, renderAppspec(fixtureApp(), fixtureModel()).contents)
+})
+
+test('a hook timeout above 3600 s is refused', () => {
+  const app = fixtureApp({ hookTimeouts: { ApplicationStop: 3601 } })
+  assert.throws(() => renderAppspec(app, model), /hookTimeouts.ApplicationStop must be an integer in 1..3600, got 3601/)
+})
+
+test('the schema rejects reserved events, unknown keys and long timeouts', () => {
+  const base = parse(renderAppspec(fixtureApp(), model).contents)
+  const hook = [{ location: 'hooks/x.sh', timeout: 10 }]
+  assert.not.ok(validate({ ...base, hooks: { Install: hook } }))
+  assert.not.ok(validate({ ...base, hooks: { BlockTraffic: hook } }))
+  assert.not.ok(validate({ ...base, hooks: { ApplicationStop: [{ location: 'x.sh', timeout: 3601 }] } }))
+  assert.not.ok(validate({ ...base, version: 1 }))
+  assert.not.ok(validate({ ...base, file_exists_behavior: 'REPLACE' }))
+  assert.not.ok(validate({ ...base, extra: true }))
+})
+
+test.run()

@@ -1,0 +1,68 @@
+// Unit tests of the pm2 ecosystem and logrotate renderers (loads the rendered .cjs from a temp file).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { pm2LogFiles, renderEcosystem, renderLogrotate } from '../../scripts/lib/render/pm2.ts'
+import { fixtureApp, fixtureModel } from './model-fixture.ts'
+
+function load(contents: string, root?: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'eco-'))
+  const file = join(dir, 'ecosystem.config.cjs')
+  writeFileSync(file, contents)
+  const saved = process.env.DEPLOY_ROOT
+  if (root === undefined) delete process.env.DEPLOY_ROOT
+  else process.env.DEPLOY_ROOT = root
+  try {
+    return createRequire(import.meta.url)(file).apps[0]
+  } finally {
+    if (saved === undefined) delete process.env.DEPLOY_ROOT
+    else process.env.DEPLOY_ROOT = saved
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+test('the ecosystem carries the app settings and absolute instance paths', () => {
+  const app = load(renderEcosystem(fixtureApp(), fixtureModel()).contents)
+  assert.is(app.name, 'patient-api')
+  assert.is(app.cwd, '/opt/drsignet/patient-api/current/app')
+  assert.is(app.exec_mode, 'cluster')
+  assert.is(app.instances, 2)
+  assert.is(app.max_memory_restart, '512M')
+  assert.is(app.kill_timeout, 5000)
+  assert.is(app.wait_ready, true)
+  assert.is(app.listen_timeout, 10000)
+  assert.is(app.out_file, '/var/log/drsignet/patient-api/out.log')
+  assert.is(app.error_file, '/var/log/drsignet/patient-api/error.log')
+  assert.is(app.log_date_format, 'YYYY-MM-DDTHH:mm:ss.SSSZ')
+  assert.equal(app.node_args, ['--env-file=/etc/drsignet/patient-api/.env', '--enable-source-maps'])
+  assert.is(app.env.PORT, '3001')
+})
+
+test('DEPLOY_ROOT prefixes every path, and only the local runner sets it', () => {
+  const app = load(renderEcosystem(fixtureApp(), fixtureModel()).contents, '/tmp/i1/')
+  assert.is(app.cwd, '/tmp/i1/opt/drsignet/patient-api/current/app')
+  assert.is(app.out_file, '/tmp/i1/var/log/drsignet/patient-api/out.log')
+  assert.is(app.node_args[0], '--env-file=/tmp/i1/etc/drsignet/patient-api/.env')
+})
+
+test('one instance runs in fork mode; the render is deterministic', () => {
+  const one = fixtureApp({ pm2: { ...fixtureApp().pm2, instances: 1 } })
+  assert.is(load(renderEcosystem(one, fixtureModel()).contents).exec_mode, 'fork')
+  assert.is(renderEcosystem(one, fixtureModel()).contents, renderEcosystem(one, fixtureModel()).contents)
+})
+
+test('logrotate renames and reopens (no copytruncate) and follows the pm2 log files', () => {
+  const { path, contents } = renderLogrotate(fixtureApp())
+  assert.is(path, 'deploy/logrotate.conf')
+  assert.not.match(contents, /copytruncate/)
+  assert.match(contents, /pm2 reloadLogs/)
+  assert.match(contents, /rotate 14\n/)
+  assert.match(contents, /maxsize 50M\n/)
+  const logs = pm2LogFiles(fixtureApp())
+  assert.ok(contents.includes(`${logs.error} ${logs.out} {`))
+})
+
+test.run()
