@@ -17,6 +17,9 @@ type Doc = { source: Source; data: Record<string, any>; valid: boolean }
 
 const stem = (file: string) => basename(file, extname(file))
 const byPlace = (a: Problem, b: Problem) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col
+// An app file shared by two environments can break a rule in both; say it once.
+const unique = (ps: Problem[]) => ps.filter((p, i) => ps.findIndex((q) => formatKey(q) === formatKey(p)) === i)
+const formatKey = (p: Problem) => `${p.file}:${p.line}:${p.col}:${p.message}`
 
 /** Parse, scan for secrets and check one file against its schema; problems go to `out`. */
 function checkFile(input: InputFile, kind: 'app' | 'environment', out: Problem[]): Doc | undefined {
@@ -34,16 +37,17 @@ function checkFile(input: InputFile, kind: 'app' | 'environment', out: Problem[]
   return { source, data, valid: secrets.length + schema.length + naming.length === 0 }
 }
 
-export function loadConfig(envFiles: InputFile[], appFiles: InputFile[]): LoadResult {
+export function loadConfig(envFiles: InputFile[], appInputs: InputFile[]): LoadResult {
   const problems: Problem[] = []
-  const apps = appFiles.map((f) => checkFile(f, 'app', problems)).filter((d): d is Doc => !!d)
+  const apps = appInputs.map((f) => checkFile(f, 'app', problems)).filter((d): d is Doc => !!d)
   const appSources = new Map(apps.map((a) => [stem(a.source.file), a.source]))
+  const appFiles = new Set(appInputs.map((f) => stem(f.file)))
   const validApps = new Map(apps.filter((a) => a.valid).map((a) => [stem(a.source.file), a.data]))
   const envs = envFiles.map((f) => checkFile(f, 'environment', problems)).filter((d): d is Doc => !!d && d.valid)
 
   const models: Model[] = []
   for (const { source, data } of envs) {
-    const ctx = { env: source, data, apps: appSources, model: undefined as unknown as Model }
+    const ctx = { env: source, data, apps: appSources, appFiles, model: undefined as unknown as Model }
     const refs = [...appsExist(ctx), ...referenceRules.flatMap((r) => r(ctx))]
     problems.push(...refs)
     // Model rules need every app resolved; a broken app file is already reported on its own.
@@ -55,5 +59,5 @@ export function loadConfig(envFiles: InputFile[], appFiles: InputFile[]): LoadRe
   }
   problems.push(...environmentsIsolated(envs as EnvDoc[]))
   const clean = models.filter((m) => !problems.some((p) => p.file === envs.find((e) => e.data.name === m.env.name)?.source.file))
-  return { models: clean, problems: problems.sort(byPlace) }
+  return { models: clean, problems: unique(problems).sort(byPlace) }
 }

@@ -50,4 +50,4 @@ export const problemAt = (source: Source, path: Path, message: string, rule: str
 })
 
 /** `/apps/patient-api/port` style, as people read paths in messages. */
-export const showPath = (path: Path) => (path.length ? '/' + path.join('/') : '(document)')
+export const showPath = (path: Path) => (path.length ? '/' + path.join('/') : 'the top level')

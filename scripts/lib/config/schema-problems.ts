@@ -18,6 +18,8 @@ export function suggest(word: string, candidates: string[]): string | undefined 
   return distance(word.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined
 }
 
+const TYPE_NAMES: Record<string, string> = { object: 'a mapping', array: 'a list', integer: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false' }
+
 function describe(e: SchemaError, path: Path): { path: Path; at: 'key' | 'value'; message: string } {
   const where = showPath(path)
   const schema = (e.parentSchema ?? {}) as Record<string, any>
@@ -41,9 +43,9 @@ function describe(e: SchemaError, path: Path): { path: Path; at: 'key' | 'value'
     case 'contains':
       return { path, at: 'value', message: `${where} must include ${show(schema.contains?.const ?? 'a valid item')}` }
     case 'not':
-      return { path, at: 'value', message: `${where} must not be ${show(e.data)}${schema.description ? ` (${schema.description})` : ''}` }
+      return { path, at: 'value', message: `${where} must not be ${show(e.data)}${schema.description ? `: ${schema.description}` : ''}` }
     case 'type':
-      return { path, at: 'value', message: `${where} is ${show(e.data)}; must be ${e.params.type === 'object' ? 'a mapping' : e.params.type === 'array' ? 'a list' : `a ${e.params.type}`}` }
+      return { path, at: 'value', message: `${where} is ${show(e.data)}; must be ${TYPE_NAMES[e.params.type as string] ?? e.params.type}` }
     case 'pattern':
     case 'format':
       return { path, at: 'value', message: `${where} is ${show(e.data)}; ${wanted}` }
@@ -60,10 +62,11 @@ export function schemaProblems(source: Source, validate: ValidateFunction, data:
   const errors = (validate.errors ?? []) as SchemaError[]
   const problems: Problem[] = []
   for (const e of errors) {
-    // propertyNames reports the bad key through a nested error that carries the key name.
-    if (e.keyword === 'propertyNames') continue
+    // propertyNames reports the bad key through a nested error that carries the key name;
+    // items tried by `contains` are not errors of their own.
+    if (e.keyword === 'propertyNames' || e.schemaPath.includes('/contains/')) continue
     const path = pointerToPath(e.instancePath)
-    const propertyName = e.params?.propertyName as string | undefined
+    const propertyName = (e as SchemaError & { propertyName?: string }).propertyName
     const d = propertyName !== undefined
       ? { path: [...path, propertyName], at: 'key' as const, message: `key '${propertyName}' in ${showPath(path)}: ${((e.parentSchema ?? {}) as any).title ? `must be ${(e.parentSchema as any).title}` : e.message}` }
       : describe(e, path)

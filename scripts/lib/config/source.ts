@@ -26,11 +26,12 @@ export function parseSource(file: string, bytes: Uint8Array): { source?: Source;
   if (text.split('\n').every((l) => /^\s*(#.*)?$/.test(l))) return fail('file is empty; it must hold a mapping', 'yaml-empty')
 
   const lines = new LineCounter()
-  const problems: Problem[] = []
   // Tabs are never valid YAML indentation and are easy to paste in unseen.
   const tab = /^[ ]*\t/m.exec(text)
-  if (tab) problems.push(tabProblem(file, text, tab.index + tab[0].length - 1))
+  // A tab derails the parser into a cascade of errors; report the cause alone.
+  if (tab) return { problems: [tabProblem(file, text, tab.index + tab[0].length - 1)] }
 
+  const problems: Problem[] = []
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, merge: true, prettyErrors: false, strict: true })
   for (const e of doc.errors) {
     const message = e.code === 'DUPLICATE_KEY' ? `duplicate key ${quotedKeyAt(text, e.pos[0])}; each key may appear once in a mapping` : e.message.split('\n')[0]

@@ -8,6 +8,7 @@ export type RuleContext = {
   data: Record<string, any> // the environment document as plain data
   model: Model
   apps: Map<string, Source> // app sources by name, for positions of defaults
+  appFiles: Set<string> // every app that has a file, even one too broken to parse
 }
 export type Rule = (ctx: RuleContext) => Problem[]
 

@@ -34,19 +34,16 @@ export const hostsUnique: Rule = (ctx) => {
   )
 }
 
-/** Apps without hosts share the default host; two apps must not claim the same host and path prefix. */
+/** Apps without hosts share the default host, so their path prefixes must differ (hosts are unique already). */
 export const routesUnique: Rule = (ctx) => {
   const seen = new Map<string, string>()
-  return ctx.model.apps.flatMap((app) =>
-    (app.hosts.length ? app.hosts : ['*']).flatMap((host) =>
+  return ctx.model.apps
+    .filter((app) => app.hosts.length === 0)
+    .flatMap((app) =>
       app.paths.flatMap((path, i) => {
-        const key = `${host} ${path}`
-        const owner = seen.get(key)
-        if (!owner) seen.set(key, app.name)
-        return owner && owner !== app.name
-          ? [appProblem(ctx, app.name, ['paths', i], `route ${host === '*' ? '(any host)' : host}${path} is already routed to ${owner}; give the app its own host or path`, 'routes-unique')]
-          : []
+        const owner = seen.get(path)
+        if (!owner) seen.set(path, app.name)
+        return owner ? [appProblem(ctx, app.name, ['paths', i], `path ${path} on the default host is already routed to ${owner}; give the app a host or its own path`, 'routes-unique')] : []
       }),
-    ),
-  )
+    )
 }

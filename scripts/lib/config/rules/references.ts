@@ -9,8 +9,8 @@ const hint = (name: string, known: string[]) => {
 
 export const appsExist: Rule = (ctx) =>
   Object.keys(ctx.data.apps ?? {})
-    .filter((name) => !ctx.apps.has(name))
-    .map((name) => envProblem(ctx, ['apps', name], `app '${name}' has no file apps/${name}.yaml${hint(name, [...ctx.apps.keys()])}`, 'app-exists', 'key'))
+    .filter((name) => !ctx.appFiles.has(name))
+    .map((name) => envProblem(ctx, ['apps', name], `app '${name}' has no file apps/${name}.yaml${hint(name, [...ctx.appFiles])}`, 'app-exists', 'key'))
 
 export const instanceGroupsExist: Rule = (ctx) => {
   const groups = Object.keys(ctx.data.instanceGroups ?? {})
