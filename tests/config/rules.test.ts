@@ -9,7 +9,8 @@ const expectOnly = (found: string[], ...expected: string[]) => assert.equal(foun
 
 test('app-exists: every app an environment names has a file, with a suggestion', () => {
   expectOnly(problemsWith({ file: P, from: '  doctor-api:\n    version', to: '  docter-api:\n    version' }),
-    "environments/production.yaml:53:3: app 'docter-api' has no file apps/docter-api.yaml; did you mean 'doctor-api'?")
+    "environments/production.yaml:53:3: app 'docter-api' has no file apps/docter-api.yaml; did you mean 'doctor-api'?",
+    "environments/production.yaml:133:10: alarm 'doctor-api-5xx': app 'doctor-api' is not deployed in this environment")
 })
 
 test('file-name: the name inside matches the file name', () => {

@@ -43,21 +43,30 @@ export function loadConfig(envFiles: InputFile[], appInputs: InputFile[]): LoadR
   const appSources = new Map(apps.map((a) => [stem(a.source.file), a.source]))
   const appFiles = new Set(appInputs.map((f) => stem(f.file)))
   const validApps = new Map(apps.filter((a) => a.valid).map((a) => [stem(a.source.file), a.data]))
-  const envs = envFiles.map((f) => checkFile(f, 'environment', problems)).filter((d): d is Doc => !!d && d.valid)
+  const parsedEnvs = envFiles.map((f) => checkFile(f, 'environment', problems)).filter((d): d is Doc => !!d)
+  const envs = parsedEnvs.filter((d) => d.valid)
 
+  // Environments with schema problems still get the reference checks, guarded: a rule that trips
+  // over a malformed value has nothing to add to the schema's own report of it.
+  for (const { source, data } of parsedEnvs.filter((d) => !d.valid)) {
+    const ctx = { env: source, data, apps: appSources, appFiles, model: undefined as unknown as Model }
+    for (const rule of [appsExist, ...referenceRules]) {
+      try { problems.push(...rule(ctx)) } catch { /* reported by the schema */ }
+    }
+  }
   const models: Model[] = []
   for (const { source, data } of envs) {
     const ctx = { env: source, data, apps: appSources, appFiles, model: undefined as unknown as Model }
     const refs = [...appsExist(ctx), ...referenceRules.flatMap((r) => r(ctx))]
     problems.push(...refs)
-    // Model rules need every app resolved; a broken app file is already reported on its own.
-    if (refs.length || Object.keys(data.apps).some((name) => !validApps.has(name))) continue
+    // A broken app file is reported on its own; the rules still check the apps that loaded.
     const model = buildModel(data, validApps)
     const found = modelRules.flatMap((rule) => rule({ ...ctx, model }))
     problems.push(...found)
-    if (!found.length) models.push(model)
+    if (!refs.length && !found.length && model.apps.length === Object.keys(data.apps).length) models.push(model)
   }
-  problems.push(...environmentsIsolated(envs as EnvDoc[]))
+  // Isolation reads a few fields only, so it also checks environments that have other problems.
+  problems.push(...environmentsIsolated(parsedEnvs as EnvDoc[]))
   const clean = models.filter((m) => !problems.some((p) => p.file === envs.find((e) => e.data.name === m.env.name)?.source.file))
   return { models: clean, problems: unique(problems).sort(byPlace) }
 }

@@ -16,7 +16,7 @@ export const alarmScope: Rule = (ctx) =>
     if (APP_METRICS.includes(a.metric)) {
       if (!a.app) return [at('metric', `alarm '${a.name}': metric ${a.metric} needs 'app' (the target group to watch)`)]
       if (a.instanceGroup) return [at('instanceGroup', `alarm '${a.name}': metric ${a.metric} watches an app; remove 'instanceGroup'`)]
-      if (!ctx.model.apps.some((app) => app.name === a.app)) return [envProblem(ctx, ['alarms', i, 'app'], `alarm '${a.name}': app '${a.app}' is not deployed in this environment`, 'alarm-scope')]
+      if (!(a.app in (ctx.data.apps ?? {}))) return [envProblem(ctx, ['alarms', i, 'app'], `alarm '${a.name}': app '${a.app}' is not deployed in this environment`, 'alarm-scope')]
     } else if (GROUP_METRICS.includes(a.metric)) {
       if (!a.instanceGroup) return [at('metric', `alarm '${a.name}': metric ${a.metric} needs 'instanceGroup'`)]
       if (a.app) return [at('app', `alarm '${a.name}': metric ${a.metric} watches instances; remove 'app'`)]

@@ -8,7 +8,10 @@ const cidrRange = (cidr: string): [number, number] => {
   const start = base - (base % size)
   return [start, start + size - 1]
 }
-export const cidrsOverlap = (a: string, b: string) => {
+const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/
+/** False for anything that is not a CIDR: a broken value is reported by the schema, not here. */
+export const cidrsOverlap = (a: unknown, b: unknown) => {
+  if (typeof a !== 'string' || typeof b !== 'string' || !CIDR.test(a) || !CIDR.test(b)) return false
   const [a0, a1] = cidrRange(a)
   const [b0, b1] = cidrRange(b)
   return a0 <= b1 && b0 <= a1
