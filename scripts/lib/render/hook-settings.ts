@@ -48,6 +48,10 @@ export function hookSettings(app: App, model: Model): Record<string, string> {
     SECRETS_BUCKET: model.env.secrets.bucket,
     SECRETS_KEY: `${model.env.secrets.prefix}/${app.name}/.env`,
     HEALTH_PATH: app.healthCheck.path,
+    // Checks through nginx send the first host so the request reaches this vhost, not the default server.
+    HEALTH_HOST: app.hosts[0] ?? '',
+    HEALTH_TIMEOUT: String(app.healthCheck.timeout),
+    HEALTH_THRESHOLD: String(app.healthCheck.healthyThreshold),
     HEALTH_OK_MIN: String(okMin),
     HEALTH_OK_MAX: String(okMax),
     // ValidateService must finish well inside its hook timeout, so it keeps 10 s in hand.

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# AfterInstall (root): production dependencies, log rotation, and the nginx vhost: swap in, nginx -t,
+# reload; on any failure the previous vhost is put back and the hook fails.
+set -euo pipefail
+# shellcheck source=lib/common.sh
+. "$(dirname "$0")/lib/common.sh"
+
+release=$(at "$RELEASE_DIR")
+app_path=$(at "$APP_DIR")
+user=$(owner)
+chown -R "$user:$user" "$release"
+
+if [[ -f "$app_path/package-lock.json" && ! -d "$app_path/node_modules" ]]; then
+  log "installing production dependencies"
+  (cd "$app_path" && runuser -u "$user" -- npm ci --omit=dev --no-audit --no-fund --loglevel=error) || die "npm ci failed"
+fi
+
+install -D -m 0644 "$release/deploy/logrotate.conf" "$(at "/etc/logrotate.d/drsignet-$APP_NAME")"
+
+conf=$(at "$NGINX_CONF")
+vhost=$(at "$VHOST_FILE")
+snippets=$(at "$SNIPPETS_DIR")
+backup=$(mktemp -d)
+trap 'rm -rf "$backup"' EXIT
+[[ -f "$vhost" ]] && cp -p "$vhost" "$backup/vhost"
+[[ -d "$snippets" ]] && cp -a "$snippets" "$backup/snippets"
+
+restore() {
+  if [[ -f "$backup/vhost" ]]; then cp -p "$backup/vhost" "$vhost.restore" && mv -f "$vhost.restore" "$vhost"; else rm -f "$vhost"; fi
+  if [[ -d "$backup/snippets" ]]; then rm -rf "$snippets" && cp -a "$backup/snippets" "$snippets"; fi
+}
+
+nginx_reload() {
+  if [[ -z "$ROOT" ]] && command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nginx; then
+    systemctl reload nginx
+  elif ! nginx -c "$conf" -s reload 2>/dev/null; then
+    log "nginx is not running; starting it"
+    nginx -c "$conf"
+  fi
+}
+
+# Write beside the live file, then rename: nginx never reads a half-written vhost.
+install -d "$(dirname "$vhost")"
+[[ -d "$release/nginx/drsignet" ]] && install -d "$snippets" && cp -R "$release/nginx/drsignet/." "$snippets/"
+cp "$release/nginx/$APP_NAME.conf" "$vhost.new"
+mv -f "$vhost.new" "$vhost"
+if ! nginx -t -q -c "$conf"; then
+  restore
+  die "nginx -t rejected the new vhost for $APP_NAME; the previous vhost is back in place"
+fi
+if ! nginx_reload; then
+  restore
+  nginx_reload || true
+  die "nginx reload failed; the previous vhost is back in place"
+fi
+log "vhost $VHOST_FILE installed and nginx reloaded"

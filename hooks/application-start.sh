@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# ApplicationStart (app user): start or reload the app under pm2 and wait until it answers its health check.
+set -euo pipefail
+# shellcheck source=lib/common.sh
+. "$(dirname "$0")/lib/common.sh"
+
+eco="$(at "$RELEASE_DIR")/deploy/ecosystem.config.cjs"
+[[ -f "$eco" ]] || die "$eco is missing from the release"
+pm2 startOrReload "$eco" --only "$APP_NAME" >/dev/null || die "pm2 could not start $APP_NAME"
+
+url="http://127.0.0.1:$APP_PORT$HEALTH_PATH"
+deadline=$((SECONDS + READY_BUDGET))
+last="none"
+while ((SECONDS < deadline)); do
+  summary=$(pm2_summary)
+  # A crash loop ends in errored or keeps restarting: fail now, not at the timeout.
+  if [[ "$summary" =~ errored=[1-9] || "$summary" =~ restarts=([3-9]|[1-9][0-9]) ]]; then
+    pm2 logs "$APP_NAME" --nostream --lines 20 --err 2>/dev/null | tail -n 20 >&2 || true
+    die "$APP_NAME is crash-looping ($summary)"
+  fi
+  last=$(http_probe "$url")
+  if [[ "$summary" =~ online=([1-9][0-9]*)\ total=([0-9]+) && ${BASH_REMATCH[1]} == "${BASH_REMATCH[2]}" ]] && status_ok "${last%% *}"; then
+    log "$APP_NAME $APP_VERSION is ready ($summary)"
+    exit 0
+  fi
+  sleep 0.5
+done
+die "$APP_NAME was not ready within ${READY_BUDGET}s (pm2: $(pm2_summary); last response: $last)"

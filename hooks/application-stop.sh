@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# ApplicationStop: gracefully stop this app's pm2 processes. This is the *previous* revision's copy,
+# so it must succeed on a first deploy, after a broken revision, and when run twice.
+set -euo pipefail
+# shellcheck source=lib/common.sh
+if ! . "$(dirname "$0")/lib/common.sh" 2>/dev/null; then
+  echo "ApplicationStop: no settings in this revision; nothing to stop"
+  exit 0
+fi
+if ! command -v pm2 >/dev/null 2>&1; then
+  log "pm2 is not installed; nothing to stop"
+  exit 0
+fi
+if ! pm2_daemon_alive; then
+  log "no pm2 daemon for $APP_NAME; nothing to stop"
+  exit 0
+fi
+# delete = stop (SIGINT, then SIGKILL after kill_timeout) and forget, so ApplicationStart reads the new ecosystem.
+if pm2 describe "$APP_NAME" >/dev/null 2>&1; then
+  pm2 delete "$APP_NAME" >/dev/null 2>&1 || log "warning: pm2 delete $APP_NAME failed; continuing"
+  log "stopped $APP_NAME"
+else
+  log "$APP_NAME is not running"
+fi

@@ -1,0 +1,46 @@
+# shellcheck shell=bash
+# Sourced by every hook: loads deploy/hook.env, resolves the instance root and offers log/die/at helpers.
+HOOKS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUNDLE_DIR=$(dirname "$HOOKS_DIR")
+# shellcheck source=/dev/null
+. "$BUNDLE_DIR/deploy/hook.env"
+for setting in APP_NAME APP_USER APP_PORT PROXY_PORT HEALTH_PATH RELEASE_DIR APP_DIR ENV_FILE LOG_DIR PM2_HOME_DIR NGINX_CONF VHOST_FILE; do
+  [[ -n "${!setting:-}" ]] || { echo "deploy/hook.env: $setting is missing" >&2; return 1; }
+done
+# Only the local runner sets DEPLOY_ROOT; on an instance every path is absolute from /.
+ROOT=${DEPLOY_ROOT:-/}
+ROOT=${ROOT%/}
+export AWS_REGION PM2_HOME
+PM2_HOME="$ROOT$PM2_HOME_DIR"
+
+at() { printf '%s%s' "$ROOT" "$1"; }
+log() { printf '%s [%s] %s\n' "$(date -u +%H:%M:%S)" "${LIFECYCLE_EVENT:-hook}" "$*"; }
+die() { log "FAILED: $*" >&2; exit 1; }
+
+# True when the app user exists here; the local runner may run without it and then keeps the caller as owner.
+app_user_exists() { id -u "$APP_USER" >/dev/null 2>&1; }
+owner() { if app_user_exists; then printf '%s' "$APP_USER"; else id -un; fi; }
+
+# The pm2 daemon of this app, if one is running: never start one just to ask.
+pm2_daemon_alive() {
+  local pid
+  [[ -r "$PM2_HOME/pm2.pid" ]] || return 1
+  pid=$(<"$PM2_HOME/pm2.pid")
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
+}
+
+# One status line for this app from pm2, e.g. "online=2 total=2 restarts=0 errored=0".
+pm2_summary() { pm2 jlist 2>/dev/null | node "$HOOKS_DIR/lib/pm2-summary.mjs" "$APP_NAME"; }
+
+# GET url [host] -> prints "<status> <first 200 bytes of body>"; status 000 when unreachable.
+http_probe() {
+  local url=$1 host=${2:-} body status
+  local -a args=(-sS -o - -w '\n%{http_code}' --max-time "$HEALTH_TIMEOUT")
+  [[ -n "$host" ]] && args+=(-H "Host: $host")
+  body=$(curl "${args[@]}" -- "$url" 2>&1) || true
+  status=${body##*$'\n'}
+  [[ "$status" =~ ^[0-9]{3}$ ]] || status=000
+  printf '%s %s' "$status" "$(printf '%s' "${body%$'\n'*}" | head -c 200 | tr '\n' ' ')"
+}
+
+status_ok() { (($1 >= HEALTH_OK_MIN && $1 <= HEALTH_OK_MAX)); }

@@ -1,0 +1,44 @@
+// Builds a revision bundle on disk, named by its content hash, and unpacks one into a folder (I/O).
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import type { App, Model } from '../config/model.ts'
+import { bundleEntries, type BundleEntry, type BundleInputs } from './contents.ts'
+import { contentHash, packEntries, unpackEntries } from './tar.ts'
+
+/** The hooks shipped in every bundle: this repository's hooks/ folder. */
+export const hooksDir = new URL('../../../hooks/', import.meta.url).pathname
+
+/** A folder's files, sorted, with modes normalised to 0755 (any exec bit) or 0644. Dot-files are kept. */
+export function readFolder(dir: string, prefix = ''): BundleEntry[] {
+  return readdirSync(join(dir, prefix)).sort().flatMap((name) => {
+    const rel = prefix ? `${prefix}/${name}` : name
+    const st = statSync(join(dir, rel))
+    if (st.isDirectory()) return readFolder(dir, rel)
+    return st.isFile() ? [{ path: rel, data: readFileSync(join(dir, rel)), mode: st.mode & 0o111 ? 0o755 : 0o644 }] : []
+  })
+}
+
+export type BuiltBundle = { file: string; sha256: string; bytes: number }
+
+export async function buildBundle(app: App, model: Model, inputs: Omit<BundleInputs, 'artifact' | 'hooks'> & { artifactDir: string; outDir: string }): Promise<BuiltBundle> {
+  const entries = bundleEntries(app, model, { ...inputs, artifact: readFolder(inputs.artifactDir), hooks: readFolder(hooksDir) })
+  const gz = await packEntries(entries)
+  const sha256 = contentHash(gz)
+  const file = join(inputs.outDir, `${app.name}-${app.version}-${sha256.slice(0, 12)}.tar.gz`)
+  mkdirSync(inputs.outDir, { recursive: true })
+  writeFileSync(`${file}.tmp`, gz)
+  renameSync(`${file}.tmp`, file)
+  return { file, sha256, bytes: gz.length }
+}
+
+/** Extracts a bundle into `dir` (which should be empty), keeping each file's mode. */
+export async function extractBundle(file: string, dir: string): Promise<BundleEntry[]> {
+  const entries = await unpackEntries(readFileSync(file))
+  for (const e of entries) {
+    const target = join(dir, e.path)
+    mkdirSync(dirname(target), { recursive: true })
+    writeFileSync(target, e.data)
+    chmodSync(target, e.mode)
+  }
+  return entries
+}

@@ -1,0 +1,44 @@
+// Decides what goes into a revision bundle: artifact under app/, rendered files and hooks (pure).
+import type { App, Model } from '../config/model.ts'
+import { renderAppspec } from '../render/appspec.ts'
+import { renderHookSettings } from '../render/hook-settings.ts'
+import { renderEcosystem, renderLogrotate } from '../render/pm2.ts'
+import type { RenderedFile } from '../render/types.ts'
+
+/** One file in the bundle; mode is 0o755 for executables and 0o644 for everything else. */
+export type BundleEntry = { path: string; data: Buffer; mode: number }
+
+export type BundleInputs = {
+  artifact: BundleEntry[] // the app's build output, paths relative to its folder
+  hooks: BundleEntry[] // hooks/**, paths relative to hooks/
+  vhost: RenderedFile // from renderVhost
+  snippets?: RenderedFile[] // shared nginx snippets, paths relative to the nginx conf dir (drsignet/...)
+}
+
+const text = (f: RenderedFile, path = f.path, mode = 0o644): BundleEntry => ({ path, data: Buffer.from(f.contents), mode })
+
+export function environmentMetadata(app: App, model: Model): RenderedFile {
+  const meta = { app: app.name, environment: model.env.name, instanceGroup: app.instanceGroup, region: model.env.region, version: app.version }
+  return { path: 'deploy/environment.json', contents: `${JSON.stringify(meta, Object.keys(meta).sort(), 2)}\n` }
+}
+
+export function bundleEntries(app: App, model: Model, inputs: BundleInputs): BundleEntry[] {
+  const entries: BundleEntry[] = [
+    text(renderAppspec(app, model)),
+    text(renderHookSettings(app, model)),
+    text(renderEcosystem(app, model)),
+    text(renderLogrotate(app)),
+    text(environmentMetadata(app, model)),
+    text(inputs.vhost, `nginx/${app.name}.conf`),
+    ...(inputs.snippets ?? []).map((s) => text(s, `nginx/${s.path}`)),
+    ...inputs.artifact.map((e) => ({ ...e, path: `app/${e.path}` })),
+    ...inputs.hooks.map((e) => ({ ...e, path: `hooks/${e.path}` })),
+  ]
+  const seen = new Set<string>()
+  for (const e of entries) {
+    if (e.path.startsWith('/') || e.path.split('/').includes('..')) throw new Error(`bundle path ${e.path} escapes the bundle`)
+    if (seen.has(e.path)) throw new Error(`bundle path ${e.path} appears twice`)
+    seen.add(e.path)
+  }
+  return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+}
