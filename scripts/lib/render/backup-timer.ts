@@ -1,0 +1,93 @@
+// Renders the systemd service and timer that run `backup ENV` on the database instances (pure).
+import type { Model } from '../config/model.ts'
+import type { RenderedFile } from './types.ts'
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
+const DAY_NAMES: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 }
+
+// systemd has no a..b/n; cron's stepped ranges become explicit lists.
+const expand = (a: number, b: number, step: number) => Array.from({ length: Math.floor((b - a) / step) + 1 }, (_, i) => a + i * step)
+
+/** One cron field in systemd calendar syntax: lists stay lists, a-b becomes a..b, * / n becomes start/n. */
+function field(value: string, start: number, pad: number): string {
+  const two = (n: string) => n.padStart(pad, '0')
+  return value.split(',').map((part) => {
+    const [range, step] = part.split('/') as [string, string | undefined]
+    if (range === '*') return step ? `${two(String(start))}/${step}` : '*'
+    const [a, b] = range.split('-')
+    if (b !== undefined && step) return expand(Number(a), Number(b), Number(step)).map((n) => two(String(n))).join(',')
+    return b !== undefined ? `${two(a!)}..${two(b)}` : step ? `${two(a!)}/${step}` : two(a!)
+  }).join(',')
+}
+
+function weekdays(value: string): string {
+  return value.split(',').map((part) => {
+    const day = (d: string) => DAYS[(DAY_NAMES[d.toLowerCase()] ?? Number(d)) % 7]
+    const [range, step] = part.split('/') as [string, string | undefined]
+    const [a, b] = range === '*' ? ['0', '6'] : range.split('-')
+    if (step) return expand(DAY_NAMES[a!.toLowerCase()] ?? Number(a), DAY_NAMES[(b ?? '6').toLowerCase()] ?? Number(b ?? 6), Number(step)).map((n) => day(String(n))).join(',')
+    return b !== undefined ? `${day(a!)}..${day(b)}` : day(a!)
+  }).join(',')
+}
+
+/**
+ * A 5-field cron expression in a time zone as systemd OnCalendar values. Cron runs when either the
+ * day of month or the day of week matches (when both are restricted); systemd needs both to match,
+ * so that case becomes two OnCalendar lines.
+ */
+export function cronToOnCalendar(cron: string, tz: string): string[] {
+  const [min, hour, dom, month, dow] = cron.trim().split(/\s+/) as [string, string, string, string, string]
+  const time = `${field(hour, 0, 2)}:${field(min, 0, 2)}:00`
+  const date = (d: string) => `*-${field(month, 1, 2)}-${d}`
+  const at = (days: string, d: string) => `${days ? `${days} ` : ''}${date(d)} ${time} ${tz}`
+  if (dom === '*' || dow === '*') return [at(dow === '*' ? '' : weekdays(dow), dom === '*' ? '*' : field(dom, 1, 2))]
+  return [at('', field(dom, 1, 2)), at(weekdays(dow), '*')]
+}
+
+export function renderBackupUnits(model: Model): RenderedFile[] {
+  const { env } = model
+  const b = env.backup
+  const unit = `drsignet-backup-${env.name}`
+  const service = `# Rendered by scripts/lib/render/backup-timer.ts; do not edit.
+[Unit]
+Description=DrSignet MongoDB backup of ${env.name} to s3://${b.bucket}/${b.prefix}/${env.name}/
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+Type=oneshot
+User=drsignet-backup
+Group=drsignet-backup
+WorkingDirectory=/opt/drsignet/ops/current
+# The Mongo URI lives in /etc/drsignet/backup.env (mode 0600), read by the command, never on this line.
+ExecStart=/usr/bin/node --import tsx scripts/ops.ts backup ${env.name} --env-file /etc/drsignet/backup.env
+# A backup that has not finished within the RPO is stuck; stop it so the next one can run.
+TimeoutStartSec=${b.rpoHours}h
+Nice=10
+IOSchedulingClass=best-effort
+IOSchedulingPriority=7
+NoNewPrivileges=yes
+PrivateTmp=yes
+ProtectSystem=strict
+ProtectHome=yes
+ReadWritePaths=/var/lib/drsignet-backup
+`
+  const timer = `# Rendered by scripts/lib/render/backup-timer.ts; do not edit.
+[Unit]
+Description=Nightly DrSignet MongoDB backup of ${env.name} (cron '${b.schedule}' in ${b.timezone}; RPO ${b.rpoHours} h)
+
+[Timer]
+${cronToOnCalendar(b.schedule, b.timezone).map((c) => `OnCalendar=${c}`).join('\n')}
+# A run missed while the instance was down starts at boot.
+Persistent=true
+AccuracySec=1min
+Unit=${unit}.service
+
+[Install]
+WantedBy=timers.target
+`
+  return [
+    { path: `instances/${b.instanceGroup}/systemd/${unit}.service`, contents: service },
+    { path: `instances/${b.instanceGroup}/systemd/${unit}.timer`, contents: timer },
+  ]
+}

@@ -1,0 +1,54 @@
+// Renders the CloudWatch agent configuration of one instance group: its apps' pm2 and nginx logs, memory and disk (pure).
+import type { InstanceGroup, Model } from '../config/model.ts'
+import { pm2LogFiles } from './pm2.ts'
+import type { RenderedFile } from './types.ts'
+
+export const logGroupName = (env: string, app: string) => `/drsignet/${env}/${app}`
+/** Memory and disk metrics are aggregated per group under these dimensions; the alarms use the same. */
+export const AGENT_NAMESPACE = 'CWAgent'
+export const agentDimensions = (env: string, group: string) => ({ Environment: env, InstanceGroup: group })
+
+export function cloudWatchAgentConfig(model: Model, group: InstanceGroup) {
+  const env = model.env.name
+  const apps = model.apps.filter((a) => a.instanceGroup === group.name)
+  const appLogs = apps.flatMap((app) =>
+    (['out', 'error'] as const).map((kind) => ({
+      // The agent follows a renamed file to its end and then picks up the new one, so rotation loses nothing.
+      file_path: pm2LogFiles(app)[kind],
+      log_group_name: logGroupName(env, app.name),
+      log_stream_name: `{instance_id}/${kind}`,
+      retention_in_days: app.logs.retentionDays,
+      timestamp_format: '%Y-%m-%dT%H:%M:%S.%f%z',
+    })),
+  )
+  const nginxLogs = apps.length
+    ? (['access', 'error'] as const).map((kind) => ({
+        file_path: `/var/log/nginx/${kind}.log`,
+        log_group_name: `/drsignet/${env}/nginx`,
+        log_stream_name: `{instance_id}/${kind}`,
+        retention_in_days: Math.max(...apps.map((a) => a.logs.retentionDays)),
+      }))
+    : []
+  const dims = agentDimensions(env, group.name)
+  return {
+    agent: { metrics_collection_interval: 60, logfile: '/opt/aws/amazon-cloudwatch-agent/logs/amazon-cloudwatch-agent.log' },
+    logs: { logs_collected: { files: { collect_list: [...appLogs, ...nginxLogs] } }, force_flush_interval: 5 },
+    metrics: {
+      namespace: AGENT_NAMESPACE,
+      append_dimensions: { InstanceId: '${aws:InstanceId}' },
+      aggregation_dimensions: [Object.keys(dims)],
+      metrics_collected: {
+        mem: { measurement: ['mem_used_percent'], append_dimensions: dims },
+        disk: { measurement: ['used_percent'], resources: ['/'], drop_device: true, append_dimensions: dims },
+      },
+    },
+  }
+}
+
+const sortKeys = (v: unknown): unknown =>
+  Array.isArray(v) ? v.map(sortKeys) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as any)[k])])) : v
+
+export const renderCloudWatchAgent = (model: Model, group: InstanceGroup): RenderedFile => ({
+  path: `instances/${group.name}/amazon-cloudwatch-agent.json`,
+  contents: JSON.stringify(sortKeys(cloudWatchAgentConfig(model, group)), null, 2) + '\n',
+})

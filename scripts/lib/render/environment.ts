@@ -1,0 +1,46 @@
+// Renders every file of one environment, plus a manifest of their hashes (pure).
+import { createHash } from 'node:crypto'
+import type { Model } from '../config/model.ts'
+import { renderAppspec } from './appspec.ts'
+import { renderBackupUnits } from './backup-timer.ts'
+import { renderCloudWatchAgent } from './cloudwatch-agent.ts'
+import { renderHookSettings } from './hook-settings.ts'
+import { renderSnippets, renderVhost } from './nginx.ts'
+import { renderEcosystem, renderLogrotate } from './pm2.ts'
+import type { RenderedFile } from './types.ts'
+import { environmentMetadata } from '../bundle/contents.ts'
+
+const under = (prefix: string) => (f: RenderedFile): RenderedFile => ({ path: `${prefix}/${f.path}`, contents: f.contents })
+
+/** What a revision bundle carries besides the app artifact and hooks/, in bundle paths. */
+export function renderAppFiles(app: Model['apps'][number], model: Model): RenderedFile[] {
+  return [
+    renderAppspec(app, model),
+    renderHookSettings(app, model),
+    renderEcosystem(app, model),
+    renderLogrotate(app),
+    environmentMetadata(app, model),
+    renderVhost(app, model),
+    ...renderSnippets().map(under('nginx')),
+  ]
+}
+
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
+
+export function renderManifest(env: string, files: RenderedFile[]): RenderedFile {
+  const entries = files.map((f) => ({ path: f.path, sha256: sha256(f.contents), bytes: Buffer.byteLength(f.contents) }))
+  return { path: 'manifest.json', contents: JSON.stringify({ environment: env, files: entries }, null, 2) + '\n' }
+}
+
+/** Every rendered file of the environment, sorted by path, with manifest.json last. */
+export function renderEnvironment(model: Model, stackFiles: RenderedFile[] = []): RenderedFile[] {
+  const files = [
+    ...model.apps.flatMap((app) => renderAppFiles(app, model).map(under(`apps/${app.name}`))),
+    ...model.env.instanceGroups.filter((g) => model.apps.some((a) => a.instanceGroup === g.name)).map((g) => renderCloudWatchAgent(model, g)),
+    ...renderBackupUnits(model),
+    ...stackFiles.map(under('cloudformation')),
+  ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  const dupes = files.filter((f, i) => i > 0 && files[i - 1]!.path === f.path)
+  if (dupes.length) throw new Error(`two renderers wrote ${dupes.map((f) => f.path).join(', ')}`)
+  return [...files, renderManifest(model.env.name, files)]
+}
