@@ -1,0 +1,36 @@
+// `backup ENV`: stream MongoDB into a gzip'd mongodump archive in S3 (SSE-KMS), then its manifest and the heartbeat.
+import { parseCommand } from '../lib/cli/args.ts'
+import { backupCloudWatch, backupHeartbeat } from '../lib/aws/backup-heartbeat.ts'
+import { backupContext, connectMongo, stderrProgress } from '../lib/backup/cli-context.ts'
+import { heartbeatKey } from '../lib/backup/manifest.ts'
+import { formatMB } from '../lib/backup/progress.ts'
+import { runBackup } from '../lib/backup/run-backup.ts'
+import { resolveMongoUri } from '../lib/mongo/env-file.ts'
+import { mongoSource } from '../lib/mongo/source.ts'
+import { redactError } from '../lib/mongo/redact.ts'
+
+export const summary = 'back up MongoDB to S3 (streamed, gzip, SSE-KMS), then write the manifest and heartbeat'
+const usage = 'npm run ops -- backup ENV [--env-file FILE] [--root DIR]'
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(usage, argv, { 'env-file': { type: 'string' } }, { min: 1, max: 1 })
+  if (values.help) return console.log(`usage: ${usage}\n${summary}`), 0
+  const ctx = backupContext((values.root as string) ?? '.', positionals[0])
+  let uri = ''
+  try {
+    uri = resolveMongoUri(values['env-file'] as string | undefined)
+    const client = await connectMongo(uri)
+    try {
+      const heartbeat = backupHeartbeat(backupCloudWatch(ctx.region), ctx.store, heartbeatKey(ctx.policy, ctx.env))
+      const m = await runBackup(ctx.env, ctx.policy, { source: mongoSource(client), store: ctx.store, heartbeat, progress: stderrProgress })
+      const colls = m.databases.reduce((n, d) => n + d.collections.length, 0)
+      console.log(`backup ${ctx.env}: s3://${m.bucket}/${m.key}: ${m.databases.length} databases, ${colls} collections, ${m.documents} documents, ${formatMB(m.rawBytes)} → ${formatMB(m.compressedBytes)} in ${(m.durationMs / 1000).toFixed(1)} s`)
+      return 0
+    } finally {
+      await client.close().catch(() => {})
+    }
+  } catch (e) {
+    console.error(`backup ${ctx.env} failed: ${redactError(e, uri)}; no manifest was written, so this is not a backup`)
+    return 1
+  }
+}

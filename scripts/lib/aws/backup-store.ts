@@ -1,0 +1,86 @@
+// Where backups live: S3 with SSE-KMS, multipart uploads that abort on failure, listings and JSON objects (I/O: S3).
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3'
+import { Upload } from '@aws-sdk/lib-storage'
+import type { Readable } from 'node:stream'
+
+export type StoredObject = { key: string; size: number; lastModified: Date }
+
+export interface BackupStore {
+  readonly bucket: string
+  /** Streams `body` to `key` (multipart, SSE-KMS); on any failure the partial upload is aborted and this rejects. */
+  upload(key: string, body: Readable, onProgress?: (bytes: number) => void): Promise<void>
+  putJson(key: string, value: unknown): Promise<void>
+  /** The parsed object, or undefined when there is no such key. */
+  getJson(key: string): Promise<unknown | undefined>
+  download(key: string): Promise<Readable>
+  list(prefix: string): Promise<StoredObject[]>
+  delete(keys: string[]): Promise<void>
+}
+
+/** An S3 client for the region; AWS_ENDPOINT_URL (read by the SDK itself) points it at a local emulator, path-style. */
+export function backupS3Client(region: string, extra: S3ClientConfig = {}): S3Client {
+  const local = !!(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL)
+  return new S3Client({ region, forcePathStyle: local, ...extra })
+}
+
+const PART = 8 * 1024 * 1024
+
+export const s3BackupStore = (s3: S3Client, bucket: string, kmsKey: string): BackupStore => ({
+  bucket,
+
+  async upload(key, body, onProgress) {
+    const up = new Upload({
+      client: s3,
+      params: { Bucket: bucket, Key: key, Body: body, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKey, ContentType: 'application/octet-stream' },
+      partSize: PART,
+      queueSize: 2, // memory stays at about partSize × (queueSize + 1) whatever the data size
+      leavePartsOnError: false,
+    })
+    if (onProgress) up.on('httpUploadProgress', (p) => p.loaded !== undefined && onProgress(p.loaded))
+    try {
+      await up.done()
+    } catch (e) {
+      await up.abort().catch(() => {})
+      body.destroy()
+      throw e
+    }
+  },
+
+  async putJson(key, value) {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(value, null, 2) + '\n', ContentType: 'application/json', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKey }))
+  },
+
+  async getJson(key) {
+    try {
+      const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
+      return JSON.parse(await r.Body!.transformToString())
+    } catch (e) {
+      if (e instanceof NoSuchKey || (e as { name?: string }).name === 'NoSuchKey') return undefined
+      throw e
+    }
+  },
+
+  async download(key) {
+    const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
+    return r.Body as Readable
+  },
+
+  async list(prefix) {
+    const out: StoredObject[] = []
+    let token: string | undefined
+    do {
+      const r = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }))
+      for (const o of r.Contents ?? []) out.push({ key: o.Key!, size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) })
+      token = r.IsTruncated ? r.NextContinuationToken : undefined
+    } while (token)
+    return out
+  },
+
+  async delete(keys) {
+    for (let i = 0; i < keys.length; i += 1000) {
+      const batch = keys.slice(i, i + 1000)
+      const r = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }))
+      if (r.Errors?.length) throw new Error(`could not delete ${r.Errors.map((e) => `${e.Key}: ${e.Message}`).join('; ')}`)
+    }
+  },
+})

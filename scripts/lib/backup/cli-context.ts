@@ -1,0 +1,26 @@
+// Shared wiring for the backup commands: read the policy, build the S3 store, connect to MongoDB without leaking the URI (I/O).
+import { MongoClient } from 'mongodb'
+import { readModel } from '../config/read.ts'
+import type { Backup } from '../config/model.ts'
+import { backupS3Client, s3BackupStore, type BackupStore } from '../aws/backup-store.ts'
+import { redactError } from '../mongo/redact.ts'
+import { envPrefix } from './manifest.ts'
+
+export type BackupContext = { env: string; region: string; policy: Backup; store: BackupStore; prefix: string }
+
+export function backupContext(root: string, env: string): BackupContext {
+  const model = readModel(root, env)
+  const policy = model.env.backup
+  const store = s3BackupStore(backupS3Client(model.env.region), policy.bucket, policy.kmsKey)
+  return { env, region: model.env.region, policy, store, prefix: envPrefix(policy, env) }
+}
+
+export async function connectMongo(uri: string): Promise<MongoClient> {
+  try {
+    return await MongoClient.connect(uri, { appName: 'drsignet-backup', serverSelectionTimeoutMS: 15_000 })
+  } catch (e) {
+    throw new Error(`cannot connect to MongoDB: ${redactError(e, uri)}`)
+  }
+}
+
+export const stderrProgress = (line: string) => process.stderr.write(line + '\n')

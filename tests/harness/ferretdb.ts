@@ -1,0 +1,67 @@
+// Starts FerretDB (MongoDB wire protocol over SQLite) on a free loopback port for one suite and stops it after (I/O: spawns a process, temp dir).
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createConnection } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { freePort, waitFor } from './ports.ts'
+
+export const cacheBin = fileURLToPath(new URL('../../.cache/bin/', import.meta.url))
+const INSTALL = 'bash .ci/install.d/40-mongo.sh'
+
+/** A binary built by .ci/install.d/40-mongo.sh, or a loud error naming that command. */
+export function requireCachedTool(name: string): string {
+  const path = join(cacheBin, name)
+  if (!existsSync(path)) throw new Error(`required tool '${name}' is not built: run \`${INSTALL}\` (or bash .ci/run, which installs everything)`)
+  return path
+}
+
+export type Ferret = { uri: string; port: number; pid: number; stop: () => Promise<void>; kill: () => void }
+
+const tcpOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = createConnection({ host: '127.0.0.1', port }, () => (s.destroy(), resolve(true)))
+    s.on('error', () => resolve(false))
+  })
+
+export async function startFerret(opts: { dataDir?: string } = {}): Promise<Ferret> {
+  const bin = requireCachedTool('ferretdb')
+  const port = await freePort()
+  const debugPort = await freePort()
+  const own = !opts.dataDir
+  const dir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'ferretdb-'))
+  const child: ChildProcess = spawn(bin, [
+    '--handler=sqlite', `--sqlite-url=file:${dir}/`, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${port}`,
+    `--debug-addr=127.0.0.1:${debugPort}`, '--telemetry=disable', '--log-level=ERROR',
+  ], { stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)))
+  const kill = () => child.kill('SIGKILL')
+  process.once('exit', kill)
+  try {
+    await waitFor(`ferretdb on 127.0.0.1:${port}`, async () => {
+      if (child.exitCode !== null) throw new Error(`ferretdb exited: ${stderr}`)
+      return tcpOpen(port)
+    }, 30_000)
+  } catch (e) {
+    kill()
+    throw e
+  }
+  return {
+    uri: `mongodb://127.0.0.1:${port}/`,
+    port,
+    pid: child.pid!,
+    kill,
+    stop: async () => {
+      process.removeListener('exit', kill)
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r))
+        child.kill('SIGTERM')
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))])
+        kill()
+      }
+      if (own) rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
