@@ -1,0 +1,293 @@
+// Turns one environment's Model into the CloudFormation stacks to deploy (template, parameters, tags),
+// in deployment order, and checks parameters against a template's declarations; pure, no I/O.
+import type { Alarm, AlarmMetric, App, Environment, InstanceGroup, Model } from '../config/model.ts'
+
+export type StackInstance = { stack: string; template: string; parameters: Record<string, string>; tags: Record<string, string> }
+
+export type TemplateParameter = {
+  Type: string
+  Default?: unknown
+  AllowedValues?: unknown[]
+  AllowedPattern?: string
+  MinValue?: number
+  MaxValue?: number
+  MinLength?: number
+  MaxLength?: number
+}
+
+// The Model has no project name; every bucket, alias and stack of the sample environments uses this one.
+export const PROJECT = 'drsignet'
+
+// Fixed slots in the templates (CloudFormation cannot loop without a transform).
+export const SLOTS = { emails: 8, stopAlarms: 5, notifyTopics: 3 } as const
+
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
+
+/** CloudWatch Logs accepts only some retention periods; keep logs at least as long as asked. */
+export const logRetention = (days: number): string =>
+  String(LOG_RETENTION_DAYS.find((d) => d >= days) ?? LOG_RETENTION_DAYS[LOG_RETENTION_DAYS.length - 1])
+
+const partitionOf = (region: string) => (region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws')
+const prefixOf = (env: Environment) => `${PROJECT}-${env.name}`
+export const stackName = (env: Environment, suffix: string) => `${prefixOf(env)}-${suffix}`
+export const topicArn = (env: Environment, topic: string) =>
+  `arn:${partitionOf(env.region)}:sns:${env.region}:${env.account}:${prefixOf(env)}-${topic}`
+export const alarmName = (env: Environment, alarm: string) => `${prefixOf(env)}-${alarm}`
+export const backupMetricNamespace = () => `${PROJECT}/backup`
+/** Where the database instance may write backups: the configured prefix, then the environment. */
+export const backupKeyPrefix = (env: Environment) => `${env.backup.prefix}/${env.name}`
+
+// Graviton families carry a "g" after the generation digit (t4g, r6g, m7gd, c6gn).
+export function architectureOf(instanceType: string): 'arm64' | 'x86_64' {
+  const suffix = instanceType.match(/^[a-z]+\d+([a-z-]*)\./)?.[1] ?? ''
+  return suffix.includes('g') ? 'arm64' : 'x86_64'
+}
+const imageParameter = (instanceType: string) =>
+  `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architectureOf(instanceType)}`
+
+const base = (env: Environment) => ({ Project: PROJECT, EnvName: env.name })
+const baseTags = (env: Environment): Record<string, string> => ({ Project: PROJECT, Environment: env.name })
+
+/** Fills numbered slots Name1..NameN; overflow is kept so checkParameters reports it as unknown. */
+function slots(name: string, values: string[]): Record<string, string> {
+  return Object.fromEntries(values.map((v, i) => [`${name}${i + 1}`, v]))
+}
+
+/** MM HH ? <months> DOW#week * in the window's own time zone. */
+export function patchSchedule(patching: Environment['patching']): string {
+  const [hh, mm] = patching.time.split(':').map(Number)
+  const months = patching.frequency === 'quarterly' ? '1/3' : '*'
+  return `cron(${mm} ${hh} ? ${months} ${patching.weekday}#${patching.week} *)`
+}
+
+/** ALB path patterns from app path prefixes: "/" is everything, "/api/" is "/api/*". */
+export const pathPatterns = (paths: string[]) => paths.map((p) => `${p}*`)
+
+// More specific rules must win: host rules before host-less ones, longer paths first, then by name.
+function rulePriorities(apps: App[]): Map<string, number> {
+  const specificity = (a: App) => [a.hosts.length ? 0 : 1, -Math.max(0, ...a.paths.map((p) => p.length))]
+  const sorted = [...apps].sort((a, b) => {
+    const [x, y] = [specificity(a), specificity(b)]
+    return x[0] - y[0] || x[1] - y[1] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+  })
+  return new Map(sorted.map((a, i) => [a.name, (i + 1) * 10]))
+}
+
+function dataStack(env: Environment): StackInstance {
+  return {
+    stack: stackName(env, 'data'), template: 'data.yaml', tags: baseTags(env),
+    parameters: {
+      ...base(env),
+      KeyAlias: env.kms.keyAlias,
+      BackupBucketName: env.backup.bucket,
+      SecretsBucketName: env.secrets.bucket,
+      ArtifactsBucketName: env.buckets.artifacts,
+      LogsBucketName: env.buckets.logs,
+      BackupRetentionDays: String(env.backup.retentionDays),
+      LogRetentionDays: String(env.audit.logRetentionDays),
+    },
+  }
+}
+
+function networkStack(env: Environment): StackInstance {
+  const prefix = Number(env.network.vpcCidr.split('/')[1])
+  return {
+    stack: stackName(env, 'network'), template: 'network.yaml', tags: baseTags(env),
+    parameters: {
+      ...base(env),
+      VpcCidr: env.network.vpcCidr,
+      SubnetHostBits: String(32 - prefix - 2),
+      FlowLogRetentionDays: logRetention(env.audit.logRetentionDays),
+    },
+  }
+}
+
+function instanceGroupStack(env: Environment, group: InstanceGroup): StackInstance {
+  return {
+    stack: stackName(env, `group-${group.name}`), template: 'instance-group.yaml',
+    // Stack tags reach the instances: CloudFormation propagates them to the Auto Scaling group.
+    tags: { ...group.tags, ...baseTags(env), InstanceGroup: group.name },
+    parameters: {
+      ...base(env),
+      GroupName: group.name,
+      Purpose: group.name === env.backup.instanceGroup ? 'database' : 'app',
+      InstanceType: group.instanceType,
+      ImageId: imageParameter(group.instanceType),
+      VolumeSize: String(group.volumeSize),
+      Count: String(group.count),
+      ArtifactsBucketName: env.buckets.artifacts,
+      BackupBucketName: env.backup.bucket,
+      BackupPrefix: backupKeyPrefix(env),
+    },
+  }
+}
+
+function appStack(env: Environment, app: App, priority: number): StackInstance {
+  const alarmsByName = new Map(env.alarms.map((a) => [a.name, a]))
+  // Only alarms about this app or its instances stop its deployments.
+  const stopAlarms = env.deployment.stopOnAlarms
+    .map((name) => alarmsByName.get(name))
+    .filter((a): a is Alarm => !!a && (a.app === app.name || (!a.app && a.instanceGroup === app.instanceGroup)))
+    .map((a) => alarmName(env, a.name))
+  const hc = app.healthCheck
+  return {
+    stack: stackName(env, `app-${app.name}`), template: 'app.yaml', tags: { ...baseTags(env), App: app.name },
+    parameters: {
+      ...base(env),
+      AppName: app.name,
+      InstanceGroup: app.instanceGroup,
+      ProxyPort: String(app.proxyPort),
+      HealthCheckPath: hc.path,
+      HealthCheckInterval: String(hc.interval),
+      HealthCheckTimeout: String(hc.timeout),
+      HealthyThreshold: String(hc.healthyThreshold),
+      UnhealthyThreshold: String(hc.unhealthyThreshold),
+      HealthCheckMatcher: hc.matcher,
+      Hosts: app.hosts.join(','),
+      PathPatterns: pathPatterns(app.paths).join(','),
+      RulePriority: String(priority),
+      SecretsBucketName: env.secrets.bucket,
+      SecretsPrefix: env.secrets.prefix,
+      LogRetentionDays: logRetention(app.logs.retentionDays),
+      DeploymentConfig: env.deployment.config,
+      RollbackEvents: env.deployment.autoRollbackEvents.join(','),
+      ...slots('StopAlarm', stopAlarms),
+      ...slots('NotifyTopicArn', env.deployment.notify.map((t) => topicArn(env, t))),
+    },
+  }
+}
+
+const TARGET_METRICS: Partial<Record<AlarmMetric, string>> = {
+  'target-5xx': 'HTTPCode_Target_5XX_Count',
+  'unhealthy-hosts': 'UnHealthyHostCount',
+  'response-time': 'TargetResponseTime',
+}
+const GROUP_METRICS: Partial<Record<AlarmMetric, [string, string]>> = {
+  cpu: ['AWS/EC2', 'CPUUtilization'],
+  memory: ['CWAgent', 'mem_used_percent'],
+  disk: ['CWAgent', 'disk_used_percent'],
+}
+
+function alarmStack(env: Environment, alarm: Alarm): StackInstance {
+  const common = {
+    ...base(env),
+    AlarmName: alarm.name,
+    Statistic: alarm.statistic,
+    Threshold: String(alarm.threshold),
+    ComparisonOperator: alarm.comparison,
+    Period: String(alarm.period),
+    EvaluationPeriods: String(alarm.evaluationPeriods),
+    AlarmTopicArns: alarm.notify.map((t) => topicArn(env, t)).join(','),
+  }
+  const stack = stackName(env, `alarm-${alarm.name}`)
+  const tags = baseTags(env)
+  const target = TARGET_METRICS[alarm.metric]
+  if (target) return { stack, tags, template: 'target-alarm.yaml', parameters: { ...common, AppName: alarm.app ?? '', MetricName: target } }
+  const group = GROUP_METRICS[alarm.metric]
+  if (group) {
+    return {
+      stack, tags, template: 'alarm.yaml',
+      parameters: {
+        ...common, Namespace: group[0], MetricName: group[1], DimensionName: 'AutoScalingGroupName',
+        DimensionValue: stackName(env, alarm.instanceGroup ?? ''), TreatMissingData: 'missing',
+      },
+    }
+  }
+  // backup-age: published by the backup job; silence means the job is not running, which must alarm.
+  return {
+    stack, tags, template: 'alarm.yaml',
+    parameters: {
+      ...common, Namespace: backupMetricNamespace(), MetricName: 'SecondsSinceLastBackup', DimensionName: 'Environment',
+      DimensionValue: env.name, TreatMissingData: 'breaching',
+    },
+  }
+}
+
+/** Every stack of one environment, in the order they must be deployed (exports before imports). */
+export function stackInstances(model: Model): StackInstance[] {
+  const { env, apps } = model
+  const tags = baseTags(env)
+  const simple = (suffix: string, template: string, parameters: Record<string, string>): StackInstance =>
+    ({ stack: stackName(env, suffix), template, tags, parameters: { ...base(env), ...parameters } })
+  const priorities = rulePriorities(apps)
+  return [
+    dataStack(env),
+    networkStack(env),
+    simple('security', 'security.yaml', { SshPort: String(env.network.sshPort), MongoPort: String(env.network.mongoPort) }),
+    simple('vpn', 'vpn.yaml', { VpnClientCidr: env.network.vpnClientCidr }),
+    ...env.instanceGroups.map((g) => instanceGroupStack(env, g)),
+    simple('load-balancer', 'load-balancer.yaml', {
+      CertificateArn: env.loadBalancer.certificateArn,
+      SslPolicy: env.loadBalancer.sslPolicy,
+      IdleTimeout: String(env.loadBalancer.idleTimeout),
+      DeletionProtection: String(env.loadBalancer.deletionProtection),
+      LogsBucketName: env.buckets.logs,
+    }),
+    simple('deploy', 'deploy.yaml', {}),
+    ...env.notifications.map((n) => simple(`topic-${n.name}`, 'topic.yaml', { TopicName: n.name, ...slots('Email', n.emails) })),
+    simple('monitoring', 'monitoring.yaml', {
+      LogRetentionDays: logRetention(env.audit.logRetentionDays),
+      BackupMetricNamespace: backupMetricNamespace(),
+    }),
+    simple('governance', 'governance.yaml', {
+      EnableCloudTrail: String(env.audit.cloudTrail),
+      EnableConfig: String(env.audit.config),
+      LogRetentionDays: logRetention(env.audit.logRetentionDays),
+      PatchSchedule: patchSchedule(env.patching),
+      PatchTimezone: env.patching.timezone,
+      PatchOperation: env.patching.operation,
+      RebootOption: env.patching.rebootOption,
+      ApproveAfterDays: String(env.patching.approveAfterDays),
+    }),
+    simple('repositories', 'repositories.yaml', { RepositoryName: env.repository }),
+    simple('pipeline', 'pipeline.yaml', {
+      Branch: env.branch,
+      ArtifactsBucketName: env.buckets.artifacts,
+      LogRetentionDays: logRetention(env.audit.logRetentionDays),
+    }),
+    ...apps.map((a) => appStack(env, a, priorities.get(a.name) ?? 0)),
+    ...env.alarms.map((a) => alarmStack(env, a)),
+  ]
+}
+
+const isList = (type: string) => type === 'CommaDelimitedList' || type.startsWith('List<')
+
+function valueProblems(name: string, decl: TemplateParameter, value: string): string[] {
+  const problems: string[] = []
+  const items = isList(decl.Type) ? value.split(',') : [value]
+  for (const item of items) {
+    if (decl.AllowedValues && !decl.AllowedValues.map(String).includes(item)) {
+      problems.push(`${name} "${item}" is not one of ${decl.AllowedValues.map(String).join(', ')}`)
+    }
+    // CloudFormation matches the whole value against AllowedPattern.
+    if (decl.AllowedPattern !== undefined && !new RegExp(`^(?:${decl.AllowedPattern})$`).test(item)) {
+      problems.push(`${name} "${item}" does not match ${decl.AllowedPattern}`)
+    }
+  }
+  if (decl.Type === 'Number') {
+    const n = Number(value)
+    if (value.trim() === '' || !Number.isFinite(n)) problems.push(`${name} "${value}" is not a number`)
+    else {
+      if (decl.MinValue !== undefined && n < decl.MinValue) problems.push(`${name} ${value} is below MinValue ${decl.MinValue}`)
+      if (decl.MaxValue !== undefined && n > decl.MaxValue) problems.push(`${name} ${value} is above MaxValue ${decl.MaxValue}`)
+    }
+  }
+  if (decl.MinLength !== undefined && value.length < decl.MinLength) problems.push(`${name} is shorter than MinLength ${decl.MinLength}`)
+  if (decl.MaxLength !== undefined && value.length > decl.MaxLength) problems.push(`${name} is longer than MaxLength ${decl.MaxLength}`)
+  return problems
+}
+
+/** Problems with one stack's parameters against its template's declarations; empty when fine. */
+export function checkParameters(stack: StackInstance, declared: Record<string, TemplateParameter>): string[] {
+  const at = `${stack.stack} (${stack.template})`
+  const problems: string[] = []
+  for (const [name, decl] of Object.entries(declared)) {
+    if (!(name in stack.parameters) && decl.Default === undefined) problems.push(`${at}: parameter ${name} is required`)
+  }
+  for (const [name, value] of Object.entries(stack.parameters)) {
+    const decl = declared[name]
+    if (!decl) problems.push(`${at}: parameter ${name} is not declared by the template`)
+    else problems.push(...valueProblems(name, decl, value).map((p) => `${at}: ${p}`))
+  }
+  return problems
+}
