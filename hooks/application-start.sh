@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# ApplicationStart (app user): start or reload the app under pm2 and wait until it answers its health check.
+# ApplicationStart (app user): start or reload the app under pm2 and wait until it is ready and answers HTTP;
+# whether the answer is healthy is ValidateService's call.
 set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
@@ -19,7 +20,8 @@ while ((SECONDS < deadline)); do
     die "$APP_NAME is crash-looping ($summary)"
   fi
   last=$(http_probe "$url")
-  if [[ "$summary" =~ online=([1-9][0-9]*)\ total=([0-9]+) && ${BASH_REMATCH[1]} == "${BASH_REMATCH[2]}" ]] && status_ok "${last%% *}"; then
+  # Ready: every pm2 instance online (after its ready signal, with wait_ready) and the port answering HTTP.
+  if [[ "$summary" =~ online=([1-9][0-9]*)\ total=([0-9]+) && ${BASH_REMATCH[1]} == "${BASH_REMATCH[2]}" && "${last%% *}" != 000 ]]; then
     log "$APP_NAME $APP_VERSION is ready ($summary)"
     exit 0
   fi

@@ -43,4 +43,8 @@ http_probe() {
   printf '%s %s' "$status" "$(printf '%s' "${body%$'\n'*}" | head -c 200 | tr '\n' ' ')"
 }
 
-status_ok() { (($1 >= HEALTH_OK_MIN && $1 <= HEALTH_OK_MAX)); }
+# True when a probe's status (its first word) is in the health check's matcher range.
+status_ok() {
+  local status=${1%% *}
+  [[ "$status" =~ ^[0-9]{3}$ ]] && ((status >= HEALTH_OK_MIN && status <= HEALTH_OK_MAX))
+}

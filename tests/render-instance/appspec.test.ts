@@ -12,7 +12,7 @@ const validate = new Ajv2020.default({ allErrors: true, strict: true }).compile(
 const model = fixtureModel()
 
 test('the rendered appspec is valid against the AppSpec schema', () => {
-  const doc = parse(renderAppspec(fixtureApp(), model).contents)
+  const doc = parse(renderAppspec(fixtureApp(), model).contents) as { version: number }
   assert.ok(validate(doc), JSON.stringify(validate.errors))
   assert.is(doc.version, 0)
   assert.match(renderAppspec(fixtureApp(), model).contents, /^version: 0\.0$/m)

@@ -8,7 +8,7 @@ import type { BundleEntry } from './contents.ts'
 export async function packEntries(entries: BundleEntry[]): Promise<Buffer> {
   const pack = tar.pack()
   const chunks: Buffer[] = []
-  pack.on('data', (c: Buffer) => chunks.push(c))
+  pack.on('data', (c: unknown) => { chunks.push(c as Buffer) })
   const done = new Promise<void>((resolve, reject) => { pack.on('end', resolve); pack.on('error', reject) })
   const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   for (const e of sorted) {
@@ -26,7 +26,7 @@ export async function unpackEntries(gz: Buffer): Promise<BundleEntry[]> {
   const entries: BundleEntry[] = []
   extract.on('entry', (header, stream, next) => {
     const parts: Buffer[] = []
-    stream.on('data', (c: Buffer) => parts.push(c))
+    stream.on('data', (c: unknown) => { parts.push(c as Buffer) })
     stream.on('end', () => {
       if (header.type === 'file') entries.push({ path: header.name, data: Buffer.concat(parts), mode: header.mode ?? 0o644 })
       next()

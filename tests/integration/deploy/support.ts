@@ -1,0 +1,140 @@
+// Shared by the deploy integration suites: test app builds, bundles, secrets in moto, and a bounded load generator (I/O).
+import { request } from 'node:http'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { App, Model } from '../../../scripts/lib/config/model.ts'
+import { buildBundle } from '../../../scripts/lib/bundle/build.ts'
+import { renderSnippets, renderVhost } from '../../../scripts/lib/render/nginx.ts'
+import { fixtureApp, fixtureModel } from '../../render-instance/model-fixture.ts'
+
+export type Variant = 'ok' | 'unhealthy' | 'crash' | 'hang'
+
+/** A tiny API: answers its version; the variant breaks it in one chosen way. */
+const serverJs = (variant: Variant) => `'use strict'
+const http = require('node:http')
+const version = process.env.APP_VERSION
+const variant = ${JSON.stringify(variant)}
+if (variant === 'crash') { console.error('crashing at start'); process.exit(1) }
+let served = 0
+const server = http.createServer((req, res) => {
+  if (req.url === '/healthz') {
+    if (variant === 'hang') return
+    res.writeHead(variant === 'unhealthy' ? 500 : 200, { 'content-type': 'application/json' })
+    return res.end(JSON.stringify({ version }))
+  }
+  served++
+  setTimeout(() => {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(JSON.stringify({ version, secretLoaded: Boolean(process.env.DB_PASSWORD) }))
+  }, 5)
+})
+server.listen(Number(process.env.PORT), process.env.HOST, () => {
+  console.log('listening on ' + process.env.PORT + ' version ' + version)
+  if (process.send) process.send('ready')
+})
+process.on('SIGINT', () => server.close(() => { console.log('stopped after ' + served + ' requests'); process.exit(0) }))
+`
+
+export const testHost = 'patient-api.drsignet.com'
+
+/** The fixture app with short budgets, so a failing check fails within seconds. */
+export function testApp(version: string, overrides: Partial<App> = {}): App {
+  return fixtureApp({
+    version,
+    user: 'drsignet-test', // no such local user: deploy-local runs the hooks as the caller
+    pm2: { instances: 2, maxMemoryRestart: '256M', killTimeout: 3000, listenTimeout: 5000, waitReady: true },
+    hookTimeouts: { ApplicationStop: 30, BeforeInstall: 30, AfterInstall: 30, ApplicationStart: 30, ValidateService: 16, BeforeBlockTraffic: 12 },
+    ...overrides,
+  })
+}
+
+export async function makeBundle(outDir: string, app: App, opts: { variant?: Variant; model?: Model; vhost?: string } = {}) {
+  const model = opts.model ?? fixtureModel([app])
+  const artifact = mkdtempSync(join(tmpdir(), 'artifact-'))
+  mkdirSync(join(artifact, 'dist'))
+  writeFileSync(join(artifact, 'dist/server.js'), serverJs(opts.variant ?? 'ok'))
+  writeFileSync(join(artifact, 'package.json'), `${JSON.stringify({ name: app.name, version: app.version, private: true })}\n`)
+  const vhost = opts.vhost ? { path: `${app.name}.conf`, contents: opts.vhost } : renderVhost(app, model)
+  const built = await buildBundle(app, model, { artifactDir: artifact, outDir, vhost, snippets: renderSnippets() })
+  return built.file
+}
+
+/** Puts the app's .env where BeforeInstall looks for it, in moto (which does not check signatures). */
+export async function putSecret(endpoint: string, model: Model, app: App, body: string) {
+  const bucket = model.env.secrets.bucket
+  await fetch(`${endpoint}/${bucket}`, { method: 'PUT' })
+  const res = await fetch(`${endpoint}/${bucket}/${model.env.secrets.prefix}/${app.name}/.env`, { method: 'PUT', body })
+  if (!res.ok) throw new Error(`moto put: ${res.status}`)
+}
+
+export type LoadStats = { sent: number; ok: number; failed: number; errors: string[]; versions: Map<string, number>; latencies: number[]; log: { t: number; version?: string; ok: boolean }[] }
+
+function once(port: number): Promise<{ ok: boolean; version?: string; error?: string }> {
+  return new Promise((resolve) => {
+    // A new connection per request, as independent clients arrive through an ALB.
+    const req = request({ host: '127.0.0.1', port, path: '/api/ping', agent: false, headers: { host: testHost }, timeout: 10_000 }, (res) => {
+      let body = ''
+      res.on('data', (d) => (body += d))
+      res.on('end', () => {
+        if (res.statusCode !== 200) return resolve({ ok: false, error: `HTTP ${res.statusCode} ${body.slice(0, 80)}` })
+        try { resolve({ ok: true, version: JSON.parse(body).version }) } catch { resolve({ ok: false, error: `bad body ${body.slice(0, 80)}` }) }
+      })
+    })
+    req.on('timeout', () => req.destroy(new Error('timeout')))
+    req.on('error', (e) => resolve({ ok: false, error: e.message }))
+    req.end()
+  })
+}
+
+/** Sends requests from `concurrency` loops until stop() or maxMs; bounded in time by construction. */
+export function startLoad(port: number, concurrency = 4, maxMs = 120_000) {
+  const stats: LoadStats = { sent: 0, ok: 0, failed: 0, errors: [], versions: new Map(), latencies: [], log: [] }
+  let stopped = false
+  const deadline = Date.now() + maxMs
+  const loops = Array.from({ length: concurrency }, async () => {
+    while (!stopped && Date.now() < deadline) {
+      const t0 = performance.now()
+      const r = await once(port)
+      stats.sent++
+      stats.latencies.push(performance.now() - t0)
+      stats.log.push({ t: Date.now(), version: r.version, ok: r.ok })
+      if (r.ok) {
+        stats.ok++
+        stats.versions.set(r.version!, (stats.versions.get(r.version!) ?? 0) + 1)
+      } else {
+        stats.failed++
+        if (stats.errors.length < 10) stats.errors.push(r.error!)
+      }
+    }
+  })
+  return { stats, stop: async () => { stopped = true; await Promise.all(loops); return stats } }
+}
+
+export const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : 0
+}
+
+/** Every regular file under dir whose text contains needle (the .env files themselves excepted). */
+export function filesContaining(dir: string, needle: string): string[] {
+  const out: string[] = []
+  const walk = (d: string) => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n)
+      let st
+      try { st = statSync(p) } catch { continue }
+      if (st.isDirectory()) walk(p)
+      else if (st.isFile() && n !== '.env' && st.size < 50_000_000 && readFileSync(p).includes(needle)) out.push(p)
+    }
+  }
+  walk(dir)
+  return out
+}
+
+/** A failed deployment as text, with the failing hook's log, for assertion messages. */
+export function explain(r: { ok: boolean; failure?: { log?: string } }): string {
+  let log = ''
+  try { if (r.failure?.log) log = readFileSync(r.failure.log, 'utf8').split('\n').slice(-25).join('\n') } catch { /* gone */ }
+  return `${JSON.stringify(r)}\n${log}`
+}
