@@ -13,14 +13,14 @@ import { environmentMetadata } from '../bundle/contents.ts'
 const under = (prefix: string) => (f: RenderedFile): RenderedFile => ({ path: `${prefix}/${f.path}`, contents: f.contents })
 
 /** What a revision bundle carries besides the app artifact and hooks/, in bundle paths. */
-export function renderAppFiles(app: Model['apps'][number], model: Model): RenderedFile[] {
+export function renderAppFiles(app: Model["apps"][number], model: Model, instanceRoot = ""): RenderedFile[] {
   return [
     renderAppspec(app, model),
     renderHookSettings(app, model),
     renderEcosystem(app, model),
     renderLogrotate(app),
     environmentMetadata(app, model),
-    renderVhost(app, model),
+    renderVhost(app, model, instanceRoot),
     ...renderSnippets().map(under('nginx')),
   ]
 }

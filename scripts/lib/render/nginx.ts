@@ -16,7 +16,7 @@ const templates = new nunjucks.Environment(new nunjucks.FileSystemLoader(templat
 // Defence in depth: the schema already refuses these, but nothing reaches nginx without this check.
 const NGINX_SAFE = /^[A-Za-z0-9._:/~*=-]+$/
 function assertSafe(value: unknown, where: string): void {
-  if (typeof value === 'number' || typeof value === 'boolean') return
+  if (value === undefined || typeof value === 'number' || typeof value === 'boolean') return
   if (Array.isArray(value)) return value.forEach((v, i) => assertSafe(v, `${where}[${i}]`))
   if (value && typeof value === 'object') return Object.entries(value).forEach(([k, v]) => assertSafe(v, `${where}.${k}`))
   if (typeof value !== 'string' || !NGINX_SAFE.test(value) || value.includes('..'))
@@ -29,19 +29,20 @@ export const nginxId = (app: App) => `drsignet_${app.name.replace(/-/g, '_')}`
 export const vhostPath = (app: App) => `nginx/${app.name}.conf`
 export const SNIPPET_DIR = 'drsignet'
 
-export function renderVhost(app: App, model: Model): RenderedFile {
+/** `instanceRoot` prefixes on-instance paths for local runs (deploy-local, tests); on EC2 it is empty. */
+export function renderVhost(app: App, model: Model, instanceRoot = ''): RenderedFile {
   const values = {
     name: app.name, kind: app.kind, port: app.port, proxyPort: app.proxyPort, hosts: app.hosts, paths: app.paths,
     healthCheck: app.healthCheck.path, nginx: app.nginx, vpc: model.env.network.vpcCidr, env: model.env.name,
   }
-  assertSafe(values, app.name)
+  assertSafe({ ...values, instanceRoot: instanceRoot || '/' }, app.name)
   const spa = app.kind === 'spa'
   const contents = templates.render('vhost.conf.njk', {
     app,
     env: model.env,
     id: nginxId(app),
     spa,
-    staticRoot: spa ? `${instancePaths(app).appDir}/${app.nginx.staticRoot}` : '',
+    staticRoot: spa ? `${instanceRoot}${instancePaths(app).appDir}/${app.nginx.staticRoot}` : '',
     securityHeaders: spa ? 'security-headers-portal.conf' : 'security-headers-api.conf',
     keepaliveTimeout: model.env.loadBalancer.idleTimeout + 15,
   })
