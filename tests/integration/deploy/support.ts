@@ -70,10 +70,10 @@ export async function putSecret(endpoint: string, model: Model, app: App, body: 
 
 export type LoadStats = { sent: number; ok: number; failed: number; errors: string[]; versions: Map<string, number>; latencies: number[]; log: { t: number; version?: string; ok: boolean }[] }
 
-function once(port: number): Promise<{ ok: boolean; version?: string; error?: string }> {
+function once(port: number, host = '127.0.0.1'): Promise<{ ok: boolean; version?: string; error?: string }> {
   return new Promise((resolve) => {
     // A new connection per request, as independent clients arrive through an ALB.
-    const req = request({ host: '127.0.0.1', port, path: '/api/ping', agent: false, headers: { host: testHost }, timeout: 10_000 }, (res) => {
+    const req = request({ host, port, path: '/api/ping', agent: false, headers: { host: testHost }, timeout: 10_000 }, (res) => {
       let body = ''
       res.on('data', (d) => (body += d))
       res.on('end', () => {
@@ -86,6 +86,9 @@ function once(port: number): Promise<{ ok: boolean; version?: string; error?: st
     req.end()
   })
 }
+
+/** The version one instance answers, asked directly at its namespace address. */
+export const versionAt = async (host: string, port = 8081) => (await once(port, host)).version
 
 /** Sends requests from `concurrency` loops until stop() or maxMs; bounded in time by construction. */
 export function startLoad(port: number, concurrency = 4, maxMs = 120_000) {

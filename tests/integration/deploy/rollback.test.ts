@@ -1,0 +1,77 @@
+// Proof through the CLI: a bundle whose ValidateService fails is rolled back automatically, the old version
+// serves throughout, and deploy-local exits 1 with the failing hook's log tail.
+// I/O: starts moto, nginx, pm2 daemons and Node apps in namespaces; stops them all.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { loadFleet, destroyFleet } from '../../../scripts/lib/deploy-local/fleet.ts'
+import { freePort } from '../../harness/ports.ts'
+import { startMoto, type Moto } from '../../harness/moto.ts'
+import { requireTool } from '../../harness/tools.ts'
+import { fixtureModel } from '../../render-instance/model-fixture.ts'
+import { makeBundle, putSecret, startLoad, testApp, versionAt } from './support.ts'
+
+const root = new URL('../../../', import.meta.url).pathname
+const work = mkdtempSync(join(tmpdir(), 'deploy-rb-'))
+const fleetDir = join(work, 'fleet')
+let moto: Moto
+
+function ops(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/ops.ts'), ...args], { cwd: root, env: { ...process.env, ...moto.env } })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (err += d))
+    child.on('close', (code) => resolve({ code, out, err }))
+  })
+}
+
+test.before(async () => {
+  for (const t of ['nginx', 'ip', 'curl']) requireTool(t)
+  moto = await startMoto()
+  await putSecret(moto.endpoint, fixtureModel([testApp('1.0.0')]), testApp('1.0.0'), 'DB_PASSWORD=rollback-test\n')
+})
+
+test.after(async () => {
+  const f = loadFleet(fleetDir)
+  if (f) destroyFleet(f)
+  await moto?.stop()
+  rmSync(work, { recursive: true, force: true })
+})
+
+test('a failing ValidateService rolls back to the old version, which serves throughout', async () => {
+  const good = await makeBundle(join(work, 'bundles'), testApp('1.0.0'))
+  const bad = await makeBundle(join(work, 'bundles'), testApp('2.0.0'), { variant: 'unhealthy' })
+  const lbPort = await freePort()
+  const first = await ops(['deploy-local', good, '--instances', '2', '--lb-port', String(lbPort), '--fleet', fleetDir])
+  assert.is(first.code, 0, first.out + first.err)
+  assert.match(first.out, /i1 ApplicationStart\s+ok/)
+  assert.match(first.out, /succeeded on 2 instances/)
+
+  const load = startLoad(lbPort, 4, 90_000)
+  const second = await ops(['deploy-local', bad, '--fleet', fleetDir])
+  const stats = await load.stop()
+  assert.is(second.code, 1, second.out + second.err)
+  assert.match(second.err, /failed on i1 at ValidateService: ScriptFailed with exit code 1/)
+  assert.match(second.err, /--- last lines of .*ValidateService\.log/)
+  assert.match(second.err, /FAILED: health check failed for \d+s; last response: http:\/\/127\.0\.0\.1:3001\/healthz -> 500/)
+  assert.match(second.err, /rollback d-\w+ to the last good revision on i1: succeeded in [\d.]+ s/)
+  console.log(`load during the failed deploy: ${stats.sent} requests, ${stats.failed} failed, versions ${JSON.stringify([...stats.versions])}`)
+  assert.is(stats.failed, 0, stats.errors.join('\n'))
+  assert.equal([...stats.versions.keys()], ['1.0.0'])
+
+  // Every instance is back on the old version, asked directly rather than through the load balancer.
+  const fleet = loadFleet(fleetDir)!
+  for (const i of fleet.instances) {
+    assert.is(await versionAt(i.nsIp), '1.0.0', i.name)
+  }
+  assert.ok(readFileSync(join(fleetDir, 'fleet.json'), 'utf8').includes('"allowed": [\n    "i1",\n    "i2"\n  ]'))
+  const down = await ops(['deploy-local', '--down', '--fleet', fleetDir])
+  assert.is(down.code, 0)
+})
+
+test.run()
