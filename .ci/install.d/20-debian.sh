@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Debian packages: nginx (vhost tests), shellcheck (hooks), wrk (benchmarks).
+# Debian packages: nginx (vhost tests), shellcheck (hooks), wrk (benchmarks), systemd (systemd-analyze for timers).
 set -euo pipefail
 need=()
-for pkg in nginx-light shellcheck wrk; do
+for pkg in nginx-light shellcheck wrk systemd; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || need+=("$pkg")
 done
 if ((${#need[@]})); then

@@ -12,8 +12,16 @@ export const isTimeZone = (tz: string) => {
   }
 }
 
-/** Longest gap, in hours, between consecutive runs over a year (leap days and month ends included). */
+const gaps = new Map<string, number>()
+
+/** Longest gap, in hours, between consecutive runs over a year (leap days and month ends included). Memoized: it walks a year of runs. */
 export function longestGapHours(cron: string, tz: string): number {
+  const key = `${cron}\u0000${tz}`
+  if (!gaps.has(key)) gaps.set(key, scanGaps(cron, tz))
+  return gaps.get(key)!
+}
+
+function scanGaps(cron: string, tz: string): number {
   const it = CronExpressionParser.parse(cron, { tz, currentDate: new Date('2026-01-01T00:00:00Z') })
   const end = Date.parse('2027-01-01T00:00:00Z')
   let prev = it.next().getTime()

@@ -1,0 +1,36 @@
+// Cron schedules become systemd OnCalendar lines that systemd itself accepts.
+import { spawnSync } from 'node:child_process'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { readModel } from '../../scripts/lib/config/read.ts'
+import { cronToOnCalendar, renderBackupUnits } from '../../scripts/lib/render/backup-timer.ts'
+
+test('cron fields map to calendar syntax', () => {
+  assert.equal(cronToOnCalendar('0 0 * * *', 'Asia/Kolkata'), ['*-*-* 00:00:00 Asia/Kolkata'])
+  assert.equal(cronToOnCalendar('*/15 2-4 * * 1-5', 'UTC'), ['Mon..Fri *-*-* 02..04:00/15:00 UTC'])
+  assert.equal(cronToOnCalendar('30 1 1,15 * *', 'UTC'), ['*-*-01,15 01:30:00 UTC'])
+  assert.equal(cronToOnCalendar('0 */6 * 1-12/3 *', 'UTC'), ['*-01,04,07,10-* 00/6:00:00 UTC'])
+  assert.equal(cronToOnCalendar('0 0 * * 1-5/2', 'UTC'), ['Mon,Wed,Fri *-*-* 00:00:00 UTC'])
+  // Cron ORs day of month and day of week; systemd ANDs them, so two lines.
+  assert.equal(cronToOnCalendar('0 0 1 * sun', 'UTC'), ['*-*-01 00:00:00 UTC', 'Sun *-*-* 00:00:00 UTC'])
+})
+
+test('the rendered timer runs the backup nightly, persistently, on the database group', () => {
+  const [service, timer] = renderBackupUnits(readModel('.', 'production'))
+  assert.is(service!.path, 'instances/database/systemd/drsignet-backup-production.service')
+  assert.match(service!.contents, 'ExecStart=/usr/bin/node --import tsx scripts/ops.ts backup production --env-file /etc/drsignet/backup.env')
+  assert.match(timer!.contents, 'OnCalendar=*-*-* 00:00:00 Asia/Kolkata\n')
+  assert.match(timer!.contents, 'Persistent=true\n')
+})
+
+test('systemd-analyze accepts every generated calendar expression', () => {
+  const which = spawnSync('sh', ['-c', 'command -v systemd-analyze'])
+  if (which.status !== 0) throw new Error('systemd-analyze is missing: apt-get install -y systemd')
+  for (const cron of ['0 0 * * *', '*/15 2-4 * * 1-5', '30 1 1,15 * *', '0 */6 * 1-12/3 *', '0 0 1 * sun'])
+    for (const cal of cronToOnCalendar(cron, 'Asia/Kolkata')) {
+      const r = spawnSync('systemd-analyze', ['calendar', cal], { encoding: 'utf8' })
+      assert.is(r.status, 0, `${cron} -> ${cal}: ${r.stderr}`)
+    }
+})
+
+test.run()
