@@ -25,14 +25,14 @@ export function backupS3Client(region: string, extra: S3ClientConfig = {}): S3Cl
 
 const PART = 8 * 1024 * 1024
 
-export const s3BackupStore = (s3: S3Client, bucket: string, kmsKey: string): BackupStore => ({
+export const s3BackupStore = (s3: S3Client, bucket: string, kmsKey: string, opts: { partSize?: number } = {}): BackupStore => ({
   bucket,
 
   async upload(key, body, onProgress) {
     const up = new Upload({
       client: s3,
       params: { Bucket: bucket, Key: key, Body: body, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKey, ContentType: 'application/octet-stream' },
-      partSize: PART,
+      partSize: opts.partSize ?? PART,
       queueSize: 2, // memory stays at about partSize × (queueSize + 1) whatever the data size
       leavePartsOnError: false,
     })

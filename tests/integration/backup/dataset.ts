@@ -39,11 +39,11 @@ export async function seed(uri: string, patients = 300): Promise<void> {
     await clinic.collection('patients').insertMany(Array.from({ length: patients }, (_, i) => patient(i, r)))
     await clinic.collection('patients').createIndex({ mrn: 1 }, { unique: true })
     await clinic.collection('patients').createIndex({ 'name.family': 1, age: -1 })
-    await clinic.collection<Document>('appointments').insertMany(Array.from({ length: 120 }, (_, i) => ({ _id: i, patient: `MRN-${String(i % 50).padStart(8, '0')}`, at: new Date(Date.UTC(2026, 0, 1, i % 24)), room: `R${i % 9}`, fee: new Double(i * 1.25) })))
+    await clinic.collection<Document>('appointments').insertMany(Array.from({ length: 120 }, (_, i) => ({ _id: i, patient: `MRN-${String(i % 50).padStart(8, '0')}`, at: new Date(Date.UTC(2026, 0, 1, i % 24)), room: `R${i % 9}`, fee: new Double(i * 1.25) })) as Document[])
     await clinic.collection('appointments').createIndex({ room: 1, at: -1 }, { name: 'room_at' })
     await clinic.createCollection('empty')
     const audit = client.db('audit')
-    await audit.collection<Document>('events').insertMany(Array.from({ length: 200 }, (_, i) => ({ _id: `e${i}`, kind: i % 3 ? 'read' : 'write', n: new Long(i, i % 3), ok: true })))
+    await audit.collection<Document>('events').insertMany(Array.from({ length: 200 }, (_, i) => ({ _id: `e${i}`, kind: i % 3 ? 'read' : 'write', n: new Long(i, i % 3), ok: true })) as Document[])
     await audit.collection('events').createIndex({ kind: 1 })
   } finally {
     await client.close()
