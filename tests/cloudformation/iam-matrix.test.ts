@@ -1,0 +1,196 @@
+// Least privilege, proven by simulation: the policies the templates would create, evaluated with
+// @cloud-copilot/iam-simulate (AGPL-3.0, dev dependency) for allow/deny cases; reads templates only.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate'
+import { deployPolicies, type Policy, type Principal } from './deployed-policies.ts'
+import { fixtureModel } from './fixture-model.ts'
+import { allTemplates } from './templates.ts'
+
+const ACCOUNT = '111122223333'
+const REGION = 'ap-south-1'
+const deployed = deployPolicies(fixtureModel(), allTemplates())
+const KEY = deployed.keyArn
+const REPO = `arn:aws:codecommit:${REGION}:${ACCOUNT}:drsignet-platform`
+const TRAIL = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/drsignet-production`
+const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/drsignet-production-${name}`
+const stack = (name: string) => `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/drsignet-production-${name}/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b`
+const S3_VIA = { 'kms:ViaService': `s3.${REGION}.amazonaws.com` }
+
+type Who = { label: string; principal: Principal; asArn: string }
+const fromRole = (name: string): Who => {
+  const p = deployed.roles.get(`drsignet-production-${name}`)
+  if (!p) throw new Error(`no role ${name}`)
+  return { label: name, principal: p, asArn: `arn:aws:sts::${ACCOUNT}:assumed-role/drsignet-production-${name}/session` }
+}
+const fromGroup = (name: string, user: string): Who => {
+  const p = deployed.groups.get(`drsignet-production-${name}`)
+  if (!p) throw new Error(`no group ${name}`)
+  return { label: name, principal: p, asArn: `arn:aws:iam::${ACCOUNT}:user/${user}` }
+}
+
+const developer = fromGroup('developers', 'dev-alice')
+const manager = fromGroup('managers', 'drsignet-managers/mgr-bob')
+const breakGlass = fromRole('break-glass')
+const apiInstance = fromRole('api-instance')
+const portalInstance = fromRole('portal-instance')
+const dbInstance = fromRole('database-instance')
+const applyBuild = fromRole('codebuild-apply')
+const prBuild = fromRole('codebuild-pr')
+const cfnRole = fromRole('cloudformation')
+const pipeline = fromRole('codepipeline')
+const events = fromRole('events')
+const codedeploy: Who = { ...fromRole('deploy-ServiceRole'), label: 'codedeploy' }
+
+type Outcome = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied'
+async function decide(who: Who, action: string, resource: string, context: Record<string, string | string[]> = {}): Promise<Outcome> {
+  // Bucket policies and the key policy take part, as they would in the account.
+  const bucket = resource.match(/^arn:aws:s3:::([^/]+)/)?.[1]
+  const resourcePolicy: Policy | undefined = bucket ? deployed.bucketPolicies.get(bucket) : resource === KEY ? deployed.keyPolicy : undefined
+  const simulation: Simulation = {
+    request: { principal: who.asArn, action, resource: { resource, accountId: ACCOUNT }, contextVariables: { 'aws:SecureTransport': 'true', ...context } },
+    identityPolicies: who.principal.policies.map((p) => ({ name: p.name, policy: p.policy })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy,
+  }
+  const result = await runSimulation(simulation, {})
+  if (result.resultType === 'error') throw new Error(`${who.label} ${action}: ${JSON.stringify(result.errors)}`)
+  return result.overallResult as Outcome
+}
+
+let assertions = 0
+type Case = [who: Who, action: string, resource: string, expected: Outcome | 'Denied', context?: Record<string, string | string[]>]
+const check = (title: string, cases: Case[]) =>
+  test(title, async () => {
+    const wrong: string[] = []
+    for (const [who, action, resource, expected, context] of cases) {
+      const got = await decide(who, action, resource, context)
+      assertions++
+      const ok = expected === 'Denied' ? got !== 'Allowed' : got === expected
+      if (!ok) wrong.push(`${who.label} ${action} ${resource} ${JSON.stringify(context ?? {})}: expected ${expected}, got ${got}`)
+    }
+    assert.equal(wrong, [])
+  })
+
+const ref = (branch: string) => ({ 'codecommit:References': `refs/heads/${branch}` })
+
+check('developers push and open pull requests on staging only', [
+  [developer, 'codecommit:GitPull', REPO, 'Allowed'],
+  [developer, 'codecommit:GitPush', REPO, 'Allowed', ref('staging')],
+  [developer, 'codecommit:GitPush', REPO, 'ExplicitlyDenied', ref('production')],
+  [developer, 'codecommit:GitPush', REPO, 'ImplicitlyDenied', ref('feature/x')],
+  [developer, 'codecommit:CreatePullRequest', REPO, 'Allowed'],
+  [developer, 'codecommit:MergePullRequestByFastForward', REPO, 'ExplicitlyDenied', ref('production')],
+  [developer, 'codecommit:MergePullRequestByThreeWay', REPO, 'ExplicitlyDenied', ref('production')],
+  [developer, 'codecommit:MergeBranchesBySquash', REPO, 'ExplicitlyDenied', ref('production')],
+  [developer, 'codecommit:DeleteBranch', REPO, 'ExplicitlyDenied', ref('production')],
+  [developer, 'codecommit:PutFile', REPO, 'ExplicitlyDenied', ref('production')],
+  [developer, 'codecommit:UpdatePullRequestApprovalState', REPO, 'ImplicitlyDenied'],
+])
+
+check('managers review and merge into production', [
+  [manager, 'codecommit:MergePullRequestBySquash', REPO, 'Allowed', ref('production')],
+  [manager, 'codecommit:MergePullRequestByFastForward', REPO, 'Allowed', ref('production')],
+  [manager, 'codecommit:UpdatePullRequestApprovalState', REPO, 'Allowed'],
+  [manager, 'codecommit:GitPull', REPO, 'Allowed'],
+  [manager, 'codecommit:GitPush', REPO, 'ImplicitlyDenied', ref('production')],
+])
+
+check('DeleteRepository: denied to everyone but the break-glass admin', [
+  [breakGlass, 'codecommit:DeleteRepository', REPO, 'Allowed'],
+  [developer, 'codecommit:DeleteRepository', REPO, 'ExplicitlyDenied'],
+  [manager, 'codecommit:DeleteRepository', REPO, 'ExplicitlyDenied'],
+  [applyBuild, 'codecommit:DeleteRepository', REPO, 'Denied'],
+  [prBuild, 'codecommit:DeleteRepository', REPO, 'Denied'],
+  [cfnRole, 'codecommit:DeleteRepository', REPO, 'Denied'],
+  [pipeline, 'codecommit:DeleteRepository', REPO, 'Denied'],
+  [apiInstance, 'codecommit:DeleteRepository', REPO, 'Denied'],
+])
+
+check('nobody but the admin role can stop or delete CloudTrail', [
+  [breakGlass, 'cloudtrail:StopLogging', TRAIL, 'Allowed'],
+  [cfnRole, 'cloudtrail:StopLogging', TRAIL, 'ExplicitlyDenied'],
+  [cfnRole, 'cloudtrail:DeleteTrail', TRAIL, 'ExplicitlyDenied'],
+  [applyBuild, 'cloudtrail:StopLogging', TRAIL, 'ExplicitlyDenied'],
+  ...[developer, manager, prBuild, pipeline, events, codedeploy, apiInstance, dbInstance].map(
+    (who): Case => [who, 'cloudtrail:StopLogging', TRAIL, 'Denied']),
+])
+
+const secrets = (env: string, app: string, bucket = 'drsignet-production-secrets') => `arn:aws:s3:::${bucket}/secrets/${env}/${app}/.env`
+check("app instances read their own apps' secrets only", [
+  [apiInstance, 's3:GetObject', secrets('production', 'patient-api'), 'Allowed'],
+  [apiInstance, 's3:GetObject', secrets('production', 'doctor-api'), 'Allowed'],
+  [apiInstance, 's3:GetObject', secrets('production', 'admin-portal'), 'ImplicitlyDenied'],
+  [apiInstance, 's3:GetObject', secrets('staging', 'patient-api'), 'ImplicitlyDenied'],
+  [apiInstance, 's3:GetObject', secrets('staging', 'patient-api', 'drsignet-staging-secrets'), 'ImplicitlyDenied'],
+  [portalInstance, 's3:GetObject', secrets('production', 'admin-portal'), 'Allowed'],
+  [portalInstance, 's3:GetObject', secrets('production', 'patient-api'), 'ImplicitlyDenied'],
+  [apiInstance, 's3:PutObject', secrets('production', 'patient-api'), 'Denied', { 's3:x-amz-server-side-encryption': 'aws:kms' }],
+  [dbInstance, 's3:GetObject', secrets('production', 'patient-api'), 'ImplicitlyDenied'],
+  [apiInstance, 's3:GetObject', 'arn:aws:s3:::drsignet-production-artifacts/patient-api/1.14.2.zip', 'Allowed'],
+  [apiInstance, 's3:PutObject', 'arn:aws:s3:::drsignet-production-artifacts/patient-api/evil.zip', 'Denied'],
+  [apiInstance, 'kms:Decrypt', KEY, 'Allowed', S3_VIA],
+  [apiInstance, 'kms:Decrypt', KEY, 'ImplicitlyDenied'],
+  [apiInstance, 's3:GetObject', secrets('production', 'patient-api'), 'ExplicitlyDenied', { 'aws:SecureTransport': 'false' }],
+])
+
+const backup = (key: string) => `arn:aws:s3:::drsignet-production-backups/${key}`
+const KMS_UPLOAD = { 's3:x-amz-server-side-encryption': 'aws:kms' }
+check('the database role writes backups only under its prefix, only with SSE-KMS, and cannot delete them', [
+  [dbInstance, 's3:PutObject', backup('backups/production/2026-11-24.archive.gz'), 'Allowed', KMS_UPLOAD],
+  [dbInstance, 's3:PutObject', backup('backups/production/2026-11-24.archive.gz'), 'ExplicitlyDenied'],
+  [dbInstance, 's3:PutObject', backup('backups/production/2026-11-24.archive.gz'), 'ExplicitlyDenied', { 's3:x-amz-server-side-encryption': 'AES256' }],
+  [dbInstance, 's3:PutObject', backup('backups/staging/2026-11-24.archive.gz'), 'ImplicitlyDenied', KMS_UPLOAD],
+  [dbInstance, 's3:PutObject', backup('elsewhere/2026-11-24.archive.gz'), 'ImplicitlyDenied', KMS_UPLOAD],
+  [dbInstance, 's3:DeleteObject', backup('backups/production/2026-11-24.archive.gz'), 'ImplicitlyDenied'],
+  [dbInstance, 's3:DeleteObjectVersion', backup('backups/production/2026-11-24.archive.gz'), 'ImplicitlyDenied'],
+  [dbInstance, 's3:GetObject', backup('backups/production/2026-11-24.archive.gz'), 'Allowed'],
+  [dbInstance, 's3:ListBucket', 'arn:aws:s3:::drsignet-production-backups', 'Allowed', { 's3:prefix': 'backups/production/' }],
+  [dbInstance, 's3:ListBucket', 'arn:aws:s3:::drsignet-production-backups', 'ImplicitlyDenied', { 's3:prefix': '' }],
+  [dbInstance, 'kms:GenerateDataKey', KEY, 'Allowed', S3_VIA],
+  [apiInstance, 's3:PutObject', backup('backups/production/x.gz'), 'ImplicitlyDenied', KMS_UPLOAD],
+])
+
+check('the CodeBuild roles cannot create IAM users or change their own policies', [
+  [applyBuild, 'iam:CreateUser', `arn:aws:iam::${ACCOUNT}:user/intruder`, 'ExplicitlyDenied'],
+  [applyBuild, 'iam:CreateAccessKey', `arn:aws:iam::${ACCOUNT}:user/dev-alice`, 'ExplicitlyDenied'],
+  [applyBuild, 'iam:PutRolePolicy', role('codebuild-apply'), 'ExplicitlyDenied'],
+  [applyBuild, 'iam:AttachRolePolicy', role('codebuild-apply'), 'ExplicitlyDenied'],
+  [applyBuild, 'iam:UpdateAssumeRolePolicy', role('codebuild-apply'), 'ExplicitlyDenied'],
+  [applyBuild, 'iam:PassRole', role('cloudformation'), 'Allowed', { 'iam:PassedToService': 'cloudformation.amazonaws.com' }],
+  [applyBuild, 'iam:PassRole', role('cloudformation'), 'ImplicitlyDenied', { 'iam:PassedToService': 'ec2.amazonaws.com' }],
+  [applyBuild, 'iam:PassRole', role('break-glass'), 'ImplicitlyDenied', { 'iam:PassedToService': 'cloudformation.amazonaws.com' }],
+  [applyBuild, 'cloudformation:ExecuteChangeSet', stack('network'), 'Allowed'],
+  [applyBuild, 'cloudformation:DeleteStack', stack('data'), 'ImplicitlyDenied'],
+  [applyBuild, 'codedeploy:CreateDeployment', `arn:aws:codedeploy:${REGION}:${ACCOUNT}:deploymentgroup:drsignet-production/patient-api`, 'Allowed'],
+  [prBuild, 'cloudformation:CreateChangeSet', stack('network'), 'Allowed'],
+  [prBuild, 'cloudformation:ExecuteChangeSet', stack('network'), 'ExplicitlyDenied'],
+  [prBuild, 'iam:PutRolePolicy', role('codebuild-pr'), 'ImplicitlyDenied'],
+])
+
+check('the CloudFormation execution role manages project roles, never users or the pipeline roles', [
+  [cfnRole, 'iam:CreateUser', `arn:aws:iam::${ACCOUNT}:user/intruder`, 'ExplicitlyDenied'],
+  [cfnRole, 'iam:CreateLoginProfile', `arn:aws:iam::${ACCOUNT}:user/dev-alice`, 'ExplicitlyDenied'],
+  [cfnRole, 'iam:CreateRole', role('api-instance'), 'Allowed'],
+  [cfnRole, 'iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/someone-elses-role`, 'ImplicitlyDenied'],
+  [cfnRole, 'iam:PutRolePolicy', role('codebuild-apply'), 'ExplicitlyDenied'],
+  [cfnRole, 'iam:PutRolePolicy', role('cloudformation'), 'ExplicitlyDenied'],
+  [cfnRole, 'iam:PutRolePolicy', role('api-instance'), 'Allowed'],
+  [cfnRole, 's3:GetObject', secrets('production', 'patient-api'), 'ImplicitlyDenied'],
+])
+
+check('pipeline plumbing reaches only its own pieces', [
+  [pipeline, 'codebuild:StartBuild', `arn:aws:codebuild:${REGION}:${ACCOUNT}:project/drsignet-production-apply`, 'Allowed'],
+  [pipeline, 'codebuild:StartBuild', `arn:aws:codebuild:${REGION}:${ACCOUNT}:project/other`, 'ImplicitlyDenied'],
+  [pipeline, 'codecommit:GetBranch', REPO, 'Allowed'],
+  [pipeline, 'codecommit:GitPush', REPO, 'ImplicitlyDenied', ref('production')],
+  [events, 'codepipeline:StartPipelineExecution', `arn:aws:codepipeline:${REGION}:${ACCOUNT}:drsignet-production`, 'Allowed'],
+  [codedeploy, 'sns:Publish', `arn:aws:sns:${REGION}:${ACCOUNT}:drsignet-production-deployments`, 'Allowed'],
+])
+
+test.after(() => {
+  console.log(`IAM matrix: ${assertions} allow/deny assertions`)
+  assert.ok(assertions >= 30)
+})
+test.run()
