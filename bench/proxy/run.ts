@@ -1,0 +1,58 @@
+// Benchmark: wrk in one run against (a) a Node app directly, (b) the rendered vhost in front of it,
+// (c) a naive vhost (bare proxy_pass, no upstream keepalive). Prints requests/s, p99 and the ratios.
+// Usage: npm run bench:proxy [-- --seconds N --connections N]
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { parseArgs } from 'node:util'
+import type { Model } from '../../scripts/lib/config/model.ts'
+import { readModel } from '../../scripts/lib/config/read.ts'
+import { startEchoApp } from '../../tests/harness/echo-app.ts'
+import { layoutPrefix, nginxFilesOf, startNginx } from '../../tests/harness/nginx.ts'
+import { freePort } from '../../tests/harness/ports.ts'
+import { requireTool } from '../../tests/harness/tools.ts'
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '32' } } })
+const wrk = requireTool('wrk')
+
+type Result = { rps: number; p99ms: number; errors: number }
+// wrk runs asynchronously: the app under test shares this process's event loop.
+async function load(url: string, host: string): Promise<Result> {
+  const r = await promisify(execFile)(wrk, ['-t2', `-c${values.connections}`, `-d${values.seconds}s`, '--latency', '-H', `Host: ${host}`, url])
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1])
+  const [, n, unit] = /99%\s+([\d.]+)(us|ms|s)/.exec(r.stdout) ?? []
+  const p99ms = Number(n) * (unit === 'us' ? 0.001 : unit === 's' ? 1000 : 1)
+  const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(r.stdout)?.[1] ?? 0) + Number(/Socket errors: .*?timeout (\d+)/.exec(r.stdout)?.[1] ?? 0)
+  return { rps, p99ms, errors }
+}
+
+// The production patient-api vhost, on free ports; its rate limit is policy, not proxy cost, so it is lifted here.
+const model = structuredClone(readModel('.', 'production')) as Model
+model.env.network.vpcCidr = '127.0.0.0/8'
+model.apps = model.apps.filter((a) => a.name === 'patient-api')
+const app = model.apps[0]!
+delete app.nginx.rateLimit
+app.port = await freePort()
+app.proxyPort = await freePort()
+const naivePort = await freePort()
+const naive = `server {\n    listen ${naivePort};\n    location / {\n        proxy_pass http://127.0.0.1:${app.port};\n    }\n}\n`
+
+const echo = await startEchoApp('patient-api', app.port)
+const files = [...nginxFilesOf(model), { path: 'conf.d/naive.conf', contents: naive }]
+const nginx = await startNginx(layoutPrefix(files, '    access_log off;'), [app.proxyPort, naivePort])
+try {
+  const host = app.hosts[0]!
+  const path = '/appointments'
+  await load(`http://127.0.0.1:${app.port}${path}`, host) // warm-up
+  const a = await load(`http://127.0.0.1:${app.port}${path}`, host)
+  const b = await load(`http://127.0.0.1:${app.proxyPort}${path}`, host)
+  const c = await load(`http://127.0.0.1:${naivePort}${path}`, host)
+  const row = (label: string, r: Result) => console.log(`${label.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${r.p99ms.toFixed(2).padStart(7)} ms   errors ${r.errors}`)
+  console.log(`wrk -t2 -c${values.connections} -d${values.seconds}s, one Node process behind one nginx worker, 2 cores shared by all`)
+  row('(a) app directly', a)
+  row('(b) rendered vhost (keepalive)', b)
+  row('(c) naive vhost (no keepalive)', c)
+  console.log(`ratio b/a: ${(b.rps / a.rps).toFixed(2)} (target >= 0.90)   ratio b/c: ${(b.rps / c.rps).toFixed(2)} (target > 1)`)
+} finally {
+  await nginx.stop()
+  await echo.stop()
+}
