@@ -1,5 +1,7 @@
 // deploy-local: run a revision bundle's lifecycle on a local fleet of namespaced instances (I/O: wires the runner).
 import { existsSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parseCommand } from '../lib/cli/args.ts'
 import { UsageError } from '../lib/cli/errors.ts'
 import { unpackEntries } from '../lib/bundle/tar.ts'
@@ -8,7 +10,7 @@ import { deployRevision } from '../lib/deploy-local/runner.ts'
 import type { Progress } from '../lib/deploy-local/lifecycle.ts'
 
 export const summary = "run a revision bundle's CodeDeploy lifecycle on local instances behind a local load balancer"
-const usage = 'npm run ops -- deploy-local BUNDLE [--instances N] [--lb-port P] [--fleet DIR] | deploy-local --down [--fleet DIR]'
+const usage = 'npm run ops -- deploy-local BUNDLE [--instances N] [--lb-port P] [--fleet DIR (default: $TMPDIR/drsignet-deploy-local)] | deploy-local --down [--fleet DIR]'
 
 const tail = (file: string, n = 30) => readFileSync(file, 'utf8').split('\n').slice(-n - 1).join('\n')
 
@@ -24,7 +26,7 @@ const awsEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k])
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(usage, argv, { instances: { type: 'string' }, 'lb-port': { type: 'string' }, fleet: { type: 'string' }, down: { type: 'boolean' } }, { min: 0, max: 1 })
   if (values.help) { console.log(`usage: ${usage}`); return 0 }
-  const dir = (values.fleet as string | undefined) ?? '.deploy-local'
+  const dir = (values.fleet as string | undefined) ?? join(tmpdir(), 'drsignet-deploy-local')
   if (values.down) {
     const f = loadFleet(dir)
     if (f) destroyFleet(f)

@@ -1,0 +1,92 @@
+// Benchmark of deploys under load on a local 2-instance fleet: failed requests and p99 during a deploy vs steady
+// state and vs a naive pm2 restart without traffic blocking, and the time of an automatic rollback.
+// Run: npx tsx bench/deploy/run.ts   (I/O: moto, nginx, pm2 and Node apps in namespaces; all stopped at the end)
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createFleet, destroyFleet, type Fleet } from '../../scripts/lib/deploy-local/fleet.ts'
+import { deployRevision } from '../../scripts/lib/deploy-local/runner.ts'
+import { freePort } from '../../tests/harness/ports.ts'
+import { startMoto } from '../../tests/harness/moto.ts'
+import { fixtureModel } from '../../tests/render-instance/model-fixture.ts'
+import { explain, makeBundle, percentile, putSecret, startLoad, testApp, type LoadStats } from '../../tests/integration/deploy/support.ts'
+
+const CONCURRENCY = 4
+const STEADY_MS = 8000
+const repo = new URL('../../', import.meta.url).pathname
+const work = mkdtempSync(join(tmpdir(), 'bench-deploy-'))
+const bundles = join(work, 'bundles')
+const moto = await startMoto()
+let fleet: Fleet | undefined
+
+type Row = { phase: string; seconds: number; sent: number; failed: number; rps: number; p50: number; p99: number }
+const rows: Row[] = []
+const record = (phase: string, s: LoadStats, ms: number) =>
+  rows.push({ phase, seconds: ms / 1000, sent: s.sent, failed: s.failed, rps: s.sent / (ms / 1000), p50: percentile(s.latencies, 50), p99: percentile(s.latencies, 99) })
+
+async function measure(phase: string, action: () => Promise<unknown>) {
+  const load = startLoad(fleet!.lbPort, CONCURRENCY, 120_000)
+  const t0 = Date.now()
+  await action()
+  const stats = await load.stop()
+  record(phase, stats, Date.now() - t0)
+}
+
+try {
+  const v1 = testApp('1.0.0')
+  await putSecret(moto.endpoint, fixtureModel([v1]), v1, 'DB_PASSWORD=bench\n')
+  fleet = createFleet(join(work, 'fleet'), 2, await freePort(), 8081)
+  const opts = { passEnv: moto.env }
+  const first = await deployRevision(fleet, await makeBundle(bundles, v1), opts)
+  if (!first.ok) throw new Error(explain(first))
+
+  await measure('warm-up (not reported)', () => new Promise((r) => setTimeout(r, 2000)))
+  rows.pop()
+  await measure('steady state', () => new Promise((r) => setTimeout(r, STEADY_MS)))
+  let deploy
+  await measure('deploy-local (block, drain, deploy, validate, allow)', async () => {
+    deploy = await deployRevision(fleet!, await makeBundle(bundles, testApp('2.0.0')), opts)
+  })
+  if (!deploy!.ok) throw new Error(explain(deploy!))
+  // The naive ways: act on pm2 on every instance while the load balancer still sends it traffic.
+  const pm2At = (i: Fleet['instances'][number], args: string[]) => {
+    const env = { ...process.env, PM2_HOME: join(i.root, 'var/lib/drsignet/patient-api/pm2'), DEPLOY_ROOT: i.root, PATH: `${repo}node_modules/.bin:${process.env.PATH}` }
+    execFileSync('pm2', args, { env, stdio: 'ignore' })
+  }
+  const eco = (i: Fleet['instances'][number]) => join(i.root, 'opt/drsignet/patient-api/current/deploy/ecosystem.config.cjs')
+  await measure('naive pm2 restart, no traffic blocking', async () => {
+    await new Promise((r) => setTimeout(r, 500))
+    for (const i of fleet!.instances) pm2At(i, ['restart', 'patient-api'])
+    await new Promise((r) => setTimeout(r, 2000))
+  })
+  await measure('naive pm2 stop, copy (1 s), start, no blocking', async () => {
+    await new Promise((r) => setTimeout(r, 500))
+    for (const i of fleet!.instances) {
+      pm2At(i, ['delete', 'patient-api'])
+      await new Promise((r) => setTimeout(r, 1000))
+      pm2At(i, ['start', eco(i)])
+    }
+    await new Promise((r) => setTimeout(r, 2000))
+  })
+  let failed
+  await measure('failed deploy + automatic rollback', async () => {
+    failed = await deployRevision(fleet!, await makeBundle(bundles, testApp('3.0.0'), { variant: 'unhealthy' }), opts)
+  })
+  const rollbackS = (failed!.rollback?.ms ?? NaN) / 1000
+
+  const fmt = (n: number, d = 1) => n.toFixed(d)
+  console.log(`\nbench/deploy: ${CONCURRENCY} concurrent clients, a new connection per request, 2 instances, pm2 cluster x2 each\n`)
+  console.log('phase'.padEnd(56) + 'secs   sent  failed     rps   p50 ms   p99 ms')
+  for (const r of rows) console.log(`${r.phase.padEnd(56)}${fmt(r.seconds).padStart(4)} ${String(r.sent).padStart(6)} ${String(r.failed).padStart(7)} ${fmt(r.rps, 0).padStart(7)} ${fmt(r.p50).padStart(8)} ${fmt(r.p99).padStart(8)}`)
+  const [steady, dep, restart, naive] = rows
+  const pct = (r: Row) => `${fmt((100 * r.failed) / Math.max(1, r.sent), 2)} %`
+  console.log(`\np99 during deploy / steady state: ${fmt(dep.p99 / steady.p99, 2)}x; p99 naive stop-start / steady: ${fmt(naive.p99 / steady.p99, 2)}x`)
+  console.log(`failed requests: deploy-local ${dep.failed} (${pct(dep)}) vs naive pm2 restart ${restart.failed} (${pct(restart)}) vs naive stop-start ${naive.failed} (${pct(naive)})`)
+  console.log(`rollback: from the failed ValidateService to the old version on every changed instance: ${fmt(rollbackS)} s (target <= 30 s): ${rollbackS <= 30 ? 'met' : 'MISSED'}`)
+  console.log(`zero failed requests during deploy: ${dep.failed === 0 ? 'met' : 'MISSED'}`)
+} finally {
+  if (fleet) destroyFleet(fleet)
+  await moto.stop()
+  rmSync(work, { recursive: true, force: true })
+}
