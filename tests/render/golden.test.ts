@@ -12,7 +12,7 @@ const list = (dir: string): string[] =>
 
 for (const env of ['production', 'staging']) {
   test(`the ${env} render matches its golden files`, () => {
-    const files = renderAll(readModel('.', env), '.')
+    const files = renderAll(readModel('.', env))
     const dir = goldenDir(env)
     if (process.env.UPDATE_GOLDEN) {
       rmSync(dir, { recursive: true, force: true })
@@ -26,8 +26,8 @@ for (const env of ['production', 'staging']) {
   })
 
   test(`rendering ${env} twice gives byte-identical output`, () => {
-    const a = renderAll(readModel('.', env), '.')
-    const b = renderAll(readModel('.', env), '.')
+    const a = renderAll(readModel('.', env))
+    const b = renderAll(readModel('.', env))
     assert.equal(a, b)
   })
 }

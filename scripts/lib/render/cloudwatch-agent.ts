@@ -4,9 +4,9 @@ import { pm2LogFiles } from './pm2.ts'
 import type { RenderedFile } from './types.ts'
 
 export const logGroupName = (env: string, app: string) => `/drsignet/${env}/${app}`
-/** Memory and disk metrics are aggregated per group under these dimensions; the alarms use the same. */
+/** Memory and disk are aggregated per Auto Scaling group (one per instance group): the alarms watch that dimension. */
 export const AGENT_NAMESPACE = 'CWAgent'
-export const agentDimensions = (env: string, group: string) => ({ Environment: env, InstanceGroup: group })
+export const AGENT_AGGREGATION = 'AutoScalingGroupName'
 
 export function cloudWatchAgentConfig(model: Model, group: InstanceGroup) {
   const env = model.env.name
@@ -29,17 +29,16 @@ export function cloudWatchAgentConfig(model: Model, group: InstanceGroup) {
         retention_in_days: Math.max(...apps.map((a) => a.logs.retentionDays)),
       }))
     : []
-  const dims = agentDimensions(env, group.name)
   return {
     agent: { metrics_collection_interval: 60, logfile: '/opt/aws/amazon-cloudwatch-agent/logs/amazon-cloudwatch-agent.log' },
     logs: { logs_collected: { files: { collect_list: [...appLogs, ...nginxLogs] } }, force_flush_interval: 5 },
     metrics: {
       namespace: AGENT_NAMESPACE,
-      append_dimensions: { InstanceId: '${aws:InstanceId}' },
-      aggregation_dimensions: [Object.keys(dims)],
+      append_dimensions: { [AGENT_AGGREGATION]: '${aws:AutoScalingGroupName}', InstanceId: '${aws:InstanceId}' },
+      aggregation_dimensions: [[AGENT_AGGREGATION]],
       metrics_collected: {
-        mem: { measurement: ['mem_used_percent'], append_dimensions: dims },
-        disk: { measurement: ['used_percent'], resources: ['/'], drop_device: true, append_dimensions: dims },
+        mem: { measurement: ['mem_used_percent'] },
+        disk: { measurement: ['used_percent'], resources: ['/'], drop_device: true },
       },
     },
   }
