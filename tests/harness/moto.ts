@@ -1,6 +1,7 @@
 // Starts moto in server mode on a free loopback port for one suite and stops it after (I/O: spawns a process).
 import { spawn, type ChildProcess } from 'node:child_process'
-import { freePort, waitFor } from './ports.ts'
+import { freePort } from './ports.ts'
+import { supervise } from './process.ts'
 import { requireTool } from './tools.ts'
 
 export type Moto = { endpoint: string; env: Record<string, string>; stop: () => Promise<void> }
@@ -26,28 +27,6 @@ export async function startMoto(): Promise<Moto> {
   })
   let stderr = ''
   child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)))
-  // Never outlive the test process, even when a suite forgets stop().
-  const kill = () => child.kill('SIGKILL')
-  process.once('exit', kill)
-  try {
-    await waitFor(`moto_server on ${endpoint}`, async () => {
-      if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`)
-      return (await fetch(`${endpoint}/moto-api/`)).ok
-    }, 30_000)
-  } catch (e) {
-    kill()
-    throw e
-  }
-  return {
-    endpoint,
-    env: awsEnv(endpoint),
-    stop: async () => {
-      process.removeListener('exit', kill)
-      if (child.exitCode !== null) return
-      const exited = new Promise((r) => child.once('exit', r))
-      child.kill('SIGTERM')
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))])
-      kill()
-    },
-  }
+  const service = await supervise(child, `moto_server on ${endpoint}`, async () => (await fetch(`${endpoint}/moto-api/`)).ok, { timeoutMs: 30_000, log: () => stderr })
+  return { endpoint, env: awsEnv(endpoint), stop: service.stop }
 }

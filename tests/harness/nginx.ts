@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { Model } from '../../scripts/lib/config/model.ts'
 import { renderAppFiles } from '../../scripts/lib/render/environment.ts'
-import { waitFor } from './ports.ts'
+import { supervise } from './process.ts'
 import { requireTool } from './tools.ts'
 
 export type ConfFile = { path: string; contents: string } // relative to the prefix's conf/ dir
@@ -62,24 +62,10 @@ export type Nginx = { prefix: string; errorLog: () => string; stop: () => Promis
 
 export async function startNginx(prefix: string, ports: number[]): Promise<Nginx> {
   const child = spawn(requireTool('nginx'), ['-p', prefix, '-c', 'conf/nginx.conf', '-g', 'daemon off;'], { stdio: 'ignore' })
-  const kill = () => child.kill('SIGKILL')
-  process.once('exit', kill)
   const errorLog = () => (existsSync(join(prefix, 'logs/error.log')) ? readFileSync(join(prefix, 'logs/error.log'), 'utf8') : '')
-  await waitFor('nginx to listen', async () => {
-    if (child.exitCode !== null) throw new Error(`nginx exited: ${errorLog()}`)
+  const service = await supervise(child, 'nginx to listen', async () => {
     for (const port of ports) await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(500) })
     return true
-  }, 10_000)
-  return {
-    prefix,
-    errorLog,
-    stop: async () => {
-      process.removeListener('exit', kill)
-      if (child.exitCode !== null) return
-      const exited = new Promise((r) => child.once('exit', r))
-      child.kill('SIGQUIT')
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))])
-      kill()
-    },
-  }
+  }, { signal: 'SIGQUIT', timeoutMs: 10_000, log: errorLog })
+  return { prefix, errorLog, stop: service.stop }
 }
