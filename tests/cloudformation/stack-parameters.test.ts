@@ -1,7 +1,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { existsSync } from 'node:fs'
-import { checkParameters, logRetention, patchSchedule, stackInstances, architectureOf, type StackInstance } from '../../scripts/lib/render/stack-parameters.ts'
+import { checkParameters, quarterCidrs, logRetention, patchSchedule, stackInstances, architectureOf, type StackInstance } from '../../scripts/lib/render/stack-parameters.ts'
 import type { Model } from '../../scripts/lib/config/model.ts'
 import { fixtureModel } from './fixture-model.ts'
 import { allTemplates } from './templates.ts'
@@ -109,11 +109,15 @@ test('values come from the Model: app, instance group, alarm and topic parameter
   assert.is(byName(stacks, 'alarm-backup-stale').parameters.TreatMissingData, 'breaching')
   assert.is(byName(stacks, 'alarm-patient-api-latency').parameters.MetricName, 'TargetResponseTime')
   assert.is(byName(stacks, 'data').parameters.BackupRetentionDays, '15')
-  assert.is(byName(stacks, 'network').parameters.SubnetHostBits, '14')
+  const net = byName(stacks, 'network').parameters
+  assert.equal([net.PublicSubnetACidr, net.PublicSubnetBCidr, net.PrivateSubnetACidr, net.PrivateSubnetBCidr],
+    ['10.20.0.0/18', '10.20.64.0/18', '10.20.128.0/18', '10.20.192.0/18'])
   assert.is(byName(stacks, 'governance').parameters.PatchSchedule, 'cron(0 2 ? 1/3 SUN#1 *)')
 })
 
-test('helpers: retention rounds up, schedules, architectures', () => {
+test('helpers: retention rounds up, schedules, architectures, subnets', () => {
+  assert.equal(quarterCidrs('172.16.8.0/22'), ['172.16.8.0/24', '172.16.9.0/24', '172.16.10.0/24', '172.16.11.0/24'])
+  assert.equal(quarterCidrs('10.255.0.0/16')[3], '10.255.192.0/18')
   assert.equal([logRetention(1), logRetention(15), logRetention(365), logRetention(100), logRetention(99999)], ['1', '30', '365', '120', '3653'])
   assert.is(patchSchedule({ ...fixtureModel().env.patching, frequency: 'monthly', weekday: 'TUE', week: 2, time: '23:45' }), 'cron(45 23 ? * TUE#2 *)')
   assert.equal(['t3.medium', 'r6g.large', 't4g.small', 'm7gd.xlarge', 'g4dn.xlarge', 'm5zn.large'].map(architectureOf),

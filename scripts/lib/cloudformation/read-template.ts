@@ -35,7 +35,7 @@ export class TemplateSyntaxError extends Error {}
 
 /** Text in, plain template out; throws TemplateSyntaxError with line and column on bad YAML. */
 export function parseTemplate(text: string): Template {
-  const doc = parseDocument(text, { customTags: cloudFormationTags, uniqueKeys: true, maxAliasCount: 100 })
+  const doc = parseDocument(text, { customTags: cloudFormationTags, uniqueKeys: true })
   if (doc.errors.length) {
     const e = doc.errors[0]
     const at = e.linePos?.[0]

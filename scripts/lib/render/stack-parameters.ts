@@ -89,14 +89,27 @@ function dataStack(env: Environment): StackInstance {
   }
 }
 
+/** The VPC split into four equal subnets, in address order. */
+export function quarterCidrs(vpcCidr: string): string[] {
+  const [address, bits] = vpcCidr.split('/')
+  const base = address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0)
+  const prefix = Number(bits) + 2
+  const size = 2 ** (32 - prefix)
+  const dotted = (n: number) => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.')
+  return [0, 1, 2, 3].map((i) => `${dotted(base + i * size)}/${prefix}`)
+}
+
 function networkStack(env: Environment): StackInstance {
-  const prefix = Number(env.network.vpcCidr.split('/')[1])
+  const [publicA, publicB, privateA, privateB] = quarterCidrs(env.network.vpcCidr)
   return {
     stack: stackName(env, 'network'), template: 'network.yaml', tags: baseTags(env),
     parameters: {
       ...base(env),
       VpcCidr: env.network.vpcCidr,
-      SubnetHostBits: String(32 - prefix - 2),
+      PublicSubnetACidr: publicA,
+      PublicSubnetBCidr: publicB,
+      PrivateSubnetACidr: privateA,
+      PrivateSubnetBCidr: privateB,
       FlowLogRetentionDays: logRetention(env.audit.logRetentionDays),
     },
   }
