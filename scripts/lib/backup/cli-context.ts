@@ -17,7 +17,9 @@ export function backupContext(root: string, env: string): BackupContext {
 
 export async function connectMongo(uri: string): Promise<MongoClient> {
   try {
-    return await MongoClient.connect(uri, { appName: 'drsignet-backup', serverSelectionTimeoutMS: 15_000 })
+    // A timeout written in the URI wins over ours.
+    const timeout = /[?&]serverSelectionTimeoutMS=/i.test(uri) ? {} : { serverSelectionTimeoutMS: 15_000 }
+    return await MongoClient.connect(uri, { appName: 'drsignet-backup', ...timeout })
   } catch (e) {
     throw new Error(`cannot connect to MongoDB: ${redactError(e, uri)}`)
   }

@@ -41,10 +41,16 @@ export const mongoSource = (client: MongoClient, batchSize = 1000): MongoSource 
 
   async *documents(db, collection) {
     const cursor = client.db(db).collection(collection).find({}, { raw: true, batchSize })
+    let failed = false
     try {
       while (await cursor.hasNext()) yield cursor.readBufferedDocuments() as unknown as Buffer[]
+    } catch (e) {
+      failed = true
+      throw e
     } finally {
-      await cursor.close().catch(() => {})
+      // After a network failure, closing would wait for server selection; the server reaps the cursor itself.
+      const closing = cursor.close().catch(() => {})
+      if (!failed) await closing
     }
   },
 })
