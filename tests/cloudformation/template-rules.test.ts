@@ -1,0 +1,124 @@
+// The issue's architecture rules, checked on the templates as they resolve for the fixture environment
+// (ingress, IMDSv2, encryption, buckets, deployments, listeners); reads templates only.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { Resolver } from '../../scripts/lib/cloudformation/resolve.ts'
+import { stackInstances } from '../../scripts/lib/render/stack-parameters.ts'
+import { fixtureModel } from './fixture-model.ts'
+import { allTemplates } from './templates.ts'
+
+const templates = allTemplates()
+const model = fixtureModel()
+type Res = { stack: string; id: string; Type: string; Properties: Record<string, any> }
+// Every resource of every stack, resolved with that stack's parameters; imports stay symbolic.
+const resources: Res[] = stackInstances(model).flatMap((s) => {
+  const r = new Resolver({
+    template: templates[s.template], parameters: s.parameters, accountId: model.env.account, region: model.env.region,
+    stackName: s.stack, importValue: (name) => `import:${name}`,
+  })
+  return Object.entries(r.resources()).map(([id, res]) => ({ stack: s.stack, id, ...res }))
+})
+const ofType = (type: string) => resources.filter((r) => r.Type === type)
+
+test('the only ingress from 0.0.0.0/0 is the ALB on 443 and 80', () => {
+  const open: string[] = []
+  for (const r of ofType('AWS::EC2::SecurityGroup')) {
+    for (const rule of r.Properties.SecurityGroupIngress ?? []) {
+      if (rule.CidrIp === '0.0.0.0/0' || rule.CidrIpv6 === '::/0') open.push(`${r.stack}/${r.id}:${rule.FromPort}-${rule.ToPort}`)
+    }
+  }
+  for (const r of ofType('AWS::EC2::SecurityGroupIngress')) {
+    if (r.Properties.CidrIp === '0.0.0.0/0' || r.Properties.CidrIpv6 === '::/0') open.push(`${r.stack}/${r.id}`)
+  }
+  assert.equal(open, ['drsignet-production-security/AlbSecurityGroup:443-443', 'drsignet-production-security/AlbSecurityGroup:80-80'])
+})
+
+test('SSH and Mongo only from the VPN and app groups; app ports only from the ALB group', () => {
+  const rules = ofType('AWS::EC2::SecurityGroupIngress').map((r) => `${r.Properties.GroupId} ${r.Properties.FromPort} <- ${r.Properties.SourceSecurityGroupId}`)
+  assert.equal(rules.sort(), [
+    'AppSecurityGroup-physical-id 2222 <- VpnSecurityGroup-physical-id',
+    'DatabaseSecurityGroup-physical-id 2222 <- VpnSecurityGroup-physical-id',
+    'DatabaseSecurityGroup-physical-id 27517 <- AppSecurityGroup-physical-id',
+    'DatabaseSecurityGroup-physical-id 27517 <- VpnSecurityGroup-physical-id',
+    'import:drsignet-production-app-sg 8081 <- import:drsignet-production-alb-sg',
+    'import:drsignet-production-app-sg 8082 <- import:drsignet-production-alb-sg',
+    'import:drsignet-production-app-sg 8083 <- import:drsignet-production-alb-sg',
+  ])
+})
+
+test('launch templates require IMDSv2 and encrypt every volume with the CMK', () => {
+  const lts = ofType('AWS::EC2::LaunchTemplate')
+  assert.is(lts.length, 4)
+  for (const lt of lts) {
+    const data = lt.Properties.LaunchTemplateData
+    assert.is(data.MetadataOptions.HttpTokens, 'required', lt.stack)
+    for (const bd of data.BlockDeviceMappings) {
+      assert.equal([bd.Ebs.Encrypted, bd.Ebs.KmsKeyId], [true, 'import:drsignet-production-kms-key-arn'], lt.stack)
+    }
+  }
+  const db = lts.find((l) => l.stack.endsWith('group-database'))
+  assert.is(db?.Properties.LaunchTemplateData.BlockDeviceMappings[0].Ebs.VolumeSize, '200')
+})
+
+test('buckets: public access blocked, versioned, logged, TLS-only; backups expire after the retention days', () => {
+  const buckets = ofType('AWS::S3::Bucket')
+  assert.equal(buckets.map((b) => b.Properties.BucketName).sort(), ['drsignet-production-artifacts', 'drsignet-production-backups', 'drsignet-production-logs', 'drsignet-production-secrets'])
+  for (const b of buckets) {
+    const name = b.Properties.BucketName
+    assert.equal(Object.values(b.Properties.PublicAccessBlockConfiguration), [true, true, true, true], name)
+    assert.is(b.Properties.VersioningConfiguration.Status, 'Enabled', name)
+    if (!name.endsWith('-logs')) {
+      assert.is(b.Properties.LoggingConfiguration.DestinationBucketName, 'LogsBucket-physical-id', name)
+      assert.is(b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm, 'aws:kms', name)
+    }
+    const policy = ofType('AWS::S3::BucketPolicy').find((p) => p.Properties.Bucket === `${b.id}-physical-id`)
+    const tls = policy?.Properties.PolicyDocument.Statement.find((s: any) => s.Sid === 'DenyInsecureTransport')
+    assert.equal(tls?.Condition, { Bool: { 'aws:SecureTransport': 'false' } }, name)
+  }
+  const backups = buckets.find((b) => b.id === 'BackupBucket')
+  assert.is(backups?.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays, String(model.env.backup.retentionDays))
+  const key = ofType('AWS::KMS::Key')[0]
+  assert.is(key.Properties.EnableKeyRotation, true)
+})
+
+test('deployment groups: in place, one at a time, traffic control, rollback on failure and alarm, SNS triggers', () => {
+  const groups = ofType('AWS::CodeDeploy::DeploymentGroup')
+  assert.is(groups.length, model.apps.length)
+  for (const g of groups) {
+    const p = g.Properties
+    assert.equal(p.DeploymentStyle, { DeploymentType: 'IN_PLACE', DeploymentOption: 'WITH_TRAFFIC_CONTROL' })
+    assert.is(p.DeploymentConfigName, 'CodeDeployDefault.OneAtATime')
+    assert.equal(p.AutoRollbackConfiguration, { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] })
+    assert.equal(p.AlarmConfiguration.Alarms, [{ Name: `drsignet-production-${p.DeploymentGroupName}-5xx` }])
+    assert.equal(p.TriggerConfigurations.map((t: any) => t.TriggerEvents), [['DeploymentFailure', 'DeploymentRollback', 'DeploymentSuccess', 'DeploymentStop']])
+    assert.equal(p.LoadBalancerInfo.TargetGroupInfoList, [{ Name: 'TargetGroup.TargetGroupName' }])
+  }
+})
+
+test('ALB: TLS 1.3 policy with the certificate, HTTP redirects, logs and deletion protection on; health checks from the apps', () => {
+  const [https, http] = ofType('AWS::ElasticLoadBalancingV2::Listener')
+  assert.equal([https.Properties.Protocol, https.Properties.SslPolicy, https.Properties.Certificates[0].CertificateArn],
+    ['HTTPS', model.env.loadBalancer.sslPolicy, model.env.loadBalancer.certificateArn])
+  assert.is(http.Properties.DefaultActions[0].RedirectConfig.Protocol, 'HTTPS')
+  const attrs = Object.fromEntries(ofType('AWS::ElasticLoadBalancingV2::LoadBalancer')[0].Properties.LoadBalancerAttributes.map((a: any) => [a.Key, a.Value]))
+  assert.equal([attrs['deletion_protection.enabled'], attrs['access_logs.s3.enabled']], ['true', 'true'])
+  const tgs = ofType('AWS::ElasticLoadBalancingV2::TargetGroup').map((t) => [t.stack, t.Properties.Port, t.Properties.HealthCheckPath, t.Properties.Matcher.HttpCode])
+  assert.equal(tgs, model.apps.map((a) => [`drsignet-production-app-${a.name}`, String(a.proxyPort), a.healthCheck.path, a.healthCheck.matcher]))
+  const rules = ofType('AWS::ElasticLoadBalancingV2::ListenerRule').map((r) => r.Properties.Conditions.map((c: any) => `${c.Field}=${(c.HostHeaderConfig ?? c.PathPatternConfig).Values}`))
+  assert.equal(rules, model.apps.map((a) => [`host-header=${a.hosts.join(',')}`, 'path-pattern=/*']))
+})
+
+test('governance: multi-region trail with validation, the named Config rules, quarterly patching, password policy', () => {
+  const trail = ofType('AWS::CloudTrail::Trail')[0].Properties
+  assert.equal([trail.IsMultiRegionTrail, trail.EnableLogFileValidation, trail.IsLogging], [true, true, true])
+  const rules = ofType('AWS::Config::ConfigRule').map((r) => r.Properties.ConfigRuleName)
+  for (const name of ['s3-bucket-public-read-prohibited', 'encrypted-volumes', 'restricted-ssh', 'iam-user-mfa-enabled', 'root-account-mfa-enabled']) {
+    assert.ok(rules.includes(name), name)
+  }
+  assert.is(ofType('AWS::SSM::MaintenanceWindow')[0].Properties.Schedule, 'cron(0 2 ? 1/3 SUN#1 *)')
+  assert.is(ofType('Custom::PasswordPolicy')[0].Properties.MinimumPasswordLength, 14)
+  const groups = ofType('AWS::Logs::LogGroup')
+  assert.ok(groups.every((g) => g.Properties.RetentionInDays && g.Properties.KmsKeyId), 'every log group has retention and the CMK')
+})
+
+test.run()
