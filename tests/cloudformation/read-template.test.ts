@@ -1,3 +1,4 @@
+// The template reader (short-form tags, anchors, syntax errors) and the intrinsic-function resolver.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { parseTemplate, TemplateSyntaxError } from '../../scripts/lib/cloudformation/read-template.ts'

@@ -1,3 +1,4 @@
+// Stack list and parameter checks: stackInstances over the fixture and both sample environments, checkParameters failures.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { existsSync } from 'node:fs'
