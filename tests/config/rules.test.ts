@@ -118,6 +118,11 @@ test('buckets-distinct: each purpose has its own bucket', () => {
     "environments/production.yaml:26:9: bucket 'drsignet-production-artifacts' is also buckets.artifacts; secrets, backups, artifacts and logs each need their own bucket so their access stays separate")
 })
 
+test('secrets-prefix: names the environment, so no instance reads another environment\'s secrets', () => {
+  expectOnly(problemsWith({ file: S, from: 'prefix: secrets/staging', to: 'prefix: secrets/production' }),
+    "environments/staging.yaml:66:11: secrets prefix 'secrets/production' must end with the environment name ('staging'), e.g. secrets/staging, so no environment reads another's secrets")
+})
+
 test('no-literal-secret: secret-named keys and secret-looking values, with a hint', () => {
   expectOnly(problemsWith({ file: P, from: 'audit:\n', to: 'mongoPassword: hunter2\naudit:\n' }),
     "environments/production.yaml:186:16: 'mongoPassword' holds a literal secret; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")

@@ -49,3 +49,11 @@ export const bucketsDistinct: Rule = (ctx) => {
     return owner ? [envProblem(ctx, path, `bucket '${name}' is also ${owner}; secrets, backups, artifacts and logs each need their own bucket so their access stays separate`, 'buckets-distinct')] : []
   })
 }
+
+/** Instance roles may read only secrets/<env>/<app>/*; a prefix naming another environment would leak across. */
+export const secretsPrefixNamesEnv: Rule = (ctx) => {
+  const { name, secrets } = ctx.model.env
+  return secrets.prefix.split('/').at(-1) === name
+    ? []
+    : [envProblem(ctx, ['secrets', 'prefix'], `secrets prefix '${secrets.prefix}' must end with the environment name ('${name}'), e.g. secrets/${name}, so no environment reads another's secrets`, 'secrets-prefix')]
+}
