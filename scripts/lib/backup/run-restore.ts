@@ -18,7 +18,7 @@ export function nsMatcher(patterns: string[] | undefined): (ns: string) => boole
 
 const BATCH_DOCS = 1000
 const BATCH_BYTES = 8 * 1024 * 1024
-const IN_FLIGHT = 2
+const IN_FLIGHT = 3
 
 /**
  * Reads the whole archive; with a target it writes, without one it only scans (counts, structure, CRCs).
