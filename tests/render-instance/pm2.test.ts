@@ -54,11 +54,13 @@ test('one instance runs in fork mode; the render is deterministic', () => {
   assert.is(renderEcosystem(one, fixtureModel()).contents, renderEcosystem(one, fixtureModel()).contents)
 })
 
-test('logrotate renames and reopens (no copytruncate) and follows the pm2 log files', () => {
+test('logrotate pauses the writers around copytruncate and follows the pm2 log files', () => {
   const { path, contents } = renderLogrotate(fixtureApp())
   assert.is(path, 'deploy/logrotate.conf')
-  assert.not.match(contents, /copytruncate/)
-  assert.match(contents, /pm2 reloadLogs/)
+  assert.match(contents, /copytruncate/)
+  assert.not.match(contents, /reloadLogs/)
+  assert.match(contents, /prerotate\n        bash \/opt\/drsignet\/patient-api\/current\/hooks\/lib\/log-freeze.sh freeze /)
+  assert.match(contents, /postrotate\n        bash \/opt\/drsignet\/patient-api\/current\/hooks\/lib\/log-freeze.sh thaw /)
   assert.match(contents, /rotate 14\n/)
   assert.match(contents, /maxsize 50M\n/)
   const logs = pm2LogFiles(fixtureApp())

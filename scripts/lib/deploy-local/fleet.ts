@@ -1,7 +1,7 @@
 // A local fleet for deploy-local: each instance is a root folder with its own network namespace and nginx,
 // behind a loopback nginx load balancer that blocks and allows instances like an ALB target group (I/O).
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { run } from './exec.ts'
 
@@ -144,10 +144,25 @@ export async function allowTraffic(f: Fleet, name: string) {
   await reloadLb(f, 15_000)
 }
 
-/** Every process of one instance (nginx, pm2 and the app), as if the machine died. */
-export function killInstance(i: Instance) {
-  const pids = run('ip', ['netns', 'pids', i.netns], { allowFail: true }).split('\n').filter(Boolean).map(Number)
-  for (const pid of pids) { try { process.kill(pid, 'SIGKILL') } catch { /* gone */ } }
+/** The pids whose network namespace is this instance's (a /proc scan that tolerates processes exiting meanwhile). */
+function pidsIn(i: Instance): number[] {
+  let ino: number
+  try { ino = statSync(`/run/netns/${i.netns}`).ino } catch { return [] }
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try { return pid !== process.pid && statSync(`/proc/${pid}/ns/net`).ino === ino } catch { return false }
+  })
+}
+
+/** Every process of one instance (nginx, pm2 and the app), as if the machine died; returns how many were killed. */
+export function killInstance(i: Instance): number {
+  let killed = 0
+  for (let round = 0; round < 20; round++) {
+    const pids = pidsIn(i)
+    if (!pids.length) break
+    for (const pid of pids) { try { process.kill(pid, 'SIGKILL'); killed++ } catch { /* gone */ } }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50)
+  }
+  return killed
 }
 
 export function destroyFleet(f: Fleet) {

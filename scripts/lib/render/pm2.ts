@@ -71,13 +71,16 @@ ${pathKeys.map((k) => `    ${k}: at(a.${k}),`).join('\n')}
 const logrotateSize = (size: string) => size.replace(/B$/i, '').replace(/^(\d+)([kmg])$/i, (_, n, u) => `${n}${u.toUpperCase()}`)
 
 /**
- * deploy/logrotate.conf. Rotation renames the file and then asks pm2 to reopen its logs: pm2 keeps
- * writing to the renamed file until it reopens, so no line is lost (copytruncate loses the lines
- * written between the copy and the truncate). The CloudWatch agent follows renames by inode.
+ * deploy/logrotate.conf. pm2's reloadLogs destroys its write stream and drops the lines still buffered
+ * in it, and plain copytruncate drops the lines written between the copy and the truncate. So the
+ * writers are paused (SIGSTOP) for the copy and truncate and resumed after: no line is lost, the
+ * stream never stops, and the files keep their inode, which the CloudWatch agent follows.
  */
 export function renderLogrotate(app: App): RenderedFile {
   const p = instancePaths(app)
   const logs = pm2LogFiles(app)
+  const freeze = `bash ${p.release}/hooks/lib/log-freeze.sh`
+  const state = `${p.pm2Home}/log-freeze.pids`
   const contents = `# logrotate for ${app.name}; rendered by scripts/lib/render/pm2.ts, do not edit.
 ${logs.error} ${logs.out} {
     daily
@@ -88,10 +91,13 @@ ${logs.error} ${logs.out} {
     ${app.logs.compress ? 'compress\n    delaycompress' : 'nocompress'}
     dateext
     dateformat -%Y%m%d-%s
-    create 0640 ${app.user} ${app.user}
+    copytruncate
     sharedscripts
+    prerotate
+        ${freeze} freeze ${state} ${logs.out} ${logs.error}
+    endscript
     postrotate
-        PM2_HOME=${p.pm2Home} pm2 reloadLogs >/dev/null 2>&1 || true
+        ${freeze} thaw ${state}
     endscript
 }
 `

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# logrotate's prerotate/postrotate for pm2 logs: pauses (SIGSTOP) the processes that hold the files open
+# for the copy and truncate, so copytruncate loses no line; pm2 reloadLogs would drop buffered lines.
+# A watchdog resumes them after 10 s whatever happens. Usage: log-freeze.sh freeze STATE FILE... | thaw STATE
+set -euo pipefail
+action=${1:?freeze or thaw}
+state=${2:?state file}
+shift 2
+
+thaw() {
+  [[ -f "$state" ]] || return 0
+  local pid
+  while read -r pid; do kill -CONT "$pid" 2>/dev/null || true; done <"$state"
+  rm -f "$state"
+}
+if [[ "$action" == thaw ]]; then
+  thaw
+  exit 0
+fi
+[[ "$action" == freeze ]] || { echo "log-freeze.sh: unknown action $action" >&2; exit 2; }
+
+declare -A wanted=()
+for f in "$@"; do [[ -e "$f" ]] && wanted[$(readlink -f -- "$f")]=1; done
+declare -A writers=()
+for fd in /proc/[0-9]*/fd/*; do
+  target=$(readlink "$fd" 2>/dev/null) || continue
+  if [[ -n "${wanted[$target]:-}" ]]; then
+    pid=${fd#/proc/}
+    writers[${pid%%/*}]=1
+  fi
+done
+unset 'writers[$$]'
+((${#writers[@]})) || exit 0
+printf '%s\n' "${!writers[@]}" >"$state"
+# shellcheck disable=SC2016 # expanded by the watchdog's own shell
+setsid bash -c 'sleep 10; for p in "$@"; do kill -CONT "$p" 2>/dev/null; done' _ "${!writers[@]}" </dev/null >/dev/null 2>&1 &
+for pid in "${!writers[@]}"; do kill -STOP "$pid" 2>/dev/null || true; done
+
+# Copy only once every thread has stopped: a write(2) in progress finishes before its thread stops.
+stopped() {
+  local stat fields
+  for stat in /proc/"$1"/task/*/stat; do
+    fields=$(<"$stat") 2>/dev/null || continue
+    fields=${fields##*) } # the state follows the command name, which may hold spaces
+    [[ "${fields%% *}" == [tT] ]] || return 1
+  done
+}
+for _ in $(seq 200); do
+  all=1
+  for pid in "${!writers[@]}"; do stopped "$pid" || { all=0; break; }; done
+  ((all)) && exit 0
+  sleep 0.01
+done
+thaw
+echo "log-freeze.sh: writers did not stop; rotation skipped" >&2
+exit 1
