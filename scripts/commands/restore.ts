@@ -5,6 +5,7 @@ import { fetchArchive } from '../lib/backup/fetch-archive.ts'
 import { openArchiveFile } from '../lib/backup/archive-io.ts'
 import { restoreArchive, type RestoreReport } from '../lib/backup/run-restore.ts'
 import { formatMB } from '../lib/backup/progress.ts'
+import type { Manifest } from '../lib/backup/manifest.ts'
 import { resolveMongoUri } from '../lib/mongo/env-file.ts'
 import { mongoTarget } from '../lib/mongo/sink.ts'
 import { redactError } from '../lib/mongo/redact.ts'
@@ -37,7 +38,9 @@ export async function run(argv: string[]): Promise<number> {
         const report = await restoreArchive(openArchiveFile(fetched.file), mongoTarget(client), opts, stderrProgress)
         console.log(`restore ${ctx.env}: ${fetched.source}: ${checked}; restored in ${report.seconds.toFixed(1)} s:`)
         printReport(report)
-        return 0
+        const wrong = fetched.manifest ? countMismatches(fetched.manifest, report) : []
+        for (const w of wrong) console.error(`restore ${ctx.env}: ${w}`)
+        return wrong.length ? 1 : 0
       } finally {
         await client.close().catch(() => {})
       }
@@ -48,6 +51,14 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`restore ${ctx.env} failed: ${redactError(e, uri)}`)
     return 1
   }
+}
+
+/** Restored counts that differ from what the manifest says the backup holds. */
+function countMismatches(m: Manifest, r: RestoreReport): string[] {
+  const expected = new Map(m.databases.flatMap((d) => d.collections.map((c) => [`${d.name}.${c.name}`, c.count] as const)))
+  return r.namespaces
+    .filter((n) => expected.has(`${n.db}.${n.collection}`) && expected.get(`${n.db}.${n.collection}`) !== n.count)
+    .map((n) => `${n.db}.${n.collection}: restored ${n.count} documents, the manifest says ${expected.get(`${n.db}.${n.collection}`)}`)
 }
 
 function printReport(r: RestoreReport) {

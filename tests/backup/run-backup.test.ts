@@ -56,4 +56,15 @@ test('an upload failure leaves no manifest and no heartbeat', async () => {
   assert.equal(hb.beats, [])
 })
 
+test('refuses to call an empty backup good', async () => {
+  const store = memoryStore()
+  try {
+    await runBackup('production', { ...policy, databases: ['missing'] }, { source: fakeSource({}), store, heartbeat: memoryHeartbeat(), now: () => at, progress: quiet })
+    assert.unreachable()
+  } catch (e) {
+    assert.is((e as Error).message, "nothing to back up: no collections in the policy's databases (missing)")
+  }
+  assert.equal(store.writes, [])
+})
+
 test.run()

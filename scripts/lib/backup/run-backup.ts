@@ -25,6 +25,9 @@ export async function runBackup(environment: string, policy: Backup, deps: Backu
   const started = now()
   const key = archiveKey(policy, environment, started)
   const [serverVersion, collections] = await Promise.all([deps.source.serverVersion(), deps.source.listCollections(policy.databases)])
+  // An empty backup would look good and restore nothing: a wrong include list must fail, not pass quietly.
+  if (!collections.length) throw new BackupFailed(`nothing to back up: no collections in ${policy.databases?.length ? `the policy's databases (${policy.databases.join(', ')})` : 'any user database'}`)
+  for (const db of policy.databases ?? []) if (!collections.some((c) => c.db === db)) deps.progress(`backup: warning: database ${db} from the policy has no collections`)
   const meter = new Meter('backup', deps.progress)
   const perNs = new Map<string, CollectionManifest>()
   const hashes = new Map<string, ContentHash>()
