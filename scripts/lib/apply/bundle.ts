@@ -1,0 +1,47 @@
+// Builds an app's revision bundle in memory from its artifact, reusing bundle/ (pure but for reading hooks/ and the artifact source).
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { App, Model } from '../config/model.ts'
+import { bundleEntries, type BundleEntry } from '../bundle/contents.ts'
+import { hooksDir, readFolder } from '../bundle/build.ts'
+import { contentHash, packEntries, unpackEntries } from '../bundle/tar.ts'
+import { renderSnippets, renderVhost } from '../render/nginx.ts'
+import type { ArtifactStore } from '../aws/artifact-store.ts'
+import { keys } from './state.ts'
+
+/** Where an app's build output comes from. */
+export interface ArtifactSource {
+  readonly describe: string
+  entries(app: string, version: string): Promise<BundleEntry[]>
+}
+
+/** A local folder: DIR/<app>/<version>/ holds the build output (tests, or a pipeline that builds apps itself). */
+export const folderArtifacts = (dir: string): ArtifactSource => ({
+  describe: dir,
+  async entries(app, version) {
+    const at = join(dir, app, version)
+    if (!existsSync(at)) throw new Error(`no artifact for ${app} ${version}: ${at} does not exist`)
+    return readFolder(at)
+  },
+})
+
+/** The default: s3://<artifacts bucket>/releases/<app>/<version>.tgz, uploaded by the app's own CI. */
+export const storeArtifacts = (store: ArtifactStore): ArtifactSource => ({
+  describe: `s3://${store.bucket}/releases/`,
+  async entries(app, version) {
+    const key = keys.release(app, version)
+    const gz = await store.get(key)
+    if (!gz) throw new Error(`no artifact for ${app} ${version}: s3://${store.bucket}/${key} does not exist (the app's CI uploads it)`)
+    return unpackEntries(gz)
+  },
+})
+
+export const hookEntries = () => readFolder(hooksDir)
+
+export type Bundle = { gz: Buffer; sha256: string; files: number }
+
+export async function buildRevision(app: App, model: Model, artifact: BundleEntry[], hooks: BundleEntry[]): Promise<Bundle> {
+  const entries = bundleEntries(app, model, { artifact, hooks, vhost: renderVhost(app, model), snippets: renderSnippets() })
+  const gz = await packEntries(entries)
+  return { gz, sha256: contentHash(gz), files: entries.length }
+}

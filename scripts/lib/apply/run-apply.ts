@@ -1,0 +1,75 @@
+// apply ENV: lock, stacks through change sets, then a bundle and a CodeDeploy deployment per app whose revision changed (I/O through Services).
+import type { Model } from '../config/model.ts'
+import { MissingBucketError } from '../aws/env-lock.ts'
+import { buildRevision, hookEntries, type ArtifactSource } from './bundle.ts'
+import { deployRelease } from './deploy-app.ts'
+import { desiredApps } from './desired.ts'
+import { acquireLock, type Held } from './lock.ts'
+import type { Runtime, Services } from './services.ts'
+import { applyStacks, stackFailureReport, stackSpecs, type PlannedStack, type StackResult } from './stacks.ts'
+import { keys, readState } from './state.ts'
+
+export type ApplyOptions = {
+  artifacts: ArtifactSource
+  /** A reason to leave a stack out (e.g. a type the target cannot create), or undefined to apply it. */
+  skipStack?: (s: PlannedStack) => string | undefined
+  forceUnlock?: boolean
+  lockTtlSeconds?: number
+}
+
+export type ApplyResult = { code: 0 | 1; stacks: StackResult[]; deployed: string[]; summary: string }
+
+export async function runApply(model: Model, svc: Services, rt: Runtime, opts: ApplyOptions): Promise<ApplyResult> {
+  const env = model.env.name
+  const specs = stackSpecs(model)
+  const skip = opts.skipStack ?? (() => undefined)
+  const lockOpts = { holder: rt.who, commit: rt.commit, ttlSeconds: opts.lockTtlSeconds ?? 7200, now: rt.now(), forceUnlock: opts.forceUnlock, log: rt.log }
+  let held: Held
+  let bootstrap: StackResult[] = []
+  try {
+    held = await acquireLock(svc.lock, lockOpts)
+  } catch (e) {
+    if (!(e instanceof MissingBucketError)) throw e
+    // The lock lives in the artifacts bucket, which the data stack creates: a first apply makes that stack first.
+    rt.log(`lock: ${e.message}; first apply of ${env}: creating the data stack before taking the lock`)
+    bootstrap = await applyStacks(specs.slice(0, 1), svc.stacks, { commit: rt.commit, skip, log: rt.log })
+    const failed = bootstrap.find((r) => r.outcome === 'failed')
+    if (failed) return { code: 1, stacks: bootstrap, deployed: [], summary: stackFailureReport(failed as Extract<StackResult, { outcome: 'failed' }>) }
+    held = await acquireLock(svc.lock, lockOpts)
+  }
+  try {
+    const stacks = [...bootstrap, ...(await applyStacks(specs.slice(bootstrap.length), svc.stacks, { commit: rt.commit, skip, log: rt.log }))]
+    const failed = stacks.find((r) => r.outcome === 'failed')
+    if (failed) return { code: 1, stacks, deployed: [], summary: stackFailureReport(failed as Extract<StackResult, { outcome: 'failed' }>) }
+
+    const state = await readState(svc.store, env)
+    const hooks = hookEntries()
+    const changed = desiredApps(model, hooks).filter((d) => state.apps[d.app.name]?.revision !== d.revision)
+    const deployed: string[] = []
+    for (const d of changed) {
+      const from = state.apps[d.app.name]?.revision ?? 'nothing'
+      rt.log(`${d.app.name}: ${from} -> ${d.revision}: building the bundle from ${opts.artifacts.describe}`)
+      const bundle = await buildRevision(d.app, model, await opts.artifacts.entries(d.app.name, d.version), hooks)
+      const key = keys.bundle(env, d.app.name, bundle.sha256)
+      // Content-addressed: the same bytes are never uploaded twice.
+      const put = (await svc.store.head(key)) ?? (await svc.store.put(key, bundle.gz, 'application/gzip'))
+      rt.log(`${d.app.name}: bundle s3://${svc.store.bucket}/${key} (${bundle.gz.length} bytes, ${bundle.files} files, SSE-KMS)`)
+      const r = await deployRelease(model, {
+        app: d.app.name, version: d.version, revision: d.revision, sha256: bundle.sha256,
+        bundle: { bucket: svc.store.bucket, key, eTag: put.eTag, versionId: put.versionId },
+        files: Object.fromEntries(d.files.map((f) => [f.path, f.contents])),
+      }, 'deploy', svc, rt)
+      if (!r.ok) return { code: 1, stacks, deployed, summary: `apply ${env}: ${d.app.name} deployment ${r.deploymentId} ${r.followed.state.status}; CodeDeploy rolls it back; later apps were not deployed` }
+      deployed.push(d.app.name)
+    }
+    const count = (o: StackResult['outcome']) => stacks.filter((s) => s.outcome === o).length
+    const stackLine = `stacks: ${count('created')} created, ${count('updated')} updated, ${count('unchanged')} unchanged, ${count('skipped')} skipped`
+    const nothing = count('created') + count('updated') === 0 && deployed.length === 0
+    const summary = nothing
+      ? `apply ${env}: nothing to do: every stack is up to date and every app runs its desired revision (${stackLine})`
+      : `apply ${env}: done: ${stackLine}; apps deployed: ${deployed.join(', ') || 'none'}`
+    return { code: 0, stacks, deployed, summary }
+  } finally {
+    await held.release()
+  }
+}

@@ -1,0 +1,80 @@
+// Applies the environment's stacks in order through change sets: create, wait, execute, wait; stops at the first failure (I/O through StackUpdater).
+import type { Model } from '../config/model.ts'
+import type { ChangeSetInfo, FailedResource, StackSpec, StackUpdater } from '../aws/stack-updater.ts'
+import { readTemplates } from '../render/render-all.ts'
+import { stackInstances } from '../render/stack-parameters.ts'
+import { isUsable, recoveryCommand } from './recovery.ts'
+
+export type PlannedStack = StackSpec & { template: string }
+
+/** The stacks in deployment order with their template as JSON (moto's YAML loader mishandles short-form tags over mappings). */
+export function stackSpecs(model: Model): PlannedStack[] {
+  const templates = readTemplates()
+  return stackInstances(model).map((s) => ({ stack: s.stack, template: s.template, templateBody: JSON.stringify(templates.get(s.template)), parameters: s.parameters, tags: s.tags }))
+}
+
+export type StackResult =
+  | { stack: string; outcome: 'unchanged' | 'created' | 'updated' }
+  | { stack: string; outcome: 'skipped'; reason: string }
+  | { stack: string; outcome: 'failed'; status: string; failures: FailedResource[]; recovery?: string; reason?: string }
+
+// Change set names must be unique per stack while they exist and match [a-zA-Z][-a-zA-Z0-9]*.
+export const changeSetName = (purpose: string, commit: string) => `drsignet-${purpose}-${commit.replace(/[^a-zA-Z0-9]/g, '').slice(0, 12) || 'local'}-${Date.now().toString(36)}`
+
+export async function applyStacks(specs: PlannedStack[], updater: StackUpdater, opts: { commit: string; skip: (s: PlannedStack) => string | undefined; log: (line: string) => void }): Promise<StackResult[]> {
+  const results: StackResult[] = []
+  for (const spec of specs) {
+    const skipped = opts.skip(spec)
+    if (skipped) {
+      opts.log(`stack ${spec.stack}: skipped (${skipped})`)
+      results.push({ stack: spec.stack, outcome: 'skipped', reason: skipped })
+      continue
+    }
+    const before = await updater.status(spec.stack)
+    if (!isUsable(before)) {
+      opts.log(`stack ${spec.stack}: ${before}; not touching it`)
+      results.push({ stack: spec.stack, outcome: 'failed', status: before!, failures: [], recovery: recoveryCommand(spec.stack, before!), reason: `the stack is ${before}` })
+      break
+    }
+    let cs: ChangeSetInfo
+    try {
+      cs = await updater.createChangeSet(spec, changeSetName('apply', opts.commit))
+    } catch (e) {
+      results.push({ stack: spec.stack, outcome: 'failed', status: before ?? 'NONE', failures: [], reason: (e as Error).message })
+      opts.log(`stack ${spec.stack}: change set refused: ${(e as Error).message}`)
+      break
+    }
+    if (cs.noChanges) {
+      await updater.deleteChangeSet(spec.stack, cs.id, cs.type)
+      opts.log(`stack ${spec.stack}: no changes`)
+      results.push({ stack: spec.stack, outcome: 'unchanged' })
+      continue
+    }
+    if (cs.failure) {
+      await updater.deleteChangeSet(spec.stack, cs.id, cs.type)
+      opts.log(`stack ${spec.stack}: change set failed: ${cs.failure}`)
+      results.push({ stack: spec.stack, outcome: 'failed', status: before ?? 'NONE', failures: [], reason: cs.failure })
+      break
+    }
+    opts.log(`stack ${spec.stack}: executing ${cs.type === 'CREATE' ? 'create' : 'update'} (${cs.changes.length} resource changes)`)
+    await updater.execute(spec, cs)
+    const done = await updater.wait(spec.stack, (line) => opts.log(`  ${line}`))
+    if (/^(CREATE|UPDATE)_COMPLETE$/.test(done.status)) {
+      opts.log(`stack ${spec.stack}: ${done.status}`)
+      results.push({ stack: spec.stack, outcome: cs.type === 'CREATE' ? 'created' : 'updated' })
+      continue
+    }
+    opts.log(`stack ${spec.stack}: ${done.status}`)
+    for (const f of done.failures) opts.log(`  failed: ${f.logicalId} (${f.type}) ${f.status}: ${f.reason}`)
+    results.push({ stack: spec.stack, outcome: 'failed', status: done.status, failures: done.failures, recovery: recoveryCommand(spec.stack, done.status) })
+    break
+  }
+  return results
+}
+
+export function stackFailureReport(r: Extract<StackResult, { outcome: 'failed' }>): string {
+  const lines = [`stack ${r.stack} failed (${r.status})${r.reason ? `: ${r.reason}` : ''}`]
+  for (const f of r.failures) lines.push(`  ${f.logicalId} (${f.type}) ${f.status}: ${f.reason}`)
+  if (r.recovery) lines.push(`  to recover: ${r.recovery}`)
+  return lines.join('\n')
+}

@@ -1,0 +1,59 @@
+// Where apply keeps what it did, in the artifacts bucket: the deployed state, the audit log and bundle keys (I/O through ArtifactStore).
+import type { ArtifactStore } from '../aws/artifact-store.ts'
+
+export type DeployedApp = { version: string; revision: string; bundleKey: string; sha256: string; deploymentId: string; deployedAt: string; commit: string }
+/** files: the rendered app files (appspec, vhost, deploy/) as last applied, for plan's diffs. */
+export type DeployedState = { environment: string; apps: Record<string, DeployedApp>; files: Record<string, string> }
+
+export type AuditRecord = {
+  environment: string
+  app: string
+  action: 'deploy' | 'rollback'
+  who: string
+  commit: string
+  version: string
+  revision: string
+  bundleKey: string
+  sha256: string
+  deploymentId: string
+  startedAt: string
+  endedAt: string
+  result: 'Succeeded' | 'Failed' | 'Stopped'
+  error?: string
+}
+
+export const keys = {
+  lock: (env: string) => `locks/${env}.json`,
+  state: (env: string) => `state/${env}/deployed.json`,
+  auditPrefix: (env: string) => `audit/${env}/`,
+  // Sortable by time; the deployment id keeps two records of one second apart.
+  audit: (r: AuditRecord) => `audit/${r.environment}/${r.endedAt.replace(/[:.]/g, '-')}-${r.app}-${r.deploymentId}.json`,
+  bundle: (env: string, app: string, sha256: string) => `bundles/${env}/${app}/${sha256}.tar.gz`,
+  release: (app: string, version: string) => `releases/${app}/${version}.tgz`,
+}
+
+export async function readState(store: ArtifactStore, env: string): Promise<DeployedState> {
+  const body = await store.get(keys.state(env))
+  return body ? (JSON.parse(body.toString('utf8')) as DeployedState) : { environment: env, apps: {}, files: {} }
+}
+
+export async function writeState(store: ArtifactStore, state: DeployedState): Promise<void> {
+  const sorted = <T>(o: Record<string, T>) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]))
+  await store.put(keys.state(state.environment), JSON.stringify({ ...state, apps: sorted(state.apps), files: sorted(state.files) }, null, 2) + '\n', 'application/json')
+}
+
+/** S3 has no append: each record is its own object, and the log is the time-ordered listing. */
+export async function appendAudit(store: ArtifactStore, record: AuditRecord): Promise<string> {
+  const key = keys.audit(record)
+  await store.put(key, JSON.stringify(record, null, 2) + '\n', 'application/json')
+  return key
+}
+
+export async function readAudit(store: ArtifactStore, env: string): Promise<AuditRecord[]> {
+  const records: AuditRecord[] = []
+  for (const key of await store.list(keys.auditPrefix(env))) {
+    const body = await store.get(key)
+    if (body) records.push(JSON.parse(body.toString('utf8')) as AuditRecord)
+  }
+  return records.sort((a, b) => (a.endedAt < b.endedAt ? -1 : a.endedAt > b.endedAt ? 1 : 0))
+}

@@ -1,0 +1,22 @@
+// Builds the SDK clients apply, plan and rollback use, for one region; AWS_ENDPOINT_URL points them all at an emulator (no I/O until used).
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation'
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy'
+import { S3Client } from '@aws-sdk/client-s3'
+import { SNSClient } from '@aws-sdk/client-sns'
+import { STSClient } from '@aws-sdk/client-sts'
+
+export type AwsClients = { s3: S3Client; cfn: CloudFormationClient; codedeploy: CodeDeployClient; sns: SNSClient; sts: STSClient }
+
+export function awsClients(region: string): AwsClients {
+  // The SDK reads AWS_ENDPOINT_URL itself; an emulator needs path-style bucket addressing.
+  const local = !!(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL)
+  // Our own withRetry backs off on throttling with more patience than the SDK's 3 attempts.
+  const common = { region, maxAttempts: 1 }
+  return {
+    s3: new S3Client({ ...common, forcePathStyle: local }),
+    cfn: new CloudFormationClient(common),
+    codedeploy: new CodeDeployClient(common),
+    sns: new SNSClient(common),
+    sts: new STSClient(common),
+  }
+}

@@ -1,0 +1,45 @@
+// Retries an AWS call on throttling and transient failures with capped exponential backoff and jitter (no I/O itself).
+export type RetryOptions = { attempts?: number; baseMs?: number; maxMs?: number; sleep?: (ms: number) => Promise<void> }
+
+const THROTTLES = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown', 'RequestThrottled', 'ProvisionedThroughputExceededException', 'PriorRequestNotComplete'])
+const TRANSIENT = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'TimeoutError', 'RequestTimeout', 'InternalError', 'ServiceUnavailable'])
+
+type AwsError = { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } }
+
+export function isRetryable(e: unknown): boolean {
+  const err = (e ?? {}) as AwsError
+  const status = err.$metadata?.httpStatusCode ?? 0
+  // An HTML page where JSON or XML was expected is an endpoint without the operation (moto), not a passing fault.
+  if (err.name === 'SyntaxError') return false
+  return THROTTLES.has(err.name ?? '') || TRANSIENT.has(err.name ?? '') || TRANSIENT.has(err.code ?? '') ||
+    !!err.$retryable?.throttling || status === 429 || status === 503 || status === 502 || status === 500
+}
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+
+/** Runs `fn` until it succeeds, a non-retryable error comes, or attempts run out (then the last error). */
+export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
+  const attempts = opts.attempts ?? 8
+  const base = opts.baseMs ?? 200
+  const max = opts.maxMs ?? 20_000
+  const sleep = opts.sleep ?? realSleep
+  for (let i = 1; ; i++) {
+    try {
+      return await fn()
+    } catch (e) {
+      if (i >= attempts || !isRetryable(e)) throw e
+      // Full jitter keeps parallel pipelines from retrying in lockstep.
+      await sleep(Math.round(Math.random() * Math.min(max, base * 2 ** (i - 1))))
+    }
+  }
+}
+
+/** A client whose every `send` goes through withRetry. */
+export type Sender = <O>(command: unknown) => Promise<O>
+export function retrying(client: { send: (c: never) => Promise<unknown> }, opts: RetryOptions = {}): Sender {
+  return <O>(command: unknown) => withRetry(() => client.send(command as never) as Promise<O>, opts)
+}
+
+/** The error's service code, e.g. ValidationError, NoSuchKey, PreconditionFailed. */
+export const errorName = (e: unknown) => ((e ?? {}) as AwsError).name ?? ''
+export const httpStatus = (e: unknown) => ((e ?? {}) as AwsError).$metadata?.httpStatusCode ?? 0

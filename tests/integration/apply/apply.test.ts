@@ -1,0 +1,79 @@
+// apply and plan of the sample staging environment against moto: stacks, bundles with SSE-KMS, deployments, audit log, no-op rerun (I/O: moto on loopback).
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3'
+import { startMoto, type Moto } from '../../harness/moto.ts'
+import { awsServices } from '../../../scripts/lib/aws/services.ts'
+import { runApply } from '../../../scripts/lib/apply/run-apply.ts'
+import { folderArtifacts } from '../../../scripts/lib/apply/bundle.ts'
+import type { Runtime } from '../../../scripts/lib/apply/services.ts'
+import { readAudit, readState } from '../../../scripts/lib/apply/state.ts'
+import type { Model } from '../../../scripts/lib/config/model.ts'
+import { agentStandIn, createDeploymentGroups, makeArtifacts, motoDeployment, motoSkip, stagingModel, useMotoEnv } from './support.ts'
+
+let moto: Moto
+let model: Model
+let artifacts: string
+const lines: string[] = []
+const rt = (): Runtime => ({ log: (l) => { lines.push(l) }, now: () => new Date(), pollMs: 10, timeoutMs: 10_000, who: 'arn:aws:sts::123456789012:assumed-role/codebuild/test', commit: 'abc1234' })
+
+test.before(async () => {
+  moto = await startMoto()
+  useMotoEnv(moto)
+  model = await stagingModel(moto)
+  await createDeploymentGroups(model)
+  artifacts = makeArtifacts(model)
+})
+test.after(async () => { await moto?.stop() })
+
+test('the first apply creates the stacks moto supports, uploads bundles with SSE-KMS, deploys each app and writes the audit log', async () => {
+  const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
+  const deployer = agentStandIn(svc.deployer, moto.endpoint)
+  const r = await runApply(model, { ...svc, deployer }, rt(), { artifacts: folderArtifacts(artifacts), skipStack: motoSkip })
+  assert.is(r.code, 0, `${r.summary}\n${lines.join('\n')}`)
+  const created = r.stacks.filter((s) => s.outcome === 'created').map((s) => s.stack)
+  assert.equal(created, [
+    'drsignet-staging-data', 'drsignet-staging-network', 'drsignet-staging-security', 'drsignet-staging-group-api', 'drsignet-staging-group-database',
+    'drsignet-staging-group-portal', 'drsignet-staging-load-balancer', 'drsignet-staging-deploy', 'drsignet-staging-topic-deployments',
+    'drsignet-staging-topic-operations', 'drsignet-staging-monitoring',
+  ])
+  assert.is(r.stacks.filter((s) => s.outcome === 'skipped').length, r.stacks.length - created.length)
+  assert.ok(lines.includes("stack drsignet-staging-app-patient-api: skipped (moto's CloudFormation cannot create AWS::CodeDeploy::DeploymentGroup)"))
+  assert.equal(r.deployed, ['admin-portal', 'doctor-api', 'patient-api'])
+  assert.is(deployer.created.length, 3)
+
+  const { s3 } = svc.clients
+  for (const id of deployer.created) {
+    const d = await motoDeployment(moto.endpoint, id)
+    assert.equal([d.applicationName, d.deploymentConfigName, d.fileExistsBehavior, d.autoRollbackConfiguration], [
+      'drsignet-staging', 'CodeDeployDefault.OneAtATime', 'OVERWRITE', { enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] },
+    ])
+    const loc = d.revision!.s3Location!
+    assert.equal([loc.bucket, loc.bundleType], ['drsignet-staging-artifacts', 'tgz'])
+    assert.match(loc.key!, new RegExp(`^bundles/staging/${d.deploymentGroupName}/[0-9a-f]{64}\\.tar\\.gz$`))
+    const head = await s3.send(new HeadObjectCommand({ Bucket: loc.bucket, Key: loc.key }))
+    assert.equal([head.ServerSideEncryption, head.SSEKMSKeyId?.endsWith('alias/drsignet-staging')], ['aws:kms', true])
+  }
+  const audit = await readAudit(svc.store, 'staging')
+  assert.equal(audit.map((a) => [a.app, a.action, a.result, a.commit, a.who]), [
+    ['admin-portal', 'deploy', 'Succeeded', 'abc1234', rt().who], ['doctor-api', 'deploy', 'Succeeded', 'abc1234', rt().who], ['patient-api', 'deploy', 'Succeeded', 'abc1234', rt().who],
+  ])
+  const state = await readState(svc.store, 'staging')
+  assert.equal(Object.keys(state.apps), ['admin-portal', 'doctor-api', 'patient-api'])
+  assert.ok(state.files['apps/patient-api/appspec.yml']?.includes('hooks:'))
+  const lock = await s3.send(new ListObjectsV2Command({ Bucket: 'drsignet-staging-artifacts', Prefix: 'locks/' }))
+  assert.is(lock.KeyCount ?? 0, 0, 'the lock is released')
+  console.log(lines.join('\n'))
+})
+
+test('a second apply with nothing changed does nothing and says so', async () => {
+  lines.length = 0
+  const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
+  const deployer = agentStandIn(svc.deployer, moto.endpoint)
+  const r = await runApply(model, { ...svc, deployer }, rt(), { artifacts: folderArtifacts(artifacts), skipStack: motoSkip })
+  assert.is(r.code, 0, `${r.summary}\n${lines.join('\n')}`)
+  assert.is(deployer.created.length, 0)
+  assert.is(r.summary, 'apply staging: nothing to do: every stack is up to date and every app runs its desired revision (stacks: 0 created, 0 updated, 11 unchanged, 16 skipped)')
+})
+
+test.run()

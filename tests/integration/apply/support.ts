@@ -1,0 +1,113 @@
+// Shared setup for the apply suites against moto: the staging model with a moto certificate, the stacks moto cannot create,
+// the CodeDeploy application and groups those stacks would make, a tiny artifact per app, and agent stand-ins (I/O: moto, temp files).
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CodeDeployClient, CreateApplicationCommand, CreateDeploymentGroupCommand } from '@aws-sdk/client-codedeploy'
+import { readModel } from '../../../scripts/lib/config/read.ts'
+import type { Model } from '../../../scripts/lib/config/model.ts'
+import type { Deployer, DeploymentState } from '../../../scripts/lib/aws/deployer.ts'
+import type { PlannedStack } from '../../../scripts/lib/apply/stacks.ts'
+import { codeDeployApplication } from '../../../scripts/lib/apply/deploy-app.ts'
+import type { Moto } from '../../harness/moto.ts'
+
+export const root = new URL('../../../', import.meta.url).pathname
+
+// Found by trying (and by tests/integration/cloudformation): moto's CloudFormation has no CloudWatch alarms, no CodeDeploy
+// deployment groups (app.yaml), no CodeCommit/CodeBuild/CodePipeline, no Config or SSM patching, and needs an ImageId on vpn's instance.
+export const MOTO_UNSUPPORTED: Record<string, string> = {
+  'alarm.yaml': 'AWS::CloudWatch::Alarm', 'target-alarm.yaml': 'AWS::CloudWatch::Alarm', 'vpn.yaml': 'AWS::EC2::Instance from an SSM image parameter',
+  'app.yaml': 'AWS::CodeDeploy::DeploymentGroup', 'repositories.yaml': 'AWS::CodeCommit::Repository', 'pipeline.yaml': 'AWS::CodePipeline::Pipeline',
+  'governance.yaml': 'AWS::Config::* and AWS::SSM::MaintenanceWindow',
+}
+export const motoSkip = (s: PlannedStack) => (MOTO_UNSUPPORTED[s.template] ? `moto's CloudFormation cannot create ${MOTO_UNSUPPORTED[s.template]}` : undefined)
+
+export function useMotoEnv(moto: Moto) {
+  Object.assign(process.env, moto.env)
+}
+
+/** The load balancer stack needs a certificate moto knows: ask moto's ACM for one (JSON protocol, unsigned). */
+async function motoCertificate(endpoint: string): Promise<string> {
+  const res = await fetch(`${endpoint}/`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': 'CertificateManager.RequestCertificate',
+      Authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/ap-south-1/acm/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: JSON.stringify({ DomainName: 'admin.staging.drsignet.com' }),
+  })
+  return ((await res.json()) as { CertificateArn: string }).CertificateArn
+}
+
+export async function stagingModel(moto: Moto): Promise<Model> {
+  const m = readModel(root, 'staging')
+  return { env: { ...m.env, loadBalancer: { ...m.env.loadBalancer, certificateArn: await motoCertificate(moto.endpoint) } }, apps: m.apps }
+}
+
+/** What deploy.yaml's Application (which moto skips) and each app.yaml's deployment group would create. */
+export async function createDeploymentGroups(model: Model) {
+  const cd = new CodeDeployClient({ region: model.env.region })
+  const applicationName = codeDeployApplication(model)
+  await cd.send(new CreateApplicationCommand({ applicationName, computePlatform: 'Server' }))
+  for (const app of model.apps) {
+    await cd.send(new CreateDeploymentGroupCommand({
+      applicationName, deploymentGroupName: app.name, serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
+      deploymentConfigName: model.env.deployment.config, deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+    }))
+  }
+}
+
+/** A tiny build output per app version: DIR/<app>/<version>/server.js. */
+export function makeArtifacts(model: Model, versions: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'apply-artifacts-'))
+  for (const app of model.apps) {
+    for (const version of [app.version, ...(versions[app.name] ? [versions[app.name]!] : [])]) {
+      mkdirSync(join(dir, app.name, version), { recursive: true })
+      writeFileSync(join(dir, app.name, version, 'server.js'), `console.log(${JSON.stringify(`${app.name} ${version}`)})\n`)
+    }
+  }
+  return dir
+}
+
+/**
+ * A deployment as moto stores it, read with the raw JSON protocol: moto writes createTime as an ISO string where the
+ * SDK expects epoch seconds, so the SDK's GetDeployment cannot parse moto's answer.
+ */
+export async function motoDeployment(endpoint: string, id: string): Promise<Record<string, any>> {
+  const res = await fetch(`${endpoint}/`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': 'CodeDeploy_20141006.GetDeployment',
+      Authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/ap-south-1/codedeploy/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: JSON.stringify({ deploymentId: id }),
+  })
+  if (!res.ok) throw new Error(`moto GetDeployment ${id}: ${res.status} ${await res.text()}`)
+  return ((await res.json()) as { deploymentInfo: Record<string, any> }).deploymentInfo
+}
+
+/**
+ * moto's CodeDeploy records deployments but has no agents: their status stays "Created", it has no deployment targets,
+ * and the SDK cannot parse its GetDeployment. The tests play the agents at exactly that step: the deployment must exist in
+ * moto, and is then reported as the agents would finish it (Succeeded unless `outcome` scripts something else).
+ */
+export function agentStandIn(real: Deployer, endpoint: string, outcome: (id: string, n: number) => DeploymentState | undefined = () => undefined): Deployer & { created: string[] } {
+  const created: string[] = []
+  return {
+    created,
+    register: (a, b, d) => real.register(a, b, d),
+    async create(r) {
+      const id = await real.create(r)
+      created.push(id)
+      return id
+    },
+    async get(id) {
+      const stored = await motoDeployment(endpoint, id)
+      if (stored.status !== 'Created') throw new Error(`moto deployment ${id} is ${stored.status}`)
+      return outcome(id, created.indexOf(id)) ?? { id, status: 'Succeeded', overview: { Pending: 0, InProgress: 0, Succeeded: 2, Failed: 0, Skipped: 0 } }
+    },
+    instances: (id) => real.instances(id),
+  }
+}
