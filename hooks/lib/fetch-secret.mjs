@@ -8,7 +8,8 @@ const fail = (msg) => { process.stderr.write(`fetch-secret: ${msg}\n`); process.
 if (!bucket || !key) fail('usage: fetch-secret.mjs BUCKET KEY')
 
 async function imdsCredentials() {
-  const base = 'http://169.254.169.254/latest'
+  // The SDKs' own override of the metadata address; tests point it at a fake IMDS on loopback.
+  const base = `${(process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT || 'http://169.254.169.254').replace(/\/$/, '')}/latest`
   const signal = AbortSignal.timeout(3000)
   // IMDSv2: a session token first; IMDSv1 GETs are never made.
   const tokenRes = await fetch(`${base}/api/token`, { method: 'PUT', headers: { 'X-aws-ec2-metadata-token-ttl-seconds': '300' }, signal })
