@@ -9,12 +9,12 @@ import { s3EnvLock } from './env-lock.ts'
 import { snsNotifier } from './notifier.ts'
 import { cfnStackUpdater } from './stack-updater.ts'
 
-export function awsServices(model: Model, opts: { pollMs?: number; clients?: AwsClients; createWithCreateStack?: boolean } = {}): Services & { clients: AwsClients } {
+export function awsServices(model: Model, opts: { pollMs?: number; clients?: AwsClients; createWithCreateStack?: boolean; roleArn?: string } = {}): Services & { clients: AwsClients } {
   const { env } = model
   const clients = opts.clients ?? awsClients(env.region)
   return {
     clients,
-    stacks: cfnStackUpdater(clients.cfn, { pollMs: opts.pollMs, createWithCreateStack: opts.createWithCreateStack }),
+    stacks: cfnStackUpdater(clients.cfn, { pollMs: opts.pollMs, createWithCreateStack: opts.createWithCreateStack, roleArn: opts.roleArn }),
     store: s3ArtifactStore(clients.s3, env.buckets.artifacts, env.kms.keyAlias),
     lock: s3EnvLock(clients.s3, env.buckets.artifacts, keys.lock(env.name), env.kms.keyAlias),
     deployer: codeDeployDeployer(clients.codedeploy),

@@ -2,7 +2,7 @@
 import {
   CreateChangeSetCommand, CreateStackCommand, DeleteChangeSetCommand, DeleteStackCommand, DescribeChangeSetCommand, DescribeStackDriftDetectionStatusCommand,
   DescribeStackEventsCommand, DescribeStackResourceDriftsCommand, DescribeStacksCommand, DetectStackDriftCommand, ExecuteChangeSetCommand,
-  type CloudFormationClient, type Change, type StackEvent,
+  type CloudFormationClient, type Capability, type Change, type StackEvent,
 } from '@aws-sdk/client-cloudformation'
 import { errorName, retrying } from './retry.ts'
 
@@ -24,9 +24,9 @@ export interface StackUpdater {
   drift(stack: string): Promise<DriftReport>
 }
 
-const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const
-const input = (spec: StackSpec) => ({
-  StackName: spec.stack, TemplateBody: spec.templateBody,
+const CAPABILITIES: Capability[] = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND']
+const input = (spec: StackSpec, roleArn?: string) => ({
+  StackName: spec.stack, TemplateBody: spec.templateBody, RoleARN: roleArn,
   Parameters: Object.entries(spec.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
   Tags: Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value })),
 })
@@ -38,7 +38,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
  * set executes, so later stacks' Fn::ImportValue fail there. Against moto a new stack is previewed by its change set and then
  * created with CreateStack; AWS itself always executes the change set.
  */
-export const cfnStackUpdater = (cfn: CloudFormationClient, opts: { pollMs?: number; timeoutMs?: number; createWithCreateStack?: boolean } = {}): StackUpdater => {
+export const cfnStackUpdater = (cfn: CloudFormationClient, opts: { pollMs?: number; timeoutMs?: number; createWithCreateStack?: boolean; roleArn?: string } = {}): StackUpdater => {
   const send = retrying(cfn)
   const pollMs = opts.pollMs ?? 5000
   const timeoutMs = opts.timeoutMs ?? 60 * 60_000
@@ -60,7 +60,7 @@ export const cfnStackUpdater = (cfn: CloudFormationClient, opts: { pollMs?: numb
       const type = (await this.status(spec.stack)) ? 'UPDATE' : 'CREATE'
       let id: string
       try {
-        id = (await send<{ Id?: string }>(new CreateChangeSetCommand({ ...input(spec), ChangeSetName: name, ChangeSetType: type, Capabilities: CAPABILITIES }))).Id!
+        id = (await send<{ Id?: string }>(new CreateChangeSetCommand({ ...input(spec, opts.roleArn), ChangeSetName: name, ChangeSetType: type, Capabilities: CAPABILITIES }))).Id!
       } catch (e) {
         // Some endpoints refuse an empty change set at once instead of creating a FAILED one.
         if (NO_CHANGES.test((e as Error).message ?? '')) return { id: '', type, changes: [], noChanges: true }
@@ -95,7 +95,7 @@ export const cfnStackUpdater = (cfn: CloudFormationClient, opts: { pollMs?: numb
     async execute(spec, cs) {
       if (cs.type === 'CREATE' && opts.createWithCreateStack) {
         await this.deleteChangeSet(spec.stack, cs.id, cs.type)
-        await send(new CreateStackCommand({ ...input(spec), Capabilities: CAPABILITIES }))
+        await send(new CreateStackCommand({ ...input(spec, opts.roleArn), Capabilities: CAPABILITIES }))
         return
       }
       await send(new ExecuteChangeSetCommand({ ChangeSetName: cs.id, StackName: spec.stack }))

@@ -1,0 +1,24 @@
+// plan ENV: what apply would change (change sets, app revisions, file diffs), as text or as a pull-request comment.
+import { writeFileSync } from 'node:fs'
+import { parseCommand } from '../lib/cli/args.ts'
+import { UsageError } from '../lib/cli/errors.ts'
+import { progress, skipTemplates, wire } from '../lib/apply/cli.ts'
+import { buildPlan } from '../lib/plan/build-plan.ts'
+import { formatMarkdown, formatText } from '../lib/plan/format.ts'
+
+export const summary = 'show what apply would change: change sets, app revisions, nginx and appspec diffs'
+const usage = 'plan ENV [--root DIR] [--format text|markdown] [--out FILE] [--skip-template FILE]...'
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(usage, argv, { format: { type: 'string' }, out: { type: 'string' }, commit: { type: 'string' }, 'skip-template': { type: 'string', multiple: true }, 'role-arn': { type: 'string' } }, { min: 1, max: 1 })
+  if (values.help) return console.log(`usage: ${usage}`), 0
+  const format = values.format ?? 'text'
+  if (format !== 'text' && format !== 'markdown') throw new UsageError(`--format must be text or markdown\nusage: ${usage}`)
+  const { model, svc, rt } = await wire(values, positionals[0]!, 1000)
+  const plan = await buildPlan(model, svc, { commit: rt.commit, skip: skipTemplates(values['skip-template']), log: progress })
+  const text = format === 'markdown' ? formatMarkdown(plan) : formatText(plan)
+  if (typeof values.out === 'string') writeFileSync(values.out, text)
+  else process.stdout.write(text)
+  // Planning never fails the build for a change, only when a stack cannot be planned.
+  return plan.stacks.some((s) => s.action === 'error' || s.action === 'blocked') ? 1 : 0
+}

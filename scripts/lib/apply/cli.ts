@@ -1,0 +1,42 @@
+// Shared wiring for plan, apply, rollback, history and drift: model, services, who and which commit, stack skips (I/O: env, git, STS).
+import { execFileSync } from 'node:child_process'
+import { resolve } from 'node:path'
+import { readModel } from '../config/read.ts'
+import type { Model } from '../config/model.ts'
+import { awsServices } from '../aws/services.ts'
+import { callerArn } from '../aws/identity.ts'
+import type { Runtime, Services } from './services.ts'
+import type { PlannedStack } from './stacks.ts'
+
+export const progress = (line: string) => { process.stderr.write(line + '\n') }
+
+// An endpoint override means an emulator: see cfnStackUpdater's createWithCreateStack.
+export const usingEmulator = () => !!process.env.AWS_ENDPOINT_URL
+
+export function commitOf(flag: unknown): string {
+  if (typeof flag === 'string' && flag) return flag
+  if (process.env.CODEBUILD_RESOLVED_SOURCE_VERSION) return process.env.CODEBUILD_RESOLVED_SOURCE_VERSION
+  try {
+    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()
+  } catch {
+    return 'unknown'
+  }
+}
+
+/** --skip-template FILE (repeatable): stacks of those templates are reported as skipped, never applied. */
+export function skipTemplates(values: unknown): ((s: PlannedStack) => string | undefined) | undefined {
+  const list = (Array.isArray(values) ? values : []) as string[]
+  if (!list.length) return undefined
+  return (s) => (list.includes(s.template) ? `--skip-template ${s.template}` : undefined)
+}
+
+export type Wired = { model: Model; svc: Services; rt: Runtime }
+
+export async function wire(values: { root?: string; commit?: unknown; 'role-arn'?: unknown }, env: string, pollMs = 5000): Promise<Wired> {
+  const model = readModel(resolve(values.root ?? '.'), env)
+  const roleArn = typeof values['role-arn'] === 'string' ? values['role-arn'] : process.env.OPS_CFN_ROLE_ARN
+  const all = awsServices(model, { pollMs, createWithCreateStack: usingEmulator(), roleArn })
+  const who = process.env.CODEBUILD_BUILD_ARN ? `${await callerArn(all.clients.sts)} (${process.env.CODEBUILD_BUILD_ARN})` : await callerArn(all.clients.sts)
+  const rt: Runtime = { log: progress, now: () => new Date(), pollMs, timeoutMs: 60 * 60_000, who, commit: commitOf(values.commit) }
+  return { model, svc: all, rt }
+}

@@ -1,0 +1,67 @@
+// plan ENV: previews every stack through a change set (created, described, deleted), compares each app's deployed and desired
+// revision, and diffs the rendered app files against the last applied ones (I/O through StackUpdater and ArtifactStore).
+import { createTwoFilesPatch } from 'diff'
+import type { Model } from '../config/model.ts'
+import type { ResourceChange, StackUpdater } from '../aws/stack-updater.ts'
+import type { ArtifactStore } from '../aws/artifact-store.ts'
+import { hookEntries } from '../apply/bundle.ts'
+import { desiredApps } from '../apply/desired.ts'
+import { isUsable, recoveryCommand } from '../apply/recovery.ts'
+import { changeSetName, stackSpecs, type PlannedStack } from '../apply/stacks.ts'
+import { readState } from '../apply/state.ts'
+
+export type StackPlan = {
+  stack: string
+  template: string
+  action: 'create' | 'update' | 'none' | 'skipped' | 'blocked' | 'error'
+  changes: ResourceChange[]
+  note?: string
+}
+export type AppPlan = { app: string; deployed?: { version: string; revision: string }; desired: { version: string; revision: string }; changed: boolean }
+export type FileDiff = { path: string; patch: string }
+export type Plan = { environment: string; stacks: StackPlan[]; apps: AppPlan[]; diffs: FileDiff[] }
+
+export const isReplacement = (c: ResourceChange) => c.replacement === 'True' || c.replacement === 'Conditional'
+
+export async function buildPlan(model: Model, svc: { stacks: StackUpdater; store: ArtifactStore }, opts: { commit: string; skip?: (s: PlannedStack) => string | undefined; log?: (l: string) => void }): Promise<Plan> {
+  const log = opts.log ?? (() => {})
+  const stacks: StackPlan[] = []
+  for (const spec of stackSpecs(model)) {
+    const base = { stack: spec.stack, template: spec.template, changes: [] as ResourceChange[] }
+    const skipped = opts.skip?.(spec)
+    if (skipped) { stacks.push({ ...base, action: 'skipped', note: skipped }); continue }
+    const status = await svc.stacks.status(spec.stack)
+    if (!isUsable(status)) {
+      stacks.push({ ...base, action: 'blocked', note: `the stack is ${status}; to recover: ${recoveryCommand(spec.stack, status!) ?? 'wait for the current operation'}` })
+      continue
+    }
+    log(`plan: change set for ${spec.stack}`)
+    try {
+      const cs = await svc.stacks.createChangeSet(spec, changeSetName('plan', opts.commit))
+      await svc.stacks.deleteChangeSet(spec.stack, cs.id, cs.type)
+      if (cs.failure) stacks.push({ ...base, action: 'error', note: cs.failure })
+      else stacks.push({ ...base, action: cs.noChanges ? 'none' : cs.type === 'CREATE' ? 'create' : 'update', changes: cs.changes })
+    } catch (e) {
+      // One stack's refusal (a missing import on a first deploy, say) must not hide the others.
+      stacks.push({ ...base, action: 'error', note: (e as Error).message })
+    }
+  }
+
+  const state = await readState(svc.store, model.env.name)
+  const desired = desiredApps(model, hookEntries())
+  const apps: AppPlan[] = desired.map((d) => {
+    const was = state.apps[d.app.name]
+    return { app: d.app.name, deployed: was && { version: was.version, revision: was.revision }, desired: { version: d.version, revision: d.revision }, changed: was?.revision !== d.revision }
+  })
+  const diffs: FileDiff[] = []
+  for (const d of desired) {
+    for (const f of d.files) {
+      // Appspec and the app's own vhost are what a reviewer must see; the shared snippets show once, in the first app.
+      const shown = f.path.endsWith('/appspec.yml') || f.path.endsWith(`/nginx/${d.app.name}.conf`) || /\/deploy\//.test(f.path)
+      const before = state.files[f.path]
+      if (!shown || before === f.contents) continue
+      diffs.push({ path: f.path, patch: createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, before ?? '', f.contents, before === undefined ? '(never applied)' : '(last applied)', '(desired)', { context: 3 }) })
+    }
+  }
+  return { environment: model.env.name, stacks, apps, diffs }
+}

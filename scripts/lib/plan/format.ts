@@ -1,0 +1,66 @@
+// Prints a plan as plain text (CodeBuild logs, no colour) or as a pull-request comment in markdown with a size cap (pure).
+import { isReplacement, type Plan, type StackPlan } from './build-plan.ts'
+
+// CodeCommit and GitHub comments stop around 64 KiB; keep room for the header and the truncation note.
+export const COMMENT_LIMIT = 60_000
+
+const counts = (p: Plan) => {
+  const by = (a: StackPlan['action']) => p.stacks.filter((s) => s.action === a).length
+  const replacements = p.stacks.flatMap((s) => s.changes.filter(isReplacement).map((c) => `${s.stack}/${c.logicalId}`))
+  return { create: by('create'), update: by('update'), none: by('none'), skipped: by('skipped'), blocked: by('blocked'), error: by('error'), replacements, apps: p.apps.filter((a) => a.changed) }
+}
+
+export function summaryLine(p: Plan): string {
+  const c = counts(p)
+  const parts = [`${c.create} to create`, `${c.update} to update`, `${c.none} unchanged`]
+  if (c.skipped) parts.push(`${c.skipped} skipped`)
+  if (c.blocked) parts.push(`${c.blocked} blocked`)
+  if (c.error) parts.push(`${c.error} failed to plan`)
+  return `plan ${p.environment}: stacks ${parts.join(', ')}; ${c.replacements.length} replacement(s); apps to deploy: ${c.apps.map((a) => a.app).join(', ') || 'none'}`
+}
+
+const revision = (r?: { revision: string }) => r?.revision ?? '(none)'
+
+export function formatText(p: Plan): string {
+  const out = [summaryLine(p), '', 'stacks:']
+  for (const s of p.stacks) {
+    out.push(`  ${s.action.padEnd(8)} ${s.stack} (${s.template})${s.note ? `: ${s.note}` : ''}`)
+    for (const c of s.changes) out.push(`    ${isReplacement(c) ? '!! REPLACE ' : ''}${c.action} ${c.logicalId} (${c.type})${c.replacement ? ` replacement=${c.replacement}` : ''}`)
+  }
+  out.push('', 'apps:')
+  for (const a of p.apps) out.push(`  ${a.changed ? 'deploy  ' : 'current '} ${a.app}: ${revision(a.deployed)} -> ${a.desired.revision}`)
+  if (p.diffs.length) out.push('', 'file changes against the last apply:')
+  for (const d of p.diffs) out.push(d.patch.trimEnd())
+  return out.join('\n') + '\n'
+}
+
+export function formatMarkdown(p: Plan, limit = COMMENT_LIMIT): string {
+  const c = counts(p)
+  const head = [`## Plan for \`${p.environment}\``, '', `**${summaryLine(p).replace(/^plan \S+: /, '')}**`, '']
+  if (c.replacements.length) head.push(`> :warning: **${c.replacements.length} resource(s) will be REPLACED**: ${c.replacements.map((r) => `\`${r}\``).join(', ')}`, '')
+  if (c.blocked + c.error) head.push(`> :x: ${c.blocked + c.error} stack(s) cannot be planned; see below.`, '')
+  head.push('| app | deployed | desired | |', '| --- | --- | --- | --- |')
+  for (const a of p.apps) head.push(`| ${a.app} | \`${revision(a.deployed)}\` | \`${a.desired.revision}\` | ${a.changed ? '**deploy**' : 'current'} |`)
+  head.push('', '### Stacks', '', '| stack | action | changes |', '| --- | --- | --- |')
+  for (const s of p.stacks) {
+    const changes = s.changes.map((ch) => (isReplacement(ch) ? `**:warning: REPLACE ${ch.logicalId}** (${ch.type})` : `${ch.action} ${ch.logicalId} (${ch.type})`))
+    const cell = [...changes, ...(s.note ? [s.note.replace(/\|/g, '\\|')] : [])].join('<br>') || '—'
+    head.push(`| \`${s.stack}\` | ${s.action} | ${cell} |`)
+  }
+  const body: string[] = []
+  if (p.diffs.length) body.push('', '### File changes against the last apply', '')
+  for (const d of p.diffs) body.push('<details><summary><code>' + d.path + '</code></summary>', '', '```diff', d.patch.trimEnd().replace(/```/g, '` ` `'), '```', '', '</details>')
+  const full = [...head, ...body].join('\n') + '\n'
+  if (Buffer.byteLength(full) <= limit) return full
+  // Over the cap: keep the summary and tables whole, cut the diffs, and say where the rest is.
+  const note = `\n\n_Plan truncated at ${limit} bytes: the full plan is build/plan/plan.txt in the build's artifacts._\n`
+  let text = head.join('\n')
+  for (const line of body) {
+    if (Buffer.byteLength(text + '\n' + line) + Buffer.byteLength(note) + 20 > limit) break
+    text += '\n' + line
+  }
+  // Close an open code fence or details block so the comment still renders.
+  if ((text.match(/^```/gm) ?? []).length % 2) text += '\n```'
+  if ((text.match(/<details>/g) ?? []).length > (text.match(/<\/details>/g) ?? []).length) text += '\n</details>'
+  return text + note
+}
