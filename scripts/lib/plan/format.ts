@@ -52,10 +52,11 @@ export function formatMarkdown(p: Plan, limit = COMMENT_LIMIT): string {
   for (const d of p.diffs) body.push('<details><summary><code>' + d.path + '</code></summary>', '', '```diff', d.patch.trimEnd().replace(/```/g, '` ` `'), '```', '', '</details>')
   const full = [...head, ...body].join('\n') + '\n'
   if (Buffer.byteLength(full) <= limit) return full
-  // Over the cap: keep the summary and tables whole, cut the diffs, and say where the rest is.
+  // Over the cap: keep whole lines from the top (the summary comes first), cut the rest, and say where it is.
   const note = `\n\n_Plan truncated at ${limit} bytes: the full plan is build/plan/plan.txt in the build's artifacts._\n`
-  let text = head.join('\n')
-  for (const line of body) {
+  const all = [...head, ...body]
+  let text = all[0]!
+  for (const line of all.slice(1)) {
     if (Buffer.byteLength(text + '\n' + line) + Buffer.byteLength(note) + 20 > limit) break
     text += '\n' + line
   }

@@ -8,6 +8,8 @@ import { runApply } from '../../../scripts/lib/apply/run-apply.ts'
 import { folderArtifacts } from '../../../scripts/lib/apply/bundle.ts'
 import type { Runtime } from '../../../scripts/lib/apply/services.ts'
 import { readAudit, readState } from '../../../scripts/lib/apply/state.ts'
+import { buildPlan } from '../../../scripts/lib/plan/build-plan.ts'
+import { formatMarkdown, summaryLine } from '../../../scripts/lib/plan/format.ts'
 import type { Model } from '../../../scripts/lib/config/model.ts'
 import { agentStandIn, createDeploymentGroups, makeArtifacts, motoDeployment, motoSkip, stagingModel, useMotoEnv } from './support.ts'
 
@@ -25,6 +27,21 @@ test.before(async () => {
   artifacts = makeArtifacts(model)
 })
 test.after(async () => { await moto?.stop() })
+
+test('plan before the first apply: every supported stack to create, every app to deploy, appspec and vhost diffs against nothing', async () => {
+  const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
+  const plan = await buildPlan(model, svc, { commit: 'abc1234', skip: motoSkip })
+  assert.equal(plan.stacks.filter((s) => s.action === 'error').map((s) => `${s.stack}: ${s.note}`), [])
+  assert.is(plan.stacks.filter((s) => s.action === 'create').length, 11)
+  assert.equal(plan.apps.map((a) => [a.app, a.deployed, a.changed]), [['admin-portal', undefined, true], ['doctor-api', undefined, true], ['patient-api', undefined, true]])
+  assert.ok(plan.diffs.some((d) => d.path === 'apps/patient-api/nginx/patient-api.conf'))
+  const md = formatMarkdown(plan)
+  assert.is(md.split('\n').slice(0, 3).join('\n'), '## Plan for `staging`\n\n**stacks 11 to create, 0 to update, 0 unchanged, 16 skipped; 0 replacement(s); apps to deploy: admin-portal, doctor-api, patient-api**')
+  // Previews leave nothing behind: no stack exists after planning.
+  assert.is(await svc.stacks.status('drsignet-staging-data'), undefined)
+  const small = formatMarkdown(plan, 4000)
+  assert.ok(Buffer.byteLength(small) <= 4000 && small.includes('_Plan truncated at 4000 bytes'), small)
+})
 
 test('the first apply creates the stacks moto supports, uploads bundles with SSE-KMS, deploys each app and writes the audit log', async () => {
   const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
@@ -74,6 +91,13 @@ test('a second apply with nothing changed does nothing and says so', async () =>
   assert.is(r.code, 0, `${r.summary}\n${lines.join('\n')}`)
   assert.is(deployer.created.length, 0)
   assert.is(r.summary, 'apply staging: nothing to do: every stack is up to date and every app runs its desired revision (stacks: 0 created, 0 updated, 11 unchanged, 16 skipped)')
+})
+
+test('plan after the applies: nothing to change', async () => {
+  const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
+  const plan = await buildPlan(model, svc, { commit: 'abc1234', skip: motoSkip })
+  assert.is(summaryLine(plan), 'plan staging: stacks 0 to create, 0 to update, 11 unchanged, 16 skipped; 0 replacement(s); apps to deploy: none')
+  assert.equal(plan.diffs, [])
 })
 
 test.run()
