@@ -70,6 +70,7 @@ test('a failing ValidateService rolls back to the old version, which serves thro
     assert.is(await versionAt(i.nsIp), '1.0.0', i.name)
   }
   assert.ok(readFileSync(join(fleetDir, 'fleet.json'), 'utf8').includes('"allowed": [\n    "i1",\n    "i2"\n  ]'))
+  for (const text of [first.out, first.err, second.out, second.err]) assert.not.ok(text.includes('rollback-test'), 'the secret reached the output')
   const down = await ops(['deploy-local', '--down', '--fleet', fleetDir])
   assert.is(down.code, 0)
 })
