@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert'
 import Ajv2020 from 'ajv/dist/2020.js'
 import { parse } from 'yaml'
 import { renderAppspec, hookOrder } from '../../scripts/lib/render/appspec.ts'
+import { readConfig } from '../../scripts/lib/config/read.ts'
 import { fixtureApp, fixtureModel } from './model-fixture.ts'
 
 const schema = JSON.parse(readFileSync(new URL('../../schemas/appspec.schema.json', import.meta.url), 'utf8'))
@@ -48,6 +49,19 @@ test('the schema rejects reserved events, unknown keys and long timeouts', () =>
   assert.not.ok(validate({ ...base, version: 1 }))
   assert.not.ok(validate({ ...base, file_exists_behavior: 'REPLACE' }))
   assert.not.ok(validate({ ...base, extra: true }))
+})
+
+test('every app of every environment in this repository renders a valid appspec', () => {
+  // Problems in the configuration are the validate suite's to report; here every model that loads must render.
+  const { models } = readConfig(new URL('../..', import.meta.url).pathname)
+  assert.ok(models.length > 0)
+  for (const model of models) {
+    for (const app of model.apps) {
+      const doc = parse(renderAppspec(app, model).contents)
+      assert.ok(validate(doc), `${model.env.name}/${app.name}: ${JSON.stringify(validate.errors)}`)
+      assert.ok(Object.values(doc.hooks as Record<string, { runas: string }[]>).every((h) => ['root', app.user].includes(h[0].runas)))
+    }
+  }
 })
 
 test.run()
