@@ -3,7 +3,7 @@ import {
   BatchGetDeploymentTargetsCommand, CreateDeploymentCommand, GetDeploymentCommand, ListDeploymentTargetsCommand, RegisterApplicationRevisionCommand,
   type CodeDeployClient, type DeploymentInfo,
 } from '@aws-sdk/client-codedeploy'
-import { errorName, httpStatus, retrying } from './retry.ts'
+import { errorName, httpStatus, isUnparsable, retrying } from './retry.ts'
 
 export type BundleLocation = { bucket: string; key: string; eTag?: string; versionId?: string }
 export type DeploymentRequest = { application: string; group: string; bundle: BundleLocation; config: string; rollbackEvents: string[]; description: string }
@@ -29,7 +29,7 @@ const s3Revision = (b: BundleLocation) => ({
 // moto answers an operation it lacks with an HTML error page (a SyntaxError to the SDK), others with UnknownOperation.
 const unsupported = (e: unknown) =>
   ['UnknownOperationException', 'NotImplementedError', 'NotImplemented', 'InvalidAction'].includes(errorName(e)) ||
-  (errorName(e) === 'SyntaxError' && httpStatus(e) >= 404) || /not (yet )?implemented/i.test((e as Error).message ?? '')
+  (isUnparsable(e) && httpStatus(e) >= 404) || /not (yet )?implemented/i.test((e as Error).message ?? '')
 
 export const codeDeployDeployer = (cd: CodeDeployClient): Deployer => {
   const send = retrying(cd)

@@ -6,11 +6,14 @@ const TRANSIENT = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', '
 
 type AwsError = { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } }
 
+/** The SDK could not parse the answer (an HTML error page): the endpoint lacks the operation. */
+export const isUnparsable = (e: unknown) => errorName(e) === 'SyntaxError' || /Deserialization error|XML parse error|is not valid JSON/.test((e as Error)?.message ?? '')
+
 export function isRetryable(e: unknown): boolean {
   const err = (e ?? {}) as AwsError
   const status = err.$metadata?.httpStatusCode ?? 0
   // An HTML page where JSON or XML was expected is an endpoint without the operation (moto), not a passing fault.
-  if (err.name === 'SyntaxError') return false
+  if (isUnparsable(e)) return false
   return THROTTLES.has(err.name ?? '') || TRANSIENT.has(err.name ?? '') || TRANSIENT.has(err.code ?? '') ||
     !!err.$retryable?.throttling || status === 429 || status === 503 || status === 502 || status === 500
 }

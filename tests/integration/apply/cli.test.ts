@@ -1,0 +1,75 @@
+// The pipeline's commands through the CLI against moto: plan as a pull-request comment, apply (a no-op after the deploy),
+// history, drift and a refused apply while the lock is held (I/O: moto on loopback, child processes).
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { execFile } from 'node:child_process'
+import { startMoto, type Moto } from '../../harness/moto.ts'
+import { awsServices } from '../../../scripts/lib/aws/services.ts'
+import { runApply } from '../../../scripts/lib/apply/run-apply.ts'
+import { folderArtifacts } from '../../../scripts/lib/apply/bundle.ts'
+import { acquireLock } from '../../../scripts/lib/apply/lock.ts'
+import { readModel } from '../../../scripts/lib/config/read.ts'
+import type { Model } from '../../../scripts/lib/config/model.ts'
+import { agentStandIn, createDeploymentGroups, makeArtifacts, MOTO_UNSUPPORTED, root, useMotoEnv } from './support.ts'
+
+let moto: Moto
+let model: Model
+// The sample's certificate is not in moto's ACM, so the load balancer (and monitoring, which imports it) join the stacks moto cannot create here.
+const skipped = [...Object.keys(MOTO_UNSUPPORTED), 'load-balancer.yaml', 'monitoring.yaml']
+const skipFlags = skipped.flatMap((t) => ['--skip-template', t])
+
+function ops(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'scripts/ops.ts', ...args], { cwd: root, env: { ...process.env, ...moto.env, NODE_NO_WARNINGS: '1' }, maxBuffer: 16 << 20 }, (e, stdout, stderr) =>
+      resolve({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, stdout, stderr }))
+  })
+}
+
+test.before(async () => {
+  moto = await startMoto()
+  useMotoEnv(moto)
+  model = readModel(root, 'staging')
+  await createDeploymentGroups(model)
+})
+test.after(async () => { await moto?.stop() })
+
+test('plan --format markdown from a clean account: the comment a reviewer sees', async () => {
+  const r = await ops(['plan', 'staging', '--format', 'markdown', '--commit', 'abc1234', ...skipFlags])
+  assert.is(r.code, 0, r.stderr)
+  assert.is(r.stdout.split('\n')[2], '**stacks 9 to create, 0 to update, 0 unchanged, 18 skipped; 0 replacement(s); apps to deploy: admin-portal, doctor-api, patient-api**')
+  console.log(r.stdout.slice(0, 3000))
+})
+
+test('after the deploy, apply through the CLI does nothing and says so; history and drift read the same state', async () => {
+  // The deployment itself needs agents moto does not have (see agentStandIn); the CLI then runs against what it left.
+  const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
+  const skip = (s: { template: string }) => (skipped.includes(s.template) ? 'moto' : undefined)
+  const first = await runApply(model, { ...svc, deployer: agentStandIn(svc.deployer, moto.endpoint) }, { log: () => {}, now: () => new Date(), pollMs: 10, timeoutMs: 10_000, who: 'test', commit: 'abc1234' }, { artifacts: folderArtifacts(makeArtifacts(model)), skipStack: skip })
+  assert.is(first.code, 0, first.summary)
+
+  const again = await ops(['apply', 'staging', '--commit', 'abc1234', ...skipFlags])
+  assert.is(again.code, 0, again.stderr)
+  assert.is(again.stdout, 'apply staging: nothing to do: every stack is up to date and every app runs its desired revision (stacks: 0 created, 0 updated, 9 unchanged, 18 skipped)\n')
+  assert.ok(again.stderr.includes('lock: acquired s3://drsignet-staging-artifacts/locks/staging.json\n'), again.stderr)
+
+  const history = await ops(['history', 'staging', 'patient-api'])
+  assert.is(history.code, 0, history.stderr)
+  assert.is(history.stdout.trimEnd().split('\n').length, 2)
+  assert.match(history.stdout.split('\n')[1]!, /patient-api {2}deploy {2}Succeeded {2}1\.15\.0-rc\.1\+[0-9a-f]{12}/)
+
+  const drift = await ops(['drift', 'staging', ...skipFlags])
+  assert.is(drift.code, 0, drift.stdout + drift.stderr)
+  assert.ok(drift.stdout.includes('stack drsignet-staging-data: drift detection unavailable'), drift.stdout)
+  assert.ok(drift.stdout.endsWith('drift staging: none\n'), drift.stdout)
+})
+
+test('apply through the CLI is refused while another apply holds the lock', async () => {
+  const svc = awsServices(model)
+  const held = await acquireLock(svc.lock, { holder: 'pipeline-run-7', commit: 'fff999', ttlSeconds: 3600, now: new Date(), log: () => {} })
+  const r = await ops(['apply', 'staging', ...skipFlags])
+  await held.release()
+  assert.is(r.code, 1)
+  assert.match(r.stderr, /^lock: another apply holds s3:\/\/drsignet-staging-artifacts\/locks\/staging\.json: pipeline-run-7 \(commit fff999\) since \S+, \d+ s ago\. Wait for it to finish/m)
+})
+
+test.run()
