@@ -57,8 +57,16 @@ export async function applyStacks(specs: PlannedStack[], updater: StackUpdater, 
       break
     }
     opts.log(`stack ${spec.stack}: executing ${cs.type === 'CREATE' ? 'create' : 'update'} (${cs.changes.length} resource changes)`)
-    await updater.execute(spec, cs)
-    const done = await updater.wait(spec.stack, (line) => opts.log(`  ${line}`))
+    let done
+    try {
+      await updater.execute(spec, cs)
+      done = await updater.wait(spec.stack, (line) => opts.log(`  ${line}`))
+    } catch (e) {
+      const status = (await updater.status(spec.stack).catch(() => undefined)) ?? 'UNKNOWN'
+      opts.log(`stack ${spec.stack}: executing the change set failed: ${(e as Error).message}`)
+      results.push({ stack: spec.stack, outcome: 'failed', status, failures: [], reason: `executing the change set failed: ${(e as Error).message}`, recovery: recoveryCommand(spec.stack, status) })
+      break
+    }
     if (/^(CREATE|UPDATE)_COMPLETE$/.test(done.status)) {
       opts.log(`stack ${spec.stack}: ${done.status}`)
       results.push({ stack: spec.stack, outcome: cs.type === 'CREATE' ? 'created' : 'updated' })
