@@ -8,7 +8,8 @@ import type { Deployer } from '../../../scripts/lib/aws/deployer.ts'
 import { runApply } from '../../../scripts/lib/apply/run-apply.ts'
 import { runRollback } from '../../../scripts/lib/apply/rollback.ts'
 import { formatHistory } from '../../../scripts/lib/apply/history.ts'
-import { folderArtifacts } from '../../../scripts/lib/apply/bundle.ts'
+import { folderArtifacts, storeArtifacts } from '../../../scripts/lib/apply/bundle.ts'
+import { packEntries, unpackEntries } from '../../../scripts/lib/bundle/tar.ts'
 import { acquireLock, LockHeldError } from '../../../scripts/lib/apply/lock.ts'
 import type { Runtime, Services } from '../../../scripts/lib/apply/services.ts'
 import { readAudit, readState } from '../../../scripts/lib/apply/state.ts'
@@ -150,6 +151,21 @@ test('rollback redeploys the previous bundle; history shows both deployments and
     ['patient-api', 'rollback', 'Succeeded', first.revision],
   ])
   console.log(history)
+})
+
+test("the default artifact source: the release tgz the app's CI uploaded to releases/<app>/<version>.tgz", async () => {
+  lines.length = 0
+  const tgz = await packEntries([{ path: 'server.js', data: Buffer.from('console.log("1.17.0")\n'), mode: 0o644 }])
+  await svc.store.put('releases/patient-api/1.17.0.tgz', tgz, 'application/gzip')
+  const deployer = agentStandIn(svc.deployer, moto.endpoint)
+  const r = await runApply(bumped('1.17.0'), services(deployer), rt(), { artifacts: storeArtifacts(svc.store), skipStack: onlyDataAndTopics })
+  assert.is(r.code, 0, lines.join('\n'))
+  const key = (await readState(svc.store, 'staging')).apps['patient-api']!.bundleKey
+  const entries = await unpackEntries((await svc.store.get(key))!)
+  assert.equal(entries.find((e) => e.path === 'app/server.js')?.data.toString(), 'console.log("1.17.0")\n')
+  assert.ok(entries.some((e) => e.path === 'appspec.yml') && entries.some((e) => e.path === 'nginx/patient-api.conf'))
+  const missing = await runApply(bumped('9.9.9'), services(deployer), rt(), { artifacts: storeArtifacts(svc.store), skipStack: onlyDataAndTopics }).catch((e) => e)
+  assert.is(missing.message, "no artifact for patient-api 9.9.9: s3://drsignet-staging-artifacts/releases/patient-api/9.9.9.tgz does not exist (the app's CI uploads it)")
 })
 
 test.run()
