@@ -4,19 +4,24 @@ import { parseCommand } from '../lib/cli/args.ts'
 import { UsageError } from '../lib/cli/errors.ts'
 import { progress, skipTemplates, wire } from '../lib/apply/cli.ts'
 import { buildPlan } from '../lib/plan/build-plan.ts'
-import { formatMarkdown, formatText } from '../lib/plan/format.ts'
+import { COMMENT_LIMIT, formatMarkdown, formatText } from '../lib/plan/format.ts'
 
 export const summary = 'show what apply would change: change sets, app revisions, nginx and appspec diffs'
-const usage = 'plan ENV [--root DIR] [--format text|markdown] [--out FILE] [--skip-template FILE]...'
+const usage = 'plan ENV [--root DIR] [--format text|markdown] [--out FILE] [--markdown FILE] [--max-bytes N] [--skip-template FILE]...'
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(usage, argv, { format: { type: 'string' }, out: { type: 'string' }, commit: { type: 'string' }, 'skip-template': { type: 'string', multiple: true }, 'role-arn': { type: 'string' } }, { min: 1, max: 1 })
+  const { values, positionals } = parseCommand(usage, argv, { format: { type: 'string' }, out: { type: 'string' }, markdown: { type: 'string' }, 'max-bytes': { type: 'string' }, commit: { type: 'string' }, 'skip-template': { type: 'string', multiple: true }, 'role-arn': { type: 'string' } }, { min: 1, max: 1 })
   if (values.help) return console.log(`usage: ${usage}`), 0
   const format = values.format ?? 'text'
   if (format !== 'text' && format !== 'markdown') throw new UsageError(`--format must be text or markdown\nusage: ${usage}`)
+  // GitHub comments stop near 64 KiB, CodeCommit's at 10 240 characters: the build passes its platform's cap.
+  const maxBytes = values['max-bytes'] === undefined ? COMMENT_LIMIT : Number(values['max-bytes'])
+  if (!Number.isInteger(maxBytes) || maxBytes < 1000) throw new UsageError(`--max-bytes must be a whole number, at least 1000\nusage: ${usage}`)
   const { model, svc, rt } = await wire(values, positionals[0]!, 1000)
   const plan = await buildPlan(model, svc, { commit: rt.commit, skip: skipTemplates(values['skip-template']), log: progress })
-  const text = format === 'markdown' ? formatMarkdown(plan) : formatText(plan)
+  const text = format === 'markdown' ? formatMarkdown(plan, maxBytes) : formatText(plan)
+  // --markdown FILE: the pull-request comment too, from the same change sets (planning twice would create them twice).
+  if (typeof values.markdown === 'string') writeFileSync(values.markdown, formatMarkdown(plan, maxBytes))
   if (typeof values.out === 'string') writeFileSync(values.out, text)
   else process.stdout.write(text)
   // Planning never fails the build for a change, only when a stack cannot be planned.

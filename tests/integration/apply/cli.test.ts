@@ -3,6 +3,9 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { awsServices } from '../../../scripts/lib/aws/services.ts'
 import { runApply } from '../../../scripts/lib/apply/run-apply.ts'
@@ -34,10 +37,15 @@ test.before(async () => {
 test.after(async () => { await moto?.stop() })
 
 test('plan --format markdown from a clean account: the comment a reviewer sees', async () => {
-  const r = await ops(['plan', 'staging', '--format', 'markdown', '--commit', 'abc1234', ...skipFlags])
+  const dir = mkdtempSync(join(tmpdir(), 'plan-'))
+  // As the buildspec runs it: one plan, the text and the CodeCommit-sized comment.
+  const r = await ops(['plan', 'staging', '--out', join(dir, 'plan.txt'), '--markdown', join(dir, 'plan.md'), '--max-bytes', '10000', '--commit', 'abc1234', ...skipFlags])
   assert.is(r.code, 0, r.stderr)
-  assert.is(r.stdout.split('\n')[2], '**stacks 9 to create, 0 to update, 0 unchanged, 18 skipped; 0 replacement(s); apps to deploy: admin-portal, doctor-api, patient-api**')
-  console.log(r.stdout.slice(0, 3000))
+  const md = readFileSync(join(dir, 'plan.md'), 'utf8')
+  assert.is(md.split('\n')[2], '**stacks 9 to create, 0 to update, 0 unchanged, 18 skipped; 0 replacement(s); apps to deploy: admin-portal, doctor-api, patient-api**')
+  assert.ok(Buffer.byteLength(md) <= 10_000 && md.endsWith("_Plan truncated at 10000 bytes: the full plan is build/plan/plan.txt in the build's artifacts._\n"))
+  assert.is(readFileSync(join(dir, 'plan.txt'), 'utf8').split('\n')[0], 'plan staging: stacks 9 to create, 0 to update, 0 unchanged, 18 skipped; 0 replacement(s); apps to deploy: admin-portal, doctor-api, patient-api')
+  console.log(md.slice(0, 3000))
 })
 
 test('after the deploy, apply through the CLI does nothing and says so; history and drift read the same state', async () => {
