@@ -23,7 +23,6 @@ export type AuditRecord = {
 }
 
 export const keys = {
-  lock: (env: string) => `locks/${env}.json`,
   state: (env: string) => `state/${env}/deployed.json`,
   auditPrefix: (env: string) => `audit/${env}/`,
   // Sortable by time; the deployment id keeps two records of one second apart.

@@ -15,6 +15,9 @@ export interface EnvLock {
 
 export class MissingBucketError extends Error {}
 
+/** One lock per environment, in its artifacts bucket. */
+export const lockKey = (env: string) => `locks/${env}.json`
+
 export const s3EnvLock = (s3: S3Client, bucket: string, key: string, kmsKey: string): EnvLock => {
   const send = retrying(s3)
   const read = async (): Promise<LockRecord | undefined> => {
