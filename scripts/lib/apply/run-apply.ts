@@ -15,6 +15,8 @@ export type ApplyOptions = {
   skipStack?: (s: PlannedStack) => string | undefined
   forceUnlock?: boolean
   lockTtlSeconds?: number
+  /** Told the lock once it is held, so a signal handler can release it. */
+  onLocked?: (held: Held) => void
 }
 
 export type ApplyResult = { code: 0 | 1; stacks: StackResult[]; deployed: string[]; summary: string }
@@ -37,6 +39,7 @@ export async function runApply(model: Model, svc: Services, rt: Runtime, opts: A
     if (failed) return { code: 1, stacks: bootstrap, deployed: [], summary: stackFailureReport(failed as Extract<StackResult, { outcome: 'failed' }>) }
     held = await acquireLock(svc.lock, lockOpts)
   }
+  opts.onLocked?.(held)
   try {
     const stacks = [...bootstrap, ...(await applyStacks(specs.slice(bootstrap.length), svc.stacks, { commit: rt.commit, skip, log: rt.log }))]
     const failed = stacks.find((r) => r.outcome === 'failed')
