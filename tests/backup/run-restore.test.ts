@@ -20,7 +20,7 @@ test('nsInclude patterns work like mongorestore’s', () => {
 
 test('restores collections, documents in batches, then indexes, into renamed databases', async () => {
   const t = memoryTarget()
-  const r = await restoreArchive(archive(), t, { renameDb: (db) => `s_${db}`, drop: true }, () => {})
+  const r = await restoreArchive(archive(), t, { renameDb: (db) => `s_${db}`, drop: true, batchDocs: 1000 }, () => {})
   assert.equal(t.log, ['prepare s_app.a drop', 'prepare s_app.empty drop', 'prepare s_log.c drop', 'insert s_app.a 1000', 'insert s_app.a 1000', 'insert s_app.a 500', 'indexes s_app.a 2', 'indexes s_app.empty 2', 'insert s_log.c 1', 'indexes s_log.c 2'])
   assert.equal(r.namespaces.map((n) => `${n.targetDb}.${n.collection} ${n.count} ${n.indexes}`), ['s_app.a 2500 1', 's_app.empty 0 1', 's_log.c 1 1'])
   assert.is(r.documents, 2501)

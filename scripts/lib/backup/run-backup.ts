@@ -13,6 +13,7 @@ import { encodeArchive, type NamespaceInput } from './archive-write.ts'
 import { ContentHash } from './content-hash.ts'
 import { archiveKey, manifestKeyFor, type CollectionManifest, type Manifest } from './manifest.ts'
 import { Meter, type ProgressSink } from './progress.ts'
+import { gcEvery } from './memory.ts'
 
 export const TOOL_VERSION = 'drsignet-backup 1.0'
 
@@ -29,6 +30,7 @@ export async function runBackup(environment: string, policy: Backup, deps: Backu
   if (!collections.length) throw new BackupFailed(`nothing to back up: no collections in ${policy.databases?.length ? `the policy's databases (${policy.databases.join(', ')})` : 'any user database'}`)
   for (const db of policy.databases ?? []) if (!collections.some((c) => c.db === db)) deps.progress(`backup: warning: database ${db} from the policy has no collections`)
   const meter = new Meter('backup', deps.progress)
+  const bounded = gcEvery()
   const perNs = new Map<string, CollectionManifest>()
   const hashes = new Map<string, ContentHash>()
 
@@ -53,6 +55,7 @@ export async function runBackup(environment: string, policy: Backup, deps: Backu
           bytes += d.length
         }
         meter.add(batch.length, bytes)
+        bounded(bytes)
         yield batch
       }
     },

@@ -4,8 +4,9 @@ import { parseMetadata, type RestoreTarget } from '../mongo/sink.ts'
 import { decodeArchive } from './archive-read.ts'
 import type { ArchiveHeader } from './archive-format.ts'
 import { Meter, type ProgressSink } from './progress.ts'
+import { gcEvery } from './memory.ts'
 
-export type RestoreOptions = { nsInclude?: string[]; drop?: boolean; renameDb?: (db: string) => string }
+export type RestoreOptions = { nsInclude?: string[]; drop?: boolean; renameDb?: (db: string) => string; batchDocs?: number; batchBytes?: number; inFlight?: number }
 export type NamespaceReport = { db: string; collection: string; targetDb: string; count: number; bytes: number; indexes: number }
 export type RestoreReport = { header: ArchiveHeader; namespaces: NamespaceReport[]; documents: number; bytes: number; seconds: number }
 
@@ -16,9 +17,9 @@ export function nsMatcher(patterns: string[] | undefined): (ns: string) => boole
   return (ns) => res.some((r) => r.test(ns))
 }
 
-const BATCH_DOCS = 1000
+const BATCH_DOCS = 4000 // larger than mongorestore’s 1000: fewer round trips and transactions, measured faster on FerretDB
 const BATCH_BYTES = 8 * 1024 * 1024
-const IN_FLIGHT = 3
+const IN_FLIGHT = 2
 
 /**
  * Reads the whole archive; with a target it writes, without one it only scans (counts, structure, CRCs).
@@ -28,6 +29,10 @@ export async function restoreArchive(chunks: AsyncIterable<Buffer | Uint8Array>,
   const include = nsMatcher(opts.nsInclude)
   const rename = opts.renameDb ?? ((db: string) => db)
   const meter = new Meter(target ? 'restore' : 'scan', progress)
+  const bounded = gcEvery()
+  const batchDocs = opts.batchDocs ?? BATCH_DOCS
+  const inFlight = opts.inFlight ?? IN_FLIGHT
+  const batchBytes = opts.batchBytes ?? BATCH_BYTES
   const reports = new Map<string, NamespaceReport>()
   const indexes = new Map<string, Record<string, unknown>[]>()
   let header: ArchiveHeader | undefined
@@ -46,7 +51,7 @@ export async function restoreArchive(chunks: AsyncIterable<Buffer | Uint8Array>,
     const p = target.insert(rename(db), collection, docs).catch((e) => void (failure ??= e))
     inflight.add(p)
     p.finally(() => inflight.delete(p))
-    while (inflight.size >= IN_FLIGHT) await Promise.race(inflight)
+    while (inflight.size >= inFlight) await Promise.race(inflight)
     if (failure) throw failure
   }
   const drain = async () => {
@@ -79,11 +84,12 @@ export async function restoreArchive(chunks: AsyncIterable<Buffer | Uint8Array>,
         pending.push(d)
         bytes += d.length
         pendingBytes += d.length
-        if (pending.length >= BATCH_DOCS || pendingBytes >= BATCH_BYTES) await flush()
+        if (pending.length >= batchDocs || pendingBytes >= batchBytes) await flush()
       }
       r.count += ev.docs.length
       r.bytes += bytes
       meter.add(ev.docs.length, bytes)
+      bounded(bytes)
     } else {
       await drain()
       if (target) r.indexes = await target.createIndexes(rename(ev.db), ev.collection, indexes.get(ns) ?? [])
