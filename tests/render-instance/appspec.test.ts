@@ -57,9 +57,9 @@ test('every app of every environment in this repository renders a valid appspec'
   assert.ok(models.length > 0)
   for (const model of models) {
     for (const app of model.apps) {
-      const doc = parse(renderAppspec(app, model).contents)
+      const doc = parse(renderAppspec(app, model).contents) as { hooks: Record<string, { runas: string }[]> }
       assert.ok(validate(doc), `${model.env.name}/${app.name}: ${JSON.stringify(validate.errors)}`)
-      assert.ok(Object.values(doc.hooks as Record<string, { runas: string }[]>).every((h) => ['root', app.user].includes(h[0].runas)))
+      assert.ok(Object.values(doc.hooks).every((h) => ['root', app.user].includes(h[0].runas)))
     }
   }
 })
