@@ -169,6 +169,17 @@ check('the CodeBuild roles cannot create IAM users or change their own policies'
   [prBuild, 'iam:PutRolePolicy', role('codebuild-pr'), 'ImplicitlyDenied'],
 ])
 
+const artifact = (key: string) => `arn:aws:s3:::drsignet-production-artifacts/${key}`
+check('apply deletes only its lock; the pull-request build reads only the deployed state', [
+  [applyBuild, 's3:DeleteObject', artifact('locks/production.json'), 'Allowed'],
+  [applyBuild, 's3:DeleteObject', artifact('audit/production/2026-11-24T00-00-00Z.json'), 'Denied'],
+  [applyBuild, 's3:DeleteObject', artifact('bundles/production/patient-api/abc.tar.gz'), 'Denied'],
+  [prBuild, 's3:GetObject', artifact('state/production/deployed.json'), 'Allowed'],
+  [prBuild, 's3:GetObject', artifact('bundles/production/patient-api/abc.tar.gz'), 'Denied'],
+  [prBuild, 's3:PutObject', artifact('state/production/deployed.json'), 'Denied'],
+  [prBuild, 's3:DeleteObject', artifact('locks/production.json'), 'Denied'],
+])
+
 check('the CloudFormation execution role manages project roles, never users or the pipeline roles', [
   [cfnRole, 'iam:CreateUser', `arn:aws:iam::${ACCOUNT}:user/intruder`, 'ExplicitlyDenied'],
   [cfnRole, 'iam:CreateLoginProfile', `arn:aws:iam::${ACCOUNT}:user/dev-alice`, 'ExplicitlyDenied'],
