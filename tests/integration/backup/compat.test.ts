@@ -1,7 +1,7 @@
 // Compatibility with MongoDB's own tools, both ways: mongodump --archive --gzip → our restore, our backup → mongorestore.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MongoClient } from 'mongodb'
@@ -28,6 +28,7 @@ test.before(async () => {
 })
 test.after(async () => {
   await Promise.all([world?.moto.stop(), src?.stop()])
+  rmSync(dir, { recursive: true, force: true })
 })
 
 test('mongodump --archive --gzip → restore --from FILE: identical data and indexes', async () => {

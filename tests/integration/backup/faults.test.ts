@@ -2,7 +2,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
@@ -135,7 +135,8 @@ test('a corrupted backup in S3: restore refuses before writing anything', async 
 })
 
 test('a corrupted mongodump archive file: restore refuses on the CRC before writing anything', async () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'corrupt-')), 'dump.archive')
+  const dir = mkdtempSync(join(tmpdir(), 'corrupt-'))
+  const file = join(dir, 'dump.archive')
   assert.is((await runMongoTool('mongodump', ['--uri', src.uri, '--db', 'drsignet', `--archive=${file}`])).code, 0)
   const bytes = readFileSync(file)
   const at = bytes.lastIndexOf(Buffer.from('MRN-00000049'))
@@ -145,6 +146,7 @@ test('a corrupted mongodump archive file: restore refuses on the CRC before writ
   try {
     const r = await ops(['restore', ENV, '--from', file, '--to', dst.uri], {})
     assert.is(r.code, 1, r.stdout)
+    rmSync(dir, { recursive: true, force: true })
     assert.match(r.stderr, /is not a sound archive: archive is corrupt: CRC mismatch for drsignet\.(patients|appointments) .* refusing to restore, nothing was written/)
     assert.equal(await databaseNames(dst.uri), [])
   } finally {

@@ -15,7 +15,7 @@ import { mongoTarget } from '../../../scripts/lib/mongo/sink.ts'
 import { seed } from './dataset.ts'
 import { databaseNames, fingerprint } from './fingerprint.ts'
 import { ENV, ops, startWorld, type World } from './setup.ts'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -95,10 +95,12 @@ test('every database (no include list): many BSON types, several databases, iden
     const policy = { ...world.policy, databases: undefined }
     const m = await runBackup('roundtrip', policy, { source: mongoSource(client), store, heartbeat: memoryHeartbeat(), progress: () => {} })
     assert.equal(m.databases.map((d) => d.name), ['audit', 'drsignet'])
-    const file = join(mkdtempSync(join(tmpdir(), 'rt-')), 'b.archive.gz')
+    const dir = mkdtempSync(join(tmpdir(), 'rt-'))
+    const file = join(dir, 'b.archive.gz')
     const got = await downloadToFile(store, m.key, file)
     assert.is(got.sha256, m.sha256)
     await restoreArchive(openArchiveFile(file), mongoTarget(tclient), {}, () => {})
+    rmSync(dir, { recursive: true, force: true })
     assert.equal(await fingerprint(target.uri), await fingerprint(src.uri))
   } finally {
     await Promise.all([client.close(), tclient.close()])
