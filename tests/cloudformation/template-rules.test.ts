@@ -124,7 +124,7 @@ test('governance: multi-region trail with validation, the named Config rules, qu
 test('the dashboard body is valid JSON with a widget per signal', () => {
   const body = JSON.parse(ofType('AWS::CloudWatch::Dashboard')[0].Properties.DashboardBody)
   assert.equal(body.widgets.map((w: any) => w.properties.title), [
-    'CPU by instance group', 'Memory and disk used %', 'Target 5xx', 'Target response time', 'Unhealthy hosts', 'Seconds since the last good backup',
+    'CPU by instance group', 'Memory and disk used %', 'Target 5xx', 'Target response time', 'Unhealthy hosts', 'Good backups per day',
   ])
 })
 

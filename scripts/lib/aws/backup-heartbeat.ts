@@ -3,8 +3,10 @@ import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { AwsQueryProtocol } from '@aws-sdk/core/protocols'
 import type { BackupStore } from './backup-store.ts'
 
-export const HEARTBEAT_NAMESPACE = 'DrSignet/Backup'
-export const HEARTBEAT_METRIC = 'BackupSucceeded'
+import { BACKUP_METRIC } from '../config/model.ts'
+
+export const HEARTBEAT_NAMESPACE = BACKUP_METRIC.namespace
+export const HEARTBEAT_METRIC = BACKUP_METRIC.name
 
 export type Heartbeat = { environment: string; key: string; endedAt: string; documents: number; compressedBytes: number }
 
@@ -21,7 +23,7 @@ export const backupHeartbeat = (cw: CloudWatchClient, store: BackupStore, heartb
     await store.putJson(heartbeatKey, beat)
     await cw.send(new PutMetricDataCommand({
       Namespace: HEARTBEAT_NAMESPACE,
-      MetricData: [{ MetricName: HEARTBEAT_METRIC, Dimensions: [{ Name: 'Environment', Value: beat.environment }], Value: 1, Unit: 'Count', Timestamp: new Date(beat.endedAt) }],
+      MetricData: [{ MetricName: HEARTBEAT_METRIC, Dimensions: [{ Name: BACKUP_METRIC.dimension, Value: beat.environment }], Value: 1, Unit: 'Count', Timestamp: new Date(beat.endedAt) }],
     }))
   },
 })

@@ -102,6 +102,12 @@ export type Environment = {
   audit: { cloudTrail: boolean; config: boolean; logRetentionDays: number }
 }
 
+/**
+ * The metric a good backup publishes (one datapoint of 1 per backup), shared by the backup job and the
+ * backup-age alarm so the two cannot drift apart.
+ */
+export const BACKUP_METRIC = { namespace: 'DrSignet/Backup', name: 'BackupSucceeded', dimension: 'Environment' } as const
+
 /** One environment with its apps merged and sorted by name. */
 export type Model = { env: Environment; apps: App[] }
 

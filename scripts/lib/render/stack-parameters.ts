@@ -1,6 +1,6 @@
 // Turns one environment's Model into the CloudFormation stacks to deploy (template, parameters, tags),
 // in deployment order, and checks parameters against a template's declarations; pure, no I/O.
-import type { Alarm, AlarmMetric, App, Environment, InstanceGroup, Model } from '../config/model.ts'
+import { BACKUP_METRIC, type Alarm, type AlarmMetric, type App, type Environment, type InstanceGroup, type Model } from '../config/model.ts'
 
 export type StackInstance = { stack: string; template: string; parameters: Record<string, string>; tags: Record<string, string> }
 
@@ -33,7 +33,7 @@ export const stackName = (env: Environment, suffix: string) => `${prefixOf(env)}
 export const topicArn = (env: Environment, topic: string) =>
   `arn:${partitionOf(env.region)}:sns:${env.region}:${env.account}:${prefixOf(env)}-${topic}`
 export const alarmName = (env: Environment, alarm: string) => `${prefixOf(env)}-${alarm}`
-export const backupMetricNamespace = () => `${PROJECT}/backup`
+export const backupMetricNamespace = () => BACKUP_METRIC.namespace
 /** Where the database instance may write backups: the configured prefix, then the environment. */
 export const backupKeyPrefix = (env: Environment) => `${env.backup.prefix}/${env.name}`
 
@@ -181,6 +181,9 @@ const GROUP_METRICS: Partial<Record<AlarmMetric, [string, string]>> = {
   disk: ['CWAgent', 'disk_used_percent'],
 }
 
+/** Periods without a successful backup that make its age exceed the alarm's threshold (seconds). */
+export const backupAgePeriods = (alarm: Pick<Alarm, 'threshold' | 'period'>) => Math.max(1, Math.ceil(alarm.threshold / alarm.period))
+
 function alarmStack(env: Environment, alarm: Alarm): StackInstance {
   const common = {
     ...base(env),
@@ -206,12 +209,16 @@ function alarmStack(env: Environment, alarm: Alarm): StackInstance {
       },
     }
   }
-  // backup-age: published by the backup job; silence means the job is not running, which must alarm.
+  // backup-age: each good backup publishes one BackupSucceeded datapoint. "No success in any of the
+  // last ceil(threshold / period) periods", with silence breaching, is "the last good backup is older than
+  // the threshold", and a job that stopped running alarms too.
   return {
     stack, tags, template: 'alarm.yaml',
     parameters: {
-      ...common, Namespace: backupMetricNamespace(), MetricName: 'SecondsSinceLastBackup', DimensionName: 'Environment',
+      ...common, Namespace: BACKUP_METRIC.namespace, MetricName: BACKUP_METRIC.name, DimensionName: BACKUP_METRIC.dimension,
       DimensionValue: env.name, TreatMissingData: 'breaching',
+      Statistic: 'Sum', ComparisonOperator: 'LessThanThreshold', Threshold: '1',
+      EvaluationPeriods: String(backupAgePeriods(alarm)),
     },
   }
 }

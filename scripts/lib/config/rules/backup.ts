@@ -56,7 +56,10 @@ export const backupAlarm: Rule = (ctx) => {
   const limit = (backup.rpoHours + backup.rtoHours) * 3600
   const age = alarms.map((a, i) => [a, i] as const).filter(([a]) => a.metric === 'backup-age')
   if (!age.length) return [envProblem(ctx, ['alarms'], `no alarm watches metric backup-age; add one so a stale backup pages someone before the RPO is lost`, 'backup-alarm', 'key')]
-  return age.flatMap(([a, i]) =>
-    a.threshold > limit ? [envProblem(ctx, ['alarms', i, 'threshold'], `alarm '${a.name}' fires only after ${a.threshold} s; a backup-age alarm must fire within RPO + RTO (${limit} s)`, 'backup-alarm')] : [],
-  )
+  return age.flatMap(([a, i]) => {
+    if (a.threshold > limit) return [envProblem(ctx, ['alarms', i, 'threshold'], `alarm '${a.name}' fires only after ${a.threshold} s; a backup-age alarm must fire within RPO + RTO (${limit} s)`, 'backup-alarm')]
+    // The age is watched as consecutive periods without a successful backup; CloudWatch evaluates at most 100.
+    if (Math.ceil(a.threshold / a.period) > 100) return [envProblem(ctx, ['alarms', i, 'period'], `alarm '${a.name}' would need ${Math.ceil(a.threshold / a.period)} periods of ${a.period} s to cover ${a.threshold} s; CloudWatch evaluates at most 100, so use a period of at least ${Math.ceil(a.threshold / 100)} s`, 'backup-alarm')]
+    return []
+  })
 }
