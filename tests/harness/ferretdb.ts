@@ -5,7 +5,8 @@ import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { freePort, waitFor } from './ports.ts'
+import { freePort } from './ports.ts'
+import { supervise } from './process.ts'
 
 export const cacheBin = fileURLToPath(new URL('../../.cache/bin/', import.meta.url))
 const INSTALL = 'bash .ci/install.d/40-mongo.sh'
@@ -37,30 +38,14 @@ export async function startFerret(opts: { dataDir?: string } = {}): Promise<Ferr
   ], { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)))
-  const kill = () => child.kill('SIGKILL')
-  process.once('exit', kill)
-  try {
-    await waitFor(`ferretdb on 127.0.0.1:${port}`, async () => {
-      if (child.exitCode !== null) throw new Error(`ferretdb exited: ${stderr}`)
-      return tcpOpen(port)
-    }, 30_000)
-  } catch (e) {
-    kill()
-    throw e
-  }
+  const service = await supervise(child, `ferretdb on 127.0.0.1:${port}`, () => tcpOpen(port), { timeoutMs: 30_000, log: () => stderr })
   return {
     uri: `mongodb://127.0.0.1:${port}/`,
     port,
     pid: child.pid!,
-    kill,
+    kill: service.kill,
     stop: async () => {
-      process.removeListener('exit', kill)
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r))
-        child.kill('SIGTERM')
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))])
-        kill()
-      }
+      await service.stop()
       if (own) rmSync(dir, { recursive: true, force: true })
     },
   }
