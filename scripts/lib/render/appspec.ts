@@ -2,6 +2,7 @@
 import { Document } from 'yaml'
 import type { App, HookEvent, Model } from '../config/model.ts'
 import { hookScripts, instancePaths } from './hook-settings.ts'
+import { sortKeys } from './sort-keys.ts'
 import type { RenderedFile } from './types.ts'
 
 /** Hook events in the order the agent runs them for an in-place deployment behind a load balancer. */
@@ -43,16 +44,9 @@ export function appspecFor(app: App) {
   }
 }
 
-/** Sorts every map's keys except the hooks map, whose order is the documented run order. */
-function sortKeys(value: unknown, keepOrder = false): unknown {
-  if (Array.isArray(value)) return value.map((v) => sortKeys(v))
-  if (value === null || typeof value !== 'object') return value
-  const keys = Object.keys(value)
-  return Object.fromEntries((keepOrder ? keys : keys.sort()).map((k) => [k, sortKeys((value as Record<string, unknown>)[k], k === 'hooks')]))
-}
-
 export function renderAppspec(app: App, model: Model): RenderedFile {
-  const doc = new Document(sortKeys(appspecFor(app)))
+  // Every map sorted except the hooks map, whose order is the documented run order.
+  const doc = new Document(sortKeys(appspecFor(app), ['hooks']))
   // `version: 0.0` must stay a float literal and `mode: 644` octal-looking digits, as the AWS examples write them.
   const text = doc.toString({ lineWidth: 0 }).replace(/^version: 0$/m, 'version: 0.0')
   return { path: 'appspec.yml', contents: `# Rendered for ${app.name} in ${model.env.name} by scripts/lib/render/appspec.ts; do not edit.\n${text}` }

@@ -1,6 +1,7 @@
 // Renders the CloudWatch agent configuration of one instance group: its apps' pm2 and nginx logs, memory and disk (pure).
 import type { InstanceGroup, Model } from '../config/model.ts'
 import { pm2LogFiles } from './pm2.ts'
+import { sortKeys } from './sort-keys.ts'
 import type { RenderedFile } from './types.ts'
 
 export const logGroupName = (env: string, app: string) => `/drsignet/${env}/${app}`
@@ -43,9 +44,6 @@ export function cloudWatchAgentConfig(model: Model, group: InstanceGroup) {
     },
   }
 }
-
-const sortKeys = (v: unknown): unknown =>
-  Array.isArray(v) ? v.map(sortKeys) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as any)[k])])) : v
 
 export const renderCloudWatchAgent = (model: Model, group: InstanceGroup): RenderedFile => ({
   path: `instances/${group.name}/amazon-cloudwatch-agent.json`,

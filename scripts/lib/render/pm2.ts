@@ -1,6 +1,7 @@
 // Renders the pm2 ecosystem file and the lossless log rotation for one app's instances (pure).
 import type { App, Model } from '../config/model.ts'
 import { instancePaths } from './hook-settings.ts'
+import { sortKeys } from './sort-keys.ts'
 import type { RenderedFile } from './types.ts'
 
 /** The log files pm2 writes on an instance; the CloudWatch agent follows exactly these. */
@@ -37,12 +38,6 @@ export function pm2Process(app: App, model: Model) {
     merge_logs: true,
     log_date_format: 'YYYY-MM-DDTHH:mm:ss.SSSZ',
   }
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys)
-  if (value === null || typeof value !== 'object') return value
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]))
 }
 
 const pathKeys = ['cwd', 'error_file', 'out_file']

@@ -2,11 +2,11 @@
 import type { Model } from '../config/model.ts'
 import type { Template } from '../cloudformation/read-template.ts'
 import { checkParameters, stackInstances, type TemplateParameter } from './stack-parameters.ts'
+import { sortKeys } from './sort-keys.ts'
 import type { RenderedFile } from './types.ts'
 
 export class StackParameterError extends Error {}
 
-const sorted = (o: Record<string, string>) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]))
 
 /** `templates` maps a file name in cloudformation/ to its parsed template. */
 export function renderStackFiles(model: Model, templates: Map<string, Template>): RenderedFile[] {
@@ -15,12 +15,12 @@ export function renderStackFiles(model: Model, templates: Map<string, Template>)
     const template = templates.get(s.template)
     if (!template) return problems.push(`${s.stack}: no template cloudformation/${s.template}`), []
     problems.push(...checkParameters(s, template.Parameters as Record<string, TemplateParameter>))
-    const parameters = sorted(s.parameters)
+    const parameters = sortKeys(s.parameters)
     return [
       // `aws cloudformation create-change-set --parameters file://...`
       { path: `${s.stack}.params.json`, contents: JSON.stringify(Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })), null, 2) + '\n' },
       // CodePipeline's template configuration file.
-      { path: `${s.stack}.config.json`, contents: JSON.stringify({ Parameters: parameters, Tags: sorted(s.tags) }, null, 2) + '\n' },
+      { path: `${s.stack}.config.json`, contents: JSON.stringify({ Parameters: parameters, Tags: sortKeys(s.tags) }, null, 2) + '\n' },
     ]
   })
   if (problems.length) throw new StackParameterError(`stack parameters do not match their templates:\n${problems.map((p) => `  ${p}`).join('\n')}`)
