@@ -30,11 +30,27 @@ restore() {
   if [[ -d "$backup/snippets" ]]; then rm -rf "$snippets" && cp -a "$backup/snippets" "$snippets"; fi
 }
 
+# The pid file named by the configuration (nginx -T prints it with every include), else Debian's default.
+nginx_pid_file() {
+  local file
+  file=$(nginx -T -q -c "$conf" 2>/dev/null | sed -n 's/^[[:space:]]*pid[[:space:]]\{1,\}\([^;[:space:]]*\);.*/\1/p' | head -n 1)
+  printf '%s' "${file:-/run/nginx.pid}"
+}
+
+# Reload a live master; start nginx when there is none (after a crash or a killed instance the pid file
+# may still name a dead or zombie master, and nginx -s reload would "succeed" against a zombie).
 nginx_reload() {
+  local pid_file
   if [[ -z "$ROOT" ]] && command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nginx; then
     systemctl reload nginx
-  elif ! nginx -c "$conf" -s reload 2>/dev/null; then
+    return
+  fi
+  pid_file=$(nginx_pid_file)
+  if pid_file_alive "$pid_file"; then
+    nginx -c "$conf" -s reload
+  else
     log "nginx is not running; starting it"
+    rm -f "$pid_file"
     nginx -c "$conf"
   fi
 }

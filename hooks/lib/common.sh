@@ -21,13 +21,19 @@ die() { log "FAILED: $*" >&2; exit 1; }
 app_user_exists() { id -u "$APP_USER" >/dev/null 2>&1; }
 owner() { if app_user_exists; then printf '%s' "$APP_USER"; else id -un; fi; }
 
-# The pm2 daemon of this app, if one is running: never start one just to ask.
-pm2_daemon_alive() {
-  local pid
-  [[ -r "$PM2_HOME/pm2.pid" ]] || return 1
-  pid=$(<"$PM2_HOME/pm2.pid")
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
+# True when the pid in FILE is a live process. kill -0 is not enough: it succeeds on a zombie, which is
+# what a killed daemon stays until something reaps it.
+pid_file_alive() {
+  local pid state
+  [[ -r "$1" ]] || return 1
+  pid=$(<"$1")
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  state=$(awk '/^State:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || return 1
+  [[ -n "$state" && "$state" != Z && "$state" != X ]]
 }
+
+# The pm2 daemon of this app, if one is running: never start one just to ask.
+pm2_daemon_alive() { pid_file_alive "$PM2_HOME/pm2.pid"; }
 
 # One status line for this app from pm2, e.g. "online=2 total=2 restarts=0 errored=0".
 pm2_summary() { pm2 jlist 2>/dev/null | node "$HOOKS_DIR/lib/pm2-summary.mjs" "$APP_NAME"; }

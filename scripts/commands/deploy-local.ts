@@ -52,5 +52,6 @@ export async function run(argv: string[]): Promise<number> {
   if (f.log) console.error(`--- last lines of ${f.log}\n${tail(f.log)}`)
   if (r.rollback) console.error(`rollback ${r.rollback.deploymentId} to the last good revision on ${r.rollback.instances.join(', ')}: ${r.rollback.ok ? 'succeeded' : 'FAILED'} in ${(r.rollback.ms / 1000).toFixed(1)} s`)
   else console.error('no earlier revision to roll back to')
+  for (const rf of r.rollback?.failures ?? []) console.error(`rollback failed on ${rf.instance} at ${rf.event}: ${rf.reason}${rf.log ? ` (log: ${rf.log})` : ''}`)
   return 1
 }

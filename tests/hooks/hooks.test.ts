@@ -1,5 +1,5 @@
 // Checks the lifecycle hooks: shellcheck-clean, strict mode, and a tolerant, idempotent ApplicationStop (spawns bash).
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -54,6 +54,31 @@ test('ApplicationStop of a broken revision (no settings) does not poison the dep
   assert.is(r.status, 0, r.stderr)
   assert.match(r.stdout, /no settings in this revision; nothing to stop/)
   rmSync(dir, { recursive: true, force: true })
+})
+
+test('a pid file naming a zombie, a dead or no process is not a live daemon (killed instances leave zombies)', () => {
+  const dir = bundle(true)
+  // `sleep 0 &` then exec: the backgrounded child exits and its parent (now `sleep 5`) never reaps it.
+  const parent = spawn('bash', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] })
+  const zombie = Number(spawnSync('bash', ['-c', 'sleep 0.3; pgrep -P "$0"', String(parent.pid)], { encoding: 'utf8' }).stdout.trim())
+  const pidFile = join(dir, 'test.pid')
+  const alive = (pid: string) => {
+    writeFileSync(pidFile, pid)
+    return spawnSync('bash', ['-c', '. "$0/hooks/lib/common.sh" && pid_file_alive "$1"', dir, pidFile], { env: { PATH: process.env.PATH } }).status === 0
+  }
+  try {
+    assert.ok(zombie > 0, 'no zombie to test with')
+    assert.match(readFileSync(`/proc/${zombie}/status`, 'utf8'), /^State:\s+Z/m)
+    assert.ok(alive(String(parent.pid)), 'a live process')
+    assert.not.ok(alive(String(zombie)), 'a zombie')
+    assert.not.ok(alive('999999999'), 'no such process')
+    assert.not.ok(alive('not-a-pid'), 'garbage')
+    rmSync(pidFile)
+    assert.not.ok(spawnSync('bash', ['-c', '. "$0/hooks/lib/common.sh" && pid_file_alive "$1"', dir, pidFile]).status === 0, 'no pid file')
+  } finally {
+    parent.kill('SIGKILL')
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
 
 test.run()

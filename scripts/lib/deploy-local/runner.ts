@@ -9,9 +9,11 @@ import { deployToInstance, type Deployment, type LifecycleOptions } from './life
 export type DeployResult = {
   ok: boolean
   deploymentId: string
-  failure?: { instance: string; event: string; reason: string; log?: string }
-  rollback?: { deploymentId: string; ok: boolean; ms: number; instances: string[] }
+  failure?: Failure
+  rollback?: { deploymentId: string; ok: boolean; ms: number; instances: string[]; failures: Failure[] }
 }
+
+type Failure = { instance: string; event: string; reason: string; log?: string }
 
 async function metadata(bundle: string) {
   const entries = await unpackEntries(readFileSync(bundle))
@@ -44,12 +46,13 @@ export async function deployRevision(f: Fleet, bundleIn: string, opts: Lifecycle
     const order = [i.name, ...changed.slice(0, -1).reverse()]
     const started = Date.now()
     const rb = nextDeployment(f, f.lastGood, meta)
-    let ok = true
+    const failures: Failure[] = []
     for (const name of order) {
       const r = await deployToInstance(f, f.instances.find((x) => x.name === name)!, rb, opts)
-      ok &&= r.ok
+      if (!r.ok) failures.push({ instance: name, event: r.event, reason: r.reason, log: r.log })
     }
-    return { ok: false, deploymentId: d.id, failure, rollback: { deploymentId: rb.id, ok, ms: Date.now() - started, instances: order } }
+    const rollback = { deploymentId: rb.id, ok: !failures.length, ms: Date.now() - started, instances: order, failures }
+    return { ok: false, deploymentId: d.id, failure, rollback }
   }
   f.lastGood = bundle
   saveFleet(f)

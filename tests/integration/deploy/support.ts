@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { App, Model } from '../../../scripts/lib/config/model.ts'
+import type { DeployResult } from '../../../scripts/lib/deploy-local/runner.ts'
 import { buildBundle } from '../../../scripts/lib/bundle/build.ts'
 import { renderSnippets, renderVhost } from '../../../scripts/lib/render/nginx.ts'
 import { fixtureApp, fixtureModel } from '../../render-instance/model-fixture.ts'
@@ -140,4 +141,8 @@ export function explain(r: { ok: boolean; failure?: { log?: string } }): string 
   let log = ''
   try { if (r.failure?.log) log = readFileSync(r.failure.log, 'utf8').split('\n').slice(-25).join('\n') } catch { /* gone */ }
   return `${JSON.stringify(r)}\n${log}`
+}
+
+export function explainRollback(r: DeployResult): string {
+  return (r.rollback?.failures ?? []).map((f) => explain({ ok: false, failure: f })).join('\n') || JSON.stringify(r.rollback)
 }
