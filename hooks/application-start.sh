@@ -7,6 +7,13 @@ set -euo pipefail
 
 eco="$(at "$RELEASE_DIR")/deploy/ecosystem.config.cjs"
 [[ -f "$eco" ]] || die "$eco is missing from the release"
+# ApplicationStop has run by now, so anything pm2 still lists under this name is a leftover (an old revision
+# whose ApplicationStop failed, or a crashed worker pm2 restarted): reloading it would keep its worker count
+# and restart counters, so start clean. The instance is out of the load balancer meanwhile.
+if pm2_daemon_alive && ! [[ "$(pm2_summary)" =~ total=0\  ]]; then
+  log "removing leftover $APP_NAME processes ($(pm2_summary))"
+  pm2_delete_app || die "pm2 keeps listing $APP_NAME after deleting it; run 'pm2 delete $APP_NAME' on the instance"
+fi
 pm2 startOrReload "$eco" --only "$APP_NAME" >/dev/null || die "pm2 could not start $APP_NAME"
 
 url="http://127.0.0.1:$APP_PORT$HEALTH_PATH"

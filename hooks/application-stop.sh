@@ -16,9 +16,11 @@ if ! pm2_daemon_alive; then
   exit 0
 fi
 # delete = stop (SIGINT, then SIGKILL after kill_timeout) and forget, so ApplicationStart reads the new ecosystem.
-if pm2 describe "$APP_NAME" >/dev/null 2>&1; then
-  pm2 delete "$APP_NAME" >/dev/null 2>&1 || log "warning: pm2 delete $APP_NAME failed; continuing"
+if [[ "$(pm2_summary)" =~ total=0\  ]]; then
+  log "$APP_NAME is not running"
+elif pm2_delete_app; then
   log "stopped $APP_NAME"
 else
-  log "$APP_NAME is not running"
+  # Not fatal here (a failing ApplicationStop blocks every later deployment); ApplicationStart clears leftovers.
+  log "warning: pm2 still lists $APP_NAME after deleting it; ApplicationStart will remove it"
 fi

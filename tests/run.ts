@@ -1,6 +1,7 @@
 // Runs every tests/**/*.test.ts in its own Node process (real ESM via tsx) and prints the plain
 // closing line `N passed, N failed` that CI reads; uvu prints per-process totals only.
-// Usage: tsx tests/run.ts [--unit] [--jobs N] [FILTER...]
+// Usage: tsx tests/run.ts [--unit] [--jobs N] [FILTER...]; TEST_FILE_TIMEOUT_S bounds each file (default 300)
+// so a hung server can never hang CI: the file's whole process group is killed and counted as failed.
 import { spawn } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -13,6 +14,7 @@ const jobsAt = args.indexOf('--jobs')
 const jobs = jobsAt >= 0 ? Number(args[jobsAt + 1]) : 2
 const filters = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--jobs')
 // Integration suites start real services (nginx, moto, FerretDB, pm2); --unit skips them.
+const fileTimeoutMs = Number(process.env.TEST_FILE_TIMEOUT_S ?? 300) * 1000
 const isIntegration = (file: string) => /(^|\/)integration\//.test(file)
 
 function findTests(dir: string): string[] {
@@ -29,6 +31,12 @@ type Result = { file: string; passed: number; failed: number; skipped: number; o
 const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '')
 const count = (out: string, label: string) => Number(out.match(new RegExp(`${label}:\\s+(\\d+)`))?.[1] ?? 0)
 
+const running = new Set<number>()
+const killGroup = (pid: number) => { try { process.kill(-pid, 'SIGKILL') } catch { /* already gone */ } }
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => { for (const pid of running) killGroup(pid); process.exit(130) })
+}
+
 function runFile(file: string): Promise<Result> {
   const started = Date.now()
   return new Promise((resolve) => {
@@ -36,19 +44,33 @@ function runFile(file: string): Promise<Result> {
       cwd: root,
       env: { ...process.env, FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, so a timeout takes the servers it started along with it
     })
+    running.add(child.pid!)
     let output = ''
+    let timedOut = false
+    const timer = setTimeout(() => { timedOut = true; killGroup(child.pid!) }, fileTimeoutMs)
     child.stdout.on('data', (d) => (output += d))
     child.stderr.on('data', (d) => (output += d))
-    child.on('close', (code) => {
-      const out = strip(output)
+    let done = false
+    const finish = (code: number | null) => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      running.delete(child.pid!)
+      const out = strip(output) + (timedOut ? `\nkilled after ${fileTimeoutMs / 1000} s (TEST_FILE_TIMEOUT_S)\n` : '')
       const total = count(out, 'Total')
       const passed = count(out, 'Passed')
       const skipped = count(out, 'Skipped')
       let failed = total - passed - skipped
-      // A crash before uvu's summary, or a non-zero exit, must never read as a pass.
+      // A crash before uvu's summary, a timeout or a non-zero exit must never read as a pass.
       if ((code !== 0 || total === 0) && failed === 0) failed = 1
       resolve({ file, passed, failed, skipped, output: out, ms: Date.now() - started })
+    }
+    // 'close' waits for every holder of the pipes; a daemon that escaped the group could hold them forever.
+    child.on('exit', (code) => {
+      const grace = setTimeout(() => { child.stdout.destroy(); child.stderr.destroy(); finish(code) }, 2000)
+      child.on('close', () => { clearTimeout(grace); finish(code) })
     })
   })
 }

@@ -38,6 +38,19 @@ pm2_daemon_alive() { pid_file_alive "$PM2_HOME/pm2.pid"; }
 # One status line for this app from pm2, e.g. "online=2 total=2 restarts=0 errored=0".
 pm2_summary() { pm2 jlist 2>/dev/null | node "$HOOKS_DIR/lib/pm2-summary.mjs" "$APP_NAME"; }
 
+# Deletes this app from pm2 and waits until pm2 lists none of its processes: a delete that lands while pm2
+# waits to restart a crashed worker can leave that worker behind. Only call it with a live daemon.
+pm2_delete_app() {
+  local attempt
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    [[ "$(pm2_summary)" =~ total=0\  ]] && return 0
+    ((attempt == 1)) || log "pm2 still lists $APP_NAME; deleting again"
+    pm2 delete "$APP_NAME" >/dev/null 2>&1 || true
+    sleep 0.3
+  done
+  return 1
+}
+
 # GET url [host] -> prints "<status> <first 200 bytes of body>"; status 000 when unreachable.
 http_probe() {
   local url=$1 host=${2:-} body status

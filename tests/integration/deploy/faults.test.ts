@@ -34,7 +34,8 @@ test.before(async () => {
 test.after(async () => {
   if (fleet) destroyFleet(fleet)
   await moto?.stop()
-  rmSync(work, { recursive: true, force: true })
+  // KEEP_WORK=1 keeps the fleet (every hook log) for a post-mortem of a failed run.
+  if (!process.env.KEEP_WORK) rmSync(work, { recursive: true, force: true })
 })
 
 /** Deploys a faulty bundle under load and checks the failure, the rollback and that v1 served every request. */
