@@ -79,6 +79,15 @@ test('every stack that imports an export comes after the stack that exports it',
   assert.equal(late, [])
 })
 
+test('the OpenVPN port opens to the peer range from the Model, and to nothing without one', () => {
+  const model = fixtureModel()
+  const security = (m: typeof model) => byName(stackInstances(m), 'security').parameters
+  assert.is(security(model).VpnPeerCidr, '')
+  const withPeer = { ...model, env: { ...model.env, network: { ...model.env.network, vpnPeerCidr: '203.0.113.0/24' } } }
+  assert.is(security(withPeer).VpnPeerCidr, '203.0.113.0/24')
+  assert.equal(problemsOf(stackInstances(withPeer)), [])
+})
+
 test('values come from the Model: app, instance group, alarm and topic parameters', () => {
   const stacks = stackInstances(fixtureModel())
   const patient = byName(stacks, 'app-patient-api')

@@ -9,8 +9,8 @@ const expectOnly = (found: string[], ...expected: string[]) => assert.equal(foun
 
 test('app-exists: every app an environment names has a file, with a suggestion', () => {
   expectOnly(problemsWith({ file: P, from: '  doctor-api:\n    version', to: '  docter-api:\n    version' }),
-    "environments/production.yaml:53:3: app 'docter-api' has no file apps/docter-api.yaml; did you mean 'doctor-api'?",
-    "environments/production.yaml:133:10: alarm 'doctor-api-5xx': app 'doctor-api' is not deployed in this environment")
+    "environments/production.yaml:55:3: app 'docter-api' has no file apps/docter-api.yaml; did you mean 'doctor-api'?",
+    "environments/production.yaml:135:10: alarm 'doctor-api-5xx': app 'doctor-api' is not deployed in this environment")
 })
 
 test('file-name: the name inside matches the file name', () => {
@@ -34,7 +34,7 @@ test('ports: >= 1024, and never the SSH or Mongo port', () => {
 
 test('hosts-unique: a host name belongs to one app', () => {
   expectOnly(problemsWith({ file: P, from: 'hosts: [doctor-api.drsignet.com]', to: 'hosts: [patient-api.drsignet.com]' }),
-    "environments/production.yaml:52:13: host 'patient-api.drsignet.com' is already served by doctor-api; host names must be unique in an environment")
+    "environments/production.yaml:54:13: host 'patient-api.drsignet.com' is already served by doctor-api; host names must be unique in an environment")
 })
 
 test('routes-unique: apps without hosts need their own path', () => {
@@ -44,12 +44,12 @@ test('routes-unique: apps without hosts need their own path', () => {
 
 test('backup-cron: a valid cron expression', () => {
   expectOnly(problemsWith({ file: P, from: 'schedule: "0 0 * * *"', to: 'schedule: "61 0 * * *"' }),
-    "environments/production.yaml:83:13: backup schedule '61 0 * * *' is not a valid cron expression: Constraint error, got value 61 expected range 0-59")
+    "environments/production.yaml:85:13: backup schedule '61 0 * * *' is not a valid cron expression: Constraint error, got value 61 expected range 0-59")
 })
 
 test('backup-rpo: the schedule runs at least once per RPO', () => {
   expectOnly(problemsWith({ file: P, from: 'schedule: "0 0 * * *"', to: 'schedule: "0 0 * * 0"' }),
-    "environments/production.yaml:83:13: backup schedule '0 0 * * 0' leaves up to 168 h between backups, more than the RPO of 24 h; run it more often")
+    "environments/production.yaml:85:13: backup schedule '0 0 * * 0' leaves up to 168 h between backups, more than the RPO of 24 h; run it more often")
   assert.is(longestGapHours('0 0 * * *', 'Asia/Kolkata'), 24)
   assert.is(longestGapHours('0 */6 * * *', 'UTC'), 6)
   // "Day 1 and 15" leaves 17 days after the 15th of a 31-day month.
@@ -58,40 +58,40 @@ test('backup-rpo: the schedule runs at least once per RPO', () => {
 
 test('backup-timezone: an IANA zone that exists', () => {
   expectOnly(problemsWith({ file: P, from: 'timezone: Asia/Kolkata\n  retentionDays', to: 'timezone: Asia/Kolkatta\n  retentionDays' }),
-    "environments/production.yaml:84:13: unknown time zone 'Asia/Kolkatta'; use an IANA name like Asia/Kolkata")
+    "environments/production.yaml:86:13: unknown time zone 'Asia/Kolkatta'; use an IANA name like Asia/Kolkata")
 })
 
 test('retention: at least one day (schema) and covering the RPO', () => {
   expectOnly(problemsWith({ file: P, from: 'retentionDays: 15', to: 'retentionDays: 0' }),
-    'environments/production.yaml:85:18: /backup/retentionDays is 0; must be >= 1')
+    'environments/production.yaml:87:18: /backup/retentionDays is 0; must be >= 1')
   expectOnly(problemsWith({ file: P, from: 'retentionDays: 15', to: 'retentionDays: 1' }, { file: P, from: 'rpoHours: 24', to: 'rpoHours: 48' }, { file: P, from: 'schedule: "0 0 * * *"', to: 'schedule: "0 0 */2 * *"' }, { file: P, from: 'threshold: 90000', to: 'threshold: 172800' }),
-    'environments/production.yaml:85:18: retention of 1 days is shorter than the RPO of 48 h; no backup would be kept long enough')
+    'environments/production.yaml:87:18: retention of 1 days is shorter than the RPO of 48 h; no backup would be kept long enough')
 })
 
 test('backup-alarm: an alarm on backup age exists and fires within RPO + RTO', () => {
   expectOnly(problemsWith({ file: P, from: 'threshold: 90000', to: 'threshold: 200000' }),
-    "environments/production.yaml:170:16: alarm 'backup-stale' fires only after 200000 s; a backup-age alarm must fire within RPO + RTO (93600 s)")
+    "environments/production.yaml:172:16: alarm 'backup-stale' fires only after 200000 s; a backup-age alarm must fire within RPO + RTO (93600 s)")
   expectOnly(problemsWith({ file: P, from: 'metric: backup-age', to: 'metric: cpu\n    instanceGroup: database' }),
-    'environments/production.yaml:94:1: no alarm watches metric backup-age; add one so a stale backup pages someone before the RPO is lost')
+    'environments/production.yaml:96:1: no alarm watches metric backup-age; add one so a stale backup pages someone before the RPO is lost')
 })
 
 test('alarm-names-unique', () => {
   expectOnly(problemsWith({ file: P, from: '- name: api-memory-high', to: '- name: api-cpu-high' }),
-    "environments/production.yaml:104:11: alarm name 'api-cpu-high' is used twice; alarm names must be unique")
+    "environments/production.yaml:106:11: alarm name 'api-cpu-high' is used twice; alarm names must be unique")
 })
 
 test('alarm-scope: the metric decides whether an app or an instance group is watched', () => {
   expectOnly(problemsWith({ file: P, from: '    metric: target-5xx\n    app: patient-api', to: '    metric: target-5xx\n    instanceGroup: api' }),
-    "environments/production.yaml:123:5: alarm 'patient-api-5xx': metric target-5xx needs 'app' (the target group to watch)")
+    "environments/production.yaml:125:5: alarm 'patient-api-5xx': metric target-5xx needs 'app' (the target group to watch)")
 })
 
 test('references: topics, stop alarms and instance groups exist, with suggestions', () => {
   expectOnly(problemsWith({ file: P, from: 'notify: [deployments]', to: 'notify: [deploymnts]' }),
-    "environments/production.yaml:73:12: notification topic 'deploymnts' is not defined in notifications; did you mean 'deployments'?")
+    "environments/production.yaml:75:12: notification topic 'deploymnts' is not defined in notifications; did you mean 'deployments'?")
   expectOnly(problemsWith({ file: P, from: 'stopOnAlarms: [patient-api-5xx,', to: 'stopOnAlarms: [patient-api-500,' }),
-    "environments/production.yaml:72:18: alarm 'patient-api-500' is not defined in alarms; did you mean 'patient-api-5xx'?")
+    "environments/production.yaml:74:18: alarm 'patient-api-500' is not defined in alarms; did you mean 'patient-api-5xx'?")
   expectOnly(problemsWith({ file: P, from: '    instanceGroup: portal\n', to: '    instanceGroup: portl\n' }),
-    "environments/production.yaml:59:20: instance group 'portl' is not defined in instanceGroups; did you mean 'portal'?")
+    "environments/production.yaml:61:20: instance group 'portl' is not defined in instanceGroups; did you mean 'portal'?")
 })
 
 test('health-check-timing: timeout below interval', () => {
@@ -104,39 +104,49 @@ test('spa-static-root: single-page apps say where their bundle is', () => {
     'apps/admin-portal.yaml:33:3: admin-portal is a single-page app: set nginx.staticRoot to the folder of the built bundle')
 })
 
+test('vpn-peer: OpenVPN opens only to a public range, never the internet at large', () => {
+  expectOnly(problemsWith({ file: P, from: 'vpnPeerCidr: 203.0.113.0/24', to: 'vpnPeerCidr: 192.168.1.0/24' }),
+    "environments/production.yaml:14:16: VPN peer range 192.168.1.0/24 overlaps 192.168.0.0/16, which is not where OpenVPN clients connect from; use the public (egress) addresses of the admins' office")
+  expectOnly(problemsWith({ file: P, from: 'vpnPeerCidr: 203.0.113.0/24', to: 'vpnPeerCidr: 10.20.5.0/24' }),
+    "environments/production.yaml:14:16: VPN peer range 10.20.5.0/24 overlaps 10.0.0.0/8, which is not where OpenVPN clients connect from; use the public (egress) addresses of the admins' office")
+  expectOnly(problemsWith({ file: P, from: 'vpnPeerCidr: 203.0.113.0/24', to: 'vpnPeerCidr: 0.0.0.0/0' }),
+    "environments/production.yaml:14:16: /network/vpnPeerCidr is '0.0.0.0/0'; must be an IPv4 CIDR block of /8 to /32, like 203.0.113.0/24")
+  assert.equal(problemsWith({ file: P, from: '  vpnPeerCidr: 203.0.113.0/24\n', to: '' }), [], 'omitted: the VPN stays closed')
+})
+
 test('vpn-cidr and certificate-region', () => {
   expectOnly(problemsWith({ file: P, from: 'vpnClientCidr: 172.27.224.0/20', to: 'vpnClientCidr: 10.20.64.0/20' }),
     'environments/production.yaml:12:18: VPN client range 10.20.64.0/20 overlaps the VPC 10.20.0.0/16; pick a range outside it')
   expectOnly(problemsWith({ file: P, from: 'acm:ap-south-1:111122223333', to: 'acm:us-east-1:111122223333' }),
-    'environments/production.yaml:16:19: certificate is in 111122223333/us-east-1 but the environment is 111122223333/ap-south-1; the ALB needs a certificate in its own account and region')
+    'environments/production.yaml:18:19: certificate is in 111122223333/us-east-1 but the environment is 111122223333/ap-south-1; the ALB needs a certificate in its own account and region')
   assert.ok(cidrsOverlap('10.20.0.0/16', '10.20.128.0/17'))
   assert.not.ok(cidrsOverlap('10.20.0.0/16', '10.21.0.0/16'))
 })
 
 test('buckets-distinct: each purpose has its own bucket', () => {
   expectOnly(problemsWith({ file: P, from: 'logs: drsignet-production-logs', to: 'logs: drsignet-production-artifacts' }),
-    "environments/production.yaml:26:9: bucket 'drsignet-production-artifacts' is also buckets.artifacts; secrets, backups, artifacts and logs each need their own bucket so their access stays separate")
+    "environments/production.yaml:28:9: bucket 'drsignet-production-artifacts' is also buckets.artifacts; secrets, backups, artifacts and logs each need their own bucket so their access stays separate")
 })
 
 test('secrets-prefix: names the environment, so no instance reads another environment\'s secrets', () => {
   expectOnly(problemsWith({ file: S, from: 'prefix: secrets/staging', to: 'prefix: secrets/production' }),
-    "environments/staging.yaml:66:11: secrets prefix 'secrets/production' must end with the environment name ('staging'), e.g. secrets/staging, so no environment reads another's secrets")
+    "environments/staging.yaml:68:11: secrets prefix 'secrets/production' must end with the environment name ('staging'), e.g. secrets/staging, so no environment reads another's secrets")
 })
 
 test('no-literal-secret: secret-named keys and secret-looking values, with a hint', () => {
   expectOnly(problemsWith({ file: P, from: 'audit:\n', to: 'mongoPassword: hunter2\naudit:\n' }),
-    "environments/production.yaml:186:16: 'mongoPassword' holds a literal secret; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
+    "environments/production.yaml:188:16: 'mongoPassword' holds a literal secret; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
   expectOnly(problemsWith({ file: PATIENT, from: 'description: REST API of the patient mobile app', to: 'description: "key AKIAABCDEFGHIJKLMNOP"' }),
     "apps/patient-api.yaml:6:14: value looks like an AWS access key id; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
   expectOnly(problemsWith({ file: P, from: '  operation: Install', to: '  operation: "mongodb://admin:s3cret@db:27017"' }),
-    "environments/production.yaml:182:14: value looks like a MongoDB URI with a password; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
+    "environments/production.yaml:184:14: value looks like a MongoDB URI with a password; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
 })
 
 test('env-isolation: staging and production share no VPC range, bucket or branch', () => {
   expectOnly(problemsWith({ file: S, from: 'vpcCidr: 10.30.0.0/16', to: 'vpcCidr: 10.20.128.0/17' }),
     "environments/staging.yaml:10:12: VPC 10.20.128.0/17 overlaps the VPC of environment 'production' (environments/production.yaml); environments must not share address space")
   expectOnly(problemsWith({ file: S, from: 'bucket: drsignet-staging-backups', to: 'bucket: drsignet-production-backups' }),
-    "environments/staging.yaml:88:11: bucket 'drsignet-production-backups' is also used by environment 'production' (environments/production.yaml); environments must not share buckets")
+    "environments/staging.yaml:90:11: bucket 'drsignet-production-backups' is also used by environment 'production' (environments/production.yaml); environments must not share buckets")
   expectOnly(problemsWith({ file: S, from: 'branch: staging', to: 'branch: production' }),
     "environments/staging.yaml:6:9: branch 'production' also deploys environment 'production' (environments/production.yaml); each environment needs its own branch")
 })

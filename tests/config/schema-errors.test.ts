@@ -16,7 +16,7 @@ test('unknown key: points at the key, suggests the nearest valid one', () => {
 
 test('unknown nested key without a near match lists the allowed keys', () => {
   assert.equal(problemsWith({ file: P, from: '  logRetentionDays: 365', to: '  logRetentionDays: 365\n  zzz: 1' }), [
-    "environments/production.yaml:190:3: unknown key 'zzz' in /audit; allowed keys: cloudTrail, config, logRetentionDays",
+    "environments/production.yaml:192:3: unknown key 'zzz' in /audit; allowed keys: cloudTrail, config, logRetentionDays",
   ])
 })
 
@@ -34,25 +34,25 @@ test('bad value: at the value, with the expected format', () => {
 
 test('out of range, enum, type, not and contains', () => {
   assert.equal(problemsWith({ file: P, from: '    version: 1.14.2\n', to: '    version: 1.14.2\n    port: 70000\n' }), [
-    'environments/production.yaml:51:11: /apps/patient-api/port is 70000; must be <= 65535',
+    'environments/production.yaml:53:11: /apps/patient-api/port is 70000; must be <= 65535',
   ])
   assert.equal(problemsWith({ file: P, from: 'config: CodeDeployDefault.OneAtATime', to: 'config: CodeDeployDefault.Fast' }), [
-    "environments/production.yaml:70:11: /deployment/config is 'CodeDeployDefault.Fast'; must be one of: CodeDeployDefault.OneAtATime, CodeDeployDefault.HalfAtATime, CodeDeployDefault.AllAtOnce",
+    "environments/production.yaml:72:11: /deployment/config is 'CodeDeployDefault.Fast'; must be one of: CodeDeployDefault.OneAtATime, CodeDeployDefault.HalfAtATime, CodeDeployDefault.AllAtOnce",
   ])
   assert.equal(problemsWith({ file: P, from: 'idleTimeout: 60', to: 'idleTimeout: sixty' }), [
-    "environments/production.yaml:18:16: /loadBalancer/idleTimeout is 'sixty'; must be an integer",
+    "environments/production.yaml:20:16: /loadBalancer/idleTimeout is 'sixty'; must be an integer",
   ])
   assert.equal(problemsWith({ file: P, from: 'sshPort: 2222', to: 'sshPort: 22' }), [
     'environments/production.yaml:11:12: /network/sshPort must not be 22: Custom SSH port, reachable from the VPN only (not 22).',
   ])
   assert.equal(problemsWith({ file: P, from: '[DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM]', to: '[DEPLOYMENT_STOP_ON_ALARM]' }), [
-    "environments/production.yaml:71:23: /deployment/autoRollbackEvents must include 'DEPLOYMENT_FAILURE'",
+    "environments/production.yaml:73:23: /deployment/autoRollbackEvents must include 'DEPLOYMENT_FAILURE'",
   ])
 })
 
 test('a bad map key (propertyNames) is reported at the key', () => {
   const found = problemsWith({ file: P, from: '  api:\n    count: 2', to: '  Api_Group:\n    count: 2' })
-  assert.is(found[0], "environments/production.yaml:29:3: key 'Api_Group' in /instanceGroups: must be a name of lowercase letters, digits and hyphens, starting with a letter, at most 31 characters")
+  assert.is(found[0], "environments/production.yaml:31:3: key 'Api_Group' in /instanceGroups: must be a name of lowercase letters, digits and hyphens, starting with a letter, at most 31 characters")
 })
 
 test('every problem of a file is reported in one run', () => {

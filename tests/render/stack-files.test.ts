@@ -15,6 +15,7 @@ test('every stack gets a CLI parameter file and a CodePipeline template configur
     { ParameterKey: 'MongoPort', ParameterValue: '27517' },
     { ParameterKey: 'Project', ParameterValue: 'drsignet' },
     { ParameterKey: 'SshPort', ParameterValue: '2222' },
+    { ParameterKey: 'VpnPeerCidr', ParameterValue: '203.0.113.0/24' },
   ])
   const config = JSON.parse(files.find((f) => f.path === 'drsignet-production-security.config.json')!.contents)
   assert.equal(config.Tags, { Environment: 'production', Project: 'drsignet' })

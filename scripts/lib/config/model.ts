@@ -79,7 +79,7 @@ export type Environment = {
   region: string
   branch: string
   repository: string
-  network: { vpcCidr: string; sshPort: number; vpnClientCidr: string; mongoPort: number }
+  network: { vpcCidr: string; sshPort: number; vpnClientCidr: string; vpnPeerCidr?: string; mongoPort: number }
   loadBalancer: { certificateArn: string; sslPolicy: string; idleTimeout: number; deletionProtection: boolean }
   kms: { keyAlias: string }
   buckets: { artifacts: string; logs: string }

@@ -233,7 +233,11 @@ export function stackInstances(model: Model): StackInstance[] {
   return [
     dataStack(env),
     networkStack(env),
-    simple('security', 'security.yaml', { SshPort: String(env.network.sshPort), MongoPort: String(env.network.mongoPort) }),
+    simple('security', 'security.yaml', {
+      SshPort: String(env.network.sshPort),
+      MongoPort: String(env.network.mongoPort),
+      VpnPeerCidr: env.network.vpnPeerCidr ?? '', // empty: the template opens nothing
+    }),
     simple('vpn', 'vpn.yaml', { VpnClientCidr: env.network.vpnClientCidr }),
     ...env.instanceGroups.map((g) => instanceGroupStack(env, g)),
     simple('load-balancer', 'load-balancer.yaml', {

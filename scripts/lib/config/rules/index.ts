@@ -3,7 +3,7 @@ import { alarmNamesUnique, alarmScope } from './alarms.ts'
 import { healthCheckTiming, staticRootByKind } from './apps.ts'
 import { backupAlarm, backupSchedule } from './backup.ts'
 import type { Rule } from './context.ts'
-import { bucketsDistinct, certificateMatches, secretsPrefixNamesEnv, vpnOutsideVpc } from './network.ts'
+import { bucketsDistinct, certificateMatches, secretsPrefixNamesEnv, vpnOutsideVpc, vpnPeerPublic } from './network.ts'
 import { hostsUnique, portsValid, routesUnique } from './ports.ts'
 import { instanceGroupsExist, stopAlarmsExist, topicsExist } from './references.ts'
 
@@ -12,5 +12,5 @@ export const referenceRules: Rule[] = [instanceGroupsExist, topicsExist, stopAla
 /** Rules on the merged model. */
 export const modelRules: Rule[] = [
   portsValid, hostsUnique, routesUnique, healthCheckTiming, staticRootByKind,
-  alarmNamesUnique, alarmScope, backupSchedule, backupAlarm, vpnOutsideVpc, certificateMatches, bucketsDistinct, secretsPrefixNamesEnv,
+  alarmNamesUnique, alarmScope, backupSchedule, backupAlarm, vpnOutsideVpc, vpnPeerPublic, certificateMatches, bucketsDistinct, secretsPrefixNamesEnv,
 ]

@@ -24,6 +24,17 @@ export const vpnOutsideVpc: Rule = (ctx) => {
     : []
 }
 
+// Clients reach the VPN server from the internet: a private, loopback or VPC range would never match them.
+const NON_PUBLIC = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '100.64.0.0/10']
+
+export const vpnPeerPublic: Rule = (ctx) => {
+  const { vpcCidr, vpnClientCidr, vpnPeerCidr } = ctx.model.env.network
+  const clash = [...NON_PUBLIC, vpcCidr, vpnClientCidr].find((range) => cidrsOverlap(vpnPeerCidr, range))
+  return clash
+    ? [envProblem(ctx, ['network', 'vpnPeerCidr'], `VPN peer range ${vpnPeerCidr} overlaps ${clash}, which is not where OpenVPN clients connect from; use the public (egress) addresses of the admins' office`, 'vpn-peer')]
+    : []
+}
+
 export const certificateMatches: Rule = (ctx) => {
   const { certificateArn } = ctx.model.env.loadBalancer
   const [, , , region, account] = certificateArn.split(':')
