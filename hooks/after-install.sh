@@ -59,6 +59,11 @@ nginx_reload() {
 install -d "$(dirname "$vhost")"
 [[ -d "$release/nginx/drsignet" ]] && install -d "$snippets" && cp -R "$release/nginx/drsignet/." "$snippets/"
 cp "$release/nginx/$APP_NAME.conf" "$vhost.new"
+if [[ -n "$ROOT" ]]; then
+  # Local runs only: the vhost's static root is an instance path, so it moves under this instance's root.
+  [[ "$ROOT" =~ ^[A-Za-z0-9/._-]+$ ]] || die "DEPLOY_ROOT '$ROOT' has characters a vhost path cannot carry"
+  sed -i -E "s#^([[:space:]]*(root|alias)[[:space:]]+)/#\1$ROOT/#" "$vhost.new"
+fi
 mv -f "$vhost.new" "$vhost"
 if ! nginx -t -q -c "$conf"; then
   restore

@@ -2,6 +2,7 @@
 // behind a loopback nginx load balancer that blocks and allows instances like an ALB target group (I/O).
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { userInfo } from 'node:os'
 import { join, resolve } from 'node:path'
 import { run } from './exec.ts'
 
@@ -27,8 +28,10 @@ export function saveFleet(f: Fleet) {
 export const loadFleet = (dir: string): Fleet | undefined =>
   existsSync(stateFile(dir)) ? JSON.parse(readFileSync(stateFile(dir), 'utf8')) : undefined
 
-/** The nginx.conf of one instance: Debian's layout, every path under the instance root. */
+/** The nginx.conf of one instance: Debian's layout, every path under the instance root. Workers run as the
+ * caller, as the hooks do here (no app users), so they can read static files below a private temp folder. */
 export const instanceNginxConf = (root: string) => `# deploy-local instance nginx; vhosts go to conf.d/ as on an instance.
+user ${userInfo().username};
 worker_processes 1;
 pid ${root}/run/nginx.pid;
 error_log ${root}/var/log/nginx/error.log;

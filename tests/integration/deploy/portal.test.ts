@@ -1,0 +1,108 @@
+// Proof: the admin portal's bundle deploys like the APIs and its rendered vhost serves the built React files
+// itself (hashed assets cached for a year, index.html revalidated) while other paths reach the portal's Node server.
+// I/O: starts moto, nginx (load balancer and one instance), a pm2 daemon and a Node app; stops them all.
+import { request } from 'node:http'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import type { App } from '../../../scripts/lib/config/model.ts'
+import { buildBundle } from '../../../scripts/lib/bundle/build.ts'
+import { createFleet, destroyFleet, type Fleet } from '../../../scripts/lib/deploy-local/fleet.ts'
+import { deployRevision } from '../../../scripts/lib/deploy-local/runner.ts'
+import { renderSnippets, renderVhost } from '../../../scripts/lib/render/nginx.ts'
+import { freePort } from '../../harness/ports.ts'
+import { startMoto, type Moto } from '../../harness/moto.ts'
+import { requireTool } from '../../harness/tools.ts'
+import { fixtureModel } from '../../render-instance/model-fixture.ts'
+import { explain, putSecret, testApp } from './support.ts'
+
+const host = 'admin.drsignet.com'
+const portal: App = testApp('2.3.1', {
+  name: 'admin-portal',
+  kind: 'spa',
+  port: 3003,
+  proxyPort: 8083,
+  hosts: [host],
+  start: { script: 'server/index.js', nodeArgs: [] },
+  healthCheck: { path: '/healthz', interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: '200-299' },
+  pm2: { instances: 1, maxMemoryRestart: '256M', killTimeout: 3000, listenTimeout: 5000, waitReady: true },
+  nginx: { clientMaxBodySize: '5m', connectTimeout: '5s', readTimeout: '30s', sendTimeout: '30s', websockets: false, staticRoot: 'build', assetsPath: '/static/' },
+})
+const model = fixtureModel([portal])
+const work = mkdtempSync(join(tmpdir(), 'deploy-portal-'))
+let moto: Moto
+let fleet: Fleet | undefined
+
+// The portal's Node server: health and whatever nginx does not find on disk (client-side routes, /api).
+const serverJs = `'use strict'
+const http = require('node:http')
+const server = http.createServer((req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json' })
+  res.end(JSON.stringify({ from: 'node', url: req.url, version: process.env.APP_VERSION }))
+})
+server.listen(Number(process.env.PORT), process.env.HOST, () => { if (process.send) process.send('ready') })
+process.on('SIGINT', () => server.close(() => process.exit(0)))
+`
+
+async function portalBundle() {
+  const artifact = join(work, 'artifact')
+  mkdirSync(join(artifact, 'server'), { recursive: true })
+  mkdirSync(join(artifact, 'build/static/js'), { recursive: true })
+  writeFileSync(join(artifact, 'server/index.js'), serverJs)
+  writeFileSync(join(artifact, 'build/index.html'), '<!doctype html><div id="root"></div><script src="/static/js/main.3f9a2c.js"></script>\n')
+  writeFileSync(join(artifact, 'build/static/js/main.3f9a2c.js'), 'console.log("admin portal 2.3.1")\n')
+  writeFileSync(join(artifact, 'package.json'), `${JSON.stringify({ name: portal.name, version: portal.version, private: true })}\n`)
+  const built = await buildBundle(portal, model, { artifactDir: artifact, outDir: join(work, 'bundles'), vhost: renderVhost(portal, model), snippets: renderSnippets() })
+  return built.file
+}
+
+type Reply = { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+const get = (port: number, path: string): Promise<Reply> =>
+  new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false, headers: { host }, timeout: 5000 }, (res) => {
+      let body = ''
+      res.on('data', (d) => (body += d))
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }))
+    })
+    req.on('timeout', () => req.destroy(new Error(`GET ${path}: timeout`)))
+    req.on('error', reject)
+    req.end()
+  })
+
+test.before(async () => {
+  for (const t of ['nginx', 'ip', 'curl']) requireTool(t)
+  moto = await startMoto()
+  await putSecret(moto.endpoint, model, portal, 'API_URL=https://patient-api.drsignet.com\n')
+})
+
+test.after(async () => {
+  if (fleet) destroyFleet(fleet)
+  await moto?.stop()
+  if (!process.env.KEEP_WORK) rmSync(work, { recursive: true, force: true })
+})
+
+test('the deployed portal serves its build from disk and everything else from its Node server', async () => {
+  const lbPort = await freePort()
+  fleet = createFleet(join(work, 'fleet'), 1, lbPort, portal.proxyPort)
+  const r = await deployRevision(fleet, await portalBundle(), { passEnv: moto.env })
+  assert.ok(r.ok, explain(r))
+
+  const asset = await get(lbPort, '/static/js/main.3f9a2c.js')
+  assert.is(asset.status, 200, asset.body)
+  assert.is(asset.body, 'console.log("admin portal 2.3.1")\n')
+  assert.is(asset.headers['cache-control'], 'public, max-age=31536000, immutable')
+
+  const html = await get(lbPort, '/index.html')
+  assert.is(html.status, 200, html.body)
+  assert.match(html.body, /<div id="root">/)
+  assert.is(html.headers['cache-control'], 'no-cache')
+  assert.ok(html.headers['content-security-policy'] ?? html.headers['x-frame-options'], 'the portal security headers')
+
+  const route = await get(lbPort, '/patients/42')
+  assert.equal(JSON.parse(route.body), { from: 'node', url: '/patients/42', version: '2.3.1' })
+  assert.is((await get(lbPort, '/static/js/missing.js')).status, 404, 'a missing hashed asset is a 404, not the app')
+})
+
+test.run()
