@@ -75,3 +75,21 @@ if ! nginx_reload; then
   die "nginx reload failed; the previous vhost is back in place"
 fi
 log "vhost $VHOST_FILE installed and nginx reloaded"
+
+# The instance group's CloudWatch agent configuration (every app of the group carries the same file): pm2 and
+# nginx logs to CloudWatch Logs, memory and disk metrics. Applied only when it changed, so a deployment does
+# not restart the agent for nothing; recorded only once the agent took it.
+agent_ctl=$(at /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl)
+agent_conf=$(at /opt/aws/amazon-cloudwatch-agent/etc/drsignet.json)
+new_conf="$release/deploy/amazon-cloudwatch-agent.json"
+if [[ ! -f "$new_conf" ]]; then
+  log "no CloudWatch agent configuration in this revision"
+elif cmp -s "$new_conf" "$agent_conf"; then
+  log "CloudWatch agent configuration unchanged"
+elif [[ ! -x "$agent_ctl" ]]; then
+  log "warning: the CloudWatch agent is not installed; logs and memory/disk metrics are not shipped"
+else
+  "$agent_ctl" -a fetch-config -m ec2 -s -c "file:$new_conf" >/dev/null || die "the CloudWatch agent refused deploy/amazon-cloudwatch-agent.json"
+  install -D -m 0644 "$new_conf" "$agent_conf"
+  log "CloudWatch agent configuration applied"
+fi

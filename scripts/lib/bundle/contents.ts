@@ -1,6 +1,7 @@
 // Decides what goes into a revision bundle: artifact under app/, rendered files and hooks (pure).
 import type { App, Model } from '../config/model.ts'
 import { renderAppspec } from '../render/appspec.ts'
+import { agentConfigOfApp } from '../render/cloudwatch-agent.ts'
 import { renderHookSettings } from '../render/hook-settings.ts'
 import { renderEcosystem, renderLogrotate } from '../render/pm2.ts'
 import type { RenderedFile } from '../render/types.ts'
@@ -29,6 +30,7 @@ export function bundleEntries(app: App, model: Model, inputs: BundleInputs): Bun
     text(renderEcosystem(app, model)),
     text(renderLogrotate(app)),
     text(environmentMetadata(app, model)),
+    text(agentConfigOfApp(app, model)),
     text(inputs.vhost, `nginx/${app.name}.conf`),
     ...(inputs.snippets ?? []).map((s) => text(s, `nginx/${s.path}`)),
     ...inputs.artifact.map((e) => ({ ...e, path: `app/${e.path}` })),

@@ -1,5 +1,5 @@
 // Renders the CloudWatch agent configuration of one instance group: its apps' pm2 and nginx logs, memory and disk (pure).
-import type { InstanceGroup, Model } from '../config/model.ts'
+import type { App, InstanceGroup, Model } from '../config/model.ts'
 import { pm2LogFiles } from './pm2.ts'
 import { sortKeys } from './sort-keys.ts'
 import type { RenderedFile } from './types.ts'
@@ -49,3 +49,10 @@ export const renderCloudWatchAgent = (model: Model, group: InstanceGroup): Rende
   path: `instances/${group.name}/amazon-cloudwatch-agent.json`,
   contents: JSON.stringify(sortKeys(cloudWatchAgentConfig(model, group)), null, 2) + '\n',
 })
+
+/** The same configuration inside each bundle of the group's apps, where AfterInstall applies it. */
+export function agentConfigOfApp(app: App, model: Model): RenderedFile {
+  const group = model.env.instanceGroups.find((g) => g.name === app.instanceGroup)
+  if (!group) throw new Error(`${app.name}: instance group ${app.instanceGroup} does not exist`)
+  return { path: 'deploy/amazon-cloudwatch-agent.json', contents: renderCloudWatchAgent(model, group).contents }
+}

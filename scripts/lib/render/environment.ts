@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import type { Model } from '../config/model.ts'
 import { renderAppspec } from './appspec.ts'
 import { renderBackupUnits } from './backup-timer.ts'
-import { renderCloudWatchAgent } from './cloudwatch-agent.ts'
+import { agentConfigOfApp, renderCloudWatchAgent } from './cloudwatch-agent.ts'
 import { renderHookSettings } from './hook-settings.ts'
 import { renderSnippets, renderVhost } from './nginx.ts'
 import { renderEcosystem, renderLogrotate } from './pm2.ts'
@@ -20,6 +20,7 @@ export function renderAppFiles(app: Model["apps"][number], model: Model, instanc
     renderEcosystem(app, model),
     renderLogrotate(app),
     environmentMetadata(app, model),
+    agentConfigOfApp(app, model),
     renderVhost(app, model, instanceRoot),
     ...renderSnippets().map(under('nginx')),
   ]

@@ -1,8 +1,9 @@
 // Proof: the admin portal's bundle deploys like the APIs and its rendered vhost serves the built React files
-// itself (hashed assets cached for a year, index.html revalidated) while other paths reach the portal's Node server.
+// itself (hashed assets cached for a year, index.html revalidated) while other paths reach the portal's Node server;
+// AfterInstall hands the group's CloudWatch agent configuration to the agent once, and not again while unchanged.
 // I/O: starts moto, nginx (load balancer and one instance), a pm2 daemon and a Node app; stops them all.
 import { request } from 'node:http'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
@@ -86,6 +87,7 @@ test.after(async () => {
 test('the deployed portal serves its build from disk and everything else from its Node server', async () => {
   const lbPort = await freePort()
   fleet = createFleet(join(work, 'fleet'), 1, lbPort, portal.proxyPort)
+  installAgentStub(fleet.instances[0]!.root)
   const r = await deployRevision(fleet, await portalBundle(), { passEnv: moto.env })
   assert.ok(r.ok, explain(r))
 
@@ -104,5 +106,30 @@ test('the deployed portal serves its build from disk and everything else from it
   assert.equal(JSON.parse(route.body), { from: 'node', url: '/patients/42', version: '2.3.1' })
   assert.is((await get(lbPort, '/static/js/missing.js')).status, 404, 'a missing hashed asset is a 404, not the app')
 })
+
+test('the CloudWatch agent gets the group configuration once, and not again while it is unchanged', async () => {
+  const root = fleet!.instances[0]!.root
+  const agentDir = join(root, 'opt/aws/amazon-cloudwatch-agent')
+  const calls = () => readFileSync(join(agentDir, 'calls.log'), 'utf8').trim().split('\n')
+  assert.equal(calls(), [`-a fetch-config -m ec2 -s -c file:${join(root, 'opt/drsignet/admin-portal/current/deploy/amazon-cloudwatch-agent.json')}`])
+  const applied = JSON.parse(readFileSync(join(agentDir, 'etc/drsignet.json'), 'utf8'))
+  const files = applied.logs.logs_collected.files.collect_list.map((f: { file_path: string }) => f.file_path)
+  assert.ok(files.includes('/var/log/drsignet/admin-portal/out.log'), files.join(' '))
+  assert.equal(applied.metrics.metrics_collected.mem.measurement, ['mem_used_percent'])
+
+  const again = await deployRevision(fleet!, await portalBundle(), { passEnv: moto.env })
+  assert.ok(again.ok, explain(again))
+  assert.is(calls().length, 1, 'an unchanged configuration does not restart the agent')
+})
+
+/** Stands in for amazon-cloudwatch-agent-ctl (no agent runs here): records how AfterInstall calls it. */
+function installAgentStub(root: string) {
+  const bin = join(root, 'opt/aws/amazon-cloudwatch-agent/bin')
+  mkdirSync(bin, { recursive: true })
+  const ctl = join(bin, 'amazon-cloudwatch-agent-ctl')
+  writeFileSync(ctl, `#!/bin/sh\necho "$*" >> "$(dirname "$0")/../calls.log"\n`)
+  chmodSync(ctl, 0o755)
+  assert.not.ok(existsSync(join(bin, '../calls.log')))
+}
 
 test.run()
