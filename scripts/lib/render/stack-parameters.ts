@@ -128,6 +128,7 @@ function instanceGroupStack(env: Environment, group: InstanceGroup): StackInstan
       ImageId: imageParameter(group.instanceType),
       VolumeSize: String(group.volumeSize),
       Count: String(group.count),
+      SshPort: String(env.network.sshPort),
       ArtifactsBucketName: env.buckets.artifacts,
       BackupBucketName: env.backup.bucket,
       BackupPrefix: backupKeyPrefix(env),
