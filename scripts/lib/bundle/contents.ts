@@ -1,9 +1,6 @@
 // Decides what goes into a revision bundle: artifact under app/, rendered files and hooks (pure).
 import type { App, Model } from '../config/model.ts'
-import { renderAppspec } from '../render/appspec.ts'
-import { agentConfigOfApp } from '../render/cloudwatch-agent.ts'
-import { renderHookSettings } from '../render/hook-settings.ts'
-import { renderEcosystem, renderLogrotate } from '../render/pm2.ts'
+import { renderAppDeployFiles } from '../render/app-deploy-files.ts'
 import type { RenderedFile } from '../render/types.ts'
 
 /** One file in the bundle; mode is 0o755 for executables and 0o644 for everything else. */
@@ -18,19 +15,9 @@ export type BundleInputs = {
 
 const text = (f: RenderedFile, path = f.path, mode = 0o644): BundleEntry => ({ path, data: Buffer.from(f.contents), mode })
 
-export function environmentMetadata(app: App, model: Model): RenderedFile {
-  const meta = { app: app.name, environment: model.env.name, instanceGroup: app.instanceGroup, region: model.env.region, version: app.version }
-  return { path: 'deploy/environment.json', contents: `${JSON.stringify(meta, Object.keys(meta).sort(), 2)}\n` }
-}
-
 export function bundleEntries(app: App, model: Model, inputs: BundleInputs): BundleEntry[] {
   const entries: BundleEntry[] = [
-    text(renderAppspec(app, model)),
-    text(renderHookSettings(app, model)),
-    text(renderEcosystem(app, model)),
-    text(renderLogrotate(app)),
-    text(environmentMetadata(app, model)),
-    text(agentConfigOfApp(app, model)),
+    ...renderAppDeployFiles(app, model).map((f) => text(f)),
     text(inputs.vhost, `nginx/${app.name}.conf`),
     ...(inputs.snippets ?? []).map((s) => text(s, `nginx/${s.path}`)),
     ...inputs.artifact.map((e) => ({ ...e, path: `app/${e.path}` })),

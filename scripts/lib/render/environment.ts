@@ -1,26 +1,18 @@
 // Renders every file of one environment, plus a manifest of their hashes (pure).
 import { createHash } from 'node:crypto'
 import type { Model } from '../config/model.ts'
-import { renderAppspec } from './appspec.ts'
+import { renderAppDeployFiles } from './app-deploy-files.ts'
 import { renderBackupUnits } from './backup-timer.ts'
-import { agentConfigOfApp, renderCloudWatchAgent } from './cloudwatch-agent.ts'
-import { renderHookSettings } from './hook-settings.ts'
+import { renderCloudWatchAgent } from './cloudwatch-agent.ts'
 import { renderSnippets, renderVhost } from './nginx.ts'
-import { renderEcosystem, renderLogrotate } from './pm2.ts'
 import type { RenderedFile } from './types.ts'
-import { environmentMetadata } from '../bundle/contents.ts'
 
 const under = (prefix: string) => (f: RenderedFile): RenderedFile => ({ path: `${prefix}/${f.path}`, contents: f.contents })
 
 /** What a revision bundle carries besides the app artifact and hooks/, in bundle paths. */
 export function renderAppFiles(app: Model["apps"][number], model: Model, instanceRoot = ""): RenderedFile[] {
   return [
-    renderAppspec(app, model),
-    renderHookSettings(app, model),
-    renderEcosystem(app, model),
-    renderLogrotate(app),
-    environmentMetadata(app, model),
-    agentConfigOfApp(app, model),
+    ...renderAppDeployFiles(app, model),
     renderVhost(app, model, instanceRoot),
     ...renderSnippets().map(under('nginx')),
   ]

@@ -1,0 +1,22 @@
+// The rendered files an app's revision bundle carries besides its vhost, in bundle paths (pure). One list for
+// render and for the bundle, so what a reviewer sees in build/ is what reaches the instances.
+import type { App, Model } from '../config/model.ts'
+import { renderAppspec } from './appspec.ts'
+import { agentConfigOfApp } from './cloudwatch-agent.ts'
+import { renderHookSettings } from './hook-settings.ts'
+import { renderEcosystem, renderLogrotate } from './pm2.ts'
+import type { RenderedFile } from './types.ts'
+
+export function environmentMetadata(app: App, model: Model): RenderedFile {
+  const meta = { app: app.name, environment: model.env.name, instanceGroup: app.instanceGroup, region: model.env.region, version: app.version }
+  return { path: 'deploy/environment.json', contents: `${JSON.stringify(meta, Object.keys(meta).sort(), 2)}\n` }
+}
+
+export const renderAppDeployFiles = (app: App, model: Model): RenderedFile[] => [
+  renderAppspec(app, model),
+  renderHookSettings(app, model),
+  renderEcosystem(app, model),
+  renderLogrotate(app),
+  environmentMetadata(app, model),
+  agentConfigOfApp(app, model),
+]
