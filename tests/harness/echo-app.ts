@@ -4,13 +4,15 @@ import type { AddressInfo } from 'node:net'
 
 export type EchoApp = { name: string; port: number; sockets: Set<number>; stop: () => Promise<void> }
 
-export async function startEchoApp(name: string, port = 0): Promise<EchoApp> {
+// workUs: CPU each request costs the app (busy wait), so a benchmark can price the proxy against a handler that does work.
+export async function startEchoApp(name: string, port = 0, workUs = 0): Promise<EchoApp> {
   const sockets = new Set<number>()
   const server = createServer((req: IncomingMessage, res) => {
     sockets.add(req.socket.remotePort!)
     let size = 0
     req.on('data', (c: Buffer) => (size += c.length))
     req.on('end', () => {
+      if (workUs > 0) for (const until = process.hrtime.bigint() + BigInt(workUs) * 1000n; process.hrtime.bigint() < until;);
       const body = req.url === '/healthz' ? { status: 'ok', app: name } : { app: name, method: req.method, url: req.url, headers: req.headers, bodyBytes: size }
       res.writeHead(200, { 'content-type': 'application/json' })
       res.end(JSON.stringify(body))
