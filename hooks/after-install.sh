@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# AfterInstall (root): production dependencies, log rotation, and the nginx vhost: swap in, nginx -t,
-# reload; on any failure the previous vhost is put back and the hook fails.
+# AfterInstall (root): production dependencies, log rotation, the group's CloudWatch agent configuration, and
+# the nginx vhost: swap in, nginx -t, reload; on a vhost or reload failure the previous vhost is put back and
+# the hook fails.
 set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
@@ -16,6 +17,10 @@ if [[ -f "$app_path/package-lock.json" && ! -d "$app_path/node_modules" ]]; then
 fi
 
 install -D -m 0644 "$release/deploy/logrotate.conf" "$(at "/etc/logrotate.d/drsignet-$APP_NAME")"
+
+# Before the vhost, so that a configuration the agent refuses fails the hook with nginx untouched. Every app of
+# the group carries the same file (pm2 and nginx logs, memory and disk metrics).
+apply_agent_config "$release/deploy/amazon-cloudwatch-agent.json"
 
 conf=$(at "$NGINX_CONF")
 vhost=$(at "$VHOST_FILE")
@@ -34,15 +39,16 @@ restore() {
 nginx_pid_file() {
   local file
   file=$(nginx -T -q -c "$conf" 2>/dev/null | sed -n 's/^[[:space:]]*pid[[:space:]]\{1,\}\([^;[:space:]]*\);.*/\1/p' | head -n 1)
-  printf '%s' "${file:-/run/nginx.pid}"
+  printf '%s' "${file:-$(at /run/nginx.pid)}"
 }
 
-# Reload a live master; start nginx when there is none (after a crash or a killed instance the pid file
-# may still name a dead or zombie master, and nginx -s reload would "succeed" against a zombie).
+# On an instance booted with systemd, systemd supervises nginx: reload it, or restart it when it is down.
+# Elsewhere (the local runner): reload a live master, start one when there is none (after a crash or a killed
+# instance the pid file may still name a dead or zombie master, and nginx -s reload would "succeed" against it).
 nginx_reload() {
   local pid_file
-  if [[ -z "$ROOT" ]] && command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nginx; then
-    systemctl reload nginx
+  if [[ -z "$ROOT" && -d /run/systemd/system ]]; then
+    systemctl reload-or-restart nginx
     return
   fi
   pid_file=$(nginx_pid_file)
@@ -75,21 +81,3 @@ if ! nginx_reload; then
   die "nginx reload failed; the previous vhost is back in place"
 fi
 log "vhost $VHOST_FILE installed and nginx reloaded"
-
-# The instance group's CloudWatch agent configuration (every app of the group carries the same file): pm2 and
-# nginx logs to CloudWatch Logs, memory and disk metrics. Applied only when it changed, so a deployment does
-# not restart the agent for nothing; recorded only once the agent took it.
-agent_ctl=$(at /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl)
-agent_conf=$(at /opt/aws/amazon-cloudwatch-agent/etc/drsignet.json)
-new_conf="$release/deploy/amazon-cloudwatch-agent.json"
-if [[ ! -f "$new_conf" ]]; then
-  log "no CloudWatch agent configuration in this revision"
-elif cmp -s "$new_conf" "$agent_conf"; then
-  log "CloudWatch agent configuration unchanged"
-elif [[ ! -x "$agent_ctl" ]]; then
-  log "warning: the CloudWatch agent is not installed; logs and memory/disk metrics are not shipped"
-else
-  "$agent_ctl" -a fetch-config -m ec2 -s -c "file:$new_conf" >/dev/null || die "the CloudWatch agent refused deploy/amazon-cloudwatch-agent.json"
-  install -D -m 0644 "$new_conf" "$agent_conf"
-  log "CloudWatch agent configuration applied"
-fi

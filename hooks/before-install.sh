@@ -12,14 +12,4 @@ user=$(owner)
 env_path=$(at "$ENV_FILE")
 install -d -m 0750 -o "$user" -g "$user" "$(dirname "$env_path")" "$(at "$LOG_DIR")" "$(at "$PM2_HOME_DIR")"
 
-umask 077
-tmp=$(mktemp "$(dirname "$env_path")/.env.XXXXXX")
-trap 'rm -f "$tmp"' EXIT
-# The body goes straight to the file: never to the terminal, the log, or argv.
-node "$HOOKS_DIR/lib/fetch-secret.mjs" "$SECRETS_BUCKET" "$SECRETS_KEY" >"$tmp" || die "could not fetch s3://$SECRETS_BUCKET/$SECRETS_KEY (see above)"
-[[ -s "$tmp" ]] || die "s3://$SECRETS_BUCKET/$SECRETS_KEY is empty"
-chmod 0600 "$tmp"
-chown "$user:$user" "$tmp"
-mv -f "$tmp" "$env_path"
-trap - EXIT
-log "installed $ENV_FILE (mode 0600, owner $user, $(wc -l <"$env_path") lines)"
+install_secret "$SECRETS_BUCKET" "$SECRETS_KEY" "$env_path" "$user"

@@ -1,25 +1,14 @@
 # shellcheck shell=bash
-# Sourced by every hook: loads deploy/hook.env, resolves the instance root and offers log/die/at helpers.
-HOOKS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUNDLE_DIR=$(dirname "$HOOKS_DIR")
-# shellcheck source=/dev/null
-. "$BUNDLE_DIR/deploy/hook.env"
-for setting in APP_NAME APP_USER APP_PORT PROXY_PORT HEALTH_PATH RELEASE_DIR APP_DIR ENV_FILE LOG_DIR PM2_HOME_DIR NGINX_CONF VHOST_FILE; do
-  [[ -n "${!setting:-}" ]] || { echo "deploy/hook.env: $setting is missing" >&2; return 1; }
-done
-# Only the local runner sets DEPLOY_ROOT; on an instance every path is absolute from /.
-ROOT=${DEPLOY_ROOT:-/}
-ROOT=${ROOT%/}
-export AWS_REGION PM2_HOME
+# Sourced by every app hook: base.sh, then the app's settings, pm2 and HTTP helpers.
+# shellcheck source=base.sh
+. "$(dirname "${BASH_SOURCE[0]}")/base.sh"
+require_settings APP_NAME APP_USER APP_PORT PROXY_PORT HEALTH_PATH RELEASE_DIR APP_DIR ENV_FILE LOG_DIR PM2_HOME_DIR NGINX_CONF VHOST_FILE || return 1
+export PM2_HOME
 PM2_HOME="$ROOT$PM2_HOME_DIR"
-
-at() { printf '%s%s' "$ROOT" "$1"; }
-log() { printf '%s [%s] %s\n' "$(date -u +%H:%M:%S)" "${LIFECYCLE_EVENT:-hook}" "$*"; }
-die() { log "FAILED: $*" >&2; exit 1; }
 
 # True when the app user exists here; the local runner may run without it and then keeps the caller as owner.
 app_user_exists() { id -u "$APP_USER" >/dev/null 2>&1; }
-owner() { if app_user_exists; then printf '%s' "$APP_USER"; else id -un; fi; }
+owner() { owner_of "$APP_USER"; }
 
 # True when the pid in FILE is a live process. kill -0 is not enough: it succeeds on a zombie, which is
 # what a killed daemon stays until something reaps it.

@@ -20,7 +20,7 @@ export const printProgress = (p: Progress) => {
   console.log(`${p.deploymentId} ${p.instance} ${p.event.padEnd(18)} ${p.status}${ms}${p.detail ? `: ${p.detail}` : ''}`)
 }
 
-/** Local stand-in for the instance role: AWS_* variables the runner was given, passed to BeforeInstall only. */
+/** Local stand-in for the instance role: the AWS_* variables the runner was given, passed to every hook. */
 const awsEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => /^AWS_(ENDPOINT_URL(_S3)?|ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)$/.test(k)) as [string, string][])
 
 export async function run(argv: string[]): Promise<number> {

@@ -55,6 +55,11 @@ test('a bad map key (propertyNames) is reported at the key', () => {
   assert.is(found[0], "environments/production.yaml:31:3: key 'Api_Group' in /instanceGroups: must be a name of lowercase letters, digits and hyphens, starting with a letter, at most 31 characters")
 })
 
+test('an app may not take the name of the backup tool\'s deployment', () => {
+  const found = problemsWith({ file: P, from: 'apps:\n  patient-api:', to: 'apps:\n  backup:' })
+  assert.is(found[0], "environments/production.yaml:51:3: key 'backup' in /apps: must be an app name: lowercase letters, digits and hyphens, starting with a letter, at most 31 characters; 'backup' is taken by the database backup tool's deployment")
+})
+
 test('every problem of a file is reported in one run', () => {
   const found = problemsWith(
     { file: PATIENT, from: 'port: 3001', to: 'port: "3001"' },

@@ -10,16 +10,18 @@ import { requireTool } from '../harness/tools.ts'
 import { fixtureApp, fixtureModel } from '../render-instance/model-fixture.ts'
 
 const hooksDir = new URL('../../hooks/', import.meta.url).pathname
-const scripts = readdirSync(hooksDir).filter((f) => f.endsWith('.sh')).map((f) => join(hooksDir, f))
+// The hooks of app bundles (hooks/*.sh) and of the backup tool's bundle (hooks/backup/*.sh); lib.sh files are sourced, not run.
+const scripts = ['', 'backup/'].flatMap((d) => readdirSync(join(hooksDir, d)).filter((f) => f.endsWith('.sh') && f !== 'lib.sh').map((f) => join(hooksDir, d, f)))
+const sourced = ['lib/base.sh', 'lib/common.sh', 'backup/lib.sh'].map((f) => join(hooksDir, f))
 
 test('every hook is clean under shellcheck', () => {
   const shellcheck = requireTool('shellcheck')
-  const r = spawnSync(shellcheck, ['-x', '--severity=style', ...scripts, join(hooksDir, 'lib/common.sh')], { cwd: hooksDir, encoding: 'utf8' })
+  const r = spawnSync(shellcheck, ['-x', '--severity=style', ...scripts, ...sourced], { cwd: hooksDir, encoding: 'utf8' })
   assert.is(r.status, 0, r.stdout + r.stderr)
 })
 
 test('every hook runs with set -euo pipefail', () => {
-  assert.ok(scripts.length >= 6)
+  assert.ok(scripts.length >= 10)
   for (const s of scripts) assert.match(readFileSync(s, 'utf8'), /^set -euo pipefail$/m, s)
 })
 

@@ -15,9 +15,10 @@ test('cron fields map to calendar syntax', () => {
   assert.equal(cronToOnCalendar('0 0 1 * sun', 'UTC'), ['*-*-01 00:00:00 UTC', 'Sun *-*-* 00:00:00 UTC'])
 })
 
-test('the rendered timer runs the backup nightly, persistently, on the database group', () => {
+test('the rendered timer runs the backup nightly and persistently, from the released ops tool', () => {
   const [service, timer] = renderBackupUnits(readModel('.', 'production'))
-  assert.is(service!.path, 'instances/database/systemd/drsignet-backup-production.service')
+  assert.is(service!.path, 'systemd/drsignet-backup-production.service')
+  assert.match(service!.contents, 'WorkingDirectory=/opt/drsignet/ops/current\n')
   assert.match(service!.contents, 'ExecStart=/usr/bin/node --import tsx scripts/ops.ts backup production --env-file /etc/drsignet/backup.env')
   assert.match(timer!.contents, 'OnCalendar=*-*-* 00:00:00 Asia/Kolkata\n')
   assert.match(timer!.contents, 'Persistent=true\n')

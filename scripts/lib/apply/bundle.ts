@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { App, Model } from '../config/model.ts'
 import { bundleEntries, type BundleEntry } from '../bundle/contents.ts'
-import { hooksDir, readFolder } from '../bundle/build.ts'
+import { appHookEntries, readFolder } from '../bundle/build.ts'
 import { contentHash, packEntries, unpackEntries } from '../bundle/tar.ts'
 import { renderSnippets, renderVhost } from '../render/nginx.ts'
 import type { ArtifactStore } from '../aws/artifact-store.ts'
@@ -36,7 +36,7 @@ export const storeArtifacts = (store: ArtifactStore): ArtifactSource => ({
   },
 })
 
-export const hookEntries = () => readFolder(hooksDir)
+export const hookEntries = appHookEntries
 
 export type Bundle = { gz: Buffer; sha256: string; files: number }
 

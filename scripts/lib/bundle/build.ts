@@ -5,8 +5,13 @@ import type { App, Model } from '../config/model.ts'
 import { bundleEntries, type BundleEntry, type BundleInputs } from './contents.ts'
 import { contentHash, packEntries, unpackEntries } from './tar.ts'
 
-/** The hooks shipped in every bundle: this repository's hooks/ folder. */
+/** The hooks: this repository's hooks/ folder. hooks/backup/ belongs to the backup tool's bundle alone. */
 export const hooksDir = new URL('../../../hooks/', import.meta.url).pathname
+export const isBackupHook = (path: string) => path.startsWith('backup/')
+/** The shared pieces the backup hooks source or run. */
+export const BACKUP_HOOK_LIBS = ['lib/base.sh', 'lib/fetch-secret.mjs']
+/** What every app bundle carries under hooks/. */
+export const appHookEntries = (): BundleEntry[] => readFolder(hooksDir).filter((e) => !isBackupHook(e.path))
 
 /** A folder's files, sorted, with modes normalised to 0755 (any exec bit) or 0644. Dot-files are kept. */
 export function readFolder(dir: string, prefix = ''): BundleEntry[] {
@@ -21,7 +26,7 @@ export function readFolder(dir: string, prefix = ''): BundleEntry[] {
 export type BuiltBundle = { file: string; sha256: string; bytes: number }
 
 export async function buildBundle(app: App, model: Model, inputs: Omit<BundleInputs, 'artifact' | 'hooks'> & { artifactDir: string; outDir: string }): Promise<BuiltBundle> {
-  const entries = bundleEntries(app, model, { ...inputs, artifact: readFolder(inputs.artifactDir), hooks: readFolder(hooksDir) })
+  const entries = bundleEntries(app, model, { ...inputs, artifact: readFolder(inputs.artifactDir), hooks: appHookEntries() })
   const gz = await packEntries(entries)
   const sha256 = contentHash(gz)
   const file = join(inputs.outDir, `${app.name}-${app.version}-${sha256.slice(0, 12)}.tar.gz`)

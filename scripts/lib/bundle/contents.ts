@@ -13,7 +13,7 @@ export type BundleInputs = {
   snippets?: RenderedFile[] // shared nginx snippets, paths relative to the nginx conf dir (drsignet/...)
 }
 
-const text = (f: RenderedFile, path = f.path, mode = 0o644): BundleEntry => ({ path, data: Buffer.from(f.contents), mode })
+export const text = (f: RenderedFile, path = f.path, mode = 0o644): BundleEntry => ({ path, data: Buffer.from(f.contents), mode })
 
 export function bundleEntries(app: App, model: Model, inputs: BundleInputs): BundleEntry[] {
   const entries: BundleEntry[] = [
@@ -23,6 +23,11 @@ export function bundleEntries(app: App, model: Model, inputs: BundleInputs): Bun
     ...inputs.artifact.map((e) => ({ ...e, path: `app/${e.path}` })),
     ...inputs.hooks.map((e) => ({ ...e, path: `hooks/${e.path}` })),
   ]
+  return checkedAndSorted(entries)
+}
+
+/** Refuses a path that leaves the bundle or appears twice; sorts by path so packing is deterministic. */
+export function checkedAndSorted(entries: BundleEntry[]): BundleEntry[] {
   const seen = new Set<string>()
   for (const e of entries) {
     if (e.path.startsWith('/') || e.path.split('/').includes('..')) throw new Error(`bundle path ${e.path} escapes the bundle`)

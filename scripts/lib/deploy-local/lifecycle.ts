@@ -14,7 +14,7 @@ export type InstanceOutcome = { ok: true } | { ok: false; event: string; log?: s
 
 export type LifecycleOptions = {
   onProgress?: (p: Progress) => void | Promise<void>
-  passEnv?: Record<string, string> // local stand-in for the instance role, given to BeforeInstall only
+  passEnv?: Record<string, string> // local stand-ins for what an instance's environment gives every hook (the role's credentials, endpoints)
 }
 
 const binPath = new URL('../../../node_modules/.bin', import.meta.url).pathname
@@ -54,10 +54,10 @@ export async function deployToInstance(f: Fleet, i: Instance, d: Deployment, opt
         DEPLOYMENT_GROUP_ID: d.groupId,
         DEPLOY_ROOT: i.root,
         HOME: i.root,
-        ...(event === 'BeforeInstall' ? opts.passEnv : {}),
+        ...opts.passEnv,
       }
       let relay
-      if (event === 'BeforeInstall' && env.AWS_ENDPOINT_URL) {
+      if (env.AWS_ENDPOINT_URL) {
         relay = await relayEndpoint(env.AWS_ENDPOINT_URL, i.hostIp)
         if (relay) env.AWS_ENDPOINT_URL = relay.url
       }

@@ -1,5 +1,6 @@
 // Renders the systemd service and timer that run `backup ENV` on the database instances (pure).
 import type { Model } from '../config/model.ts'
+import { backupAgentPaths, backupUnit } from './backup-paths.ts'
 import type { RenderedFile } from './types.ts'
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
@@ -44,10 +45,12 @@ export function cronToOnCalendar(cron: string, tz: string): string[] {
   return [at('', field(dom, 1, 2)), at(weekdays(dow), '*')]
 }
 
+/** The service and timer, in the backup bundle's paths (systemd/...). */
 export function renderBackupUnits(model: Model): RenderedFile[] {
   const { env } = model
   const b = env.backup
-  const unit = `drsignet-backup-${env.name}`
+  const p = backupAgentPaths
+  const unit = backupUnit(model)
   const service = `# Rendered by scripts/lib/render/backup-timer.ts; do not edit.
 [Unit]
 Description=DrSignet MongoDB backup of ${env.name} to s3://${b.bucket}/${b.prefix}/${env.name}/
@@ -56,11 +59,11 @@ After=network-online.target
 
 [Service]
 Type=oneshot
-User=drsignet-backup
-Group=drsignet-backup
-WorkingDirectory=/opt/drsignet/ops/current
-# The Mongo URI lives in /etc/drsignet/backup.env (mode 0600), read by the command, never on this line.
-ExecStart=/usr/bin/node --import tsx scripts/ops.ts backup ${env.name} --env-file /etc/drsignet/backup.env
+User=${p.user}
+Group=${p.user}
+WorkingDirectory=${p.current}
+# The Mongo URI lives in ${p.envFile} (mode 0600), read by the command, never on this line.
+ExecStart=/usr/bin/node --import tsx scripts/ops.ts backup ${env.name} --env-file ${p.envFile}
 # A backup that has not finished within the RPO is stuck; stop it so the next one can run.
 TimeoutStartSec=${b.rpoHours}h
 Nice=10
@@ -70,7 +73,7 @@ NoNewPrivileges=yes
 PrivateTmp=yes
 ProtectSystem=strict
 ProtectHome=yes
-ReadWritePaths=/var/lib/drsignet-backup
+ReadWritePaths=${p.home}
 `
   const timer = `# Rendered by scripts/lib/render/backup-timer.ts; do not edit.
 [Unit]
@@ -87,7 +90,7 @@ Unit=${unit}.service
 WantedBy=timers.target
 `
   return [
-    { path: `instances/${b.instanceGroup}/systemd/${unit}.service`, contents: service },
-    { path: `instances/${b.instanceGroup}/systemd/${unit}.timer`, contents: timer },
+    { path: `systemd/${unit}.service`, contents: service },
+    { path: `systemd/${unit}.timer`, contents: timer },
   ]
 }

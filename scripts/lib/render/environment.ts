@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto'
 import type { Model } from '../config/model.ts'
 import { renderAppDeployFiles } from './app-deploy-files.ts'
-import { renderBackupUnits } from './backup-timer.ts'
+import { renderBackupAgentFiles } from './backup-agent.ts'
+import { BACKUP_AGENT } from './backup-paths.ts'
 import { renderCloudWatchAgent } from './cloudwatch-agent.ts'
 import { renderSnippets, renderVhost } from './nginx.ts'
 import type { RenderedFile } from './types.ts'
@@ -30,7 +31,7 @@ export function renderEnvironment(model: Model, stackFiles: RenderedFile[] = [])
   const files = [
     ...model.apps.flatMap((app) => renderAppFiles(app, model).map(under(`apps/${app.name}`))),
     ...model.env.instanceGroups.filter((g) => model.apps.some((a) => a.instanceGroup === g.name)).map((g) => renderCloudWatchAgent(model, g)),
-    ...renderBackupUnits(model),
+    ...renderBackupAgentFiles(model).map(under(BACKUP_AGENT)),
     ...stackFiles.map(under('cloudformation')),
   ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   const dupes = files.filter((f, i) => i > 0 && files[i - 1]!.path === f.path)

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# AfterInstall (root): the ops tool becomes a new release beside the one a running backup may be using,
+# gets its production dependencies, and only then replaces `current` (one rename); then the systemd units and
+# the group's CloudWatch agent configuration.
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+bundle=$(at "$OPS_BUNDLE_DIR")
+releases=$(at "$OPS_RELEASES_DIR")
+current=$(at "$OPS_CURRENT")
+release="$releases/${DEPLOYMENT_ID:?DEPLOYMENT_ID is set by the agent}"
+[[ "$(dirname "$current")" == "$(dirname "$releases")" ]] || die "OPS_CURRENT and OPS_RELEASES_DIR must share a parent"
+
+install -d -m 0755 "$releases"
+rm -rf "$release.partial"
+cp -a "$bundle/ops" "$release.partial"
+log "installing the backup tool's production dependencies"
+(cd "$release.partial" && npm ci --omit=dev --no-audit --no-fund --loglevel=error) || die "npm ci failed in $release.partial"
+rm -rf "$release"
+mv -T "$release.partial" "$release"
+ln -sfn "$(basename "$releases")/$DEPLOYMENT_ID" "$current.next"
+mv -T "$current.next" "$current"
+log "current -> releases/$DEPLOYMENT_ID"
+
+units_at=$(at "$UNIT_DIR")
+install -d -m 0755 "$units_at"
+for unit in "$bundle"/systemd/*; do
+  install -m 0644 "$unit" "$units_at/$(basename "$unit")"
+  log "installed $UNIT_DIR/$(basename "$unit")"
+done
+
+# The database group's memory and disk metrics (the disk alarm watches them).
+apply_agent_config "$bundle/deploy/amazon-cloudwatch-agent.json"
+
+# Older releases go, newest first kept; the one `current` names always stays.
+find "$releases" -mindepth 1 -maxdepth 1 -type d ! -name '*.partial' -printf '%T@ %f\n' | sort -rn | tail -n +"$((KEEP_RELEASES + 1))" |
+  while read -r _ name; do
+    [[ "$name" == "$DEPLOYMENT_ID" ]] || { rm -rf "${releases:?}/$name" && log "removed old release $name"; }
+  done

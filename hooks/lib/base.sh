@@ -1,0 +1,63 @@
+# shellcheck shell=bash
+# Sourced by every hook (through common.sh for apps): loads deploy/hook.env, resolves the instance root and
+# offers log/die/at and the secret installer.
+HOOKS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUNDLE_DIR=$(dirname "$HOOKS_DIR")
+# shellcheck source=/dev/null
+. "$BUNDLE_DIR/deploy/hook.env"
+# Only the local runner sets DEPLOY_ROOT; on an instance every path is absolute from /.
+ROOT=${DEPLOY_ROOT:-/}
+ROOT=${ROOT%/}
+export AWS_REGION
+
+# require_settings NAME...: fails (return 1) naming the first setting deploy/hook.env lacks.
+require_settings() {
+  local setting
+  for setting in "$@"; do
+    [[ -n "${!setting:-}" ]] || { echo "deploy/hook.env: $setting is missing" >&2; return 1; }
+  done
+}
+
+at() { printf '%s%s' "$ROOT" "$1"; }
+log() { printf '%s [%s] %s\n' "$(date -u +%H:%M:%S)" "${LIFECYCLE_EVENT:-hook}" "$*"; }
+die() { log "FAILED: $*" >&2; exit 1; }
+
+# The named user when it exists here, else the caller: the local runner never creates users.
+owner_of() { if id -u "$1" >/dev/null 2>&1; then printf '%s' "$1"; else id -un; fi; }
+
+# install_secret BUCKET KEY FILE OWNER [REQUIRED_KEY]: s3://BUCKET/KEY into FILE, mode 0600, owned by OWNER,
+# renamed into place only when complete (and holding a REQUIRED_KEY=... line, when one is named), so a bad
+# secret never replaces a good one. The body goes straight to the file: never to the terminal, the log, or argv.
+install_secret() {
+  local bucket=$1 key=$2 file=$3 user=$4 required=${5:-} tmp
+  tmp=$(umask 077 && mktemp "$(dirname "$file")/.secret.XXXXXX")
+  # shellcheck disable=SC2064 # expand now: the trap must remove this very file
+  trap "rm -f '$tmp'" EXIT
+  node "$HOOKS_DIR/lib/fetch-secret.mjs" "$bucket" "$key" >"$tmp" || die "could not fetch s3://$bucket/$key (see above)"
+  [[ -s "$tmp" ]] || die "s3://$bucket/$key is empty"
+  [[ -z "$required" ]] || grep -q "^$required=." "$tmp" || die "s3://$bucket/$key has no $required=... line; ${file#"$ROOT"} is unchanged"
+  chmod 0600 "$tmp"
+  chown "$user:$user" "$tmp"
+  mv -f "$tmp" "$file"
+  trap - EXIT
+  log "installed ${file#"$ROOT"} (mode 0600, owner $user, $(wc -l <"$file") lines)"
+}
+
+# apply_agent_config FILE: hands the instance group's CloudWatch agent configuration to the agent when it
+# changed, so a deployment does not restart the agent for nothing; recorded only once the agent took it.
+apply_agent_config() {
+  local new_conf=$1 agent_ctl agent_conf
+  agent_ctl=$(at /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl)
+  agent_conf=$(at /opt/aws/amazon-cloudwatch-agent/etc/drsignet.json)
+  if [[ ! -f "$new_conf" ]]; then
+    log "no CloudWatch agent configuration in this revision"
+  elif cmp -s "$new_conf" "$agent_conf"; then
+    log "CloudWatch agent configuration unchanged"
+  elif [[ ! -x "$agent_ctl" ]]; then
+    log "warning: the CloudWatch agent is not installed; logs and memory/disk metrics are not shipped"
+  else
+    "$agent_ctl" -a fetch-config -m ec2 -s -c "file:$new_conf" >/dev/null || die "the CloudWatch agent refused ${new_conf#"$BUNDLE_DIR/"}"
+    install -D -m 0644 "$new_conf" "$agent_conf"
+    log "CloudWatch agent configuration applied"
+  fi
+}

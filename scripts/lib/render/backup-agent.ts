@@ -1,0 +1,69 @@
+// Renders what the database instance's "backup" CodeDeploy revision carries besides the ops tool and its hooks:
+// appspec.yml, deploy/hook.env, the systemd units and its group's CloudWatch agent configuration, in bundle paths (pure).
+import { Document } from 'yaml'
+import type { Model } from '../config/model.ts'
+import { BACKUP_AGENT, backupAgentPaths, backupSecretKey, backupUnit } from './backup-paths.ts'
+import { renderBackupUnits } from './backup-timer.ts'
+import { renderCloudWatchAgent } from './cloudwatch-agent.ts'
+import { shellQuote } from './hook-settings.ts'
+import { sortKeys } from './sort-keys.ts'
+import type { RenderedFile } from './types.ts'
+
+/** Hook scripts in the documented order, with the budget each needs (npm ci dominates AfterInstall). */
+const hooks = [
+  { event: 'BeforeInstall', location: 'hooks/backup/before-install.sh', timeout: 120, runas: 'root' },
+  { event: 'AfterInstall', location: 'hooks/backup/after-install.sh', timeout: 900, runas: 'root' },
+  { event: 'ApplicationStart', location: 'hooks/backup/application-start.sh', timeout: 60, runas: 'root' },
+  // As the backup user: proves it can read its URI, reach MongoDB and list its S3 prefix, as the timer will.
+  { event: 'ValidateService', location: 'hooks/backup/validate-service.sh', timeout: 120, runas: backupAgentPaths.user },
+] as const
+
+export function backupAgentAppspec() {
+  const p = backupAgentPaths
+  return {
+    version: 0.0,
+    os: 'linux',
+    files: [{ source: '/', destination: p.bundle }],
+    file_exists_behavior: 'OVERWRITE',
+    permissions: [
+      { object: p.bundle, pattern: '**', owner: 'root', group: 'root', mode: 644, type: ['file'] },
+      { object: p.bundle, pattern: '**', owner: 'root', group: 'root', mode: 755, type: ['directory'] },
+      { object: `${p.bundle}/hooks/backup`, pattern: '*.sh', owner: 'root', group: 'root', mode: 755, type: ['file'] },
+    ],
+    hooks: Object.fromEntries(hooks.map(({ event, ...h }) => [event, [h]])),
+  }
+}
+
+export function backupAgentSettings(model: Model): Record<string, string> {
+  const p = backupAgentPaths
+  return {
+    ENVIRONMENT: model.env.name,
+    AWS_REGION: model.env.region,
+    SECRETS_BUCKET: model.env.secrets.bucket,
+    SECRETS_KEY: backupSecretKey(model),
+    BACKUP_USER: p.user,
+    BACKUP_HOME: p.home,
+    ENV_FILE: p.envFile,
+    OPS_BUNDLE_DIR: p.bundle,
+    OPS_RELEASES_DIR: p.releases,
+    OPS_CURRENT: p.current,
+    UNIT_DIR: p.unitDir,
+    UNIT: backupUnit(model),
+    KEEP_RELEASES: '3',
+  }
+}
+
+export function renderBackupAgentFiles(model: Model): RenderedFile[] {
+  const group = model.env.instanceGroups.find((g) => g.name === model.env.backup.instanceGroup)
+  if (!group) throw new Error(`backup.instanceGroup ${model.env.backup.instanceGroup} does not exist`)
+  const doc = new Document(sortKeys(backupAgentAppspec(), ['hooks']))
+  const appspec = doc.toString({ lineWidth: 0 }).replace(/^version: 0$/m, 'version: 0.0')
+  const settings = backupAgentSettings(model)
+  const env = Object.keys(settings).sort().map((k) => `${k}=${shellQuote(settings[k]!)}`)
+  return [
+    { path: 'appspec.yml', contents: `# Rendered for the MongoDB backup of ${model.env.name} by scripts/lib/render/backup-agent.ts; do not edit.\n${appspec}` },
+    { path: 'deploy/hook.env', contents: `# Rendered for the MongoDB backup of ${model.env.name}; read by hooks/lib/base.sh.\n${env.join('\n')}\n` },
+    ...renderBackupUnits(model),
+    { path: 'deploy/amazon-cloudwatch-agent.json', contents: renderCloudWatchAgent(model, group).contents },
+  ]
+}

@@ -1,0 +1,19 @@
+// Names and on-instance paths of the backup tool, shared by its units, its bundle, apply and validation (pure).
+import type { Model } from '../config/model.ts'
+
+/** The deployment group, bundle folder and state entry of the backup tool; no app may take this name. */
+export const BACKUP_AGENT = 'backup'
+
+/** Where the backup tool lives on the database instance; `current` and `releases` share a parent so the link is relative. */
+export const backupAgentPaths = {
+  bundle: '/opt/drsignet/ops/bundle',
+  releases: '/opt/drsignet/ops/releases',
+  current: '/opt/drsignet/ops/current',
+  envFile: '/etc/drsignet/backup.env',
+  user: 'drsignet-backup',
+  home: '/var/lib/drsignet-backup',
+  unitDir: '/etc/systemd/system',
+}
+
+export const backupUnit = (model: Model) => `drsignet-backup-${model.env.name}`
+export const backupSecretKey = (model: Model) => `${model.env.secrets.prefix}/${BACKUP_AGENT}/.env`
