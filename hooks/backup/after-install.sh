@@ -23,6 +23,8 @@ ln -sfn "$(basename "$releases")/$DEPLOYMENT_ID" "$current.next"
 mv -T "$current.next" "$current"
 log "current -> releases/$DEPLOYMENT_ID"
 
+# systemd appends the backup's output to this file (the agent ships it); it needs its folder.
+install -d -m 0755 "$(dirname "$(at "$BACKUP_LOG")")"
 units_at=$(at "$UNIT_DIR")
 install -d -m 0755 "$units_at"
 for unit in "$bundle"/systemd/*; do

@@ -4,8 +4,7 @@ import * as assert from 'uvu/assert'
 import type { ArtifactStore } from '../../scripts/lib/aws/artifact-store.ts'
 import type { Services } from '../../scripts/lib/apply/services.ts'
 import { runDrift } from '../../scripts/lib/apply/drift.ts'
-import { desiredApps } from '../../scripts/lib/apply/desired.ts'
-import { hookEntries } from '../../scripts/lib/apply/bundle.ts'
+import { desiredReleases } from '../../scripts/lib/apply/bundle.ts'
 import { keys, type DeployedState } from '../../scripts/lib/apply/state.ts'
 import { readModel } from '../../scripts/lib/config/read.ts'
 
@@ -22,9 +21,9 @@ function memoryStore(objects: Record<string, string>): ArtifactStore {
 }
 
 test('reports drifted stacks, apps off their revision and instances that failed their last deployment', async () => {
-  const desired = desiredApps(model, hookEntries())
+  const desired = desiredReleases(model)
   const at = (i: number, revision = desired[i]!.revision) => ({ version: desired[i]!.version, revision, bundleKey: 'b', sha256: 's', deploymentId: `d-${i}`, deployedAt: 't', commit: 'c' })
-  const state: DeployedState = { environment: 'staging', apps: { 'admin-portal': at(0), 'doctor-api': at(1), 'patient-api': at(2, '1.14.0+old') }, files: {} }
+  const state: DeployedState = { environment: 'staging', apps: { 'admin-portal': at(0), 'doctor-api': at(1), 'patient-api': at(2, '1.14.0+old'), backup: at(3) }, files: {} }
   const svc = {
     stacks: {
       status: async (s: string) => (s.endsWith('-data') || s.endsWith('-network') ? 'UPDATE_COMPLETE' : undefined),
@@ -50,6 +49,7 @@ test('reports drifted stacks, apps off their revision and instances that failed 
     `app doctor-api: at ${desired[1]!.revision}`,
     '  i-2: Failed in d-1, not on ' + desired[1]!.revision,
     `app patient-api: deployed 1.14.0+old, desired ${desired[2]!.revision}`,
+    `app backup: at ${desired[3]!.revision}`,
   ])
   assert.is(r.drifted, 3)
 })

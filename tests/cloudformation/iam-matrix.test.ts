@@ -152,6 +152,16 @@ check('the database role writes backups only under its prefix, only with SSE-KMS
   [apiInstance, 's3:PutObject', backup('backups/production/x.gz'), 'ImplicitlyDenied', KMS_UPLOAD],
 ])
 
+check("the database role reads the backup tool's revisions and its own secret, nothing of the apps'", [
+  [dbInstance, 's3:GetObject', secrets('production', 'backup'), 'Allowed'],
+  [dbInstance, 's3:GetObject', secrets('staging', 'backup'), 'ImplicitlyDenied'],
+  [dbInstance, 's3:GetObject', 'arn:aws:s3:::drsignet-production-artifacts/bundles/production/backup/abc.tar.gz', 'Allowed'],
+  [dbInstance, 's3:GetObject', 'arn:aws:s3:::drsignet-production-artifacts/bundles/production/patient-api/abc.tar.gz', 'ImplicitlyDenied'],
+  [dbInstance, 's3:GetObject', 'arn:aws:s3:::drsignet-production-artifacts/state/production/deployed.json', 'ImplicitlyDenied'],
+  [dbInstance, 's3:PutObject', secrets('production', 'backup'), 'Denied', KMS_UPLOAD],
+  [apiInstance, 's3:GetObject', secrets('production', 'backup'), 'ImplicitlyDenied'],
+])
+
 check('the CodeBuild roles cannot create IAM users or change their own policies', [
   [applyBuild, 'iam:CreateUser', `arn:aws:iam::${ACCOUNT}:user/intruder`, 'ExplicitlyDenied'],
   [applyBuild, 'iam:CreateAccessKey', `arn:aws:iam::${ACCOUNT}:user/dev-alice`, 'ExplicitlyDenied'],

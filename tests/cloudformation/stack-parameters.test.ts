@@ -39,6 +39,7 @@ test('every stack of the fixture environment, in deployment order', () => {
     'drsignet-production-governance governance.yaml',
     'drsignet-production-repositories repositories.yaml',
     'drsignet-production-pipeline pipeline.yaml',
+    'drsignet-production-backup-agent backup-agent.yaml',
     'drsignet-production-app-admin-portal app.yaml',
     'drsignet-production-app-doctor-api app.yaml',
     'drsignet-production-app-patient-api app.yaml',

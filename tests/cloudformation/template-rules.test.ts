@@ -3,6 +3,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Resolver } from '../../scripts/lib/cloudformation/resolve.ts'
+import { cloudWatchAgentConfig } from '../../scripts/lib/render/cloudwatch-agent.ts'
 import { stackInstances } from '../../scripts/lib/render/stack-parameters.ts'
 import { fixtureModel } from './fixture-model.ts'
 import { allTemplates } from './templates.ts'
@@ -82,7 +83,8 @@ test('buckets: public access blocked, versioned, logged, TLS-only; backups expir
 })
 
 test('deployment groups: in place, one at a time, traffic control, rollback on failure and alarm, SNS triggers', () => {
-  const groups = ofType('AWS::CodeDeploy::DeploymentGroup')
+  const all = ofType('AWS::CodeDeploy::DeploymentGroup')
+  const groups = all.filter((g) => g.Properties.DeploymentGroupName !== 'backup')
   assert.is(groups.length, model.apps.length)
   for (const g of groups) {
     const p = g.Properties
@@ -93,6 +95,12 @@ test('deployment groups: in place, one at a time, traffic control, rollback on f
     assert.equal(p.TriggerConfigurations.map((t: any) => t.TriggerEvents), [['DeploymentFailure', 'DeploymentRollback', 'DeploymentSuccess', 'DeploymentStop']])
     assert.equal(p.LoadBalancerInfo.TargetGroupInfoList, [{ Name: 'TargetGroup.TargetGroupName' }])
   }
+  // The backup tool's group: the database instances, no load balancer in front, the same rollback and triggers.
+  const [backup] = all.filter((g) => g.Properties.DeploymentGroupName === 'backup')
+  assert.equal(backup!.Properties.DeploymentStyle, { DeploymentType: 'IN_PLACE', DeploymentOption: 'WITHOUT_TRAFFIC_CONTROL' })
+  assert.equal(backup!.Properties.Ec2TagSet.Ec2TagSetList[1], { Ec2TagGroup: [{ Key: 'InstanceGroup', Value: model.env.backup.instanceGroup, Type: 'KEY_AND_VALUE' }] })
+  assert.equal(backup!.Properties.AutoRollbackConfiguration, { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] })
+  assert.is(backup!.Properties.TriggerConfigurations.length, 1)
 })
 
 test('ALB: TLS 1.3 policy with the certificate, HTTP redirects, logs and deletion protection on; health checks from the apps', () => {
@@ -119,6 +127,13 @@ test('governance: multi-region trail with validation, the named Config rules, qu
   assert.is(ofType('Custom::PasswordPolicy')[0].Properties.MinimumPasswordLength, 14)
   const groups = ofType('AWS::Logs::LogGroup')
   assert.ok(groups.every((g) => g.Properties.RetentionInDays && g.Properties.KmsKeyId), 'every log group has retention and the CMK')
+})
+
+test('the CloudWatch agent writes to log groups the stacks create (with retention and the CMK)', () => {
+  const created = new Set(ofType('AWS::Logs::LogGroup').map((g) => g.Properties.LogGroupName))
+  const shipped = model.env.instanceGroups.flatMap((g) => cloudWatchAgentConfig(model, g).logs.logs_collected.files.collect_list.map((f) => f.log_group_name))
+  assert.ok(shipped.length > 0)
+  for (const name of shipped) assert.ok(created.has(name), `${name} is not created by any stack: ${[...created].join(', ')}`)
 })
 
 test('the dashboard body is valid JSON with a widget per signal', () => {

@@ -18,7 +18,7 @@ const entries = backupAgentEntries(model, { ops: readOpsSnapshot(), hooks: backu
 const paths = entries.map((e) => e.path)
 
 test('the appspec is valid, and every hook it names is in the bundle and executable', () => {
-  const spec = parse(renderBackupAgentFiles(model).find((f) => f.path === 'appspec.yml')!.contents)
+  const spec = parse(renderBackupAgentFiles(model).find((f) => f.path === 'appspec.yml')!.contents) as Record<string, any>
   assert.ok(validate(spec), JSON.stringify(validate.errors))
   assert.equal(Object.keys(spec.hooks), ['BeforeInstall', 'AfterInstall', 'ApplicationStart', 'ValidateService'])
   for (const [event, [hook]] of Object.entries(spec.hooks) as [string, { location: string; runas: string }[]][]) {

@@ -15,7 +15,7 @@ test('every pm2 log file of the group is shipped, with the app\'s retention', ()
     for (const path of Object.values(pm2LogFiles(app))) {
       const entry = files.find((f) => f.file_path === path)
       assert.ok(entry, `${path} is collected`)
-      assert.is(entry!.log_group_name, `/drsignet/production/${app.name}`)
+      assert.is(entry!.log_group_name, `/drsignet/production/app/${app.name}`)
       assert.is(entry!.retention_in_days, app.logs.retentionDays)
     }
   }

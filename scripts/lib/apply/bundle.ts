@@ -1,12 +1,15 @@
-// Builds an app's revision bundle in memory from its artifact, reusing bundle/ (pure but for reading hooks/ and the artifact source).
+// Builds a deployment group's revision bundle in memory: an app's from its artifact, the backup tool's from this
+// checkout, reusing bundle/ (pure but for reading hooks/, the checkout and the artifact source).
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { App, Model } from '../config/model.ts'
 import { bundleEntries, type BundleEntry } from '../bundle/contents.ts'
+import { backupHookEntries, readOpsSnapshot } from '../bundle/backup-agent.ts'
 import { appHookEntries, readFolder } from '../bundle/build.ts'
 import { contentHash, packEntries, unpackEntries } from '../bundle/tar.ts'
 import { renderSnippets, renderVhost } from '../render/nginx.ts'
 import type { ArtifactStore } from '../aws/artifact-store.ts'
+import { desiredApps, desiredBackupTool, type DesiredRelease, type DesiredTool } from './desired.ts'
 import { keys } from './state.ts'
 
 /** Where an app's build output comes from. */
@@ -42,6 +45,19 @@ export type Bundle = { gz: Buffer; sha256: string; files: number }
 
 export async function buildRevision(app: App, model: Model, artifact: BundleEntry[], hooks: BundleEntry[]): Promise<Bundle> {
   const entries = bundleEntries(app, model, { artifact, hooks, vhost: renderVhost(app, model), snippets: renderSnippets() })
+  const gz = await packEntries(entries)
+  return { gz, sha256: contentHash(gz), files: entries.length }
+}
+
+/** Every deployment group's desired release: the apps, then the backup tool from this checkout. */
+export const desiredReleases = (model: Model): DesiredRelease[] => [
+  ...desiredApps(model, hookEntries()),
+  desiredBackupTool(model, { ops: readOpsSnapshot(), hooks: backupHookEntries() }),
+]
+
+export async function buildRelease(d: DesiredRelease, model: Model, artifacts: ArtifactSource): Promise<Bundle> {
+  if (d.app) return buildRevision(d.app, model, await artifacts.entries(d.name, d.version), hookEntries())
+  const { entries } = d as DesiredTool
   const gz = await packEntries(entries)
   return { gz, sha256: contentHash(gz), files: entries.length }
 }

@@ -3,6 +3,7 @@ import type { Model } from '../config/model.ts'
 import { PROJECT } from '../render/stack-parameters.ts'
 import type { BundleLocation } from '../aws/deployer.ts'
 import { deploymentAlert } from './alert.ts'
+import { filesPrefix } from './desired.ts'
 import { followDeployment, type Followed } from './follow.ts'
 import type { Runtime, Services } from './services.ts'
 import { appendAudit, readState, writeState, type AuditRecord } from './state.ts'
@@ -38,7 +39,7 @@ export async function deployRelease(model: Model, release: Release, action: Audi
   if (ok) {
     const state = await readState(svc.store, env.name)
     state.apps[release.app] = { version: release.version, revision: release.revision, bundleKey: release.bundle.key, sha256: release.sha256, deploymentId: id, deployedAt: record.endedAt, commit: rt.commit }
-    for (const k of Object.keys(state.files)) if (k.startsWith(`apps/${release.app}/`)) delete state.files[k]
+    for (const k of Object.keys(state.files)) if (k.startsWith(filesPrefix(release.app))) delete state.files[k]
     Object.assign(state.files, release.files)
     await writeState(svc.store, state)
     rt.log(`${release.app}: deployed ${release.revision}; audit s3://${svc.store.bucket}/${auditKey}`)

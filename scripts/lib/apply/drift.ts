@@ -1,7 +1,6 @@
 // drift ENV: stacks that drifted from their templates, and apps or instances not on their desired revision (I/O through Services).
 import type { Model } from '../config/model.ts'
-import { hookEntries } from './bundle.ts'
-import { desiredApps } from './desired.ts'
+import { desiredReleases } from './bundle.ts'
 import type { Services } from './services.ts'
 import { stackSpecs, type PlannedStack } from './stacks.ts'
 import { readState } from './state.ts'
@@ -22,10 +21,10 @@ export async function runDrift(model: Model, svc: Services, opts: { skip?: (s: P
     for (const r of d.resources) lines.push(`  ${r.logicalId} (${r.type}): ${r.drift}`)
   }
   const state = await readState(svc.store, model.env.name)
-  for (const d of desiredApps(model, hookEntries())) {
-    const was = state.apps[d.app.name]
-    if (was?.revision !== d.revision) { drifted++; lines.push(`app ${d.app.name}: deployed ${was?.revision ?? '(none)'}, desired ${d.revision}`) }
-    else lines.push(`app ${d.app.name}: at ${d.revision}`)
+  for (const d of desiredReleases(model)) {
+    const was = state.apps[d.name]
+    if (was?.revision !== d.revision) { drifted++; lines.push(`app ${d.name}: deployed ${was?.revision ?? '(none)'}, desired ${d.revision}`) }
+    else lines.push(`app ${d.name}: at ${d.revision}`)
     if (!was) continue
     // An instance that did not succeed in the last deployment is not running its revision.
     const instances = await svc.deployer.instances(was.deploymentId)

@@ -1,7 +1,9 @@
 // rollback ENV APP [--to REVISION]: redeploys a bundle that succeeded before, chosen from the audit log (I/O through Services).
 import type { Model } from '../config/model.ts'
 import { unpackEntries } from '../bundle/tar.ts'
+import { BACKUP_AGENT } from '../render/backup-paths.ts'
 import { deployRelease } from './deploy-app.ts'
+import { filesPrefix } from './desired.ts'
 import { acquireLock } from './lock.ts'
 import type { Runtime, Services } from './services.ts'
 import { readAudit, readState, type AuditRecord } from './state.ts'
@@ -23,7 +25,8 @@ export function rollbackTarget(records: AuditRecord[], app: string, current: str
 
 export async function runRollback(model: Model, app: string, svc: Services, rt: Runtime, opts: { to?: string; forceUnlock?: boolean; lockTtlSeconds?: number }): Promise<{ code: 0 | 1; summary: string }> {
   const env = model.env.name
-  if (!model.apps.some((a) => a.name === app)) throw new RollbackTargetError(`no app ${app} in ${env}; known: ${model.apps.map((a) => a.name).join(', ')}`)
+  const groups = [...model.apps.map((a) => a.name), BACKUP_AGENT]
+  if (!groups.includes(app)) throw new RollbackTargetError(`no app ${app} in ${env}; known: ${groups.join(', ')}`)
   const held = await acquireLock(svc.lock, { holder: rt.who, commit: rt.commit, ttlSeconds: opts.lockTtlSeconds ?? 7200, now: rt.now(), forceUnlock: opts.forceUnlock, log: rt.log })
   try {
     const current = (await readState(svc.store, env)).apps[app]?.revision
@@ -31,7 +34,7 @@ export async function runRollback(model: Model, app: string, svc: Services, rt: 
     const gz = await svc.store.get(target.bundleKey)
     if (!gz) throw new RollbackTargetError(`the bundle s3://${svc.store.bucket}/${target.bundleKey} of ${target.revision} is gone`)
     // The rendered files the bundle carries become the "last applied" ones plan diffs against.
-    const files = Object.fromEntries((await unpackEntries(gz)).filter((e) => !/^(app|hooks)\//.test(e.path)).map((e) => [`apps/${app}/${e.path}`, e.data.toString('utf8')]))
+    const files = Object.fromEntries((await unpackEntries(gz)).filter((e) => !/^(app|hooks|ops)\//.test(e.path)).map((e) => [`${filesPrefix(app)}${e.path}`, e.data.toString('utf8')]))
     rt.log(`${app}: rolling back from ${current ?? 'nothing'} to ${target.revision} (deployment ${target.deploymentId} of ${target.endedAt})`)
     const head = await svc.store.head(target.bundleKey)
     const r = await deployRelease(model, {

@@ -1,9 +1,9 @@
-// apply ENV: lock, stacks through change sets, then a bundle and a CodeDeploy deployment per app whose revision changed (I/O through Services).
+// apply ENV: lock, stacks through change sets, then a bundle and a CodeDeploy deployment per app (and for the backup
+// tool) whose revision changed (I/O through Services).
 import type { Model } from '../config/model.ts'
 import { MissingBucketError } from '../aws/env-lock.ts'
-import { buildRevision, hookEntries, type ArtifactSource } from './bundle.ts'
+import { buildRelease, desiredReleases, type ArtifactSource } from './bundle.ts'
 import { deployRelease } from './deploy-app.ts'
-import { desiredApps } from './desired.ts'
 import { acquireLock, type Held } from './lock.ts'
 import type { Runtime, Services } from './services.ts'
 import { applyStacks, stackFailureReport, stackSpecs, type PlannedStack, type StackResult } from './stacks.ts'
@@ -46,24 +46,23 @@ export async function runApply(model: Model, svc: Services, rt: Runtime, opts: A
     if (failed) return { code: 1, stacks, deployed: [], summary: stackFailureReport(failed as Extract<StackResult, { outcome: 'failed' }>) }
 
     const state = await readState(svc.store, env)
-    const hooks = hookEntries()
-    const changed = desiredApps(model, hooks).filter((d) => state.apps[d.app.name]?.revision !== d.revision)
+    const changed = desiredReleases(model).filter((d) => state.apps[d.name]?.revision !== d.revision)
     const deployed: string[] = []
     for (const d of changed) {
-      const from = state.apps[d.app.name]?.revision ?? 'nothing'
-      rt.log(`${d.app.name}: ${from} -> ${d.revision}: building the bundle from ${opts.artifacts.describe}`)
-      const bundle = await buildRevision(d.app, model, await opts.artifacts.entries(d.app.name, d.version), hooks)
-      const key = keys.bundle(env, d.app.name, bundle.sha256)
+      const from = state.apps[d.name]?.revision ?? 'nothing'
+      rt.log(`${d.name}: ${from} -> ${d.revision}: building the bundle from ${d.app ? opts.artifacts.describe : 'this checkout'}`)
+      const bundle = await buildRelease(d, model, opts.artifacts)
+      const key = keys.bundle(env, d.name, bundle.sha256)
       // Content-addressed: the same bytes are never uploaded twice.
       const put = (await svc.store.head(key)) ?? (await svc.store.put(key, bundle.gz, 'application/gzip'))
-      rt.log(`${d.app.name}: bundle s3://${svc.store.bucket}/${key} (${bundle.gz.length} bytes, ${bundle.files} files, SSE-KMS)`)
+      rt.log(`${d.name}: bundle s3://${svc.store.bucket}/${key} (${bundle.gz.length} bytes, ${bundle.files} files, SSE-KMS)`)
       const r = await deployRelease(model, {
-        app: d.app.name, version: d.version, revision: d.revision, sha256: bundle.sha256,
+        app: d.name, version: d.version, revision: d.revision, sha256: bundle.sha256,
         bundle: { bucket: svc.store.bucket, key, eTag: put.eTag, versionId: put.versionId },
         files: Object.fromEntries(d.files.map((f) => [f.path, f.contents])),
       }, 'deploy', svc, rt)
-      if (!r.ok) return { code: 1, stacks, deployed, summary: `apply ${env}: ${d.app.name} deployment ${r.deploymentId} ${r.followed.state.status}; CodeDeploy rolls it back; later apps were not deployed` }
-      deployed.push(d.app.name)
+      if (!r.ok) return { code: 1, stacks, deployed, summary: `apply ${env}: ${d.name} deployment ${r.deploymentId} ${r.followed.state.status}; CodeDeploy rolls it back; later deployment groups were not deployed` }
+      deployed.push(d.name)
     }
     const count = (o: StackResult['outcome']) => stacks.filter((s) => s.outcome === o).length
     const stackLine = `stacks: ${count('created')} created, ${count('updated')} updated, ${count('unchanged')} unchanged, ${count('skipped')} skipped`

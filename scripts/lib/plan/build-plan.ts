@@ -4,8 +4,7 @@ import { createTwoFilesPatch } from 'diff'
 import type { Model } from '../config/model.ts'
 import type { ResourceChange, StackUpdater } from '../aws/stack-updater.ts'
 import type { ArtifactStore } from '../aws/artifact-store.ts'
-import { hookEntries } from '../apply/bundle.ts'
-import { desiredApps } from '../apply/desired.ts'
+import { desiredReleases } from '../apply/bundle.ts'
 import { isUsable, recoveryCommand } from '../apply/recovery.ts'
 import { changeSetName, stackSpecs, type PlannedStack } from '../apply/stacks.ts'
 import { readState } from '../apply/state.ts'
@@ -48,16 +47,16 @@ export async function buildPlan(model: Model, svc: { stacks: StackUpdater; store
   }
 
   const state = await readState(svc.store, model.env.name)
-  const desired = desiredApps(model, hookEntries())
+  const desired = desiredReleases(model)
   const apps: AppPlan[] = desired.map((d) => {
-    const was = state.apps[d.app.name]
-    return { app: d.app.name, deployed: was && { version: was.version, revision: was.revision }, desired: { version: d.version, revision: d.revision }, changed: was?.revision !== d.revision }
+    const was = state.apps[d.name]
+    return { app: d.name, deployed: was && { version: was.version, revision: was.revision }, desired: { version: d.version, revision: d.revision }, changed: was?.revision !== d.revision }
   })
   const diffs: FileDiff[] = []
   for (const d of desired) {
     for (const f of d.files) {
       // Appspec and the app's own vhost are what a reviewer must see; the shared snippets show once, in the first app.
-      const shown = f.path.endsWith('/appspec.yml') || f.path.endsWith(`/nginx/${d.app.name}.conf`) || /\/deploy\//.test(f.path)
+      const shown = f.path.endsWith('/appspec.yml') || f.path.endsWith(`/nginx/${d.name}.conf`) || /\/(deploy|systemd)\//.test(f.path)
       const before = state.files[f.path]
       if (!shown || before === f.contents) continue
       diffs.push({ path: f.path, patch: createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, before ?? '', f.contents, before === undefined ? '(never applied)' : '(last applied)', '(desired)', { context: 3 }) })

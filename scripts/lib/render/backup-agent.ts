@@ -48,6 +48,7 @@ export function backupAgentSettings(model: Model): Record<string, string> {
     OPS_RELEASES_DIR: p.releases,
     OPS_CURRENT: p.current,
     UNIT_DIR: p.unitDir,
+    BACKUP_LOG: p.log,
     UNIT: backupUnit(model),
     KEEP_RELEASES: '3',
   }

@@ -13,6 +13,8 @@ export const backupAgentPaths = {
   user: 'drsignet-backup',
   home: '/var/lib/drsignet-backup',
   unitDir: '/etc/systemd/system',
+  // systemd appends the service's output here; the CloudWatch agent ships it to the environment's backup log group.
+  log: '/var/log/drsignet/backup.log',
 }
 
 export const backupUnit = (model: Model) => `drsignet-backup-${model.env.name}`

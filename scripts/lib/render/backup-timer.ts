@@ -66,6 +66,8 @@ WorkingDirectory=${p.current}
 ExecStart=/usr/bin/node --import tsx scripts/ops.ts backup ${env.name} --env-file ${p.envFile}
 # A backup that has not finished within the RPO is stuck; stop it so the next one can run.
 TimeoutStartSec=${b.rpoHours}h
+StandardOutput=append:${p.log}
+StandardError=append:${p.log}
 Nice=10
 IOSchedulingClass=best-effort
 IOSchedulingPriority=7

@@ -33,17 +33,18 @@ test('plan before the first apply: every supported stack to create, every app to
   const plan = await buildPlan(model, svc, { commit: 'abc1234', skip: motoSkip })
   assert.equal(plan.stacks.filter((s) => s.action === 'error').map((s) => `${s.stack}: ${s.note}`), [])
   assert.is(plan.stacks.filter((s) => s.action === 'create').length, 11)
-  assert.equal(plan.apps.map((a) => [a.app, a.deployed, a.changed]), [['admin-portal', undefined, true], ['doctor-api', undefined, true], ['patient-api', undefined, true]])
+  assert.equal(plan.apps.map((a) => [a.app, a.deployed, a.changed]), [['admin-portal', undefined, true], ['doctor-api', undefined, true], ['patient-api', undefined, true], ['backup', undefined, true]])
   assert.ok(plan.diffs.some((d) => d.path === 'apps/patient-api/nginx/patient-api.conf'))
+  assert.ok(plan.diffs.some((d) => d.path === 'backup/systemd/drsignet-backup-staging.timer'), 'the backup timer is reviewed like a vhost')
   const md = formatMarkdown(plan)
-  assert.is(md.split('\n').slice(0, 3).join('\n'), '## Plan for `staging`\n\n**stacks 11 to create, 0 to update, 0 unchanged, 16 skipped; 0 replacement(s); apps to deploy: admin-portal, doctor-api, patient-api**')
+  assert.is(md.split('\n').slice(0, 3).join('\n'), '## Plan for `staging`\n\n**stacks 11 to create, 0 to update, 0 unchanged, 17 skipped; 0 replacement(s); apps to deploy: admin-portal, doctor-api, patient-api, backup**')
   // Previews leave nothing behind: no stack exists after planning.
   assert.is(await svc.stacks.status('drsignet-staging-data'), undefined)
   const small = formatMarkdown(plan, 4000)
   assert.ok(Buffer.byteLength(small) <= 4000 && small.includes('_Plan truncated at 4000 bytes'), small)
 })
 
-test('the first apply creates the stacks moto supports, uploads bundles with SSE-KMS, deploys each app and writes the audit log', async () => {
+test('the first apply creates the stacks moto supports, uploads bundles with SSE-KMS, deploys each app and the backup tool, and writes the audit log', async () => {
   const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
   const deployer = agentStandIn(svc.deployer, moto.endpoint)
   const r = await runApply(model, { ...svc, deployer }, rt(), { artifacts: folderArtifacts(artifacts), skipStack: motoSkip })
@@ -56,8 +57,8 @@ test('the first apply creates the stacks moto supports, uploads bundles with SSE
   ])
   assert.is(r.stacks.filter((s) => s.outcome === 'skipped').length, r.stacks.length - created.length)
   assert.ok(lines.includes("stack drsignet-staging-app-patient-api: skipped (moto's CloudFormation cannot create AWS::CodeDeploy::DeploymentGroup)"))
-  assert.equal(r.deployed, ['admin-portal', 'doctor-api', 'patient-api'])
-  assert.is(deployer.created.length, 3)
+  assert.equal(r.deployed, ['admin-portal', 'doctor-api', 'patient-api', 'backup'])
+  assert.is(deployer.created.length, 4)
 
   const { s3 } = svc.clients
   for (const id of deployer.created) {
@@ -74,9 +75,12 @@ test('the first apply creates the stacks moto supports, uploads bundles with SSE
   const audit = await readAudit(svc.store, 'staging')
   assert.equal(audit.map((a) => [a.app, a.action, a.result, a.commit, a.who]), [
     ['admin-portal', 'deploy', 'Succeeded', 'abc1234', rt().who], ['doctor-api', 'deploy', 'Succeeded', 'abc1234', rt().who], ['patient-api', 'deploy', 'Succeeded', 'abc1234', rt().who],
+    ['backup', 'deploy', 'Succeeded', 'abc1234', rt().who],
   ])
   const state = await readState(svc.store, 'staging')
-  assert.equal(Object.keys(state.apps), ['admin-portal', 'doctor-api', 'patient-api'])
+  assert.equal(Object.keys(state.apps), ['admin-portal', 'backup', 'doctor-api', 'patient-api'])
+  assert.match(state.apps.backup!.revision, /^ops\+[0-9a-f]{12}$/)
+  assert.ok(state.files['backup/systemd/drsignet-backup-staging.service']?.includes('ExecStart='))
   assert.ok(state.files['apps/patient-api/appspec.yml']?.includes('hooks:'))
   const lock = await s3.send(new ListObjectsV2Command({ Bucket: 'drsignet-staging-artifacts', Prefix: 'locks/' }))
   assert.is(lock.KeyCount ?? 0, 0, 'the lock is released')
@@ -90,13 +94,13 @@ test('a second apply with nothing changed does nothing and says so', async () =>
   const r = await runApply(model, { ...svc, deployer }, rt(), { artifacts: folderArtifacts(artifacts), skipStack: motoSkip })
   assert.is(r.code, 0, `${r.summary}\n${lines.join('\n')}`)
   assert.is(deployer.created.length, 0)
-  assert.is(r.summary, 'apply staging: nothing to do: every stack is up to date and every app runs its desired revision (stacks: 0 created, 0 updated, 11 unchanged, 16 skipped)')
+  assert.is(r.summary, 'apply staging: nothing to do: every stack is up to date and every app runs its desired revision (stacks: 0 created, 0 updated, 11 unchanged, 17 skipped)')
 })
 
 test('plan after the applies: nothing to change', async () => {
   const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
   const plan = await buildPlan(model, svc, { commit: 'abc1234', skip: motoSkip })
-  assert.is(summaryLine(plan), 'plan staging: stacks 0 to create, 0 to update, 11 unchanged, 16 skipped; 0 replacement(s); apps to deploy: none')
+  assert.is(summaryLine(plan), 'plan staging: stacks 0 to create, 0 to update, 11 unchanged, 17 skipped; 0 replacement(s); apps to deploy: none')
   assert.equal(plan.diffs, [])
 })
 

@@ -9,15 +9,16 @@ import type { Model } from '../../../scripts/lib/config/model.ts'
 import type { Deployer, DeploymentState } from '../../../scripts/lib/aws/deployer.ts'
 import type { PlannedStack } from '../../../scripts/lib/apply/stacks.ts'
 import { codeDeployApplication } from '../../../scripts/lib/apply/deploy-app.ts'
+import { BACKUP_AGENT } from '../../../scripts/lib/render/backup-paths.ts'
 import type { Moto } from '../../harness/moto.ts'
 
 export const root = new URL('../../../', import.meta.url).pathname
 
 // Found by trying (and by tests/integration/cloudformation): moto's CloudFormation has no CloudWatch alarms, no CodeDeploy
-// deployment groups (app.yaml), no CodeCommit/CodeBuild/CodePipeline, no Config or SSM patching, and needs an ImageId on vpn's instance.
+// deployment groups (app.yaml, backup-agent.yaml), no CodeCommit/CodeBuild/CodePipeline, no Config or SSM patching, and needs an ImageId on vpn's instance.
 export const MOTO_UNSUPPORTED: Record<string, string> = {
   'alarm.yaml': 'AWS::CloudWatch::Alarm', 'target-alarm.yaml': 'AWS::CloudWatch::Alarm', 'vpn.yaml': 'AWS::EC2::Instance from an SSM image parameter',
-  'app.yaml': 'AWS::CodeDeploy::DeploymentGroup', 'repositories.yaml': 'AWS::CodeCommit::Repository', 'pipeline.yaml': 'AWS::CodePipeline::Pipeline',
+  'app.yaml': 'AWS::CodeDeploy::DeploymentGroup', 'backup-agent.yaml': 'AWS::CodeDeploy::DeploymentGroup', 'repositories.yaml': 'AWS::CodeCommit::Repository', 'pipeline.yaml': 'AWS::CodePipeline::Pipeline',
   'governance.yaml': 'AWS::Config::* and AWS::SSM::MaintenanceWindow',
 }
 export const motoSkip = (s: PlannedStack) => (MOTO_UNSUPPORTED[s.template] ? `moto's CloudFormation cannot create ${MOTO_UNSUPPORTED[s.template]}` : undefined)
@@ -45,7 +46,7 @@ export async function stagingModel(moto: Moto): Promise<Model> {
   return { env: { ...m.env, loadBalancer: { ...m.env.loadBalancer, certificateArn: await motoCertificate(moto.endpoint) } }, apps: m.apps }
 }
 
-/** What deploy.yaml's Application (which moto skips) and each app.yaml's deployment group would create. */
+/** What deploy.yaml's Application (which moto skips), each app.yaml's deployment group and backup-agent.yaml's would create. */
 export async function createDeploymentGroups(model: Model) {
   const cd = new CodeDeployClient({ region: model.env.region })
   const applicationName = codeDeployApplication(model)
@@ -56,6 +57,10 @@ export async function createDeploymentGroups(model: Model) {
       deploymentConfigName: model.env.deployment.config, deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
     }))
   }
+  await cd.send(new CreateDeploymentGroupCommand({
+    applicationName, deploymentGroupName: BACKUP_AGENT, serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
+    deploymentConfigName: model.env.deployment.config, deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' },
+  }))
 }
 
 /** A tiny build output per app version: DIR/<app>/<version>/server.js. */
