@@ -20,7 +20,7 @@ url="http://127.0.0.1:$APP_PORT$HEALTH_PATH"
 deadline=$((SECONDS + READY_BUDGET))
 last="none"
 while ((SECONDS < deadline)); do
-  summary=$(pm2_summary)
+  summary=$(pm2_summary) || summary="pm2 did not answer"
   # A crash loop ends in errored or keeps restarting: fail now, not at the timeout.
   if [[ "$summary" =~ errored=[1-9] || "$summary" =~ restarts=([3-9]|[1-9][0-9]) ]]; then
     pm2 logs "$APP_NAME" --nostream --lines 20 --err 2>/dev/null | tail -n 20 >&2 || true

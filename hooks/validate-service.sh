@@ -12,7 +12,7 @@ deadline=$((SECONDS + HEALTH_BUDGET))
 streak=0
 last="none"
 while ((SECONDS < deadline)); do
-  summary=$(pm2_summary)
+  summary=$(pm2_summary) || summary="pm2 did not answer"
   [[ "$summary" =~ online=0 ]] && die "$APP_NAME is not running under pm2 ($summary)"
   ok=1
   for target in "${targets[@]}"; do

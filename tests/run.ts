@@ -1,7 +1,9 @@
 // Runs every tests/**/*.test.ts in its own Node process (real ESM via tsx) and prints the plain
 // closing line `N passed, N failed` that CI reads; uvu prints per-process totals only.
 // Usage: tsx tests/run.ts [--unit] [--jobs N] [FILTER...]; TEST_FILE_TIMEOUT_S bounds each file (default 300)
-// so a hung server can never hang CI: the file's whole process group is killed and counted as failed.
+// so a hung test can never hang CI: the file's process group is killed and the file counted as failed. Daemons
+// that start their own session (nginx, pm2, deploy-local's hooks) are outside that group and may outlive it;
+// their ports are free ports, so they cannot break the files that follow.
 import { spawn } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -14,7 +16,12 @@ const jobsAt = args.indexOf('--jobs')
 const jobs = jobsAt >= 0 ? Number(args[jobsAt + 1]) : 2
 const filters = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--jobs')
 // Integration suites start real services (nginx, moto, FerretDB, pm2); --unit skips them.
-const fileTimeoutMs = Number(process.env.TEST_FILE_TIMEOUT_S ?? 300) * 1000
+const timeoutS = Number(process.env.TEST_FILE_TIMEOUT_S || 300)
+if (!Number.isFinite(timeoutS) || timeoutS <= 0) {
+  console.error(`TEST_FILE_TIMEOUT_S must be a positive number of seconds, got '${process.env.TEST_FILE_TIMEOUT_S}'`)
+  process.exit(2)
+}
+const fileTimeoutMs = timeoutS * 1000
 const isIntegration = (file: string) => /(^|\/)integration\//.test(file)
 
 function findTests(dir: string): string[] {
@@ -34,7 +41,7 @@ const count = (out: string, label: string) => Number(out.match(new RegExp(`${lab
 const running = new Set<number>()
 const killGroup = (pid: number) => { try { process.kill(-pid, 'SIGKILL') } catch { /* already gone */ } }
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => { for (const pid of running) killGroup(pid); process.exit(130) })
+  process.on(sig, () => { for (const pid of running) killGroup(pid); process.exit(sig === 'SIGINT' ? 130 : 143) })
 }
 
 function runFile(file: string): Promise<Result> {
@@ -44,7 +51,7 @@ function runFile(file: string): Promise<Result> {
       cwd: root,
       env: { ...process.env, FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // its own process group, so a timeout takes the servers it started along with it
+      detached: true, // its own process group, so a timeout kills the file and what it spawned in that group
     })
     running.add(child.pid!)
     let output = ''

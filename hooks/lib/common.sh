@@ -24,7 +24,7 @@ pid_file_alive() {
 # The pm2 daemon of this app, if one is running: never start one just to ask.
 pm2_daemon_alive() { pid_file_alive "$PM2_HOME/pm2.pid"; }
 
-# One status line for this app from pm2, e.g. "online=2 total=2 restarts=0 errored=0".
+# One status line for this app from pm2, e.g. "online=2 total=2 restarts=0 errored=0"; fails when pm2 does not answer.
 pm2_summary() { pm2 jlist 2>/dev/null | node "$HOOKS_DIR/lib/pm2-summary.mjs" "$APP_NAME"; }
 
 # Deletes this app from pm2 and waits until pm2 lists none of its processes: a delete that lands while pm2
@@ -37,7 +37,7 @@ pm2_delete_app() {
     pm2 delete "$APP_NAME" >/dev/null 2>&1 || true
     sleep 0.3
   done
-  return 1
+  [[ "$(pm2_summary)" =~ total=0\  ]]
 }
 
 # GET url [host] -> prints "<status> <first 200 bytes of body>"; status 000 when unreachable.

@@ -111,6 +111,8 @@ test('vpn-peer: OpenVPN opens only to a public range, never the internet at larg
     "environments/production.yaml:14:16: VPN peer range 10.20.5.0/24 overlaps 10.0.0.0/8, which is not where OpenVPN clients connect from; use the public (egress) addresses of the admins' office")
   expectOnly(problemsWith({ file: P, from: 'vpnPeerCidr: 203.0.113.0/24', to: 'vpnPeerCidr: 0.0.0.0/0' }),
     "environments/production.yaml:14:16: /network/vpnPeerCidr is '0.0.0.0/0'; must be an IPv4 CIDR block of /8 to /32, like 203.0.113.0/24")
+  expectOnly(problemsWith({ file: P, from: 'vpnPeerCidr: 203.0.113.0/24', to: 'vpnPeerCidr: 0.0.0.0/8' }),
+    "environments/production.yaml:14:16: VPN peer range 0.0.0.0/8 overlaps 0.0.0.0/8, which is not where OpenVPN clients connect from; use the public (egress) addresses of the admins' office")
   assert.equal(problemsWith({ file: P, from: '  vpnPeerCidr: 203.0.113.0/24\n', to: '' }), [], 'omitted: the VPN stays closed')
 })
 

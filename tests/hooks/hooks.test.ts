@@ -20,6 +20,22 @@ test('every hook is clean under shellcheck', () => {
   assert.is(r.status, 0, r.stdout + r.stderr)
 })
 
+test('pm2-summary counts the named app, and fails when pm2 gave no list instead of reporting none', () => {
+  const summary = (input: string) => spawnSync(process.execPath, [join(hooksDir, 'lib/pm2-summary.mjs'), 'patient-api'], { input, encoding: 'utf8' })
+  const list = JSON.stringify([
+    { name: 'patient-api', pm2_env: { status: 'online', restart_time: 1 } },
+    { name: 'patient-api', pm2_env: { status: 'errored', restart_time: 0, unstable_restarts: 2 } },
+    { name: 'doctor-api', pm2_env: { status: 'online', restart_time: 5 } },
+  ])
+  assert.is(summary(`[PM2] Spawning PM2 daemon\n${list}`).stdout, 'online=1 total=2 restarts=3 errored=1\n')
+  assert.is(summary('[]').stdout, 'online=0 total=0 restarts=0 errored=0\n')
+  for (const bad of ['', 'connect ECONNREFUSED /root/.pm2/rpc.sock', '[PM2] {"half": ']) {
+    const r = summary(bad)
+    assert.is(r.status, 1, bad)
+    assert.is(r.stdout, '', bad)
+  }
+})
+
 test('every hook runs with set -euo pipefail', () => {
   assert.ok(scripts.length >= 10)
   for (const s of scripts) assert.match(readFileSync(s, 'utf8'), /^set -euo pipefail$/m, s)

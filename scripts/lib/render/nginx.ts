@@ -29,7 +29,8 @@ export const nginxId = (app: App) => `drsignet_${app.name.replace(/-/g, '_')}`
 export const vhostPath = (app: App) => `nginx/${app.name}.conf`
 export const SNIPPET_DIR = 'drsignet'
 
-/** `instanceRoot` prefixes on-instance paths for local runs (deploy-local, tests); on EC2 it is empty. */
+/** `instanceRoot` prefixes the static root for tests that serve a rendered vhost from a temporary tree; bundles are
+ *  rendered without it (deploy-local moves the root in AfterInstall instead), and on EC2 it is empty. */
 export function renderVhost(app: App, model: Model, instanceRoot = ''): RenderedFile {
   const values = {
     name: app.name, kind: app.kind, port: app.port, proxyPort: app.proxyPort, hosts: app.hosts, paths: app.paths,

@@ -24,8 +24,9 @@ export const vpnOutsideVpc: Rule = (ctx) => {
     : []
 }
 
-// Clients reach the VPN server from the internet: a private, loopback or VPC range would never match them.
-const NON_PUBLIC = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '100.64.0.0/10']
+// Clients reach the VPN server from the internet: a private, shared (CGNAT), loopback, link-local, "this network",
+// multicast, reserved or VPC range would never match them.
+const NON_PUBLIC = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '100.64.0.0/10', '0.0.0.0/8', '224.0.0.0/4', '240.0.0.0/4']
 
 export const vpnPeerPublic: Rule = (ctx) => {
   const { vpcCidr, vpnClientCidr, vpnPeerCidr } = ctx.model.env.network
