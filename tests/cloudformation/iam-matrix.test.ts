@@ -174,6 +174,7 @@ check('the CodeBuild roles cannot create IAM users or change their own policies'
   [applyBuild, 'cloudformation:ExecuteChangeSet', stack('network'), 'Allowed'],
   [applyBuild, 'cloudformation:DeleteStack', stack('data'), 'ImplicitlyDenied'],
   [applyBuild, 'codedeploy:CreateDeployment', `arn:aws:codedeploy:${REGION}:${ACCOUNT}:deploymentgroup:drsignet-production/patient-api`, 'Allowed'],
+  [applyBuild, 'codedeploy:CreateDeployment', `arn:aws:codedeploy:${REGION}:${ACCOUNT}:deploymentgroup:drsignet-production/backup`, 'Allowed'],
   [prBuild, 'cloudformation:CreateChangeSet', stack('network'), 'Allowed'],
   [prBuild, 'cloudformation:ExecuteChangeSet', stack('network'), 'ExplicitlyDenied'],
   [prBuild, 'iam:PutRolePolicy', role('codebuild-pr'), 'ImplicitlyDenied'],
