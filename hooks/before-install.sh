@@ -4,10 +4,8 @@ set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 
-# On a real instance the app user is created on first deploy; the local runner never creates users.
-if ! app_user_exists && [[ -z "$ROOT" ]]; then
-  useradd --system --user-group --home-dir "/var/lib/drsignet/$APP_NAME" --shell /usr/sbin/nologin "$APP_USER"
-fi
+# On a real instance the app user is created on first deploy.
+ensure_user "$APP_USER" "/var/lib/drsignet/$APP_NAME"
 user=$(owner)
 env_path=$(at "$ENV_FILE")
 install -d -m 0750 -o "$user" -g "$user" "$(dirname "$env_path")" "$(at "$LOG_DIR")" "$(at "$PM2_HOME_DIR")"

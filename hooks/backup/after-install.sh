@@ -13,12 +13,15 @@ release="$releases/${DEPLOYMENT_ID:?DEPLOYMENT_ID is set by the agent}"
 [[ "$(dirname "$current")" == "$(dirname "$releases")" ]] || die "OPS_CURRENT and OPS_RELEASES_DIR must share a parent"
 
 install -d -m 0755 "$releases"
-rm -rf "$release.partial"
+# A release that never finished (npm ci failed, the host died) is removed, this one's included.
+find "$releases" -mindepth 1 -maxdepth 1 -name '*.partial' -exec rm -rf {} +
+trap 'rm -rf "$release.partial"' EXIT
 cp -a "$bundle/ops" "$release.partial"
 log "installing the backup tool's production dependencies"
 (cd "$release.partial" && npm ci --omit=dev --no-audit --no-fund --loglevel=error) || die "npm ci failed in $release.partial"
 rm -rf "$release"
 mv -T "$release.partial" "$release"
+trap - EXIT
 ln -sfn "$(basename "$releases")/$DEPLOYMENT_ID" "$current.next"
 mv -T "$current.next" "$current"
 log "current -> releases/$DEPLOYMENT_ID"
@@ -35,8 +38,10 @@ done
 # The database group's memory and disk metrics (the disk alarm watches them).
 apply_agent_config "$bundle/deploy/amazon-cloudwatch-agent.json"
 
-# Older releases go, newest first kept; the one `current` names always stays.
+# Older releases go, newest first kept; the one `current` names and any a running backup works in always stay.
+in_use=$(find /proc -maxdepth 2 -name cwd -path '/proc/[0-9]*' -exec readlink {} + 2>/dev/null | sort -u || true)
 find "$releases" -mindepth 1 -maxdepth 1 -type d ! -name '*.partial' -printf '%T@ %f\n' | sort -rn | tail -n +"$((KEEP_RELEASES + 1))" |
   while read -r _ name; do
-    [[ "$name" == "$DEPLOYMENT_ID" ]] || { rm -rf "${releases:?}/$name" && log "removed old release $name"; }
+    if [[ "$name" == "$DEPLOYMENT_ID" ]] || grep -qxF "$releases/$name" <<<"$in_use"; then continue; fi
+    rm -rf "${releases:?}/$name" && log "removed old release $name"
   done

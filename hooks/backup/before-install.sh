@@ -4,9 +4,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-if ! id -u "$BACKUP_USER" >/dev/null 2>&1 && [[ -z "$ROOT" ]]; then
-  useradd --system --user-group --home-dir "$BACKUP_HOME" --shell /usr/sbin/nologin "$BACKUP_USER"
-fi
+ensure_user "$BACKUP_USER" "$BACKUP_HOME"
 user=$(owner_of "$BACKUP_USER")
 env_path=$(at "$ENV_FILE")
 install -d -m 0750 -o "$user" -g "$user" "$(at "$BACKUP_HOME")"

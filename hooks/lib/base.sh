@@ -22,6 +22,20 @@ at() { printf '%s%s' "$ROOT" "$1"; }
 log() { printf '%s [%s] %s\n' "$(date -u +%H:%M:%S)" "${LIFECYCLE_EVENT:-hook}" "$*"; }
 die() { log "FAILED: $*" >&2; exit 1; }
 
+# ensure_user USER HOME: the system user a hook runs as. Its shell must be a real one: the CodeDeploy agent runs a
+# `runas` hook as `su USER -c SCRIPT`, and su starts the user's shell (nologin would refuse every hook). The
+# password stays locked and no key is installed, so nobody logs in as it. Instances only: the local runner never
+# creates users.
+ensure_user() {
+  local user=$1 home=$2
+  [[ -z "$ROOT" ]] || return 0
+  if ! id -u "$user" >/dev/null 2>&1; then
+    useradd --system --user-group --home-dir "$home" --shell /bin/bash "$user"
+  elif [[ "$(getent passwd "$user" | cut -d: -f7)" != /bin/bash ]]; then
+    usermod --shell /bin/bash "$user"
+  fi
+}
+
 # The named user when it exists here, else the caller: the local runner never creates users.
 owner_of() { if id -u "$1" >/dev/null 2>&1; then printf '%s' "$1"; else id -un; fi; }
 
@@ -56,7 +70,7 @@ apply_agent_config() {
   elif [[ ! -x "$agent_ctl" ]]; then
     log "warning: the CloudWatch agent is not installed; logs and memory/disk metrics are not shipped"
   else
-    "$agent_ctl" -a fetch-config -m ec2 -s -c "file:$new_conf" >/dev/null || die "the CloudWatch agent refused ${new_conf#"$BUNDLE_DIR/"}"
+    "$agent_ctl" -a fetch-config -m ec2 -s -c "file:$new_conf" >/dev/null || die "the CloudWatch agent refused deploy/$(basename "$new_conf")"
     install -D -m 0644 "$new_conf" "$agent_conf"
     log "CloudWatch agent configuration applied"
   fi

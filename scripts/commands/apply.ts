@@ -1,4 +1,5 @@
 // apply ENV: lock, stacks through change sets, then a revision bundle and a CodeDeploy deployment per changed app.
+import { resolve } from 'node:path'
 import { parseCommand } from '../lib/cli/args.ts'
 import { UsageError } from '../lib/cli/errors.ts'
 import { folderArtifacts, storeArtifacts } from '../lib/apply/bundle.ts'
@@ -29,7 +30,7 @@ export async function run(argv: string[]): Promise<number> {
   process.once('SIGTERM', stop)
   process.once('SIGINT', stop)
   try {
-    const r = await runApply(model, svc, rt, { artifacts, skipStack: skipTemplates(values['skip-template']), forceUnlock: !!values['force-unlock'], lockTtlSeconds: ttl, onLocked: (h) => { held = h } })
+    const r = await runApply(model, svc, rt, { artifacts, root: resolve(values.root ?? '.'), skipStack: skipTemplates(values['skip-template']), forceUnlock: !!values['force-unlock'], lockTtlSeconds: ttl, onLocked: (h) => { held = h } })
     console.log(r.summary)
     return r.code
   } catch (e) {

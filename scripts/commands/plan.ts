@@ -1,4 +1,5 @@
 // plan ENV: what apply would change (change sets, app revisions, file diffs), as text or as a pull-request comment.
+import { resolve } from 'node:path'
 import { writeFileSync } from 'node:fs'
 import { parseCommand } from '../lib/cli/args.ts'
 import { UsageError } from '../lib/cli/errors.ts'
@@ -18,7 +19,7 @@ export async function run(argv: string[]): Promise<number> {
   const maxBytes = values['max-bytes'] === undefined ? COMMENT_LIMIT : Number(values['max-bytes'])
   if (!Number.isInteger(maxBytes) || maxBytes < 1000) throw new UsageError(`--max-bytes must be a whole number, at least 1000\nusage: ${usage}`)
   const { model, svc, rt } = await wire(values, positionals[0]!, 1000)
-  const plan = await buildPlan(model, svc, { commit: rt.commit, skip: skipTemplates(values['skip-template']), log: progress })
+  const plan = await buildPlan(model, svc, { commit: rt.commit, root: resolve(values.root ?? '.'), skip: skipTemplates(values['skip-template']), log: progress })
   const text = format === 'markdown' ? formatMarkdown(plan, maxBytes) : formatText(plan)
   // --markdown FILE: the pull-request comment too, from the same change sets (planning twice would create them twice).
   if (typeof values.markdown === 'string') writeFileSync(values.markdown, formatMarkdown(plan, maxBytes))

@@ -14,7 +14,7 @@ import { renderBackupAgentFiles } from '../../scripts/lib/render/backup-agent.ts
 const schema = JSON.parse(readFileSync(new URL('../../schemas/appspec.schema.json', import.meta.url), 'utf8'))
 const validate = new Ajv2020.default({ allErrors: true, strict: true }).compile(schema)
 const model = readModel('.', 'production')
-const entries = backupAgentEntries(model, { ops: readOpsSnapshot(), hooks: backupHookEntries() })
+const entries = backupAgentEntries(model, { ops: readOpsSnapshot('production'), hooks: backupHookEntries() })
 const paths = entries.map((e) => e.path)
 
 test('the appspec is valid, and every hook it names is in the bundle and executable', () => {
@@ -26,13 +26,15 @@ test('the appspec is valid, and every hook it names is in the bundle and executa
     assert.ok(entry, `${event}: ${hook.location} is not in the bundle`)
     assert.is(entry!.mode, 0o755, hook.location)
   }
-  assert.is(spec.hooks.ValidateService[0].runas, 'drsignet-backup', 'the check runs as the user the timer runs as')
+  // The agent runs a runas hook through su; root starts the check service, which runs as the backup user.
+  assert.equal(Object.values(spec.hooks).map((h: any) => h[0].runas), ['root', 'root', 'root', 'root'])
 })
 
 test('the bundle holds the ops tool and its own hooks, never node_modules or the app hooks', () => {
-  for (const p of ['ops/scripts/ops.ts', 'ops/package.json', 'ops/package-lock.json', 'ops/environments/production.yaml', 'ops/schemas/environment.schema.json',
+  assert.not.ok(paths.includes('ops/environments/staging.yaml'), "another environment's YAML stays out")
+  for (const p of ['ops/scripts/ops.ts', 'ops/package.json', 'ops/package-lock.json', 'ops/environments/production.yaml', 'ops/apps/patient-api.yaml', 'ops/schemas/environment.schema.json',
     'hooks/lib/base.sh', 'hooks/lib/fetch-secret.mjs', 'deploy/hook.env', 'deploy/amazon-cloudwatch-agent.json',
-    'systemd/drsignet-backup-production.service', 'systemd/drsignet-backup-production.timer'])
+    'systemd/drsignet-backup-production.service', 'systemd/drsignet-backup-production.timer', 'systemd/drsignet-backup-production-check.service'])
     assert.ok(paths.includes(p), p)
   assert.not.ok(paths.some((p) => p.includes('node_modules/') || p.startsWith('ops/tests/') || p.startsWith('ops/.git/')), 'only what runs')
   assert.not.ok(paths.includes('hooks/after-install.sh') || paths.includes('hooks/lib/common.sh'), 'no app hooks')
@@ -48,7 +50,7 @@ test('the hook settings point at the backup secret and the release layout the un
 })
 
 test('two packs of the same tree are byte-identical', async () => {
-  const again = backupAgentEntries(model, { ops: readOpsSnapshot(), hooks: backupHookEntries() })
+  const again = backupAgentEntries(model, { ops: readOpsSnapshot('production'), hooks: backupHookEntries() })
   assert.is(contentHash(await packEntries(entries)), contentHash(await packEntries(again)))
 })
 

@@ -1,8 +1,12 @@
 // Cron schedules become systemd OnCalendar lines that systemd itself accepts.
 import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readModel } from '../../scripts/lib/config/read.ts'
+import { renderBackupAgentFiles } from '../../scripts/lib/render/backup-agent.ts'
 import { cronToOnCalendar, renderBackupUnits } from '../../scripts/lib/render/backup-timer.ts'
 
 test('cron fields map to calendar syntax', () => {
@@ -32,6 +36,19 @@ test('systemd-analyze accepts every generated calendar expression', () => {
       const r = spawnSync('systemd-analyze', ['calendar', cal], { encoding: 'utf8' })
       assert.is(r.status, 0, `${cron} -> ${cal}: ${r.stderr}`)
     }
+})
+
+test('systemd-analyze verify finds nothing to say about the rendered units', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'units-'))
+  const units = renderBackupAgentFiles(readModel('.', 'production')).filter((f) => f.path.startsWith('systemd/'))
+  assert.equal(units.map((u) => u.path), ['systemd/drsignet-backup-production.service', 'systemd/drsignet-backup-production.timer', 'systemd/drsignet-backup-production-check.service'])
+  for (const u of units) writeFileSync(join(dir, u.path.slice('systemd/'.length)), u.contents)
+  const r = spawnSync('systemd-analyze', ['verify', ...units.map((u) => u.path.slice('systemd/'.length))], { cwd: dir, encoding: 'utf8' })
+  rmSync(dir, { recursive: true })
+  // Only the absence of this machine's /usr/bin/node (the instances have it) may be reported.
+  const said = `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.trim() && !l.includes('/usr/bin/node'))
+  assert.equal(said, [])
+  assert.is(r.status, 0)
 })
 
 test.run()

@@ -49,10 +49,10 @@ export async function buildRevision(app: App, model: Model, artifact: BundleEntr
   return { gz, sha256: contentHash(gz), files: entries.length }
 }
 
-/** Every deployment group's desired release: the apps, then the backup tool from this checkout. */
-export const desiredReleases = (model: Model): DesiredRelease[] => [
+/** Every deployment group's desired release: the apps, then the backup tool (this checkout's code, `root`'s YAML). */
+export const desiredReleases = (model: Model, root?: string): DesiredRelease[] => [
   ...desiredApps(model, hookEntries()),
-  desiredBackupTool(model, { ops: readOpsSnapshot(), hooks: backupHookEntries() }),
+  desiredBackupTool(model, { ops: readOpsSnapshot(model.env.name, root), hooks: backupHookEntries() }),
 ]
 
 export async function buildRelease(d: DesiredRelease, model: Model, artifacts: ArtifactSource): Promise<Bundle> {

@@ -7,7 +7,7 @@ import { readState } from './state.ts'
 
 export type DriftResult = { lines: string[]; drifted: number }
 
-export async function runDrift(model: Model, svc: Services, opts: { skip?: (s: PlannedStack) => string | undefined } = {}): Promise<DriftResult> {
+export async function runDrift(model: Model, svc: Services, opts: { skip?: (s: PlannedStack) => string | undefined; root?: string } = {}): Promise<DriftResult> {
   const lines: string[] = []
   let drifted = 0
   for (const spec of stackSpecs(model)) {
@@ -21,7 +21,7 @@ export async function runDrift(model: Model, svc: Services, opts: { skip?: (s: P
     for (const r of d.resources) lines.push(`  ${r.logicalId} (${r.type}): ${r.drift}`)
   }
   const state = await readState(svc.store, model.env.name)
-  for (const d of desiredReleases(model)) {
+  for (const d of desiredReleases(model, opts.root)) {
     const was = state.apps[d.name]
     if (was?.revision !== d.revision) { drifted++; lines.push(`app ${d.name}: deployed ${was?.revision ?? '(none)'}, desired ${d.revision}`) }
     else lines.push(`app ${d.name}: at ${d.revision}`)

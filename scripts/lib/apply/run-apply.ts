@@ -11,6 +11,8 @@ import { keys, readState } from './state.ts'
 
 export type ApplyOptions = {
   artifacts: ArtifactSource
+  /** Where the YAML the model came from lives; the backup tool ships that environment's file. Default: this checkout. */
+  root?: string
   /** A reason to leave a stack out (e.g. a type the target cannot create), or undefined to apply it. */
   skipStack?: (s: PlannedStack) => string | undefined
   forceUnlock?: boolean
@@ -46,7 +48,7 @@ export async function runApply(model: Model, svc: Services, rt: Runtime, opts: A
     if (failed) return { code: 1, stacks, deployed: [], summary: stackFailureReport(failed as Extract<StackResult, { outcome: 'failed' }>) }
 
     const state = await readState(svc.store, env)
-    const changed = desiredReleases(model).filter((d) => state.apps[d.name]?.revision !== d.revision)
+    const changed = desiredReleases(model, opts.root).filter((d) => state.apps[d.name]?.revision !== d.revision)
     const deployed: string[] = []
     for (const d of changed) {
       const from = state.apps[d.name]?.revision ?? 'nothing'

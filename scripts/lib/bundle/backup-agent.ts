@@ -7,19 +7,27 @@ import { renderBackupAgentFiles } from '../render/backup-agent.ts'
 import { BACKUP_HOOK_LIBS, hooksDir, isBackupHook, readFolder } from './build.ts'
 import { checkedAndSorted, text, type BundleEntry } from './contents.ts'
 
-/** What `ops backup|restore|verify|prune ENV` needs at run time: the code, the schemas and the YAML it reads. */
-export const OPS_FOLDERS = ['apps', 'environments', 'nginx', 'schemas', 'scripts']
+/** The code `ops backup|restore|verify|prune ENV` runs, and the files it reads besides the YAML. */
+export const OPS_FOLDERS = ['nginx', 'schemas', 'scripts']
 export const OPS_FILES = ['package.json', 'package-lock.json', 'tsconfig.json']
 
 const repoRoot = new URL('../../../', import.meta.url).pathname
 
-/** The ops tool as it stands in `root` (the pipeline's checkout of the commit being applied). */
-export function readOpsSnapshot(root = repoRoot): BundleEntry[] {
-  const missing = [...OPS_FOLDERS, ...OPS_FILES].filter((f) => !existsSync(join(root, f)))
-  if (missing.length) throw new Error(`${root}: not a checkout of this repository (missing ${missing.join(', ')})`)
+/**
+ * The ops tool as the database instances of ENV run it: this checkout's code (the pipeline's checkout of the commit
+ * being applied), with ENV's YAML and the app files it names from `configRoot`. Other environments' YAML stays out,
+ * so their changes neither reach this environment's hosts nor redeploy its backup tool.
+ */
+export function readOpsSnapshot(env: string, configRoot = repoRoot, codeRoot = repoRoot): BundleEntry[] {
+  const missing = [...OPS_FOLDERS, ...OPS_FILES].filter((f) => !existsSync(join(codeRoot, f)))
+  if (missing.length) throw new Error(`${codeRoot}: not a checkout of this repository (missing ${missing.join(', ')})`)
+  const envFile = `environments/${env}.yaml`
+  if (!existsSync(join(configRoot, envFile))) throw new Error(`${join(configRoot, envFile)} does not exist`)
   return [
-    ...OPS_FOLDERS.flatMap((d) => readFolder(root, d)),
-    ...OPS_FILES.map((f) => ({ path: f, data: readFileSync(join(root, f)), mode: 0o644 })),
+    ...OPS_FOLDERS.flatMap((d) => readFolder(codeRoot, d)),
+    ...OPS_FILES.map((f) => ({ path: f, data: readFileSync(join(codeRoot, f)), mode: 0o644 })),
+    { path: envFile, data: readFileSync(join(configRoot, envFile)), mode: 0o644 },
+    ...readFolder(configRoot, 'apps'),
   ]
 }
 

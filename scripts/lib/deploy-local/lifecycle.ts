@@ -42,7 +42,8 @@ export async function deployToInstance(f: Fleet, i: Instance, d: Deployment, opt
   const runHooks = async (event: string, from: Appspec, dir: string): Promise<InstanceOutcome> => {
     for (const h of from.hooks[event] ?? []) {
       const log = join(logs, `${String(++step).padStart(2, '0')}-${event}.log`)
-      const asUser = h.runas && h.runas !== 'root' && userExists(h.runas) ? ['runuser', '-u', h.runas, '--'] : []
+      // As the agent does it: `su USER -c SCRIPT`, which runs the user's own shell (a nologin user fails here too).
+      const asUser = h.runas && h.runas !== 'root' && userExists(h.runas) ? ['su', h.runas, '-c'] : []
       const note = h.runas && h.runas !== 'root' && !asUser.length ? ` (runas ${h.runas}: no such local user)` : ''
       writeFileSync(log, `# ${event} ${h.location} timeout=${h.timeout}s runas=${h.runas ?? 'root'}${note}\n`)
       const env: NodeJS.ProcessEnv = {

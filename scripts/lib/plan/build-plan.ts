@@ -22,7 +22,7 @@ export type Plan = { environment: string; stacks: StackPlan[]; apps: AppPlan[]; 
 
 export const isReplacement = (c: ResourceChange) => c.replacement === 'True' || c.replacement === 'Conditional'
 
-export async function buildPlan(model: Model, svc: { stacks: StackUpdater; store: ArtifactStore }, opts: { commit: string; skip?: (s: PlannedStack) => string | undefined; log?: (l: string) => void }): Promise<Plan> {
+export async function buildPlan(model: Model, svc: { stacks: StackUpdater; store: ArtifactStore }, opts: { commit: string; root?: string; skip?: (s: PlannedStack) => string | undefined; log?: (l: string) => void }): Promise<Plan> {
   const log = opts.log ?? (() => {})
   const stacks: StackPlan[] = []
   for (const spec of stackSpecs(model)) {
@@ -47,7 +47,7 @@ export async function buildPlan(model: Model, svc: { stacks: StackUpdater; store
   }
 
   const state = await readState(svc.store, model.env.name)
-  const desired = desiredReleases(model)
+  const desired = desiredReleases(model, opts.root)
   const apps: AppPlan[] = desired.map((d) => {
     const was = state.apps[d.name]
     return { app: d.name, deployed: was && { version: was.version, revision: was.revision }, desired: { version: d.version, revision: d.revision }, changed: was?.revision !== d.revision }

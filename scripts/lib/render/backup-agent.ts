@@ -14,8 +14,8 @@ const hooks = [
   { event: 'BeforeInstall', location: 'hooks/backup/before-install.sh', timeout: 120, runas: 'root' },
   { event: 'AfterInstall', location: 'hooks/backup/after-install.sh', timeout: 900, runas: 'root' },
   { event: 'ApplicationStart', location: 'hooks/backup/application-start.sh', timeout: 60, runas: 'root' },
-  // As the backup user: proves it can read its URI, reach MongoDB and list its S3 prefix, as the timer will.
-  { event: 'ValidateService', location: 'hooks/backup/validate-service.sh', timeout: 120, runas: backupAgentPaths.user },
+  // Root, to start the check service: it runs as the backup user in the nightly run's sandbox.
+  { event: 'ValidateService', location: 'hooks/backup/validate-service.sh', timeout: 180, runas: 'root' },
 ] as const
 
 export function backupAgentAppspec() {

@@ -45,15 +45,15 @@ export function cronToOnCalendar(cron: string, tz: string): string[] {
   return [at('', field(dom, 1, 2)), at(weekdays(dow), '*')]
 }
 
-/** The service and timer, in the backup bundle's paths (systemd/...). */
-export function renderBackupUnits(model: Model): RenderedFile[] {
-  const { env } = model
-  const b = env.backup
+/**
+ * A oneshot service running `ops backup ENV [extra]` as the backup user, in the sandbox the nightly run has.
+ * The check service shares every line but its arguments and output, so ValidateService proves the real unit.
+ */
+function serviceUnit(model: Model, description: string, extra: string, output: string, timeout: string): string {
   const p = backupAgentPaths
-  const unit = backupUnit(model)
-  const service = `# Rendered by scripts/lib/render/backup-timer.ts; do not edit.
+  return `# Rendered by scripts/lib/render/backup-timer.ts; do not edit.
 [Unit]
-Description=DrSignet MongoDB backup of ${env.name} to s3://${b.bucket}/${b.prefix}/${env.name}/
+Description=${description}
 Wants=network-online.target
 After=network-online.target
 
@@ -63,11 +63,10 @@ User=${p.user}
 Group=${p.user}
 WorkingDirectory=${p.current}
 # The Mongo URI lives in ${p.envFile} (mode 0600), read by the command, never on this line.
-ExecStart=/usr/bin/node --import tsx scripts/ops.ts backup ${env.name} --env-file ${p.envFile}
-# A backup that has not finished within the RPO is stuck; stop it so the next one can run.
-TimeoutStartSec=${b.rpoHours}h
-StandardOutput=append:${p.log}
-StandardError=append:${p.log}
+ExecStart=/usr/bin/node --import tsx scripts/ops.ts backup ${model.env.name} --env-file ${p.envFile}${extra}
+TimeoutStartSec=${timeout}
+StandardOutput=${output}
+StandardError=${output}
 Nice=10
 IOSchedulingClass=best-effort
 IOSchedulingPriority=7
@@ -77,6 +76,18 @@ ProtectSystem=strict
 ProtectHome=yes
 ReadWritePaths=${p.home}
 `
+}
+
+/** The service, its timer and the deploy-time check service, in the backup bundle's paths (systemd/...). */
+export function renderBackupUnits(model: Model): RenderedFile[] {
+  const { env } = model
+  const b = env.backup
+  const p = backupAgentPaths
+  const unit = backupUnit(model)
+  // A backup that has not finished within the RPO is stuck; the timeout stops it so the next one can run.
+  const service = serviceUnit(model, `DrSignet MongoDB backup of ${env.name} to s3://${b.bucket}/${b.prefix}/${env.name}/`, '', `append:${p.log}`, `${b.rpoHours}h`)
+  // Started by ValidateService, which waits for it and shows its journal: nothing written, both ends reached.
+  const check = serviceUnit(model, `DrSignet backup of ${env.name}: deploy-time check (reads nothing but listings, writes nothing)`, ' --check', 'journal', '2min')
   const timer = `# Rendered by scripts/lib/render/backup-timer.ts; do not edit.
 [Unit]
 Description=Nightly DrSignet MongoDB backup of ${env.name} (cron '${b.schedule}' in ${b.timezone}; RPO ${b.rpoHours} h)
@@ -94,5 +105,6 @@ WantedBy=timers.target
   return [
     { path: `systemd/${unit}.service`, contents: service },
     { path: `systemd/${unit}.timer`, contents: timer },
+    { path: `systemd/${unit}-check.service`, contents: check },
   ]
 }

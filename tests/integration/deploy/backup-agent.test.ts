@@ -34,7 +34,7 @@ let s3: S3Client
 const logs: string[] = []
 
 async function bundle(name: string): Promise<string> {
-  const gz = await packEntries(backupAgentEntries(model, { ops: readOpsSnapshot(), hooks: backupHookEntries() }))
+  const gz = await packEntries(backupAgentEntries(model, { ops: readOpsSnapshot('staging'), hooks: backupHookEntries() }))
   const file = join(work, `${name}-${contentHash(gz).slice(0, 12)}.tar.gz`)
   writeFileSync(file, gz)
   return file
