@@ -18,9 +18,9 @@ fi
 
 install -D -m 0644 "$release/deploy/logrotate.conf" "$(at "/etc/logrotate.d/drsignet-$APP_NAME")"
 
-# Before the vhost, so that a configuration the agent refuses fails the hook with nginx untouched. Every app of
-# the group carries the same file (pm2 and nginx logs, memory and disk metrics).
-apply_agent_config "$release/deploy/amazon-cloudwatch-agent.json"
+# Before the vhost, so that a configuration the agent refuses fails the hook with nginx untouched: the group's
+# memory, disk and nginx logs, and this app's pm2 logs.
+apply_agent_config "$release/deploy/cloudwatch-agent" "$APP_NAME"
 
 conf=$(at "$NGINX_CONF")
 vhost=$(at "$VHOST_FILE")

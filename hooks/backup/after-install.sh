@@ -35,8 +35,8 @@ for unit in "$bundle"/systemd/*; do
   log "installed $UNIT_DIR/$(basename "$unit")"
 done
 
-# The database group's memory and disk metrics (the disk alarm watches them).
-apply_agent_config "$bundle/deploy/amazon-cloudwatch-agent.json"
+# The database group's memory and disk metrics (the disk alarm watches them), and the backup's log.
+apply_agent_config "$bundle/deploy/cloudwatch-agent" backup
 
 # Older releases go, newest first kept; the one `current` names and any a running backup works in always stay.
 in_use=$(find /proc -maxdepth 2 -name cwd -path '/proc/[0-9]*' -exec readlink {} + 2>/dev/null | sort -u || true)

@@ -57,21 +57,30 @@ install_secret() {
   log "installed ${file#"$ROOT"} (mode 0600, owner $user, $(wc -l <"$file") lines)"
 }
 
-# apply_agent_config FILE: hands the instance group's CloudWatch agent configuration to the agent when it
-# changed, so a deployment does not restart the agent for nothing; recorded only once the agent took it.
+# apply_agent_config SRC_DIR OWNER: keeps the group base and OWNER's own fragment from SRC_DIR (deploy/cloudwatch-agent/)
+# in /etc/drsignet/cloudwatch-agent, composes them with every other owner's fragment already there, and hands the
+# result to the agent when it changed (so a deployment does not restart the agent for nothing, and rolling one app
+# back never drops another's logs); recorded only once the agent took it.
 apply_agent_config() {
-  local new_conf=$1 agent_ctl agent_conf
+  local src=$1 owner=$2 state agent_ctl agent_conf
+  state=$(at /etc/drsignet/cloudwatch-agent)
   agent_ctl=$(at /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl)
   agent_conf=$(at /opt/aws/amazon-cloudwatch-agent/etc/drsignet.json)
-  if [[ ! -f "$new_conf" ]]; then
+  if [[ ! -f "$src/base.json" || ! -f "$src/$owner.json" ]]; then
     log "no CloudWatch agent configuration in this revision"
-  elif cmp -s "$new_conf" "$agent_conf"; then
+    return 0
+  fi
+  install -d -m 0755 "$state/fragments"
+  install -m 0644 "$src/base.json" "$state/base.json"
+  install -m 0644 "$src/$owner.json" "$state/fragments/$owner.json"
+  node "$HOOKS_DIR/lib/agent-config.mjs" "$state/base.json" "$state/fragments" >"$state/merged.json" || die "could not compose the CloudWatch agent configuration"
+  if cmp -s "$state/merged.json" "$agent_conf"; then
     log "CloudWatch agent configuration unchanged"
   elif [[ ! -x "$agent_ctl" ]]; then
     log "warning: the CloudWatch agent is not installed; logs and memory/disk metrics are not shipped"
   else
-    "$agent_ctl" -a fetch-config -m ec2 -s -c "file:$new_conf" >/dev/null || die "the CloudWatch agent refused deploy/$(basename "$new_conf")"
-    install -D -m 0644 "$new_conf" "$agent_conf"
-    log "CloudWatch agent configuration applied"
+    "$agent_ctl" -a fetch-config -m ec2 -s -c "file:$state/merged.json" >/dev/null || die "the CloudWatch agent refused the configuration composed with deploy/cloudwatch-agent/$owner.json"
+    install -D -m 0644 "$state/merged.json" "$agent_conf"
+    log "CloudWatch agent configuration applied ($(find "$state/fragments" -name '*.json' | wc -l) fragments)"
   fi
 }

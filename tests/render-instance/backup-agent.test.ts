@@ -33,7 +33,7 @@ test('the appspec is valid, and every hook it names is in the bundle and executa
 test('the bundle holds the ops tool and its own hooks, never node_modules or the app hooks', () => {
   assert.not.ok(paths.includes('ops/environments/staging.yaml'), "another environment's YAML stays out")
   for (const p of ['ops/scripts/ops.ts', 'ops/package.json', 'ops/package-lock.json', 'ops/environments/production.yaml', 'ops/apps/patient-api.yaml', 'ops/schemas/environment.schema.json',
-    'hooks/lib/base.sh', 'hooks/lib/fetch-secret.mjs', 'deploy/hook.env', 'deploy/amazon-cloudwatch-agent.json',
+    'hooks/lib/base.sh', 'hooks/lib/fetch-secret.mjs', 'hooks/lib/agent-config.mjs', 'deploy/hook.env', 'deploy/cloudwatch-agent/base.json', 'deploy/cloudwatch-agent/backup.json',
     'systemd/drsignet-backup-production.service', 'systemd/drsignet-backup-production.timer', 'systemd/drsignet-backup-production-check.service'])
     assert.ok(paths.includes(p), p)
   assert.not.ok(paths.some((p) => p.includes('node_modules/') || p.startsWith('ops/tests/') || p.startsWith('ops/.git/')), 'only what runs')

@@ -2,7 +2,7 @@
 // render and for the bundle, so what a reviewer sees in build/ is what reaches the instances.
 import type { App, Model } from '../config/model.ts'
 import { renderAppspec } from './appspec.ts'
-import { agentConfigOfApp } from './cloudwatch-agent.ts'
+import { agentFilesOf } from './cloudwatch-agent.ts'
 import { renderHookSettings } from './hook-settings.ts'
 import { renderEcosystem, renderLogrotate } from './pm2.ts'
 import type { RenderedFile } from './types.ts'
@@ -18,5 +18,5 @@ export const renderAppDeployFiles = (app: App, model: Model): RenderedFile[] => 
   renderEcosystem(app, model),
   renderLogrotate(app),
   environmentMetadata(app, model),
-  agentConfigOfApp(app, model),
+  ...agentFilesOf(model, app.instanceGroup, app.name),
 ]

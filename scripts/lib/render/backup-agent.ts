@@ -4,7 +4,7 @@ import { Document } from 'yaml'
 import type { Model } from '../config/model.ts'
 import { BACKUP_AGENT, backupAgentPaths, backupSecretKey, backupUnit } from './backup-paths.ts'
 import { renderBackupUnits } from './backup-timer.ts'
-import { renderCloudWatchAgent } from './cloudwatch-agent.ts'
+import { agentFilesOf } from './cloudwatch-agent.ts'
 import { shellQuote } from './hook-settings.ts'
 import { sortKeys } from './sort-keys.ts'
 import type { RenderedFile } from './types.ts'
@@ -65,6 +65,6 @@ export function renderBackupAgentFiles(model: Model): RenderedFile[] {
     { path: 'appspec.yml', contents: `# Rendered for the MongoDB backup of ${model.env.name} by scripts/lib/render/backup-agent.ts; do not edit.\n${appspec}` },
     { path: 'deploy/hook.env', contents: `# Rendered for the MongoDB backup of ${model.env.name}; read by hooks/lib/base.sh.\n${env.join('\n')}\n` },
     ...renderBackupUnits(model),
-    { path: 'deploy/amazon-cloudwatch-agent.json', contents: renderCloudWatchAgent(model, group).contents },
+    ...agentFilesOf(model, group.name, BACKUP_AGENT),
   ]
 }

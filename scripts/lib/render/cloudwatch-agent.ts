@@ -1,7 +1,9 @@
-// Renders the CloudWatch agent configuration of one instance group: its apps' pm2 and nginx logs (or the backup's
-// log on the database group), memory and disk (pure).
-import type { App, InstanceGroup, Model } from '../config/model.ts'
-import { backupAgentPaths } from './backup-paths.ts'
+// Renders the CloudWatch agent configuration of one instance group: memory and disk and the nginx logs (the group
+// base, alike in every bundle of the group), and each deployment group's own log files (a fragment per app, and
+// one for the backup tool). Each deployment installs only its own fragment, so rolling one app back never takes
+// another's logs out of the agent (pure).
+import type { InstanceGroup, Model } from '../config/model.ts'
+import { BACKUP_AGENT, backupAgentPaths } from './backup-paths.ts'
 import { pm2LogFiles } from './pm2.ts'
 import { PROJECT } from './stack-parameters.ts'
 import { sortKeys } from './sort-keys.ts'
@@ -16,11 +18,20 @@ export const AGENT_AGGREGATION = 'AutoScalingGroupName'
 
 type LogFile = { file_path: string; log_group_name: string; log_stream_name: string; retention_in_days?: number; timestamp_format?: string }
 
-export function cloudWatchAgentConfig(model: Model, group: InstanceGroup) {
+/** Who owns log files on a group: its apps, and the backup tool on the database group. */
+const ownersOf = (model: Model, group: InstanceGroup): string[] => [
+  ...model.apps.filter((a) => a.instanceGroup === group.name).map((a) => a.name),
+  ...(group.name === model.env.backup.instanceGroup ? [BACKUP_AGENT] : []),
+]
+
+/** One deployment group's own log files: an app's pm2 logs, or the nightly backup's output (systemd appends it to one file). */
+export function agentFragment(model: Model, owner: string): { collect_list: LogFile[] } {
   const env = model.env.name
-  const apps = model.apps.filter((a) => a.instanceGroup === group.name)
-  const appLogs: LogFile[] = apps.flatMap((app) =>
-    (['out', 'error'] as const).map((kind) => ({
+  if (owner === BACKUP_AGENT) return { collect_list: [{ file_path: backupAgentPaths.log, log_group_name: `/${PROJECT}/${env}/backup`, log_stream_name: '{instance_id}' }] }
+  const app = model.apps.find((a) => a.name === owner)
+  if (!app) throw new Error(`no app ${owner} in ${env}`)
+  return {
+    collect_list: (['out', 'error'] as const).map((kind) => ({
       // The agent follows a renamed file to its end and then picks up the new one, so rotation loses nothing.
       file_path: pm2LogFiles(app)[kind],
       log_group_name: logGroupName(env, app.name),
@@ -28,22 +39,23 @@ export function cloudWatchAgentConfig(model: Model, group: InstanceGroup) {
       retention_in_days: app.logs.retentionDays,
       timestamp_format: '%Y-%m-%dT%H:%M:%S.%f%z',
     })),
-  )
+  }
+}
+
+/** What every deployment to the group carries alike: agent settings, memory and disk, and the group's nginx logs. */
+export function agentBase(model: Model, group: InstanceGroup) {
+  const apps = model.apps.filter((a) => a.instanceGroup === group.name)
   const nginxLogs: LogFile[] = apps.length
     ? (['access', 'error'] as const).map((kind) => ({
         file_path: `/var/log/nginx/${kind}.log`,
-        log_group_name: nginxLogGroupName(env),
+        log_group_name: nginxLogGroupName(model.env.name),
         log_stream_name: `{instance_id}/${kind}`,
         retention_in_days: Math.max(...apps.map((a) => a.logs.retentionDays)),
       }))
     : []
-  // The database group: the nightly backup's output, which systemd appends to one file.
-  const backupLogs: LogFile[] = group.name === model.env.backup.instanceGroup
-    ? [{ file_path: backupAgentPaths.log, log_group_name: `/${PROJECT}/${env}/backup`, log_stream_name: '{instance_id}' }]
-    : []
   return {
     agent: { metrics_collection_interval: 60, logfile: '/opt/aws/amazon-cloudwatch-agent/logs/amazon-cloudwatch-agent.log' },
-    logs: { logs_collected: { files: { collect_list: [...appLogs, ...nginxLogs, ...backupLogs] } }, force_flush_interval: 5 },
+    logs: { logs_collected: { files: { collect_list: nginxLogs } }, force_flush_interval: 5 },
     metrics: {
       namespace: AGENT_NAMESPACE,
       append_dimensions: { [AGENT_AGGREGATION]: '${aws:AutoScalingGroupName}', InstanceId: '${aws:InstanceId}' },
@@ -56,14 +68,30 @@ export function cloudWatchAgentConfig(model: Model, group: InstanceGroup) {
   }
 }
 
+/**
+ * The configuration an instance of the group runs once every owner has deployed: the base plus each fragment, by
+ * file path. hooks/lib/agent-config.mjs composes the same on the instance from what each deployment left there.
+ */
+export function cloudWatchAgentConfig(model: Model, group: InstanceGroup) {
+  const base = agentBase(model, group)
+  const files = [...base.logs.logs_collected.files.collect_list, ...ownersOf(model, group).flatMap((o) => agentFragment(model, o).collect_list)]
+  files.sort((a, b) => (a.file_path < b.file_path ? -1 : a.file_path > b.file_path ? 1 : 0))
+  return { ...base, logs: { ...base.logs, logs_collected: { files: { collect_list: files } } } }
+}
+
 export const renderCloudWatchAgent = (model: Model, group: InstanceGroup): RenderedFile => ({
   path: `instances/${group.name}/amazon-cloudwatch-agent.json`,
-  contents: JSON.stringify(sortKeys(cloudWatchAgentConfig(model, group)), null, 2) + '\n',
+  contents: json(cloudWatchAgentConfig(model, group)),
 })
 
-/** The same configuration inside each bundle of the group's apps, where AfterInstall applies it. */
-export function agentConfigOfApp(app: App, model: Model): RenderedFile {
-  const group = model.env.instanceGroups.find((g) => g.name === app.instanceGroup)
-  if (!group) throw new Error(`${app.name}: instance group ${app.instanceGroup} does not exist`)
-  return { path: 'deploy/amazon-cloudwatch-agent.json', contents: renderCloudWatchAgent(model, group).contents }
+const json = (value: unknown) => JSON.stringify(sortKeys(value), null, 2) + '\n'
+
+/** What a deployment group's bundle carries for the agent: the group base and its own fragment (deploy/cloudwatch-agent/). */
+export function agentFilesOf(model: Model, groupName: string, owner: string): RenderedFile[] {
+  const group = model.env.instanceGroups.find((g) => g.name === groupName)
+  if (!group) throw new Error(`${owner}: instance group ${groupName} does not exist`)
+  return [
+    { path: 'deploy/cloudwatch-agent/base.json', contents: json(agentBase(model, group)) },
+    { path: `deploy/cloudwatch-agent/${owner}.json`, contents: json(agentFragment(model, owner)) },
+  ]
 }

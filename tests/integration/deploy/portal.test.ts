@@ -111,7 +111,7 @@ test('the CloudWatch agent gets the group configuration once, and not again whil
   const root = fleet!.instances[0]!.root
   const agentDir = join(root, 'opt/aws/amazon-cloudwatch-agent')
   const calls = () => readFileSync(join(agentDir, 'calls.log'), 'utf8').trim().split('\n')
-  assert.equal(calls(), [`-a fetch-config -m ec2 -s -c file:${join(root, 'opt/drsignet/admin-portal/current/deploy/amazon-cloudwatch-agent.json')}`])
+  assert.equal(calls(), [`-a fetch-config -m ec2 -s -c file:${join(root, 'etc/drsignet/cloudwatch-agent/merged.json')}`])
   const applied = JSON.parse(readFileSync(join(agentDir, 'etc/drsignet.json'), 'utf8'))
   const files = applied.logs.logs_collected.files.collect_list.map((f: { file_path: string }) => f.file_path)
   assert.ok(files.includes('/var/log/drsignet/admin-portal/out.log'), files.join(' '))
