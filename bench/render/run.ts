@@ -23,6 +23,7 @@ function generate(apps: number, envs = 5): { envFiles: InputFile[]; appFiles: In
       .replace('branch: production', `branch: ${env}`)
       .replace('10.20.0.0/16', `10.${40 + e}.0.0/16`)
       .replace(/drsignet-production/g, `drsignet-${env}`)
+      .replace(/secrets\/production/g, `secrets/${env}`)
       .replace(/\napps:\n[\s\S]*?\nsecrets:/, `\napps:\n${overrides.replace(/ENV/g, env)}\nsecrets:`)
       .replace(/    app: (patient|doctor)-api/g, '    app: app-000').replace(/    app: admin-portal/g, '    app: app-001')
     return { file: `environments/${env}.yaml`, bytes: enc(text) }
