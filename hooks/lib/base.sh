@@ -30,7 +30,8 @@ ensure_user() {
   local user=$1 home=$2
   [[ -z "$ROOT" ]] || return 0
   if ! id -u "$user" >/dev/null 2>&1; then
-    useradd --system --user-group --home-dir "$home" --shell /bin/bash "$user"
+    # A home it owns: npm ci (AfterInstall) keeps its cache there.
+    useradd --system --user-group --create-home --home-dir "$home" --shell /bin/bash "$user"
   elif [[ "$(getent passwd "$user" | cut -d: -f7)" != /bin/bash ]]; then
     usermod --shell /bin/bash "$user"
   fi
