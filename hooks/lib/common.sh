@@ -6,8 +6,7 @@ require_settings APP_NAME APP_USER APP_PORT PROXY_PORT HEALTH_PATH RELEASE_DIR A
 export PM2_HOME
 PM2_HOME="$ROOT$PM2_HOME_DIR"
 
-# True when the app user exists here; the local runner may run without it and then keeps the caller as owner.
-app_user_exists() { id -u "$APP_USER" >/dev/null 2>&1; }
+# The app user, or the caller in a local run without that user.
 owner() { owner_of "$APP_USER"; }
 
 # True when the pid in FILE is a live process. kill -0 is not enough: it succeeds on a zombie, which is

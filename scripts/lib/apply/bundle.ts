@@ -45,6 +45,10 @@ export type Bundle = { gz: Buffer; sha256: string; files: number }
 
 export async function buildRevision(app: App, model: Model, artifact: BundleEntry[], hooks: BundleEntry[]): Promise<Bundle> {
   const entries = bundleEntries(app, model, { artifact, hooks, vhost: renderVhost(app, model), snippets: renderSnippets() })
+  return packBundle(entries)
+}
+
+async function packBundle(entries: BundleEntry[]): Promise<Bundle> {
   const gz = await packEntries(entries)
   return { gz, sha256: contentHash(gz), files: entries.length }
 }
@@ -57,7 +61,5 @@ export const desiredReleases = (model: Model, root?: string): DesiredRelease[] =
 
 export async function buildRelease(d: DesiredRelease, model: Model, artifacts: ArtifactSource): Promise<Bundle> {
   if (d.app) return buildRevision(d.app, model, await artifacts.entries(d.name, d.version), hookEntries())
-  const { entries } = d as DesiredTool
-  const gz = await packEntries(entries)
-  return { gz, sha256: contentHash(gz), files: entries.length }
+  return packBundle((d as DesiredTool).entries)
 }

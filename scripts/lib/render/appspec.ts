@@ -44,10 +44,12 @@ export function appspecFor(app: App) {
   }
 }
 
-export function renderAppspec(app: App, model: Model): RenderedFile {
-  // Every map sorted except the hooks map, whose order is the documented run order.
-  const doc = new Document(sortKeys(appspecFor(app), ['hooks']))
+/** An appspec as YAML: every map sorted except the hooks map, whose order is the documented run order. */
+export function appspecYaml(spec: object): string {
   // `version: 0.0` must stay a float literal and `mode: 644` octal-looking digits, as the AWS examples write them.
-  const text = doc.toString({ lineWidth: 0 }).replace(/^version: 0$/m, 'version: 0.0')
-  return { path: 'appspec.yml', contents: `# Rendered for ${app.name} in ${model.env.name} by scripts/lib/render/appspec.ts; do not edit.\n${text}` }
+  return new Document(sortKeys(spec, ['hooks'])).toString({ lineWidth: 0 }).replace(/^version: 0$/m, 'version: 0.0')
+}
+
+export function renderAppspec(app: App, model: Model): RenderedFile {
+  return { path: 'appspec.yml', contents: `# Rendered for ${app.name} in ${model.env.name} by scripts/lib/render/appspec.ts; do not edit.\n${appspecYaml(appspecFor(app))}` }
 }

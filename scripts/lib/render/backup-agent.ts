@@ -1,12 +1,11 @@
 // Renders what the database instance's "backup" CodeDeploy revision carries besides the ops tool and its hooks:
 // appspec.yml, deploy/hook.env, the systemd units and its group's CloudWatch agent configuration, in bundle paths (pure).
-import { Document } from 'yaml'
 import type { Model } from '../config/model.ts'
+import { appspecYaml } from './appspec.ts'
 import { BACKUP_AGENT, backupAgentPaths, backupSecretKey, backupUnit } from './backup-paths.ts'
 import { renderBackupUnits } from './backup-timer.ts'
 import { agentFilesOf } from './cloudwatch-agent.ts'
-import { shellQuote } from './hook-settings.ts'
-import { sortKeys } from './sort-keys.ts'
+import { settingsFile } from './hook-settings.ts'
 import type { RenderedFile } from './types.ts'
 
 /** Hook scripts in the documented order, with the budget each needs (npm ci dominates AfterInstall). */
@@ -57,13 +56,9 @@ export function backupAgentSettings(model: Model): Record<string, string> {
 export function renderBackupAgentFiles(model: Model): RenderedFile[] {
   const group = model.env.instanceGroups.find((g) => g.name === model.env.backup.instanceGroup)
   if (!group) throw new Error(`backup.instanceGroup ${model.env.backup.instanceGroup} does not exist`)
-  const doc = new Document(sortKeys(backupAgentAppspec(), ['hooks']))
-  const appspec = doc.toString({ lineWidth: 0 }).replace(/^version: 0$/m, 'version: 0.0')
-  const settings = backupAgentSettings(model)
-  const env = Object.keys(settings).sort().map((k) => `${k}=${shellQuote(settings[k]!)}`)
   return [
-    { path: 'appspec.yml', contents: `# Rendered for the MongoDB backup of ${model.env.name} by scripts/lib/render/backup-agent.ts; do not edit.\n${appspec}` },
-    { path: 'deploy/hook.env', contents: `# Rendered for the MongoDB backup of ${model.env.name}; read by hooks/lib/base.sh.\n${env.join('\n')}\n` },
+    { path: 'appspec.yml', contents: `# Rendered for the MongoDB backup of ${model.env.name} by scripts/lib/render/backup-agent.ts; do not edit.\n${appspecYaml(backupAgentAppspec())}` },
+    settingsFile(`Rendered for the MongoDB backup of ${model.env.name}; read by hooks/lib/base.sh.`, backupAgentSettings(model)),
     ...renderBackupUnits(model),
     ...agentFilesOf(model, group.name, BACKUP_AGENT),
   ]

@@ -19,7 +19,7 @@ export const AGENT_AGGREGATION = 'AutoScalingGroupName'
 type LogFile = { file_path: string; log_group_name: string; log_stream_name: string; retention_in_days?: number; timestamp_format?: string }
 
 /** Who owns log files on a group: its apps, and the backup tool on the database group. */
-const ownersOf = (model: Model, group: InstanceGroup): string[] => [
+export const ownersOf = (model: Model, group: InstanceGroup): string[] => [
   ...model.apps.filter((a) => a.instanceGroup === group.name).map((a) => a.name),
   ...(group.name === model.env.backup.instanceGroup ? [BACKUP_AGENT] : []),
 ]

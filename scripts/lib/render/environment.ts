@@ -4,7 +4,7 @@ import type { Model } from '../config/model.ts'
 import { renderAppDeployFiles } from './app-deploy-files.ts'
 import { renderBackupAgentFiles } from './backup-agent.ts'
 import { BACKUP_AGENT } from './backup-paths.ts'
-import { renderCloudWatchAgent } from './cloudwatch-agent.ts'
+import { ownersOf, renderCloudWatchAgent } from './cloudwatch-agent.ts'
 import { renderSnippets, renderVhost } from './nginx.ts'
 import type { RenderedFile } from './types.ts'
 
@@ -30,7 +30,7 @@ export function renderManifest(env: string, files: RenderedFile[]): RenderedFile
 export function renderEnvironment(model: Model, stackFiles: RenderedFile[] = []): RenderedFile[] {
   const files = [
     ...model.apps.flatMap((app) => renderAppFiles(app, model).map(under(`apps/${app.name}`))),
-    ...model.env.instanceGroups.filter((g) => g.name === model.env.backup.instanceGroup || model.apps.some((a) => a.instanceGroup === g.name)).map((g) => renderCloudWatchAgent(model, g)),
+    ...model.env.instanceGroups.filter((g) => ownersOf(model, g).length > 0).map((g) => renderCloudWatchAgent(model, g)),
     ...renderBackupAgentFiles(model).map(under(BACKUP_AGENT)),
     ...stackFiles.map(under('cloudformation')),
   ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))

@@ -69,8 +69,11 @@ export function hookSettings(app: App, model: Model): Record<string, string> {
   }
 }
 
-export function renderHookSettings(app: App, model: Model): RenderedFile {
-  const settings = hookSettings(app, model)
-  const lines = Object.keys(settings).sort().map((k) => `${k}=${shellQuote(settings[k])}`)
-  return { path: 'deploy/hook.env', contents: `# Rendered for ${app.name} in ${model.env.name}; read by hooks/lib/common.sh.\n${lines.join('\n')}\n` }
+/** deploy/hook.env: one sorted, single-quoted KEY='value' line per setting, under a comment. */
+export function settingsFile(comment: string, settings: Record<string, string>): RenderedFile {
+  const lines = Object.keys(settings).sort().map((k) => `${k}=${shellQuote(settings[k]!)}`)
+  return { path: 'deploy/hook.env', contents: `# ${comment}\n${lines.join('\n')}\n` }
 }
+
+export const renderHookSettings = (app: App, model: Model): RenderedFile =>
+  settingsFile(`Rendered for ${app.name} in ${model.env.name}; read by hooks/lib/common.sh.`, hookSettings(app, model))
