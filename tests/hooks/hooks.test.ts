@@ -74,19 +74,19 @@ test('ApplicationStop of a broken revision (no settings) does not poison the dep
   rmSync(dir, { recursive: true, force: true })
 })
 
-test('a pid file naming a zombie, a dead or no process is not a live daemon (killed instances leave zombies)', () => {
+test('a pid file naming a zombie, a dead or no process is not a live daemon (killed instances leave zombies)', async () => {
   const dir = bundle(true)
   // `sleep 0 &` then exec: the backgrounded child exits and its parent (now `sleep 5`) never reaps it.
   const parent = spawn('bash', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] })
-  const zombie = Number(spawnSync('bash', ['-c', 'sleep 0.3; pgrep -P "$0"', String(parent.pid)], { encoding: 'utf8' }).stdout.trim())
   const pidFile = join(dir, 'test.pid')
   const alive = (pid: string) => {
     writeFileSync(pidFile, pid)
     return spawnSync('bash', ['-c', '. "$0/hooks/lib/common.sh" && pid_file_alive "$1"', dir, pidFile], { env: { PATH: process.env.PATH } }).status === 0
   }
   try {
-    assert.ok(zombie > 0, 'no zombie to test with')
-    assert.match(readFileSync(`/proc/${zombie}/status`, 'utf8'), /^State:\s+Z/m)
+    const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (b) => resolve(String(b).trim()))))
+    assert.ok(zombie > 0, 'the child pid')
+    assert.ok(await becomes(() => /^State:\s+Z/m.test(readFileSync(`/proc/${zombie}/status`, 'utf8')), 5000), `${zombie} is a zombie`)
     assert.ok(alive(String(parent.pid)), 'a live process')
     assert.not.ok(alive(String(zombie)), 'a zombie')
     assert.not.ok(alive('999999999'), 'no such process')
@@ -98,5 +98,11 @@ test('a pid file naming a zombie, a dead or no process is not a live daemon (kil
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+/** Polls until check() holds or ms pass. */
+async function becomes(check: () => boolean, ms: number) {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) if (check()) return true
+  return false
+}
 
 test.run()

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { userInfo } from 'node:os'
 import { join, resolve } from 'node:path'
 import { run } from './exec.ts'
+import { childPids } from './proc.ts'
 
 export type Instance = { name: string; root: string; netns: string; hostIf: string; hostIp: string; nsIp: string }
 export type Fleet = {
@@ -124,12 +125,11 @@ export function createFleet(dirIn: string, count: number, lbPort: number, proxyP
 
 const alive = (pid: number) => { try { process.kill(pid, 0); return true } catch { return false } }
 const lbMaster = (f: Fleet) => Number(readFileSync(join(f.dir, 'lb/nginx.pid'), 'utf8').trim())
-const workersOf = (master: number) => run('pgrep', ['-P', String(master)], { allowFail: true }).split('\n').filter(Boolean).map(Number)
 
 /** Re-reads the target list; returns once the old workers, and so their in-flight requests, are done. */
 async function reloadLb(f: Fleet, drainMs: number) {
   writeFileSync(lbConfPath(f), lbNginxConf(f))
-  const before = workersOf(lbMaster(f))
+  const before = childPids(lbMaster(f))
   run('nginx', ['-c', lbConfPath(f), '-s', 'reload'])
   const deadline = Date.now() + drainMs
   // nginx starts the new workers before it tells the old ones to stop accepting.
