@@ -1,13 +1,15 @@
 // Runs every tests/**/*.test.ts in its own Node process (real ESM via tsx) and prints the plain
 // closing line `N passed, N failed` that CI reads; uvu prints per-process totals only.
 // Usage: tsx tests/run.ts [--unit] [--jobs N] [FILTER...]; TEST_FILE_TIMEOUT_S bounds each file (default 300)
-// so a hung test can never hang CI: the file's process group is killed and the file counted as failed. Daemons
-// that start their own session (nginx, pm2, deploy-local's hooks) are outside that group and may outlive it;
-// their ports are free ports, so they cannot break the files that follow.
+// so a hung test can never hang CI: the file's process group is killed and the file counted as failed. Each file
+// gets its own TMPDIR; when it ends, whatever it left running (daemons in their own session, such as nginx, pm2
+// and deploy-local's hooks, escape the group but not their environment) is stopped and the folder removed.
 import { spawn } from 'node:child_process'
-import { readdirSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { killStrays, stopStrays } from './harness/strays.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const args = process.argv.slice(2)
@@ -33,46 +35,57 @@ function findTests(dir: string): string[] {
   })
 }
 
-type Result = { file: string; passed: number; failed: number; skipped: number; output: string; ms: number }
+type Result = { file: string; passed: number; failed: number; skipped: number; output: string; left: string; ms: number }
 
 const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '')
 const count = (out: string, label: string) => Number(out.match(new RegExp(`${label}:\\s+(\\d+)`))?.[1] ?? 0)
 
-const running = new Set<number>()
+const running = new Map<number, string>() // pid → the file's TMPDIR
 const killGroup = (pid: number) => { try { process.kill(-pid, 'SIGKILL') } catch { /* already gone */ } }
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => { for (const pid of running) killGroup(pid); process.exit(sig === 'SIGINT' ? 130 : 143) })
+  process.on(sig, () => {
+    for (const [pid, tmp] of running) {
+      killGroup(pid)
+      killStrays(tmp)
+      rmSync(tmp, { recursive: true, force: true })
+    }
+    process.exit(sig === 'SIGINT' ? 130 : 143)
+  })
 }
 
 function runFile(file: string): Promise<Result> {
   const started = Date.now()
+  const tmp = mkdtempSync(join(tmpdir(), 'drt-'))
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', file], {
       cwd: root,
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: { ...process.env, FORCE_COLOR: '0', TMPDIR: tmp },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // its own process group, so a timeout kills the file and what it spawned in that group
     })
-    running.add(child.pid!)
+    running.set(child.pid!, tmp)
     let output = ''
     let timedOut = false
     const timer = setTimeout(() => { timedOut = true; killGroup(child.pid!) }, fileTimeoutMs)
     child.stdout.on('data', (d) => (output += d))
     child.stderr.on('data', (d) => (output += d))
     let done = false
-    const finish = (code: number | null) => {
+    const finish = async (code: number | null) => {
       if (done) return
       done = true
       clearTimeout(timer)
+      const strays = await stopStrays(tmp)
+      rmSync(tmp, { recursive: true, force: true })
       running.delete(child.pid!)
       const out = strip(output) + (timedOut ? `\nkilled after ${fileTimeoutMs / 1000} s (TEST_FILE_TIMEOUT_S)\n` : '')
+      const left = strays.length ? `stopped ${strays.length} process(es) it left running: ${strays.map((s) => `${s.name} (${s.pid})`).join(', ')}` : ''
       const total = count(out, 'Total')
       const passed = count(out, 'Passed')
       const skipped = count(out, 'Skipped')
       let failed = total - passed - skipped
       // A crash before uvu's summary, a timeout or a non-zero exit must never read as a pass.
       if ((code !== 0 || total === 0) && failed === 0) failed = 1
-      resolve({ file, passed, failed, skipped, output: out, ms: Date.now() - started })
+      resolve({ file, passed, failed, skipped, output: out, left, ms: Date.now() - started })
     }
     // 'close' waits for every holder of the pipes; a daemon that escaped the group could hold them forever.
     child.on('exit', (code) => {
@@ -94,6 +107,7 @@ await Promise.all(
       results.push(r)
       const status = r.failed ? 'FAIL' : 'ok  '
       console.log(`${status} ${file}  ${r.passed} passed, ${r.failed} failed (${(r.ms / 1000).toFixed(1)} s)`)
+      if (r.left) console.log(`     ${r.left}`)
       if (r.failed) console.log(r.output.replace(/^/gm, '    │ '))
     }
   }),

@@ -8,10 +8,17 @@ state=${2:?state file}
 shift 2
 
 thaw() {
-  [[ -f "$state" ]] || return 0
   local pid
-  while read -r pid; do kill -CONT "$pid" 2>/dev/null || true; done <"$state"
-  rm -f "$state"
+  if [[ -f "$state" ]]; then
+    while read -r pid; do kill -CONT "$pid" 2>/dev/null || true; done <"$state"
+    rm -f "$state"
+  fi
+  # The watchdog is no longer needed, and must not resume writers a later freeze stops.
+  if [[ -f "$state.watchdog" ]]; then
+    pid=$(<"$state.watchdog")
+    if [[ "$pid" =~ ^[0-9]+$ ]]; then kill -- "-$pid" 2>/dev/null || true; fi
+    rm -f "$state.watchdog"
+  fi
 }
 if [[ "$action" == thaw ]]; then
   thaw
@@ -34,6 +41,7 @@ unset 'writers[$$]'
 printf '%s\n' "${!writers[@]}" >"$state"
 # shellcheck disable=SC2016 # expanded by the watchdog's own shell
 setsid bash -c 'sleep 10; for p in "$@"; do kill -CONT "$p" 2>/dev/null; done' _ "${!writers[@]}" </dev/null >/dev/null 2>&1 &
+echo "$!" >"$state.watchdog" # its own session and process group: thaw ends it, sleep included
 for pid in "${!writers[@]}"; do kill -STOP "$pid" 2>/dev/null || true; done
 
 # Copy only once every thread has stopped: a write(2) in progress finishes before its thread stops.

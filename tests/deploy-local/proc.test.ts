@@ -18,6 +18,7 @@ test('childPids lists exactly the children of a process, a finished unreaped one
     assert.ok(childPids(process.pid).includes(parent.pid!))
     assert.not.ok(childPids(process.pid).some((pid) => childPids(parent.pid!).includes(pid)))
   } finally {
+    for (const pid of childPids(parent.pid!)) process.kill(pid, 'SIGKILL')
     parent.kill('SIGKILL')
   }
 })
