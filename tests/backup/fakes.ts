@@ -17,6 +17,7 @@ export const doc = (o: object) => Buffer.from(BSON.serialize(o))
 export function fakeSource(data: Record<string, Buffer[]>, failAfter?: number): MongoSource {
   return {
     serverVersion: async () => '7.0.0',
+    dataSize: async () => Object.values(data).flat().reduce((n, d) => n + d.length, 0),
     listCollections: async () =>
       Object.keys(data).sort().map((ns): SourceCollection => {
         const [db, name] = ns.split('.')

@@ -7,8 +7,11 @@ export type StoredObject = { key: string; size: number; lastModified: Date }
 
 export interface BackupStore {
   readonly bucket: string
-  /** Streams `body` to `key` (multipart, SSE-KMS); on any failure the partial upload is aborted and this rejects. */
-  upload(key: string, body: Readable, onProgress?: (bytes: number) => void): Promise<void>
+  /**
+   * Streams `body` to `key` (multipart, SSE-KMS); on any failure the partial upload is aborted and this rejects.
+   * `expectedBytes` (an upper estimate of the body's size) sizes the parts: small for memory, large enough for S3's part limit.
+   */
+  upload(key: string, body: Readable, opts?: { expectedBytes?: number; onProgress?: (bytes: number) => void }): Promise<void>
   putJson(key: string, value: unknown): Promise<void>
   /** The parsed object, or undefined when there is no such key. */
   getJson(key: string): Promise<unknown | undefined>
@@ -23,16 +26,28 @@ export function backupS3Client(region: string, extra: S3ClientConfig = {}): S3Cl
   return new S3Client({ region, forcePathStyle: local, ...extra })
 }
 
-const PART = 8 * 1024 * 1024
+const MiB = 1024 * 1024
+const MIN_PART = 5 * MiB // S3's smallest part
+const MAX_PARTS = 10_000 // S3's most parts per upload
+const DEFAULT_PART = 8 * MiB // when the size is unknown: objects up to 78 GiB
+
+/**
+ * The part size for a body of about `expectedBytes`: the smallest that S3 allows, since memory is about
+ * partSize × (queueSize + 1), unless the estimate (with room for growth during the backup) needs fewer, larger parts.
+ */
+export function partSizeFor(expectedBytes?: number): number {
+  if (expectedBytes === undefined || !Number.isFinite(expectedBytes) || expectedBytes < 0) return DEFAULT_PART
+  return Math.max(MIN_PART, Math.ceil((expectedBytes * 1.25) / MAX_PARTS / MiB) * MiB)
+}
 
 export const s3BackupStore = (s3: S3Client, bucket: string, kmsKey: string, opts: { partSize?: number } = {}): BackupStore => ({
   bucket,
 
-  async upload(key, body, onProgress) {
+  async upload(key, body, { expectedBytes, onProgress } = {}) {
     const up = new Upload({
       client: s3,
       params: { Bucket: bucket, Key: key, Body: body, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKey, ContentType: 'application/octet-stream' },
-      partSize: opts.partSize ?? PART,
+      partSize: opts.partSize ?? partSizeFor(expectedBytes),
       queueSize: 2, // memory stays at about partSize × (queueSize + 1) whatever the data size
       leavePartsOnError: false,
     })

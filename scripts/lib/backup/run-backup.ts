@@ -29,6 +29,8 @@ export async function runBackup(environment: string, policy: Backup, deps: Backu
   // An empty backup would look good and restore nothing: a wrong include list must fail, not pass quietly.
   if (!collections.length) throw new BackupFailed(`nothing to back up: no collections in ${policy.databases?.length ? `the policy's databases (${policy.databases.join(', ')})` : 'any user database'}`)
   for (const db of policy.databases ?? []) if (!collections.some((c) => c.db === db)) deps.progress(`backup: warning: database ${db} from the policy has no collections`)
+  const dataSize = await deps.source.dataSize([...new Set(collections.map((c) => c.db))])
+  deps.progress(`backup: ${collections.length} collection(s), ${dataSize === undefined ? 'data size unknown (no dbStats)' : `about ${(dataSize / 1048576).toFixed(1)} MB of data`}`)
   const meter = new Meter('backup', deps.progress)
   const bounded = gcEvery()
   const perNs = new Map<string, CollectionManifest>()
@@ -85,7 +87,8 @@ export async function runBackup(environment: string, policy: Backup, deps: Backu
   const stages = policy.compression === 'gzip' ? [archive, createGzip({ level: deps.gzipLevel ?? 6 }), tap, body] : [archive, tap, body]
   // The upload consumes `body`; a failure on either side fails both, and the partial upload is aborted.
   const produced = pipeline(stages as [Readable, ...Transform[]])
-  const uploaded = deps.store.upload(key, body)
+  // Compressed output never exceeds the raw BSON by more than gzip's few bytes per block, so the raw size bounds it.
+  const uploaded = deps.store.upload(key, body, { expectedBytes: dataSize })
   const [p, u] = await Promise.allSettled([produced, uploaded])
   if (sourceError) throw new BackupFailed(`reading the database failed: ${sourceError.message}`)
   if (u.status === 'rejected') throw new BackupFailed(`uploading s3://${deps.store.bucket}/${key} failed: ${(u.reason as Error).message}`)

@@ -13,6 +13,8 @@ export interface MongoSource {
   listCollections(include?: string[]): Promise<SourceCollection[]>
   /** Raw BSON documents, in the batches the server sends (no decode). */
   documents(db: string, collection: string): AsyncIterable<Buffer[]>
+  /** The databases' uncompressed data size in bytes as the server reports it, or undefined when it will not say. */
+  dataSize(dbs: string[]): Promise<number | undefined>
 }
 
 export const mongoSource = (client: MongoClient, batchSize = 1000): MongoSource => ({
@@ -37,6 +39,16 @@ export const mongoSource = (client: MongoClient, batchSize = 1000): MongoSource 
       }
     }
     return out
+  },
+
+  async dataSize(dbs) {
+    try {
+      let total = 0
+      for (const db of dbs) total += Number((await client.db(db).command({ dbStats: 1 })).dataSize ?? NaN)
+      return Number.isFinite(total) ? total : undefined
+    } catch {
+      return undefined // a user without dbStats still gets its backup, with the default part size
+    }
   },
 
   async *documents(db, collection) {
