@@ -24,21 +24,28 @@ function timeoutFor(app: App, event: HookEvent): number {
 }
 
 export function appspecFor(app: App) {
-  const p = instancePaths(app)
   const hooks: Record<string, { location: string; timeout: number; runas: string }[]> = {}
   for (const event of hookOrder) {
     const location = hookScripts[event as keyof typeof hookScripts]
     if (location) hooks[event] = [{ location, timeout: timeoutFor(app, event), runas: needsRoot[event] ? 'root' : app.user }]
   }
+  return revisionAppspec(instancePaths(app).release, app.user, 'hooks', hooks)
+}
+
+/**
+ * The appspec of a revision copied whole to `destination`: files 644 and folders 755 owned by `owner`,
+ * the hook scripts in `hooksDir` executable and root's, so the revision's user cannot rewrite what runs as root.
+ */
+export function revisionAppspec<H>(destination: string, owner: string, hooksDir: string, hooks: H) {
   return {
     version: 0.0,
     os: 'linux',
-    files: [{ source: '/', destination: p.release }],
+    files: [{ source: '/', destination }],
     file_exists_behavior: 'OVERWRITE',
     permissions: [
-      { object: p.release, pattern: '**', owner: app.user, group: app.user, mode: 644, type: ['file'] },
-      { object: p.release, pattern: '**', owner: app.user, group: app.user, mode: 755, type: ['directory'] },
-      { object: `${p.release}/hooks`, pattern: '*.sh', owner: 'root', group: 'root', mode: 755, type: ['file'] },
+      { object: destination, pattern: '**', owner, group: owner, mode: 644, type: ['file'] },
+      { object: destination, pattern: '**', owner, group: owner, mode: 755, type: ['directory'] },
+      { object: `${destination}/${hooksDir}`, pattern: '*.sh', owner: 'root', group: 'root', mode: 755, type: ['file'] },
     ],
     hooks,
   }

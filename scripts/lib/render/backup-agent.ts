@@ -1,7 +1,7 @@
 // Renders what the database instance's "backup" CodeDeploy revision carries besides the ops tool and its hooks:
 // appspec.yml, deploy/hook.env, the systemd units and its group's CloudWatch agent configuration, in bundle paths (pure).
 import type { Model } from '../config/model.ts'
-import { appspecYaml } from './appspec.ts'
+import { appspecYaml, revisionAppspec } from './appspec.ts'
 import { BACKUP_AGENT, backupAgentPaths, backupSecretKey, backupUnit } from './backup-paths.ts'
 import { renderBackupUnits } from './backup-timer.ts'
 import { agentFilesOf } from './cloudwatch-agent.ts'
@@ -18,19 +18,7 @@ const hooks = [
 ] as const
 
 export function backupAgentAppspec() {
-  const p = backupAgentPaths
-  return {
-    version: 0.0,
-    os: 'linux',
-    files: [{ source: '/', destination: p.bundle }],
-    file_exists_behavior: 'OVERWRITE',
-    permissions: [
-      { object: p.bundle, pattern: '**', owner: 'root', group: 'root', mode: 644, type: ['file'] },
-      { object: p.bundle, pattern: '**', owner: 'root', group: 'root', mode: 755, type: ['directory'] },
-      { object: `${p.bundle}/hooks/backup`, pattern: '*.sh', owner: 'root', group: 'root', mode: 755, type: ['file'] },
-    ],
-    hooks: Object.fromEntries(hooks.map(({ event, ...h }) => [event, [h]])),
-  }
+  return revisionAppspec(backupAgentPaths.bundle, 'root', 'hooks/backup', Object.fromEntries(hooks.map(({ event, ...h }) => [event, [h]])))
 }
 
 export function backupAgentSettings(model: Model): Record<string, string> {
@@ -54,12 +42,10 @@ export function backupAgentSettings(model: Model): Record<string, string> {
 }
 
 export function renderBackupAgentFiles(model: Model): RenderedFile[] {
-  const group = model.env.instanceGroups.find((g) => g.name === model.env.backup.instanceGroup)
-  if (!group) throw new Error(`backup.instanceGroup ${model.env.backup.instanceGroup} does not exist`)
   return [
     { path: 'appspec.yml', contents: `# Rendered for the MongoDB backup of ${model.env.name} by scripts/lib/render/backup-agent.ts; do not edit.\n${appspecYaml(backupAgentAppspec())}` },
     settingsFile(`Rendered for the MongoDB backup of ${model.env.name}; read by hooks/lib/base.sh.`, backupAgentSettings(model)),
     ...renderBackupUnits(model),
-    ...agentFilesOf(model, group.name, BACKUP_AGENT),
+    ...agentFilesOf(model, model.env.backup.instanceGroup, BACKUP_AGENT),
   ]
 }
