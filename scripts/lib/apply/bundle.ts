@@ -9,7 +9,7 @@ import { appHookEntries, readFolder } from '../bundle/build.ts'
 import { contentHash, packEntries, unpackEntries } from '../bundle/tar.ts'
 import { renderSnippets, renderVhost } from '../render/nginx.ts'
 import type { ArtifactStore } from '../aws/artifact-store.ts'
-import { desiredApps, desiredBackupTool, type DesiredRelease, type DesiredTool } from './desired.ts'
+import { desiredApps, desiredBackupTool, type DesiredRelease } from './desired.ts'
 import { keys } from './state.ts'
 
 /** Where an app's build output comes from. */
@@ -39,8 +39,6 @@ export const storeArtifacts = (store: ArtifactStore): ArtifactSource => ({
   },
 })
 
-export const hookEntries = appHookEntries
-
 export type Bundle = { gz: Buffer; sha256: string; files: number }
 
 export async function buildRevision(app: App, model: Model, artifact: BundleEntry[], hooks: BundleEntry[]): Promise<Bundle> {
@@ -55,11 +53,11 @@ async function packBundle(entries: BundleEntry[]): Promise<Bundle> {
 
 /** Every deployment group's desired release: the apps, then the backup tool (this checkout's code, `root`'s YAML). */
 export const desiredReleases = (model: Model, root?: string): DesiredRelease[] => [
-  ...desiredApps(model, hookEntries()),
+  ...desiredApps(model, appHookEntries()),
   desiredBackupTool(model, { ops: readOpsSnapshot(model.env.name, root), hooks: backupHookEntries() }),
 ]
 
 export async function buildRelease(d: DesiredRelease, model: Model, artifacts: ArtifactSource): Promise<Bundle> {
-  if (d.app) return buildRevision(d.app, model, await artifacts.entries(d.name, d.version), hookEntries())
-  return packBundle((d as DesiredTool).entries)
+  if (d.app) return buildRevision(d.app, model, await artifacts.entries(d.name, d.version), d.hooks)
+  return packBundle(d.entries)
 }

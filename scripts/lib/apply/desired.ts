@@ -10,9 +10,12 @@ import { renderAppFiles } from '../render/environment.ts'
 import type { RenderedFile } from '../render/types.ts'
 
 /** files: the rendered files plan diffs and the state records, under the group's prefix in build/ENV. */
-export type DesiredRelease = { name: string; version: string; revision: string; files: RenderedFile[]; app?: App }
-export type DesiredApp = DesiredRelease & { app: App }
-export type DesiredTool = DesiredRelease & { entries: BundleEntry[] }
+type Release = { name: string; version: string; revision: string; files: RenderedFile[] }
+/** An app, with the hooks its revision was hashed over: its bundle is built from these same bytes. */
+export type DesiredApp = Release & { app: App; hooks: BundleEntry[] }
+/** The backup tool, with its whole bundle's entries (its revision is a hash over them). */
+export type DesiredTool = Release & { app?: undefined; entries: BundleEntry[] }
+export type DesiredRelease = DesiredApp | DesiredTool
 
 /** Where a deployment group's rendered files sit in build/ENV and in the deployed state. */
 export const filesPrefix = (name: string) => (name === BACKUP_AGENT ? `${BACKUP_AGENT}/` : `apps/${name}/`)
@@ -24,7 +27,7 @@ export function desiredApps(model: Model, hooks: BundleEntry[]): DesiredApp[] {
     const h = createHash('sha256').update(`version\0${app.version}\0`)
     for (const f of files) h.update(`file\0${f.path}\0${f.contents}\0`)
     for (const e of hooks) h.update(`hook\0${e.path}\0${e.mode.toString(8)}\0`).update(e.data)
-    return { name: app.name, app, version: app.version, revision: `${app.version}+${h.digest('hex').slice(0, 12)}`, files }
+    return { name: app.name, app, hooks, version: app.version, revision: `${app.version}+${h.digest('hex').slice(0, 12)}`, files }
   })
 }
 
