@@ -1,8 +1,10 @@
 // Checks the /proc reader deploy-local uses to find an nginx master's workers (spawns sleep).
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { childPids, parentOf } from '../../scripts/lib/deploy-local/proc.ts'
+import { waitFor } from '../harness/ports.ts'
 
 test('parentOf reads the field after the command name, whatever the name holds', () => {
   assert.is(parentOf('4242 (nginx) S 17 4242 4242 0 -1'), 17)
@@ -10,11 +12,14 @@ test('parentOf reads the field after the command name, whatever the name holds',
 })
 
 test('childPids lists exactly the children of a process, a finished unreaped one included', async () => {
-  const parent = spawn('bash', ['-c', 'sleep 5 >/dev/null & sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] })
+  // The second child exits once bash has become `sleep 5`, which never reaps it (one that exited before the exec
+  // would be reaped by bash itself).
+  const parent = spawn('bash', ['-c', 'sleep 5 >/dev/null & sleep 1 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] })
   try {
-    await new Promise((resolve) => parent.stdout.once('data', resolve))
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    const finished = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (b) => resolve(String(b).trim()))))
+    await waitFor(`${finished} to be a zombie`, async () => /^State:\s+Z/m.test(readFileSync(`/proc/${finished}/status`, 'utf8')), 5000)
     assert.is(childPids(parent.pid!).length, 2)
+    assert.ok(childPids(parent.pid!).includes(finished))
     assert.ok(childPids(process.pid).includes(parent.pid!))
     assert.not.ok(childPids(process.pid).some((pid) => childPids(parent.pid!).includes(pid)))
   } finally {

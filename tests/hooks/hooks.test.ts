@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { renderHookSettings } from '../../scripts/lib/render/hook-settings.ts'
+import { waitFor } from '../harness/ports.ts'
 import { requireTool } from '../harness/tools.ts'
 import { fixtureApp, fixtureModel } from '../render-instance/model-fixture.ts'
 
@@ -76,8 +77,9 @@ test('ApplicationStop of a broken revision (no settings) does not poison the dep
 
 test('a pid file naming a zombie, a dead or no process is not a live daemon (killed instances leave zombies)', async () => {
   const dir = bundle(true)
-  // `sleep 0 &` then exec: the backgrounded child exits and its parent (now `sleep 5`) never reaps it.
-  const parent = spawn('bash', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] })
+  // `sleep 1 &` then exec: the child exits once its parent is `sleep 5`, which never reaps it. (A child that exited
+  // before the exec would be reaped by bash itself, and there would be no zombie.)
+  const parent = spawn('bash', ['-c', 'sleep 1 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] })
   const pidFile = join(dir, 'test.pid')
   const alive = (pid: string) => {
     writeFileSync(pidFile, pid)
@@ -86,7 +88,7 @@ test('a pid file naming a zombie, a dead or no process is not a live daemon (kil
   try {
     const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (b) => resolve(String(b).trim()))))
     assert.ok(zombie > 0, 'the child pid')
-    assert.ok(await becomes(() => /^State:\s+Z/m.test(readFileSync(`/proc/${zombie}/status`, 'utf8')), 5000), `${zombie} is a zombie`)
+    await waitFor(`${zombie} to be a zombie`, async () => /^State:\s+Z/m.test(readFileSync(`/proc/${zombie}/status`, 'utf8')), 5000)
     assert.ok(alive(String(parent.pid)), 'a live process')
     assert.not.ok(alive(String(zombie)), 'a zombie')
     assert.not.ok(alive('999999999'), 'no such process')
@@ -98,11 +100,5 @@ test('a pid file naming a zombie, a dead or no process is not a live daemon (kil
     rmSync(dir, { recursive: true, force: true })
   }
 })
-
-/** Polls until check() holds or ms pass. */
-async function becomes(check: () => boolean, ms: number) {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) if (check()) return true
-  return false
-}
 
 test.run()
