@@ -6,72 +6,38 @@ set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 
-release=$(at "$RELEASE_DIR")
-app_path=$(at "$APP_DIR")
-user=$(owner)
-chown -R "$user:$user" "$release"
-
-if [[ -f "$app_path/package-lock.json" && ! -d "$app_path/node_modules" ]]; then
+if [[ -f "$APP_DIR/package-lock.json" && ! -d "$APP_DIR/node_modules" ]]; then
   log "installing production dependencies"
-  (cd "$app_path" && runuser -u "$user" -- npm ci --omit=dev --no-audit --no-fund --loglevel=error) || die "npm ci failed"
+  # As the app user, in the one folder of the release it owns (appspec permissions): a dependency's install
+  # script never runs as root, and nothing root reads later lives there.
+  (cd "$APP_DIR" && runuser -u "$APP_USER" -- npm ci --omit=dev --no-audit --no-fund --loglevel=error) || die "npm ci failed"
 fi
 
-install -D -m 0644 "$release/deploy/logrotate.conf" "$(at "/etc/logrotate.d/drsignet-$APP_NAME")"
+install -D -m 0644 "$RELEASE_DIR/deploy/logrotate.conf" "/etc/logrotate.d/drsignet-$APP_NAME"
 
 # Before the vhost, so that a configuration the agent refuses fails the hook with nginx untouched: the group's
 # memory, disk and nginx logs, and this app's pm2 logs.
-apply_agent_config "$release/deploy/cloudwatch-agent" "$APP_NAME"
+apply_agent_config "$RELEASE_DIR/deploy/cloudwatch-agent" "$APP_NAME"
 
-conf=$(at "$NGINX_CONF")
-vhost=$(at "$VHOST_FILE")
-snippets=$(at "$SNIPPETS_DIR")
 backup=$(mktemp -d)
 trap 'rm -rf "$backup"' EXIT
-[[ -f "$vhost" ]] && cp -p "$vhost" "$backup/vhost"
-[[ -d "$snippets" ]] && cp -a "$snippets" "$backup/snippets"
+[[ -f "$VHOST_FILE" ]] && cp -p "$VHOST_FILE" "$backup/vhost"
+[[ -d "$SNIPPETS_DIR" ]] && cp -a "$SNIPPETS_DIR" "$backup/snippets"
 
 restore() {
-  if [[ -f "$backup/vhost" ]]; then cp -p "$backup/vhost" "$vhost.restore" && mv -f "$vhost.restore" "$vhost"; else rm -f "$vhost"; fi
-  if [[ -d "$backup/snippets" ]]; then rm -rf "$snippets" && cp -a "$backup/snippets" "$snippets"; fi
+  if [[ -f "$backup/vhost" ]]; then cp -p "$backup/vhost" "$VHOST_FILE.restore" && mv -f "$VHOST_FILE.restore" "$VHOST_FILE"; else rm -f "$VHOST_FILE"; fi
+  if [[ -d "$backup/snippets" ]]; then rm -rf "$SNIPPETS_DIR" && cp -a "$backup/snippets" "$SNIPPETS_DIR"; fi
 }
 
-# The pid file named by the configuration (nginx -T prints it with every include), else Debian's default.
-nginx_pid_file() {
-  local file
-  file=$(nginx -T -q -c "$conf" 2>/dev/null | sed -n 's/^[[:space:]]*pid[[:space:]]\{1,\}\([^;[:space:]]*\);.*/\1/p' | head -n 1)
-  printf '%s' "${file:-$(at /run/nginx.pid)}"
-}
-
-# On an instance booted with systemd, systemd supervises nginx: reload it, or restart it when it is down.
-# Elsewhere (the local runner): reload a live master, start one when there is none (after a crash or a killed
-# instance the pid file may still name a dead or zombie master, and nginx -s reload would "succeed" against it).
-nginx_reload() {
-  local pid_file
-  if [[ -z "$ROOT" && -d /run/systemd/system ]]; then
-    systemctl reload-or-restart nginx
-    return
-  fi
-  pid_file=$(nginx_pid_file)
-  if pid_file_alive "$pid_file"; then
-    nginx -c "$conf" -s reload
-  else
-    log "nginx is not running; starting it"
-    rm -f "$pid_file"
-    nginx -c "$conf"
-  fi
-}
+# systemd supervises nginx (the boot script enables it): reload it, or start it when it is down.
+nginx_reload() { systemctl reload-or-restart nginx; }
 
 # Write beside the live file, then rename: nginx never reads a half-written vhost.
-install -d "$(dirname "$vhost")"
-[[ -d "$release/nginx/drsignet" ]] && install -d "$snippets" && cp -R "$release/nginx/drsignet/." "$snippets/"
-cp "$release/nginx/$APP_NAME.conf" "$vhost.new"
-if [[ -n "$ROOT" ]]; then
-  # Local runs only: the vhost's static root is an instance path, so it moves under this instance's root.
-  [[ "$ROOT" =~ ^[A-Za-z0-9/._-]+$ ]] || die "DEPLOY_ROOT '$ROOT' has characters a vhost path cannot carry"
-  sed -i -E "s#^([[:space:]]*(root|alias)[[:space:]]+)/#\1$ROOT/#" "$vhost.new"
-fi
-mv -f "$vhost.new" "$vhost"
-if ! nginx -t -q -c "$conf"; then
+install -d "$(dirname "$VHOST_FILE")"
+[[ -d "$RELEASE_DIR/nginx/drsignet" ]] && install -d "$SNIPPETS_DIR" && cp -R "$RELEASE_DIR/nginx/drsignet/." "$SNIPPETS_DIR/"
+cp "$RELEASE_DIR/nginx/$APP_NAME.conf" "$VHOST_FILE.new"
+mv -f "$VHOST_FILE.new" "$VHOST_FILE"
+if ! nginx -t -q -c "$NGINX_CONF"; then
   restore
   die "nginx -t rejected the new vhost for $APP_NAME; the previous vhost is back in place"
 fi

@@ -5,7 +5,7 @@ set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 
-eco="$(at "$RELEASE_DIR")/deploy/ecosystem.config.cjs"
+eco="$RELEASE_DIR/deploy/ecosystem.config.cjs"
 [[ -f "$eco" ]] || die "$eco is missing from the release"
 # ApplicationStop has run by now, so anything pm2 still lists under this name is a leftover (an old revision
 # whose ApplicationStop failed, or a crashed worker pm2 restarted): reloading it would keep its worker count

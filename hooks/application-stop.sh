@@ -19,7 +19,7 @@ fi
 if [[ "$(pm2_summary)" =~ total=0\  ]]; then
   log "$APP_NAME is not running"
 elif pm2_delete_app; then
-  log "stopped $APP_NAME"
+  log "stopped $APP_NAME (the ApplicationStop of revision $APP_VERSION)"
 else
   # Not fatal here (a failing ApplicationStop blocks every later deployment); ApplicationStart clears leftovers.
   log "warning: pm2 still lists $APP_NAME after deleting it; ApplicationStart will remove it"

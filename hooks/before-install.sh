@@ -6,8 +6,6 @@ set -euo pipefail
 
 # On a real instance the app user is created on first deploy.
 ensure_user "$APP_USER" "/var/lib/drsignet/$APP_NAME"
-user=$(owner)
-env_path=$(at "$ENV_FILE")
-install -d -m 0750 -o "$user" -g "$user" "$(dirname "$env_path")" "$(at "$LOG_DIR")" "$(at "$PM2_HOME_DIR")"
+install -d -m 0750 -o "$APP_USER" -g "$APP_USER" "$(dirname "$ENV_FILE")" "$LOG_DIR" "$PM2_HOME_DIR"
 
-install_secret "$SECRETS_BUCKET" "$SECRETS_KEY" "$env_path" "$user"
+install_secret "$SECRETS_BUCKET" "$SECRETS_KEY" "$ENV_FILE" "$APP_USER"

@@ -1,11 +1,12 @@
-// Benchmark of deploys under load on a local 2-instance fleet: failed requests and p99 during a deploy vs steady
-// state and vs a naive pm2 restart without traffic blocking, and the time of an automatic rollback.
-// Run: npx tsx bench/deploy/run.ts   (I/O: moto, nginx, pm2 and Node apps in namespaces; all stopped at the end)
-import { execFileSync } from 'node:child_process'
+// Benchmark of deploys under load on a local 2-instance fleet, every revision run by the real CodeDeploy agent:
+// failed requests and p99 during a deploy vs steady state and vs a naive pm2 restart without traffic blocking, and
+// the time of an automatic rollback.
+// Run: npx tsx bench/deploy/run.ts   (I/O: moto, nginx and booted instances (systemd, pm2, Node apps); all stopped at the end)
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createFleet, destroyFleet, type Fleet } from '../../scripts/lib/deploy-local/fleet.ts'
+import { instanceExec } from '../../scripts/lib/deploy-local/instance.ts'
 import { deployRevision } from '../../scripts/lib/deploy-local/runner.ts'
 import { freePort } from '../../tests/harness/ports.ts'
 import { startMoto } from '../../tests/harness/moto.ts'
@@ -14,7 +15,6 @@ import { explain, makeBundle, percentile, putSecret, startLoad, testApp, type Lo
 
 const CONCURRENCY = 4
 const STEADY_MS = 8000
-const repo = new URL('../../', import.meta.url).pathname
 const work = mkdtempSync(join(tmpdir(), 'bench-deploy-'))
 const bundles = join(work, 'bundles')
 const moto = await startMoto()
@@ -36,7 +36,7 @@ async function measure(phase: string, action: () => Promise<unknown>) {
 try {
   const v1 = testApp('1.0.0')
   await putSecret(moto.endpoint, fixtureModel([v1]), v1, 'DB_PASSWORD=bench\n')
-  fleet = createFleet(join(work, 'fleet'), 2, await freePort(), 8081)
+  fleet = await createFleet(join(work, 'fleet'), 2, await freePort(), 8081)
   const opts = { passEnv: moto.env }
   const first = await deployRevision(fleet, await makeBundle(bundles, v1), opts)
   if (!first.ok) throw new Error(explain(first))
@@ -50,11 +50,12 @@ try {
   })
   if (!deploy!.ok) throw new Error(explain(deploy!))
   // The naive ways: act on pm2 on every instance while the load balancer still sends it traffic.
+  // As an operator on the instance would: pm2 as the app user, against the app's own pm2 daemon.
   const pm2At = (i: Fleet['instances'][number], args: string[]) => {
-    const env = { ...process.env, PM2_HOME: join(i.root, 'var/lib/drsignet/patient-api/pm2'), DEPLOY_ROOT: i.root, PATH: `${repo}node_modules/.bin:${process.env.PATH}` }
-    execFileSync('pm2', args, { env, stdio: 'ignore' })
+    const r = instanceExec(i, ['runuser', '-u', v1.user, '--', 'pm2', ...args], { env: { PM2_HOME: '/var/lib/drsignet/patient-api/pm2' } })
+    if (r.status !== 0) throw new Error(`pm2 ${args.join(' ')} on ${i.name}: ${r.stderr}`)
   }
-  const eco = (i: Fleet['instances'][number]) => join(i.root, 'opt/drsignet/patient-api/current/deploy/ecosystem.config.cjs')
+  const eco = '/opt/drsignet/patient-api/current/deploy/ecosystem.config.cjs'
   await measure('naive pm2 restart, no traffic blocking', async () => {
     await new Promise((r) => setTimeout(r, 500))
     for (const i of fleet!.instances) pm2At(i, ['restart', 'patient-api'])
@@ -65,7 +66,7 @@ try {
     for (const i of fleet!.instances) {
       pm2At(i, ['delete', 'patient-api'])
       await new Promise((r) => setTimeout(r, 1000))
-      pm2At(i, ['start', eco(i)])
+      pm2At(i, ['start', eco])
     }
     await new Promise((r) => setTimeout(r, 2000))
   })

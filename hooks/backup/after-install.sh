@@ -6,9 +6,9 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-bundle=$(at "$OPS_BUNDLE_DIR")
-releases=$(at "$OPS_RELEASES_DIR")
-current=$(at "$OPS_CURRENT")
+bundle=$OPS_BUNDLE_DIR
+releases=$OPS_RELEASES_DIR
+current=$OPS_CURRENT
 release="$releases/${DEPLOYMENT_ID:?DEPLOYMENT_ID is set by the agent}"
 [[ "$(dirname "$current")" == "$(dirname "$releases")" ]] || die "OPS_CURRENT and OPS_RELEASES_DIR must share a parent"
 
@@ -27,11 +27,10 @@ mv -T "$current.next" "$current"
 log "current -> releases/$DEPLOYMENT_ID"
 
 # systemd appends the backup's output to this file (the agent ships it); it needs its folder.
-install -d -m 0755 "$(dirname "$(at "$BACKUP_LOG")")"
-units_at=$(at "$UNIT_DIR")
-install -d -m 0755 "$units_at"
+install -d -m 0755 "$(dirname "$BACKUP_LOG")"
+install -d -m 0755 "$UNIT_DIR"
 for unit in "$bundle"/systemd/*; do
-  install -m 0644 "$unit" "$units_at/$(basename "$unit")"
+  install -m 0644 "$unit" "$UNIT_DIR/$(basename "$unit")"
   log "installed $UNIT_DIR/$(basename "$unit")"
 done
 

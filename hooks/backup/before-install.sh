@@ -5,8 +5,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 ensure_user "$BACKUP_USER" "$BACKUP_HOME"
-user=$(owner_of "$BACKUP_USER")
-env_path=$(at "$ENV_FILE")
-install -d -m 0750 -o "$user" -g "$user" "$(at "$BACKUP_HOME")"
-install -d -m 0755 "$(dirname "$env_path")"
-install_secret "$SECRETS_BUCKET" "$SECRETS_KEY" "$env_path" "$user" MONGODB_URI
+install -d -m 0750 -o "$BACKUP_USER" -g "$BACKUP_USER" "$BACKUP_HOME"
+install -d -m 0755 "$(dirname "$ENV_FILE")"
+install_secret "$SECRETS_BUCKET" "$SECRETS_KEY" "$ENV_FILE" "$BACKUP_USER" MONGODB_URI

@@ -6,15 +6,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-local_systemctl is-enabled --quiet "$UNIT.timer" || die "$UNIT.timer is not enabled"
-if [[ -n "$ROOT" ]]; then
-  # Local runs have no service manager: the same command as the backup user (or the caller, who lacks one here).
-  user=$(owner_of "$BACKUP_USER")
-  cd "$(at "$OPS_CURRENT")"
-  runuser -u "$user" -- node --import tsx scripts/ops.ts backup "$ENVIRONMENT" --check --env-file "$(at "$ENV_FILE")" ||
-    die "the backup tool cannot do its job (see above)"
-  exit 0
-fi
+systemctl is-enabled --quiet "$UNIT.timer" || die "$UNIT.timer is not enabled"
 systemctl is-active --quiet "$UNIT.timer" || die "$UNIT.timer is not active"
 since=$(date '+%Y-%m-%d %H:%M:%S')
 # A oneshot: start returns when the check has finished, and fails when it failed.

@@ -1,13 +1,10 @@
 # shellcheck shell=bash
-# Sourced by every hook (through common.sh for apps): loads deploy/hook.env, resolves the instance root and
-# offers log/die/at and the secret installer.
+# Sourced by every hook (through common.sh for apps): loads deploy/hook.env and offers log/die, the hook user and
+# the secret installer. Every path is the instance's own: deploy-local runs these hooks on booted instances too.
 HOOKS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUNDLE_DIR=$(dirname "$HOOKS_DIR")
 # shellcheck source=/dev/null
 . "$BUNDLE_DIR/deploy/hook.env"
-# Only the local runner sets DEPLOY_ROOT; on an instance every path is absolute from /.
-ROOT=${DEPLOY_ROOT:-/}
-ROOT=${ROOT%/}
 export AWS_REGION
 
 # require_settings NAME...: fails (return 1) naming the first setting deploy/hook.env lacks.
@@ -18,17 +15,14 @@ require_settings() {
   done
 }
 
-at() { printf '%s%s' "$ROOT" "$1"; }
 log() { printf '%s [%s] %s\n' "$(date -u +%H:%M:%S)" "${LIFECYCLE_EVENT:-hook}" "$*"; }
 die() { log "FAILED: $*" >&2; exit 1; }
 
 # ensure_user USER HOME: the system user a hook runs as. Its shell must be a real one: the CodeDeploy agent runs a
 # `runas` hook as `su USER -c SCRIPT`, and su starts the user's shell (nologin would refuse every hook). The
-# password stays locked and no key is installed, so nobody logs in as it. Instances only: the local runner never
-# creates users.
+# password stays locked and no key is installed, so nobody logs in as it.
 ensure_user() {
   local user=$1 home=$2
-  [[ -z "$ROOT" ]] || return 0
   if ! id -u "$user" >/dev/null 2>&1; then
     # A home it owns: npm ci (AfterInstall) keeps its cache there.
     useradd --system --user-group --create-home --home-dir "$home" --shell /bin/bash "$user"
@@ -36,9 +30,6 @@ ensure_user() {
     usermod --shell /bin/bash "$user"
   fi
 }
-
-# The named user when it exists here, else the caller: the local runner never creates users.
-owner_of() { if id -u "$1" >/dev/null 2>&1; then printf '%s' "$1"; else id -un; fi; }
 
 # install_secret BUCKET KEY FILE OWNER [REQUIRED_KEY]: s3://BUCKET/KEY into FILE, mode 0600, owned by OWNER,
 # renamed into place only when complete (and holding a REQUIRED_KEY=... line, when one is named), so a bad
@@ -50,12 +41,12 @@ install_secret() {
   trap "rm -f '$tmp'" EXIT
   node "$HOOKS_DIR/lib/fetch-secret.mjs" "$bucket" "$key" >"$tmp" || die "could not fetch s3://$bucket/$key (see above)"
   [[ -s "$tmp" ]] || die "s3://$bucket/$key is empty"
-  [[ -z "$required" ]] || grep -q "^$required=." "$tmp" || die "s3://$bucket/$key has no $required=... line; ${file#"$ROOT"} is unchanged"
+  [[ -z "$required" ]] || grep -q "^$required=." "$tmp" || die "s3://$bucket/$key has no $required=... line; $file is unchanged"
   chmod 0600 "$tmp"
   chown "$user:$user" "$tmp"
   mv -f "$tmp" "$file"
   trap - EXIT
-  log "installed ${file#"$ROOT"} (mode 0600, owner $user, $(wc -l <"$file") lines)"
+  log "installed $file (mode 0600, owner $user, $(wc -l <"$file") lines)"
 }
 
 # apply_agent_config SRC_DIR OWNER: keeps the group base and OWNER's own fragment from SRC_DIR (deploy/cloudwatch-agent/)
@@ -64,9 +55,9 @@ install_secret() {
 # back never drops another's logs); recorded only once the agent took it.
 apply_agent_config() {
   local src=$1 owner=$2 state agent_ctl agent_conf
-  state=$(at /etc/drsignet/cloudwatch-agent)
-  agent_ctl=$(at /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl)
-  agent_conf=$(at /opt/aws/amazon-cloudwatch-agent/etc/drsignet.json)
+  state=/etc/drsignet/cloudwatch-agent
+  agent_ctl=/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl
+  agent_conf=/opt/aws/amazon-cloudwatch-agent/etc/drsignet.json
   if [[ ! -f "$src/base.json" || ! -f "$src/$owner.json" ]]; then
     log "no CloudWatch agent configuration in this revision"
     return 0

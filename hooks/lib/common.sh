@@ -3,11 +3,7 @@
 # shellcheck source=base.sh
 . "$(dirname "${BASH_SOURCE[0]}")/base.sh"
 require_settings APP_NAME APP_USER APP_PORT PROXY_PORT HEALTH_PATH RELEASE_DIR APP_DIR ENV_FILE LOG_DIR PM2_HOME_DIR NGINX_CONF VHOST_FILE || return 1
-export PM2_HOME
-PM2_HOME="$ROOT$PM2_HOME_DIR"
-
-# The app user, or the caller in a local run without that user.
-owner() { owner_of "$APP_USER"; }
+export PM2_HOME=$PM2_HOME_DIR
 
 # True when the pid in FILE is a live process. kill -0 is not enough: it succeeds on a zombie, which is
 # what a killed daemon stays until something reaps it.

@@ -4,7 +4,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import Ajv2020 from 'ajv/dist/2020.js'
 import { parse } from 'yaml'
-import { renderAppspec, hookOrder } from '../../scripts/lib/render/appspec.ts'
+import { appspecFor, checkPermissions, covers, hookOrder, renderAppspec, revisionAppspec, type Permission } from '../../scripts/lib/render/appspec.ts'
+import { backupAgentAppspec } from '../../scripts/lib/render/backup-agent.ts'
 import { readConfig } from '../../scripts/lib/config/read.ts'
 import { fixtureApp, fixtureModel } from './model-fixture.ts'
 
@@ -62,6 +63,48 @@ test('every app of every environment in this repository renders a valid appspec'
       assert.ok(Object.values(doc.hooks).every((h) => ['root', app.user].includes(h[0].runas)))
     }
   }
+})
+
+const release = '/opt/drsignet/patient-api/current'
+const bundlePaths = ['appspec.yml', 'app/dist/server.js', 'app/package.json', 'deploy/hook.env', 'hooks/after-block-traffic.sh', 'hooks/lib/common.sh', 'nginx/patient-api.conf']
+
+test('permissions cover paths as the AppSpec reference says: ** below the object, other patterns one level, except, type', () => {
+  const p = (x: Partial<Permission>): Permission => ({ object: release, ...x })
+  assert.ok(covers(p({}), `${release}/hooks/lib/common.sh`, 'file'), '** reaches every level')
+  assert.not.ok(covers(p({}), release, 'directory'), 'never the object itself')
+  assert.not.ok(covers(p({}), '/opt/drsignet/patient-api/currently', 'directory'), 'a sibling that shares a prefix')
+  assert.ok(covers(p({ pattern: '*.sh' }), `${release}/run.sh`, 'file'))
+  assert.not.ok(covers(p({ pattern: '*.sh' }), `${release}/hooks/run.sh`, 'file'), 'a pattern matches names directly under the object')
+  assert.not.ok(covers(p({ pattern: 'a?c' }), `${release}/abc`, 'file'), '? is a literal: only * is a wildcard')
+  assert.not.ok(covers(p({ except: ['app'] }), `${release}/app`, 'directory'))
+  assert.ok(covers(p({ except: ['app'] }), `${release}/app/x.js`, 'file'), 'except, too, looks one level down')
+  assert.not.ok(covers(p({ type: ['directory'] }), `${release}/app/x.js`, 'file'))
+})
+
+test('render refuses permissions that set one path twice, as the agent does; the rendered ones never do', () => {
+  // The entries shipped before: all files 644 for the app user, then hooks/*.sh 755 for root, overlapping.
+  const overlapping = {
+    files: [{ source: '/', destination: release }],
+    permissions: [
+      { object: release, pattern: '**', owner: 'patient', mode: 644, type: ['file'] },
+      { object: `${release}/hooks`, pattern: '*.sh', owner: 'root', mode: 755, type: ['file'] },
+    ] as Permission[],
+  }
+  assert.throws(() => checkPermissions(overlapping, bundlePaths), /^appspec permissions 1 and 2 both set \/opt\/drsignet\/patient-api\/current\/hooks\/after-block-traffic\.sh; the CodeDeploy agent refuses a path set twice/)
+  checkPermissions(appspecFor(fixtureApp()), bundlePaths)
+  checkPermissions(backupAgentAppspec(), ['appspec.yml', 'hooks/backup/after-install.sh', 'ops/scripts/ops.ts'])
+})
+
+test('only the app folder goes to the app user; hooks, settings and the vhost stay as the archive has them (root)', () => {
+  const spec = appspecFor(fixtureApp())
+  const owner = (path: string, kind: 'file' | 'directory') => spec.permissions!.filter((p) => covers(p, `${release}/${path}`, kind)).map((p) => p.owner)
+  assert.equal(owner('app', 'directory'), ['patient'])
+  assert.equal(owner('app/dist', 'directory'), ['patient'])
+  assert.equal(owner('app/dist/server.js', 'file'), ['patient'])
+  for (const p of ['hooks/after-install.sh', 'hooks/lib/common.sh', 'deploy/hook.env', 'nginx/patient-api.conf', 'appspec.yml']) assert.equal(owner(p, 'file'), [], p)
+  for (const d of ['hooks', 'hooks/lib', 'deploy', 'nginx']) assert.equal(owner(d, 'directory'), [], d)
+  assert.not.ok(JSON.stringify(spec.permissions).includes('mode'), 'modes come from the archive (0755 only where executable)')
+  assert.not.ok('permissions' in revisionAppspec('/opt/x', {}), 'a revision that is root\'s throughout needs no entry')
 })
 
 test.run()

@@ -1,10 +1,12 @@
-// Tests of the revision bundle: deterministic tar.gz named by its hash, with the expected layout (temp files).
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs'
+// Tests of the revision bundle: deterministic tar.gz named by its hash, with the expected layout, and file times
+// that GNU tar (as the agent extracts) restores from content (temp files; spawns tar).
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { buildBundle, extractBundle } from '../../scripts/lib/bundle/build.ts'
+import { buildBundle } from '../../scripts/lib/bundle/build.ts'
 import { unpackEntries } from '../../scripts/lib/bundle/tar.ts'
 import { fixtureApp, fixtureModel } from './model-fixture.ts'
 
@@ -43,10 +45,34 @@ test('the bundle holds appspec.yml at the root, the app, hooks, nginx and deploy
     assert.ok(paths.includes(p), `missing ${p}`)
   assert.is(entries.find((e) => e.path === 'hooks/before-install.sh')!.mode, 0o755)
   assert.is(entries.find((e) => e.path === 'app/package.json')!.mode, 0o644)
-  const dir = mkdtempSync(join(tmpdir(), 'x-'))
-  await extractBundle(b.file, dir)
-  assert.is(readFileSync(join(dir, 'nginx/patient-api.conf'), 'utf8'), vhost.contents)
-  for (const d of [a, out, dir]) rmSync(d, { recursive: true, force: true })
+  assert.is(entries.find((e) => e.path === 'nginx/patient-api.conf')!.data.toString(), vhost.contents)
+  for (const d of [a, out]) rmSync(d, { recursive: true, force: true })
+})
+
+test('file times come from content: stable for unchanged files, new for changed ones, never the clock', async () => {
+  // Extracted as the agent does (tar -zxpsf, as root, keeping times and owners).
+  const extract = async (server: string) => {
+    const a = artifact()
+    writeFileSync(join(a, 'dist/server.js'), server)
+    const out = mkdtempSync(join(tmpdir(), 'b-'))
+    const b = await buildBundle(fixtureApp(), fixtureModel(), { artifactDir: a, outDir: out, vhost })
+    const dir = mkdtempSync(join(tmpdir(), 'x-'))
+    const r = spawnSync('tar', ['-zxpsf', b.file], { cwd: dir, encoding: 'utf8' })
+    assert.is(r.status, 0, r.stderr)
+    assert.is(r.stderr, '', 'no warning (a time in the future would give one)')
+    const times = (p: string) => statSync(join(dir, p)).mtimeMs
+    const result = { server: times('app/dist/server.js'), pkg: times('app/package.json'), hook: times('hooks/after-install.sh'), owner: statSync(join(dir, 'hooks/after-install.sh')).uid }
+    for (const d of [a, out, dir]) rmSync(d, { recursive: true, force: true })
+    return result
+  }
+  const v1 = await extract('console.log("v1")\n')
+  const again = await extract('console.log("v1")\n')
+  const v2 = await extract('console.log("v2")\n')
+  assert.equal(again, v1, 'the same bytes give the same times')
+  assert.is.not(v2.server, v1.server, 'a changed file gets a new time, so nginx gives it a new ETag and Last-Modified')
+  assert.is(v2.pkg, v1.pkg, 'an unchanged file keeps its time (and its ETag)')
+  assert.ok(v1.server > Date.UTC(2000, 0, 1) && v1.server < Date.UTC(2019, 0, 1), new Date(v1.server).toISOString())
+  assert.is(v1.owner, 0, 'files are root\'s in the archive')
 })
 
 test.run()

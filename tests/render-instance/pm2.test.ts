@@ -8,18 +8,13 @@ import * as assert from 'uvu/assert'
 import { pm2LogFiles, renderEcosystem, renderLogrotate } from '../../scripts/lib/render/pm2.ts'
 import { fixtureApp, fixtureModel } from './model-fixture.ts'
 
-function load(contents: string, root?: string) {
+function load(contents: string) {
   const dir = mkdtempSync(join(tmpdir(), 'eco-'))
   const file = join(dir, 'ecosystem.config.cjs')
   writeFileSync(file, contents)
-  const saved = process.env.DEPLOY_ROOT
-  if (root === undefined) delete process.env.DEPLOY_ROOT
-  else process.env.DEPLOY_ROOT = root
   try {
     return createRequire(import.meta.url)(file).apps[0]
   } finally {
-    if (saved === undefined) delete process.env.DEPLOY_ROOT
-    else process.env.DEPLOY_ROOT = saved
     rmSync(dir, { recursive: true, force: true })
   }
 }
@@ -39,13 +34,6 @@ test('the ecosystem carries the app settings and absolute instance paths', () =>
   assert.is(app.log_date_format, 'YYYY-MM-DDTHH:mm:ss.SSSZ')
   assert.equal(app.node_args, ['--env-file=/etc/drsignet/patient-api/.env', '--enable-source-maps'])
   assert.is(app.env.PORT, '3001')
-})
-
-test('DEPLOY_ROOT prefixes every path, and only the local runner sets it', () => {
-  const app = load(renderEcosystem(fixtureApp(), fixtureModel()).contents, '/tmp/i1/')
-  assert.is(app.cwd, '/tmp/i1/opt/drsignet/patient-api/current/app')
-  assert.is(app.out_file, '/tmp/i1/var/log/drsignet/patient-api/out.log')
-  assert.is(app.node_args[0], '--env-file=/tmp/i1/etc/drsignet/patient-api/.env')
 })
 
 test('one instance runs in fork mode; the render is deterministic', () => {

@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Model } from '../config/model.ts'
-import { renderBackupAgentFiles } from '../render/backup-agent.ts'
+import { checkPermissions } from '../render/appspec.ts'
+import { backupAgentAppspec, renderBackupAgentFiles } from '../render/backup-agent.ts'
 import { BACKUP_HOOK_LIBS, hooksDir, isBackupHook, readFolder } from './build.ts'
 import { checkedAndSorted, text, type BundleEntry } from './contents.ts'
 
@@ -35,9 +36,11 @@ export function readOpsSnapshot(env: string, configRoot = repoRoot, codeRoot = r
 export const backupHookEntries = (): BundleEntry[] => readFolder(hooksDir).filter((e) => isBackupHook(e.path) || BACKUP_HOOK_LIBS.includes(e.path))
 
 export function backupAgentEntries(model: Model, inputs: { ops: BundleEntry[]; hooks: BundleEntry[] }): BundleEntry[] {
-  return checkedAndSorted([
+  const entries = checkedAndSorted([
     ...renderBackupAgentFiles(model).map((f) => text(f)),
     ...inputs.ops.map((e) => ({ ...e, path: `ops/${e.path}` })),
     ...inputs.hooks.map((e) => ({ ...e, path: `hooks/${e.path}` })),
   ])
+  checkPermissions(backupAgentAppspec(), entries.map((e) => e.path))
+  return entries
 }

@@ -1,9 +1,9 @@
-// Builds a revision bundle on disk, named by its content hash, and unpacks one into a folder (I/O).
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+// Builds a revision bundle on disk, named by its content hash (I/O).
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { App, Model } from '../config/model.ts'
 import { bundleEntries, type BundleEntry, type BundleInputs } from './contents.ts'
-import { contentHash, packEntries, unpackEntries } from './tar.ts'
+import { contentHash, packEntries } from './tar.ts'
 
 /** The hooks: this repository's hooks/ folder. hooks/backup/ belongs to the backup tool's bundle alone. */
 export const hooksDir = new URL('../../../hooks/', import.meta.url).pathname
@@ -34,16 +34,4 @@ export async function buildBundle(app: App, model: Model, inputs: Omit<BundleInp
   writeFileSync(`${file}.tmp`, gz)
   renameSync(`${file}.tmp`, file)
   return { file, sha256, bytes: gz.length }
-}
-
-/** Extracts a bundle into `dir` (which should be empty), keeping each file's mode. */
-export async function extractBundle(file: string, dir: string): Promise<BundleEntry[]> {
-  const entries = await unpackEntries(readFileSync(file))
-  for (const e of entries) {
-    const target = join(dir, e.path)
-    mkdirSync(dirname(target), { recursive: true })
-    writeFileSync(target, e.data)
-    chmodSync(target, e.mode)
-  }
-  return entries
 }

@@ -1,6 +1,7 @@
 // Decides what goes into a revision bundle: artifact under app/, rendered files and hooks (pure).
 import type { App, Model } from '../config/model.ts'
 import { renderAppDeployFiles } from '../render/app-deploy-files.ts'
+import { appspecFor, checkPermissions } from '../render/appspec.ts'
 import type { RenderedFile } from '../render/types.ts'
 
 /** One file in the bundle; mode is 0o755 for executables and 0o644 for everything else. */
@@ -23,7 +24,9 @@ export function bundleEntries(app: App, model: Model, inputs: BundleInputs): Bun
     ...inputs.artifact.map((e) => ({ ...e, path: `app/${e.path}` })),
     ...inputs.hooks.map((e) => ({ ...e, path: `hooks/${e.path}` })),
   ]
-  return checkedAndSorted(entries)
+  const sorted = checkedAndSorted(entries)
+  checkPermissions(appspecFor(app), sorted.map((e) => e.path))
+  return sorted
 }
 
 /** Refuses a path that leaves the bundle or appears twice; sorts by path so packing is deterministic. */

@@ -4,7 +4,18 @@ import { createHash } from 'node:crypto'
 import * as tar from 'tar-stream'
 import type { BundleEntry } from './contents.ts'
 
-/** Same entries, same bytes: sorted paths, mtime 0, uid/gid 0, fixed modes, gzip without a name or time. */
+/**
+ * Each file's time, from its own bytes: the same content always gets the same time and a changed file a new one,
+ * whatever the clock. The agent keeps archive times, and nginx's ETag (time-size) and Last-Modified come from
+ * them: with one fixed time a changed index.html kept its ETag and returning browsers got 304 for new content.
+ * Times fall between 2001 and 2018, never in the future (tar warns about those).
+ */
+export function entryTime(data: Buffer): Date {
+  const seconds = createHash('sha256').update(data).digest().readUInt32BE(0) >>> 3 // 2^29 s, about 17 years
+  return new Date((978_307_200 + seconds) * 1000)
+}
+
+/** Same entries, same bytes: sorted paths, times from content, uid/gid 0, fixed modes, gzip without a name or time. */
 export async function packEntries(entries: BundleEntry[]): Promise<Buffer> {
   const pack = tar.pack()
   const chunks: Buffer[] = []
@@ -13,7 +24,7 @@ export async function packEntries(entries: BundleEntry[]): Promise<Buffer> {
   const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   for (const e of sorted) {
     await new Promise<void>((resolve, reject) =>
-      pack.entry({ name: e.path, size: e.data.length, mode: e.mode, mtime: new Date(0), uid: 0, gid: 0, uname: 'root', gname: 'root', type: 'file' }, e.data, (err) => (err ? reject(err) : resolve())),
+      pack.entry({ name: e.path, size: e.data.length, mode: e.mode, mtime: entryTime(e.data), uid: 0, gid: 0, uname: 'root', gname: 'root', type: 'file' }, e.data, (err) => (err ? reject(err) : resolve())),
     )
   }
   pack.finalize()

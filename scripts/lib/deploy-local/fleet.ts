@@ -1,18 +1,19 @@
-// A local fleet for deploy-local: each instance is a root folder with its own network namespace and nginx,
-// behind a loopback nginx load balancer that blocks and allows instances like an ALB target group (I/O).
+// A local fleet for deploy-local: booted instances (instance.ts) behind a loopback nginx load balancer that
+// blocks and allows instances like an ALB target group; fleet.json keeps it across runs (I/O).
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
-import { userInfo } from 'node:os'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { run } from './exec.ts'
+import { bootInstance, createNetwork, killInstance, missingPrerequisites, removeNetwork, type Instance } from './instance.ts'
 import { childPids } from './proc.ts'
 
-export type Instance = { name: string; root: string; netns: string; hostIf: string; hostIp: string; nsIp: string }
+export type { Instance } from './instance.ts'
+
 export type Fleet = {
   dir: string
   id: string
   lbPort: number
-  proxyPort: number // the app's nginx port on every instance, fixed by the first bundle
+  proxyPort?: number // the app's nginx port on every instance, fixed by the first bundle; none: no load balancer (the database group)
   instances: Instance[]
   allowed: string[] // instance names the load balancer sends traffic to
   lastGood?: string // the last revision deployed to every instance, a copy kept in the fleet folder
@@ -20,6 +21,8 @@ export type Fleet = {
 }
 
 const stateFile = (dir: string) => join(dir, 'fleet.json')
+/** Bundles, mounted read-only into every instance where the agent finds them. */
+export const revisionsDir = (f: Fleet) => join(f.dir, 'revisions')
 
 export function saveFleet(f: Fleet) {
   writeFileSync(`${stateFile(f.dir)}.tmp`, `${JSON.stringify(f, null, 2)}\n`)
@@ -29,28 +32,9 @@ export function saveFleet(f: Fleet) {
 export const loadFleet = (dir: string): Fleet | undefined =>
   existsSync(stateFile(dir)) ? JSON.parse(readFileSync(stateFile(dir), 'utf8')) : undefined
 
-/** The nginx.conf of one instance: Debian's layout, every path under the instance root. Workers run as the
- * caller, as the hooks do here (no app users), so they can read static files below a private temp folder. */
-export const instanceNginxConf = (root: string) => `# deploy-local instance nginx; vhosts go to conf.d/ as on an instance.
-user ${userInfo().username};
-worker_processes 1;
-pid ${root}/run/nginx.pid;
-error_log ${root}/var/log/nginx/error.log;
-events { worker_connections 1024; }
-http {
-    access_log ${root}/var/log/nginx/access.log;
-    client_body_temp_path ${root}/var/lib/nginx/body;
-    proxy_temp_path ${root}/var/lib/nginx/proxy;
-    fastcgi_temp_path ${root}/var/lib/nginx/fastcgi;
-    uwsgi_temp_path ${root}/var/lib/nginx/uwsgi;
-    scgi_temp_path ${root}/var/lib/nginx/scgi;
-    include conf.d/*.conf;
-}
-`
-
 /** The load balancer: no retries to another target, so a request sent to a stopped instance would fail visibly. */
 export function lbNginxConf(f: Fleet): string {
-  const targets = f.instances.filter((i) => f.allowed.includes(i.name))
+  const targets = f.proxyPort ? f.instances.filter((i) => f.allowed.includes(i.name)) : []
   const upstream = targets.length
     ? `    upstream targets {\n${targets.map((i) => `        server ${i.nsIp}:${f.proxyPort};`).join('\n')}\n    }\n`
     : ''
@@ -77,39 +61,38 @@ ${upstream}    server {
 }
 
 const lbConfPath = (f: Fleet) => join(f.dir, 'lb/nginx.conf')
-const nsExec = (i: Instance, args: string[]) => run('ip', ['netns', 'exec', i.netns, ...args])
 
-function createInstance(f: Fleet, n: number, net: [number, number]): Instance {
-  const root = join(f.dir, 'instances', `i${n}`)
-  const name = `i${n}`
-  const i: Instance = { name, root, netns: `dl-${f.id}-${n}`, hostIf: `dl${f.id}h${n}`, hostIp: `10.${net[0]}.${net[1]}.${4 * n + 1}`, nsIp: `10.${net[0]}.${net[1]}.${4 * n + 2}` }
-  for (const d of ['etc/nginx/conf.d', 'run', 'var/log/nginx', 'var/lib/nginx']) mkdirSync(join(root, d), { recursive: true })
-  writeFileSync(join(root, 'etc/nginx/nginx.conf'), instanceNginxConf(root))
-  run('ip', ['netns', 'add', i.netns])
-  run('ip', ['link', 'add', i.hostIf, 'type', 'veth', 'peer', 'name', `dl${f.id}n${n}`])
-  run('ip', ['link', 'set', `dl${f.id}n${n}`, 'netns', i.netns])
-  run('ip', ['addr', 'add', `${i.hostIp}/30`, 'dev', i.hostIf])
-  run('ip', ['link', 'set', i.hostIf, 'up'])
-  nsExec(i, ['ip', 'addr', 'add', `${i.nsIp}/30`, 'dev', `dl${f.id}n${n}`])
-  nsExec(i, ['ip', 'link', 'set', `dl${f.id}n${n}`, 'up'])
-  nsExec(i, ['ip', 'link', 'set', 'lo', 'up'])
-  startInstanceNginx(i)
-  return i
+function newInstance(f: Fleet, n: number, net: [number, number]): Instance {
+  return {
+    name: `i${n}`,
+    dir: join(f.dir, 'instances', `i${n}`),
+    netns: `dl-${f.id}-${n}`,
+    hostIf: `dl${f.id}h${n}`,
+    nsIf: `dl${f.id}n${n}`,
+    hostIp: `10.${net[0]}.${net[1]}.${4 * n + 1}`,
+    nsIp: `10.${net[0]}.${net[1]}.${4 * n + 2}`,
+    cgroup: `deploy-local-${f.id}-i${n}`,
+  }
 }
 
-export const startInstanceNginx = (i: Instance) => nsExec(i, ['nginx', '-c', join(i.root, 'etc/nginx/nginx.conf')])
-
-export function createFleet(dirIn: string, count: number, lbPort: number, proxyPort: number): Fleet {
+export async function createFleet(dirIn: string, count: number, lbPort: number, proxyPort: number | undefined): Promise<Fleet> {
+  const missing = missingPrerequisites()
+  if (missing.length) throw new Error(`deploy-local cannot boot instances here; missing:\n  ${missing.join('\n  ')}`)
   const dir = resolve(dirIn)
   mkdirSync(join(dir, 'lb/tmp'), { recursive: true })
   const id = randomBytes(3).toString('hex')
   // A /30 per instance in a 10.x.y.0/24 picked from the fleet id; the addresses live only in our namespaces.
   const net: [number, number] = [200 + (parseInt(id.slice(0, 2), 16) % 50), parseInt(id.slice(2, 4), 16)]
   const f: Fleet = { dir, id, lbPort, proxyPort, instances: [], allowed: [], deployments: 0 }
+  mkdirSync(revisionsDir(f), { recursive: true })
   saveFleet(f)
   try {
     for (let n = 1; n <= count; n++) {
-      f.instances.push(createInstance(f, n, net))
+      const i = newInstance(f, n, net)
+      f.instances.push(i)
+      createNetwork(i)
+      saveFleet(f)
+      await bootInstance(i, revisionsDir(f))
       saveFleet(f)
     }
     f.allowed = f.instances.map((i) => i.name)
@@ -121,6 +104,12 @@ export function createFleet(dirIn: string, count: number, lbPort: number, proxyP
     throw e
   }
   return f
+}
+
+/** Boots an instance that is down (killed, or the machine restarted), as an Auto Scaling health check would have. */
+export async function ensureRunning(f: Fleet, i: Instance) {
+  await bootInstance(i, revisionsDir(f))
+  saveFleet(f)
 }
 
 const alive = (pid: number) => { try { process.kill(pid, 0); return true } catch { return false } }
@@ -137,42 +126,24 @@ async function reloadLb(f: Fleet, drainMs: number) {
   saveFleet(f)
 }
 
+/** A group without a load balancer (no proxyPort) has no traffic to block or allow, as in CodeDeploy. */
 export async function blockTraffic(f: Fleet, name: string, drainMs = 15_000) {
+  if (!f.proxyPort) return
   f.allowed = f.allowed.filter((n) => n !== name)
   await reloadLb(f, drainMs)
 }
 
 export async function allowTraffic(f: Fleet, name: string) {
+  if (!f.proxyPort) return
   if (!f.allowed.includes(name)) f.allowed = [...f.allowed, name].sort()
   await reloadLb(f, 15_000)
-}
-
-/** The pids whose network namespace is this instance's (a /proc scan that tolerates processes exiting meanwhile). */
-function pidsIn(i: Instance): number[] {
-  let ino: number
-  try { ino = statSync(`/run/netns/${i.netns}`).ino } catch { return [] }
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
-    try { return pid !== process.pid && statSync(`/proc/${pid}/ns/net`).ino === ino } catch { return false }
-  })
-}
-
-/** Every process of one instance (nginx, pm2 and the app), as if the machine died; returns how many were killed. */
-export function killInstance(i: Instance): number {
-  let killed = 0
-  for (let round = 0; round < 20; round++) {
-    const pids = pidsIn(i)
-    if (!pids.length) break
-    for (const pid of pids) { try { process.kill(pid, 'SIGKILL'); killed++ } catch { /* gone */ } }
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50)
-  }
-  return killed
 }
 
 export function destroyFleet(f: Fleet) {
   try { run('nginx', ['-c', lbConfPath(f), '-s', 'stop'], { allowFail: true }) } catch { /* not started */ }
   for (const i of f.instances) {
     killInstance(i)
-    run('ip', ['link', 'del', i.hostIf], { allowFail: true })
-    run('ip', ['netns', 'del', i.netns], { allowFail: true })
+    removeNetwork(i)
   }
+  saveFleet(f)
 }

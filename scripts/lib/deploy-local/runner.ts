@@ -1,60 +1,78 @@
 // Deploys a revision to a local fleet one instance at a time and, on failure, redeploys the last good
 // revision to every instance already changed, as CodeDeploy's automatic rollback does (I/O).
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs'
+import { copyFileSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
+import { parse } from 'yaml'
 import { unpackEntries } from '../bundle/tar.ts'
-import { saveFleet, type Fleet } from './fleet.ts'
+import { revisionsDir, saveFleet, type Fleet } from './fleet.ts'
 import { deployToInstance, type Deployment, type LifecycleOptions } from './lifecycle.ts'
 
+export type Failure = { instance: string; event: string; reason: string; log?: string; tail?: string }
 export type DeployResult = {
   ok: boolean
   deploymentId: string
+  agentDeployments: Record<string, string> // instance name -> the agent's deployment id there (DEPLOYMENT_ID in hooks)
   failure?: Failure
   rollback?: { deploymentId: string; ok: boolean; ms: number; instances: string[]; failures: Failure[] }
 }
 
-type Failure = { instance: string; event: string; reason: string; log?: string }
+/**
+ * codedeploy-local runs every lifecycle event of a revision in one go, so the runner moves traffic before and
+ * after it: hooks for the two events that CodeDeploy runs on the far side of the load balancer cannot run here
+ * in their place, and a revision that has them is refused rather than run in the wrong order.
+ */
+const AROUND_TRAFFIC = ['BeforeBlockTraffic', 'AfterAllowTraffic']
 
-async function metadata(bundle: string) {
-  const entries = await unpackEntries(readFileSync(bundle))
+export type BundleMeta = { app: string; environment: string; proxyPort?: number }
+
+/** The bundle's deploy/environment.json (app and environment name its CodeDeploy application and group). */
+export async function bundleMeta(bundle: string): Promise<BundleMeta> {
+  let entries
+  try { entries = await unpackEntries(readFileSync(bundle)) } catch (e) { throw new Error(`${bundle}: not a revision bundle (a .tar.gz): ${(e as Error).message}`) }
+  const appspec = entries.find((e) => e.path === 'appspec.yml')
+  if (!appspec) throw new Error(`${bundle}: no appspec.yml at the bundle root`)
+  const hooks = Object.keys((parse(appspec.data.toString()) ?? {}).hooks ?? {}).filter((h) => AROUND_TRAFFIC.includes(h))
+  if (hooks.length) throw new Error(`${bundle}: deploy-local cannot run ${hooks.join(' and ')} hooks where CodeDeploy does (codedeploy-local runs every event at once, between the load balancer's block and allow); move them to AfterBlockTraffic or BeforeAllowTraffic`)
   const meta = entries.find((e) => e.path === 'deploy/environment.json')
-  if (!entries.some((e) => e.path === 'appspec.yml')) throw new Error(`${bundle}: no appspec.yml at the bundle root`)
-  return meta ? (JSON.parse(meta.data.toString()) as { app: string; environment: string }) : { app: 'app', environment: 'local' }
+  if (!meta) throw new Error(`${bundle}: no deploy/environment.json; build bundles with apply's bundle builder`)
+  return JSON.parse(meta.data.toString()) as BundleMeta
 }
 
-function nextDeployment(f: Fleet, bundle: string, meta: { app: string; environment: string }): Deployment {
+function nextDeployment(f: Fleet, bundle: string, meta: BundleMeta): Deployment {
   f.deployments += 1
   saveFleet(f)
   const id = `d-${f.id.toUpperCase()}${String(f.deployments).padStart(3, '0')}`
-  return { id, groupId: `local-${f.id}`, groupName: `${meta.environment}-${meta.app}`, application: meta.app, bundle }
+  // As on AWS: application drsignet-ENV, deployment group named after the app (cloudformation/app.yaml).
+  return { id, groupId: `local-${meta.environment}-${meta.app}`, groupName: meta.app, application: `drsignet-${meta.environment}`, bundle }
 }
 
 export async function deployRevision(f: Fleet, bundleIn: string, opts: LifecycleOptions = {}): Promise<DeployResult> {
-  mkdirSync(join(f.dir, 'revisions'), { recursive: true })
-  const bundle = join(f.dir, 'revisions', basename(bundleIn))
+  const meta = await bundleMeta(bundleIn)
+  const bundle = join(revisionsDir(f), basename(bundleIn))
   if (bundle !== bundleIn) copyFileSync(bundleIn, bundle)
-  const meta = await metadata(bundle)
   const d = nextDeployment(f, bundle, meta)
   const changed: string[] = []
+  const agentDeployments: Record<string, string> = {}
   for (const i of f.instances) {
     changed.push(i.name)
     const out = await deployToInstance(f, i, d, opts)
+    if (out.agentDeploymentId) agentDeployments[i.name] = out.agentDeploymentId
     if (out.ok) continue
-    const failure = { instance: i.name, event: out.event, reason: out.reason, log: out.log }
-    if (!f.lastGood) return { ok: false, deploymentId: d.id, failure }
+    const failure = { instance: i.name, event: out.event, reason: out.reason, log: out.log, tail: out.tail }
+    if (!f.lastGood) return { ok: false, deploymentId: d.id, agentDeployments, failure }
     // The failed instance is out of service already: roll it back first, then the others, newest first.
     const order = [i.name, ...changed.slice(0, -1).reverse()]
     const started = Date.now()
-    const rb = nextDeployment(f, f.lastGood, meta)
+    const rb = nextDeployment(f, f.lastGood, await bundleMeta(f.lastGood))
     const failures: Failure[] = []
     for (const name of order) {
       const r = await deployToInstance(f, f.instances.find((x) => x.name === name)!, rb, opts)
-      if (!r.ok) failures.push({ instance: name, event: r.event, reason: r.reason, log: r.log })
+      if (!r.ok) failures.push({ instance: name, event: r.event, reason: r.reason, log: r.log, tail: r.tail })
     }
     const rollback = { deploymentId: rb.id, ok: !failures.length, ms: Date.now() - started, instances: order, failures }
-    return { ok: false, deploymentId: d.id, failure, rollback }
+    return { ok: false, deploymentId: d.id, agentDeployments, failure, rollback }
   }
   f.lastGood = bundle
   saveFleet(f)
-  return { ok: true, deploymentId: d.id }
+  return { ok: true, deploymentId: d.id, agentDeployments }
 }

@@ -29,25 +29,71 @@ export function appspecFor(app: App) {
     const location = hookScripts[event as keyof typeof hookScripts]
     if (location) hooks[event] = [{ location, timeout: timeoutFor(app, event), runas: needsRoot[event] ? 'root' : app.user }]
   }
-  return revisionAppspec(instancePaths(app).release, app.user, 'hooks', hooks)
+  return revisionAppspec(instancePaths(app).release, hooks, { dir: 'app', owner: app.user })
 }
 
+export type Permission = { object: string; pattern?: string; except?: string[]; owner?: string; group?: string; mode?: number; type?: ('file' | 'directory')[] }
+
 /**
- * The appspec of a revision copied whole to `destination`: files 644 and folders 755 owned by `owner`,
- * the hook scripts in `hooksDir` executable and root's, so the revision's user cannot rewrite what runs as root.
+ * The appspec of a revision copied whole to `destination`. What the Install writes keeps the archive's owner
+ * (root: tar restores it as root) and modes (0644, 0755 for executables), so the hooks, the vhost, the settings and
+ * every other file a root hook reads stay root's. Only `owned.dir` and everything under it go to `owned.owner`: the
+ * app's own code, where its dependencies are installed as that user. Two entries never cover one path (the agent
+ * refuses a path set twice); checkPermissions proves it for each bundle.
  */
-export function revisionAppspec<H>(destination: string, owner: string, hooksDir: string, hooks: H) {
+export function revisionAppspec<H>(destination: string, hooks: H, owned?: { dir: string; owner: string }) {
+  const permissions: Permission[] = owned
+    ? [
+        { object: destination, pattern: owned.dir, owner: owned.owner, group: owned.owner, type: ['directory'] },
+        { object: `${destination}/${owned.dir}`, pattern: '**', owner: owned.owner, group: owned.owner, type: ['file', 'directory'] },
+      ]
+    : []
   return {
     version: 0.0,
     os: 'linux',
     files: [{ source: '/', destination }],
     file_exists_behavior: 'OVERWRITE',
-    permissions: [
-      { object: destination, pattern: '**', owner, group: owner, mode: 644, type: ['file'] },
-      { object: destination, pattern: '**', owner, group: owner, mode: 755, type: ['directory'] },
-      { object: `${destination}/${hooksDir}`, pattern: '*.sh', owner: 'root', group: 'root', mode: 755, type: ['file'] },
-    ],
+    ...(permissions.length ? { permissions } : {}),
     hooks,
+  }
+}
+
+/** An AppSpec simple glob ("*" within one name) as a regular expression. */
+const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`)
+
+/**
+ * Whether a permissions entry covers `path` (a file or a directory the Install writes), by the AppSpec reference:
+ * never the object itself; with pattern "**" everything below it; with any other pattern, and for `except`, the
+ * names directly under it; `type` limits it to files or directories.
+ */
+export function covers(p: Permission, path: string, kind: 'file' | 'directory'): boolean {
+  if (!(p.type ?? ['file', 'directory']).includes(kind)) return false
+  const base = `${p.object.replace(/\/+$/, '')}/`
+  if (!path.startsWith(base)) return false
+  const rel = path.slice(base.length)
+  const direct = !rel.includes('/')
+  if (direct && (p.except ?? []).some((e) => glob(e).test(rel))) return false
+  return (p.pattern ?? '**') === '**' || (direct && glob(p.pattern!).test(rel))
+}
+
+/** What the Install of a revision copied whole to `destination` writes: every file and every folder above one. */
+export function installedPaths(destination: string, files: string[]): { path: string; kind: 'file' | 'directory' }[] {
+  const dirs = new Set<string>()
+  for (const f of files) {
+    const parts = f.split('/')
+    for (let n = 1; n < parts.length; n++) dirs.add(`${destination}/${parts.slice(0, n).join('/')}`)
+  }
+  return [...[...dirs].sort().map((path) => ({ path, kind: 'directory' as const })), ...files.map((f) => ({ path: `${destination}/${f}`, kind: 'file' as const }))]
+}
+
+/** Refuses permissions that set one path twice, which the CodeDeploy agent fails the Install for. */
+export function checkPermissions(spec: { files: { destination: string }[]; permissions?: Permission[] }, files: string[]) {
+  const perms = spec.permissions ?? []
+  for (const { destination } of spec.files) {
+    for (const { path, kind } of installedPaths(destination, files)) {
+      const hits = perms.flatMap((p, n) => (covers(p, path, kind) ? [n + 1] : []))
+      if (hits.length > 1) throw new Error(`appspec permissions ${hits.join(' and ')} both set ${path}; the CodeDeploy agent refuses a path set twice (make the entries cover disjoint paths)`)
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 // Renders what the database instance's "backup" CodeDeploy revision carries besides the ops tool and its hooks:
 // appspec.yml, deploy/hook.env, the systemd units and its group's CloudWatch agent configuration, in bundle paths (pure).
 import type { Model } from '../config/model.ts'
+import { deploymentMetadata } from './app-deploy-files.ts'
 import { appspecYaml, revisionAppspec } from './appspec.ts'
 import { BACKUP_AGENT, backupAgentPaths, backupSecretKey, backupUnit } from './backup-paths.ts'
 import { renderBackupUnits } from './backup-timer.ts'
@@ -18,7 +19,8 @@ const hooks = [
 ] as const
 
 export function backupAgentAppspec() {
-  return revisionAppspec(backupAgentPaths.bundle, 'root', 'hooks/backup', Object.fromEntries(hooks.map(({ event, ...h }) => [event, [h]])))
+  // Everything stays root's, as the archive has it: the backup user only reads the tool and runs it.
+  return revisionAppspec(backupAgentPaths.bundle, Object.fromEntries(hooks.map(({ event, ...h }) => [event, [h]])))
 }
 
 export function backupAgentSettings(model: Model): Record<string, string> {
@@ -45,6 +47,7 @@ export function renderBackupAgentFiles(model: Model): RenderedFile[] {
   return [
     { path: 'appspec.yml', contents: `# Rendered for the MongoDB backup of ${model.env.name} by scripts/lib/render/backup-agent.ts; do not edit.\n${appspecYaml(backupAgentAppspec())}` },
     settingsFile(`Rendered for the MongoDB backup of ${model.env.name}; read by hooks/lib/base.sh.`, backupAgentSettings(model)),
+    deploymentMetadata({ app: BACKUP_AGENT, environment: model.env.name, instanceGroup: model.env.backup.instanceGroup, region: model.env.region }),
     ...renderBackupUnits(model),
     ...agentFilesOf(model, model.env.backup.instanceGroup, BACKUP_AGENT),
   ]

@@ -10,7 +10,7 @@ export const pm2LogFiles = (app: App) => ({
   error: `${instancePaths(app).logDir}/error.log`,
 })
 
-/** The process entry, with absolute on-instance paths; the ecosystem file prefixes them with DEPLOY_ROOT. */
+/** The process entry, with absolute on-instance paths. */
 export function pm2Process(app: App, model: Model) {
   const p = instancePaths(app)
   const logs = pm2LogFiles(app)
@@ -40,23 +40,13 @@ export function pm2Process(app: App, model: Model) {
   }
 }
 
-const pathKeys = ['cwd', 'error_file', 'out_file']
-
-/** deploy/ecosystem.config.cjs: the same bytes everywhere; only the local runner sets DEPLOY_ROOT. */
+/** deploy/ecosystem.config.cjs: the same bytes on every instance, paths as the instance has them. */
 export function renderEcosystem(app: App, model: Model): RenderedFile {
   const data = JSON.stringify(sortKeys([pm2Process(app, model)]), null, 2)
   const contents = `// pm2 ecosystem for ${app.name} in ${model.env.name}; rendered by scripts/lib/render/pm2.ts, do not edit.
 'use strict'
-const path = require('node:path')
-const root = process.env.DEPLOY_ROOT || '/'
-const at = (p) => path.join(root, p)
-const apps = ${data}
 module.exports = {
-  apps: apps.map((a) => ({
-    ...a,
-${pathKeys.map((k) => `    ${k}: at(a.${k}),`).join('\n')}
-    node_args: a.node_args.map((arg) => arg.replace(/^--env-file=/, '--env-file=' + root.replace(/\\/$/, ''))),
-  })),
+  apps: ${data.replace(/\n/g, '\n  ')},
 }
 `
   return { path: 'deploy/ecosystem.config.cjs', contents }

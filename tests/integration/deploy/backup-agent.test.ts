@@ -2,9 +2,11 @@
 // installed, `current` switched in one rename), the MongoDB URI as a 0600 file, and the nightly timer enabled
 // (real systemctl, offline against the instance root); ValidateService runs `backup --check` as the timer will.
 // A revision whose secret lacks the URI fails before anything changes.
-// I/O: starts moto, FerretDB, nginx (the local load balancer) and TCP relays into the instance's namespace.
+// Runs under the real CodeDeploy agent on a booted instance: real users, real systemd (the timer is active and the
+// check service runs in the nightly unit's sandbox).
+// I/O: starts moto, FerretDB, one booted instance (systemd) and TCP relays into the instance's namespace.
 import { spawnSync } from 'node:child_process'
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
@@ -15,6 +17,7 @@ import { readModel } from '../../../scripts/lib/config/read.ts'
 import { backupAgentEntries, backupHookEntries, readOpsSnapshot } from '../../../scripts/lib/bundle/backup-agent.ts'
 import { contentHash, packEntries } from '../../../scripts/lib/bundle/tar.ts'
 import { createFleet, destroyFleet, type Fleet } from '../../../scripts/lib/deploy-local/fleet.ts'
+import { instanceExec, pathIn, writtenPath } from '../../../scripts/lib/deploy-local/instance.ts'
 import { relayEndpoint, type Relay } from '../../../scripts/lib/deploy-local/relay.ts'
 import { deployRevision } from '../../../scripts/lib/deploy-local/runner.ts'
 import { backupAgentPaths, backupSecretKey } from '../../../scripts/lib/render/backup-paths.ts'
@@ -22,7 +25,7 @@ import { startFerret, type Ferret } from '../../harness/ferretdb.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { freePort } from '../../harness/ports.ts'
 import { requireTool } from '../../harness/tools.ts'
-import { explain } from './support.ts'
+import { explain, readIn, statIn, userIn } from './support.ts'
 
 const model = readModel('.', 'staging')
 const work = mkdtempSync(join(tmpdir(), 'deploy-backup-'))
@@ -56,7 +59,8 @@ test.before(async () => {
   const client = await MongoClient.connect(ferret.uri)
   await client.db('drsignet').collection('patients').insertOne({ name: 'Asha', city: 'Pune' })
   await client.close()
-  fleet = createFleet(join(work, 'fleet'), 1, await freePort(), await freePort())
+  // The database group has no load balancer.
+  fleet = await createFleet(join(work, 'fleet'), 1, await freePort(), undefined)
   // The instance reaches MongoDB the way it reaches S3: through a relay on its host-side address.
   mongoRelay = (await relayEndpoint(ferret.uri, fleet.instances[0]!.hostIp))!
 })
@@ -69,8 +73,8 @@ test.after(async () => {
   if (!process.env.KEEP_WORK) rmSync(work, { recursive: true, force: true })
 })
 
-const root = () => fleet.instances[0]!.root
-const at = (path: string) => join(root(), path)
+const i = () => fleet.instances[0]!
+const at = (path: string) => pathIn(i(), path)
 
 test('the backup revision installs the tool, its URI and the nightly timer, and proves it can reach both ends', async () => {
   const uri = `${mongoRelay.url}/?serverSelectionTimeoutMS=5000`
@@ -80,41 +84,41 @@ test('the backup revision installs the tool, its URI and the nightly timer, and 
 
   const current = at(backupAgentPaths.current)
   assert.ok(lstatSync(current).isSymbolicLink())
-  assert.is(readlinkSync(current), `releases/${r.deploymentId}`, 'a relative link, switched in one rename')
+  assert.is(readlinkSync(current), `releases/${r.agentDeployments.i1}`, 'a relative link to the release named by the deployment, switched in one rename')
+  assert.match(r.agentDeployments.i1!, /^d-[A-Z0-9]{9}-local$/)
   assert.ok(existsSync(join(current, 'scripts/ops.ts')))
   assert.ok(existsSync(join(current, 'node_modules/mongodb/package.json')), 'production dependencies installed')
   assert.not.ok(existsSync(join(current, 'node_modules/uvu')), 'no dev dependencies')
 
-  const envFile = at(backupAgentPaths.envFile)
-  assert.is(statSync(envFile).mode & 0o777, 0o600)
-  assert.is(readFileSync(envFile, 'utf8'), `MONGODB_URI=${uri}\n`)
+  const envFile = statIn(i(), backupAgentPaths.envFile)
+  assert.is(envFile.mode & 0o777, 0o600)
+  assert.is(userIn(i(), envFile.uid), backupAgentPaths.user)
+  assert.is(readIn(i(), backupAgentPaths.envFile), `MONGODB_URI=${uri}\n`)
 
-  const units = at('etc/systemd/system')
-  assert.ok(existsSync(join(units, 'drsignet-backup-staging.service')))
-  assert.ok(lstatSync(join(units, 'timers.target.wants/drsignet-backup-staging.timer')).isSymbolicLink(), 'the timer is enabled')
+  assert.ok(existsSync(at('/etc/systemd/system/drsignet-backup-staging.service')))
+  assert.ok(lstatSync(at('/etc/systemd/system/timers.target.wants/drsignet-backup-staging.timer')).isSymbolicLink(), 'the timer is enabled')
+  assert.is(instanceExec(i(), ['systemctl', 'is-active', 'drsignet-backup-staging.timer']).stdout.trim(), 'active', 'and running')
 
-  const hookLogs = logFiles(r.deploymentId)
-  const validate = hookLogs.find((l) => l.name.endsWith('ValidateService.log'))!
-  assert.match(validate.text, /backup staging --check: MongoDB \S+ answers: 1 databases, 1 collections to back up; s3:\/\/drsignet-staging-backups\/backups\/staging\/ lists 0 backups/)
-  for (const l of hookLogs) assert.not.ok(l.text.includes(uri), `${l.name} shows the MongoDB URI`)
+  const log = readFileSync(scriptLog(r.agentDeployments.i1!), 'utf8')
+  assert.match(log, /LifecycleEvent - ValidateService\n(.*\n)*.*backup staging --check: MongoDB \S+ answers: 1 databases, 1 collections to back up; s3:\/\/drsignet-staging-backups\/backups\/staging\/ lists 0 backups/)
+  assert.not.ok(log.includes(uri), 'the hooks\' log shows the MongoDB URI')
+  assert.not.ok(instanceExec(i(), ['journalctl', '--no-pager', '--output', 'cat']).stdout.includes(uri), 'the journal shows the MongoDB URI')
 })
 
 test('a secret without a MongoDB URI fails BeforeInstall and leaves the running release alone', async () => {
   const before = readlinkSync(at(backupAgentPaths.current))
-  const goodSecret = readFileSync(at(backupAgentPaths.envFile), 'utf8')
+  const goodSecret = readIn(i(), backupAgentPaths.envFile)
   await putSecret('# the URI was forgotten\n')
   const r = await deployRevision(fleet, await bundle('backup'), { passEnv: passEnv() })
   assert.not.ok(r.ok)
   assert.is(r.failure?.event, 'BeforeInstall')
-  assert.match(readFileSync(r.failure!.log!, 'utf8'), 'has no MONGODB_URI=... line')
+  assert.match(r.failure!.tail!, 'has no MONGODB_URI=... line')
   assert.is(r.rollback?.ok, false, 'the redeploy of the last good revision meets the same secret')
   assert.is(readlinkSync(at(backupAgentPaths.current)), before)
-  assert.is(readFileSync(at(backupAgentPaths.envFile), 'utf8'), goodSecret, 'the bad secret never replaced the good one')
+  assert.is(readIn(i(), backupAgentPaths.envFile), goodSecret, 'the bad secret never replaced the good one')
 })
 
-function logFiles(deploymentId: string): { name: string; text: string }[] {
-  const dir = join(root(), 'opt/codedeploy-agent/deployment-root', `local-${fleet.id}`, deploymentId, 'logs')
-  return spawnSync('ls', [dir], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }))
-}
+/** The agent's log of one deployment's scripts, on the instance's disk. */
+const scriptLog = (deploymentId: string) => writtenPath(i(), `/opt/codedeploy-agent/deployment-root/local-staging-backup/${deploymentId}/logs/scripts.log`)
 
 test.run()

@@ -1,12 +1,14 @@
-// Proof: each fault (hook timeout, crash loop at start, invalid vhost, missing secrets, instance killed
-// mid-deploy) fails the deployment, rolls it back, and leaves the old version serving without a failed request.
-// I/O: starts moto, nginx, pm2 daemons and Node apps in namespaces; stops them all.
+// Proof, under the real CodeDeploy agent: each fault (hook timeout, crash loop at start, invalid vhost, missing
+// secrets, instance killed mid-deploy) fails the deployment, rolls it back, and leaves the old version serving
+// without a failed request.
+// I/O: starts moto, nginx and two booted instances (systemd, nginx, pm2, Node apps); stops them all.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createFleet, destroyFleet, killInstance, type Fleet } from '../../../scripts/lib/deploy-local/fleet.ts'
+import { createFleet, destroyFleet, type Fleet } from '../../../scripts/lib/deploy-local/fleet.ts'
+import { isRunning, killInstance } from '../../../scripts/lib/deploy-local/instance.ts'
 import type { LifecycleOptions } from '../../../scripts/lib/deploy-local/lifecycle.ts'
 import { deployRevision } from '../../../scripts/lib/deploy-local/runner.ts'
 import { freePort } from '../../harness/ports.ts'
@@ -26,7 +28,7 @@ test.before(async () => {
   moto = await startMoto()
   await putSecret(moto.endpoint, fixtureModel([testApp('1.0.0')]), testApp('1.0.0'), 'DB_PASSWORD=faults-test\n')
   lbPort = await freePort()
-  fleet = createFleet(join(work, 'fleet'), 2, lbPort, 8081)
+  fleet = await createFleet(join(work, 'fleet'), 2, lbPort, 8081)
   const r = await deployRevision(fleet, await makeBundle(bundles, testApp('1.0.0')), { passEnv: moto.env })
   if (!r.ok) throw new Error(explain(r))
 })
@@ -55,17 +57,17 @@ async function expectRolledBack(bundle: string, event: string, reason: RegExp, e
 
 test('a hook that outlives its timeout is killed and rolled back', async () => {
   const app = testApp('2.0.0', { hookTimeouts: { ...testApp('2.0.0').hookTimeouts, ApplicationStart: 3 } })
-  await expectRolledBack(await makeBundle(bundles, app, { variant: 'hang' }), 'ApplicationStart', /ScriptTimedOut after 3s/)
+  await expectRolledBack(await makeBundle(bundles, app, { variant: 'hang' }), 'ApplicationStart', /^ScriptTimedOut: hooks\/application-start\.sh did not finish within its timeout$/)
 })
 
 test('an app that crash-loops at start is caught by ApplicationStart', async () => {
-  const r = await expectRolledBack(await makeBundle(bundles, testApp('2.0.1'), { variant: 'crash' }), 'ApplicationStart', /exit code 1/)
+  const r = await expectRolledBack(await makeBundle(bundles, testApp('2.0.1'), { variant: 'crash' }), 'ApplicationStart', /^ScriptFailed: hooks\/application-start\.sh exited with code 1$/)
   assert.match(readFileSync(r.failure!.log!, 'utf8'), /patient-api is crash-looping/)
 })
 
 test('an invalid nginx vhost is refused by nginx -t and the previous vhost stays', async () => {
   const vhost = 'server {\n    listen 8081;\n    no_such_directive on;\n}\n'
-  const r = await expectRolledBack(await makeBundle(bundles, testApp('2.0.2'), { vhost }), 'AfterInstall', /exit code 1/)
+  const r = await expectRolledBack(await makeBundle(bundles, testApp('2.0.2'), { vhost }), 'AfterInstall', /^ScriptFailed: hooks\/after-install\.sh exited with code 1$/)
   const log = readFileSync(r.failure!.log!, 'utf8')
   assert.match(log, /unknown directive "no_such_directive"/)
   assert.match(log, /the previous vhost is back in place/)
@@ -75,19 +77,22 @@ test('a missing secrets file fails BeforeInstall clearly', async () => {
   const app = testApp('2.0.3')
   const model = fixtureModel([app])
   const missing = { ...model, env: { ...model.env, secrets: { ...model.env.secrets, prefix: 'secrets/nowhere' } } }
-  const r = await expectRolledBack(await makeBundle(bundles, app, { model: missing }), 'BeforeInstall', /exit code 1/)
+  const r = await expectRolledBack(await makeBundle(bundles, app, { model: missing }), 'BeforeInstall', /^ScriptFailed: hooks\/before-install\.sh exited with code 1$/)
   assert.match(readFileSync(r.failure!.log!, 'utf8'), /s3:\/\/drsignet-production-secrets\/secrets\/nowhere\/patient-api\/\.env does not exist/)
 })
 
-test('an instance killed mid-deploy (nginx, pm2 and the app) is rolled back', async () => {
-  // Killed once the new app is up (ApplicationStart ok), so its workers exist to be killed: at ApplicationStart's
-  // start ApplicationStop has already deleted them, and the count would depend on the hook's timing.
+test('an instance killed mid-deploy (agent, nginx, pm2 and the app) is booted again and rolled back', async () => {
+  // Killed once the new app is up (ApplicationStart done, ValidateService starting): the power cut takes its
+  // PID 1 and every process with it, the agent included. The runner boots it again, as a replacement would come
+  // up, and the rollback redeploys the old version there.
   let killed = -1
   const onProgress: LifecycleOptions['onProgress'] = (p) => {
-    if (killed < 0 && p.instance === 'i1' && p.event === 'ApplicationStart' && p.status === 'ok') killed = killInstance(fleet.instances[0])
+    if (killed < 0 && p.instance === 'i1' && p.event === 'ApplicationStart' && p.status === 'ok') killed = killInstance(fleet.instances[0]!)
   }
-  await expectRolledBack(await makeBundle(bundles, testApp('2.0.4')), 'ValidateService', /exit code 1/, { onProgress })
-  assert.ok(killed >= 4, `killed ${killed} processes`) // nginx master and worker, pm2 daemon, two app workers
+  await expectRolledBack(await makeBundle(bundles, testApp('2.0.4')), 'ValidateService', /^the instance stopped during ValidateService$/, { onProgress })
+  // systemd, journald, D-Bus, the nginx master and worker, the agent, pm2 and two app workers at least.
+  assert.ok(killed >= 8, `killed ${killed} processes`)
+  assert.ok(isRunning(fleet.instances[0]!), 'booted again')
 })
 
 test.run()

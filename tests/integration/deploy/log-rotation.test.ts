@@ -1,85 +1,98 @@
-// Proof: rotating pm2's logs while the app writes (2 workers, 1000 lines/s each) loses no line and logging goes on.
-// I/O: starts a pm2 daemon with its own PM2_HOME and runs logrotate with the rendered config; stops them.
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+// Proof: on an instance, root's daily logrotate with the rendered configuration (deploy/logrotate.conf, installed by
+// AfterInstall) rotates pm2's logs while the app writes (2 workers, 1000 lines/s each), loses no line, and logging
+// goes on. The app is deployed by the real CodeDeploy agent; logrotate runs inside the instance as the timer runs it.
+// I/O: starts moto, nginx and one booted instance (systemd, nginx, pm2, the writer app); stops them all.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { createFleet, destroyFleet, type Fleet } from '../../../scripts/lib/deploy-local/fleet.ts'
+import { instanceExec, pathIn } from '../../../scripts/lib/deploy-local/instance.ts'
+import { deployRevision } from '../../../scripts/lib/deploy-local/runner.ts'
 import { instancePaths } from '../../../scripts/lib/render/hook-settings.ts'
-import { renderEcosystem, renderLogrotate } from '../../../scripts/lib/render/pm2.ts'
-import { waitFor } from '../../harness/ports.ts'
+import { freePort, waitFor } from '../../harness/ports.ts'
+import { startMoto, type Moto } from '../../harness/moto.ts'
 import { requireTool } from '../../harness/tools.ts'
-import { fixtureApp, fixtureModel } from '../../render-instance/model-fixture.ts'
+import { fixtureModel } from '../../render-instance/model-fixture.ts'
+import { explain, makeBundle, putSecret, testApp } from './support.ts'
 
-const repo = new URL('../../../', import.meta.url).pathname
-const root = mkdtempSync(join(tmpdir(), 'logrotate-'))
-const app = fixtureApp({ user: 'root', pm2: { ...fixtureApp().pm2, instances: 2 } })
+const LINES = 6000
+const app = testApp('1.0.0')
 const paths = instancePaths(app)
-const at = (p: string) => join(root, p)
-const LINES = 4000
-const env = { ...process.env, DEPLOY_ROOT: root, PM2_HOME: at(paths.pm2Home), PATH: `${repo}node_modules/.bin:${process.env.PATH}` }
-const pm2 = (...args: string[]) => execFileSync('pm2', args, { env, stdio: 'pipe' }).toString()
+const work = mkdtempSync(join(tmpdir(), 'logrotate-'))
+let moto: Moto
+let fleet: Fleet | undefined
 
-// Each worker writes numbered lines, one per millisecond, then a done marker.
+// Each worker answers the health check and, once asked (/start), writes numbered lines, one per millisecond,
+// then a done marker and a slow trickle.
 const writer = `'use strict'
+const http = require('node:http')
 const id = process.env.NODE_APP_INSTANCE
-let n = 0
-if (process.send) process.send('ready')
-const t = setInterval(() => {
-  console.log('w' + id + ' ' + n++)
-  if (n === ${LINES}) { clearInterval(t); console.log('w' + id + ' done'); let k = 0; setInterval(() => console.log('w' + id + ' after ' + k++), 20) }
-}, 1)
+let started = false
+http.createServer((req, res) => {
+  if (req.url === '/start' && !started) {
+    started = true
+    let n = 0
+    const t = setInterval(() => {
+      console.log('w' + id + ' ' + n++)
+      if (n === ${LINES}) { clearInterval(t); console.log('w' + id + ' done'); let k = 0; setInterval(() => console.log('w' + id + ' after ' + k++), 20) }
+    }, 1)
+  }
+  res.writeHead(200, { 'content-type': 'application/json' })
+  res.end(JSON.stringify({ version: process.env.APP_VERSION, writing: started }))
+}).listen(Number(process.env.PORT), process.env.HOST, () => { if (process.send) process.send('ready') })
 `
 
-function allLines(): string[] {
-  const dir = at(paths.logDir)
-  return readdirSync(dir).filter((f) => f.startsWith('out.log')).flatMap((f) => {
-    const raw = readFileSync(join(dir, f))
-    return (f.endsWith('.gz') ? gunzipSync(raw) : raw).toString().split('\n').filter(Boolean)
-  })
-}
+test.before(async () => {
+  for (const t of ['nginx', 'ip', 'curl', 'logrotate']) requireTool(t)
+  moto = await startMoto()
+  await putSecret(moto.endpoint, fixtureModel([app]), app, 'LOG_TEST=1\n')
+})
 
-test.after(() => {
-  try { pm2('kill') } catch { /* not started */ }
-  rmSync(root, { recursive: true, force: true })
+test.after(async () => {
+  if (fleet) destroyFleet(fleet)
+  await moto?.stop()
+  if (!process.env.KEEP_WORK) rmSync(work, { recursive: true, force: true })
 })
 
 test('rotation while the app writes loses no line, and logging goes on', async () => {
-  const logrotate = requireTool('logrotate')
-  mkdirSync(at(`${paths.appDir}/dist`), { recursive: true })
-  mkdirSync(at(paths.logDir), { recursive: true })
-  mkdirSync(at(paths.pm2Home), { recursive: true })
-  mkdirSync(at('/etc/drsignet/patient-api'), { recursive: true })
-  writeFileSync(at(`${paths.appDir}/dist/server.js`), writer)
-  writeFileSync(at(paths.envFile), 'LOG_TEST=1\n', { mode: 0o600 })
-  writeFileSync(at('ecosystem.config.cjs'), renderEcosystem(app, fixtureModel([app])).contents)
-  // The rendered file, with the instance paths moved under this test's root.
-  const conf = renderLogrotate(app).contents.replaceAll('/var/log/drsignet/', `${root}/var/log/drsignet/`).replaceAll('/var/lib/drsignet/', `${root}/var/lib/drsignet/`)
-    .replaceAll('/opt/drsignet/patient-api/current/hooks/', `${repo}hooks/`)
-  writeFileSync(at('logrotate.conf'), conf, { mode: 0o644 })
+  const f = (fleet = await createFleet(join(work, 'fleet'), 1, await freePort(), app.proxyPort))
+  const i = f.instances[0]!
+  const r = await deployRevision(f, await makeBundle(join(work, 'bundles'), app, { server: writer }), { passEnv: moto.env })
+  assert.ok(r.ok, explain(r))
+  const logDir = pathIn(i, paths.logDir)
+  const allLines = () =>
+    readdirSync(logDir).filter((n) => n.startsWith('out.log')).flatMap((n) => {
+      const raw = readFileSync(join(logDir, n))
+      return (n.endsWith('.gz') ? gunzipSync(raw) : raw).toString().split('\n').filter(Boolean)
+    })
 
-  pm2('start', at('ecosystem.config.cjs'))
-  const rotate = () => execFileSync(logrotate, ['-f', '-s', at('logrotate.state'), at('logrotate.conf')], { env, stdio: 'pipe' })
-  for (let i = 0; i < 3; i++) {
-    await new Promise((r) => setTimeout(r, 1100)) // dateext names have one-second resolution
-    rotate()
+  // Both cluster workers start writing (the cluster balances the two requests across them).
+  for (let k = 0; k < 8 && new Set(allLines().map((l) => l.match(/: w(\d) 0$/)?.[1]).filter(Boolean)).size < 2; k++) {
+    instanceExec(i, ['curl', '-sS', '--max-time', '2', `http://127.0.0.1:${app.port}/start`])
+    await new Promise((res) => setTimeout(res, 50))
+  }
+  for (let k = 0; k < 3; k++) {
+    await new Promise((res) => setTimeout(res, 1100)) // dateext names have one-second resolution
+    const rotate = instanceExec(i, ['logrotate', '-f', `/etc/logrotate.d/drsignet-${app.name}`])
+    assert.is(rotate.status, 0, rotate.stderr)
   }
   await waitFor('both workers to finish', async () => allLines().filter((l) => / done$/.test(l)).length === 2, 30_000)
 
-  const files = readdirSync(at(paths.logDir)).filter((f) => f.startsWith('out.log')).sort()
+  const files = readdirSync(logDir).filter((n) => n.startsWith('out.log')).sort()
   assert.ok(files.length >= 4, `expected 3 rotated files and out.log, got ${files}`)
-  assert.ok(files.some((f) => f.endsWith('.gz')), 'older rotations are compressed')
+  assert.ok(files.some((n) => n.endsWith('.gz')), 'older rotations are compressed')
   const lines = allLines()
   for (const w of ['0', '1']) {
     const seen = new Set(lines.map((l) => l.match(new RegExp(`w${w} (\\d+)$`))?.[1]).filter(Boolean).map(Number))
-    const missing = Array.from({ length: LINES }, (_, i) => i).filter((i) => !seen.has(i))
+    const missing = Array.from({ length: LINES }, (_, n) => n).filter((n) => !seen.has(n))
     assert.equal(missing.slice(0, 10), [], `worker ${w} lost ${missing.length} lines`)
   }
   // Logging goes on in the file opened after the last rotation, with pm2's time prefix.
   const prefixed = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}: w\d (after )?\d+$/m
-  await waitFor('lines in the new out.log', async () => prefixed.test(readFileSync(at(`${paths.logDir}/out.log`), 'utf8')), 10_000)
+  await waitFor('lines in the new out.log', async () => prefixed.test(readFileSync(join(logDir, 'out.log'), 'utf8')), 10_000)
 })
 
 test.run()

@@ -1,9 +1,11 @@
-// Proof: the admin portal's bundle deploys like the APIs and its rendered vhost serves the built React files
-// itself (hashed assets cached for a year, index.html revalidated) while other paths reach the portal's Node server;
-// AfterInstall hands the group's CloudWatch agent configuration to the agent once, and not again while unchanged.
-// I/O: starts moto, nginx (load balancer and one instance), a pm2 daemon and a Node app; stops them all.
+// Proof, under the real CodeDeploy agent: the admin portal's bundle deploys like the APIs and its rendered vhost
+// serves the built React files itself (hashed assets cached for a year, index.html revalidated) while other paths
+// reach the portal's Node server; a browser that revalidates the old index.html after a release gets the new one and
+// every asset it names; AfterInstall hands the group's CloudWatch agent configuration to the agent once, and not
+// again while unchanged.
+// I/O: starts moto, nginx (the load balancer) and one booted instance (systemd, nginx, pm2, a Node app); stops them all.
 import { request } from 'node:http'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
@@ -11,13 +13,14 @@ import * as assert from 'uvu/assert'
 import type { App } from '../../../scripts/lib/config/model.ts'
 import { buildBundle } from '../../../scripts/lib/bundle/build.ts'
 import { createFleet, destroyFleet, type Fleet } from '../../../scripts/lib/deploy-local/fleet.ts'
+import { pathIn } from '../../../scripts/lib/deploy-local/instance.ts'
 import { deployRevision } from '../../../scripts/lib/deploy-local/runner.ts'
 import { renderSnippets, renderVhost } from '../../../scripts/lib/render/nginx.ts'
 import { freePort } from '../../harness/ports.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { requireTool } from '../../harness/tools.ts'
 import { fixtureModel } from '../../render-instance/model-fixture.ts'
-import { explain, putSecret, testApp } from './support.ts'
+import { explain, putSecret, readIn, testApp } from './support.ts'
 
 const host = 'admin.drsignet.com'
 const portal: App = testApp('2.3.1', {
@@ -47,22 +50,28 @@ server.listen(Number(process.env.PORT), process.env.HOST, () => { if (process.se
 process.on('SIGINT', () => server.close(() => process.exit(0)))
 `
 
-async function portalBundle() {
-  const artifact = join(work, 'artifact')
+/** A portal release: its build names one content-hashed bundle, as a React build does. */
+const releases: Record<string, string> = { '2.3.1': 'main.3f9a2c.js', '2.3.2': 'main.8b1d0e.js' }
+
+async function portalBundle(version = '2.3.1') {
+  const app = { ...portal, version }
+  const artifact = join(work, `artifact-${version}`)
   mkdirSync(join(artifact, 'server'), { recursive: true })
   mkdirSync(join(artifact, 'build/static/js'), { recursive: true })
   writeFileSync(join(artifact, 'server/index.js'), serverJs)
-  writeFileSync(join(artifact, 'build/index.html'), '<!doctype html><div id="root"></div><script src="/static/js/main.3f9a2c.js"></script>\n')
-  writeFileSync(join(artifact, 'build/static/js/main.3f9a2c.js'), 'console.log("admin portal 2.3.1")\n')
-  writeFileSync(join(artifact, 'package.json'), `${JSON.stringify({ name: portal.name, version: portal.version, private: true })}\n`)
-  const built = await buildBundle(portal, model, { artifactDir: artifact, outDir: join(work, 'bundles'), vhost: renderVhost(portal, model), snippets: renderSnippets() })
+  // The same length in both releases: nginx's ETag is time and size, so only the time can tell them apart.
+  writeFileSync(join(artifact, 'build/index.html'), `<!doctype html><div id="root"></div><script src="/static/js/${releases[version]}"></script>\n`)
+  writeFileSync(join(artifact, `build/static/js/${releases[version]}`), `console.log("admin portal ${version}")\n`)
+  writeFileSync(join(artifact, 'package.json'), `${JSON.stringify({ name: app.name, version, private: true })}\n`)
+  const m = fixtureModel([app])
+  const built = await buildBundle(app, m, { artifactDir: artifact, outDir: join(work, 'bundles'), vhost: renderVhost(app, m), snippets: renderSnippets() })
   return built.file
 }
 
 type Reply = { status: number; headers: Record<string, string | string[] | undefined>; body: string }
-const get = (port: number, path: string): Promise<Reply> =>
+const get = (port: number, path: string, headers: Record<string, string> = {}): Promise<Reply> =>
   new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false, headers: { host }, timeout: 5000 }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false, headers: { host, ...headers }, timeout: 5000 }, (res) => {
       let body = ''
       res.on('data', (d) => (body += d))
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }))
@@ -86,9 +95,9 @@ test.after(async () => {
 
 test('the deployed portal serves its build from disk and everything else from its Node server', async () => {
   const lbPort = await freePort()
-  fleet = createFleet(join(work, 'fleet'), 1, lbPort, portal.proxyPort)
-  installAgentStub(fleet.instances[0]!.root)
-  const r = await deployRevision(fleet, await portalBundle(), { passEnv: moto.env })
+  const f = (fleet = await createFleet(join(work, 'fleet'), 1, lbPort, portal.proxyPort))
+  installAgentStub(f)
+  const r = await deployRevision(f, await portalBundle(), { passEnv: moto.env })
   assert.ok(r.ok, explain(r))
 
   const asset = await get(lbPort, '/static/js/main.3f9a2c.js')
@@ -108,11 +117,10 @@ test('the deployed portal serves its build from disk and everything else from it
 })
 
 test('the CloudWatch agent gets the group configuration once, and not again while it is unchanged', async () => {
-  const root = fleet!.instances[0]!.root
-  const agentDir = join(root, 'opt/aws/amazon-cloudwatch-agent')
-  const calls = () => readFileSync(join(agentDir, 'calls.log'), 'utf8').trim().split('\n')
-  assert.equal(calls(), [`-a fetch-config -m ec2 -s -c file:${join(root, 'etc/drsignet/cloudwatch-agent/merged.json')}`])
-  const applied = JSON.parse(readFileSync(join(agentDir, 'etc/drsignet.json'), 'utf8'))
+  const i = fleet!.instances[0]!
+  const calls = () => readIn(i, '/opt/aws/amazon-cloudwatch-agent/calls.log').trim().split('\n')
+  assert.equal(calls(), ['-a fetch-config -m ec2 -s -c file:/etc/drsignet/cloudwatch-agent/merged.json'])
+  const applied = JSON.parse(readIn(i, '/opt/aws/amazon-cloudwatch-agent/etc/drsignet.json'))
   const files = applied.logs.logs_collected.files.collect_list.map((f: { file_path: string }) => f.file_path)
   assert.ok(files.includes('/var/log/drsignet/admin-portal/out.log'), files.join(' '))
   assert.equal(applied.metrics.metrics_collected.mem.measurement, ['mem_used_percent'])
@@ -122,14 +130,37 @@ test('the CloudWatch agent gets the group configuration once, and not again whil
   assert.is(calls().length, 1, 'an unchanged configuration does not restart the agent')
 })
 
+test('after 2.3.1 -> 2.3.2 a browser revalidating the old index.html gets the new one and every asset it names', async () => {
+  const lb = fleet!.lbPort
+  const old = await get(lb, '/index.html')
+  assert.is(old.status, 200)
+  const etag = String(old.headers.etag)
+  const lastModified = String(old.headers['last-modified'])
+  assert.ok(etag && lastModified, JSON.stringify(old.headers))
+  // Unchanged content revalidates as unchanged: caching still works.
+  assert.is((await get(lb, '/index.html', { 'if-none-match': etag, 'if-modified-since': lastModified })).status, 304)
+
+  const r = await deployRevision(fleet!, await portalBundle('2.3.2'), { passEnv: moto.env })
+  assert.ok(r.ok, explain(r))
+  const fresh = await get(lb, '/index.html', { 'if-none-match': etag, 'if-modified-since': lastModified })
+  assert.is(fresh.status, 200, `the new index.html, not a 304 for the old one (ETag ${etag}, Last-Modified ${lastModified})`)
+  assert.ok(fresh.headers.etag !== etag && fresh.headers['last-modified'] !== lastModified, JSON.stringify(fresh.headers))
+  const named = [...fresh.body.matchAll(/src="([^"]+)"/g)].map((m) => m[1]!)
+  assert.equal(named, ['/static/js/main.8b1d0e.js'])
+  for (const asset of named) {
+    const a = await get(lb, asset)
+    assert.is(a.status, 200, asset)
+    assert.is(a.body, 'console.log("admin portal 2.3.2")\n')
+  }
+})
+
 /** Stands in for amazon-cloudwatch-agent-ctl (no agent runs here): records how AfterInstall calls it. */
-function installAgentStub(root: string) {
-  const bin = join(root, 'opt/aws/amazon-cloudwatch-agent/bin')
+function installAgentStub(f: Fleet) {
+  const i = f.instances[0]!
+  const bin = pathIn(i, '/opt/aws/amazon-cloudwatch-agent/bin')
   mkdirSync(bin, { recursive: true })
-  const ctl = join(bin, 'amazon-cloudwatch-agent-ctl')
-  writeFileSync(ctl, `#!/bin/sh\necho "$*" >> "$(dirname "$0")/../calls.log"\n`)
-  chmodSync(ctl, 0o755)
-  assert.not.ok(existsSync(join(bin, '../calls.log')))
+  writeFileSync(join(bin, 'amazon-cloudwatch-agent-ctl'), `#!/bin/sh\necho "$*" >> "$(dirname "$0")/../calls.log"\n`, { mode: 0o755 })
+  assert.not.ok(existsSync(pathIn(i, '/opt/aws/amazon-cloudwatch-agent/calls.log')))
 }
 
 test.run()

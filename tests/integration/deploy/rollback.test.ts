@@ -1,13 +1,15 @@
-// Proof through the CLI: a bundle whose ValidateService fails is rolled back automatically, the old version
-// serves throughout, and deploy-local exits 1 with the failing hook's log tail.
-// I/O: starts moto, nginx, pm2 daemons and Node apps in namespaces; stops them all.
+// Proof through the CLI and the real CodeDeploy agent: a bundle whose ValidateService fails is rolled back
+// automatically, the old version serves throughout, and deploy-local exits 1 with the failing event's log. The
+// rollback's ApplicationStop is the failed revision's own (its Install had passed), as the agent does it.
+// I/O: starts moto, nginx and two booted instances (systemd, nginx, pm2, Node apps); stops them all.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { loadFleet, destroyFleet } from '../../../scripts/lib/deploy-local/fleet.ts'
+import { writtenPath } from '../../../scripts/lib/deploy-local/instance.ts'
 import { freePort } from '../../harness/ports.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { requireTool } from '../../harness/tools.ts'
@@ -56,8 +58,8 @@ test('a failing ValidateService rolls back to the old version, which serves thro
   const second = await ops(['deploy-local', bad, '--fleet', fleetDir])
   const stats = await load.stop()
   assert.is(second.code, 1, second.out + second.err)
-  assert.match(second.err, /failed on i1 at ValidateService: ScriptFailed with exit code 1/)
-  assert.match(second.err, /--- last lines of .*ValidateService\.log/)
+  assert.match(second.err, /failed on i1 at ValidateService: ScriptFailed: hooks\/validate-service\.sh exited with code 1/)
+  assert.match(second.err, /--- ValidateService in \S+\/logs\/scripts\.log\n\S+ \S+ LifecycleEvent - ValidateService\n/)
   assert.match(second.err, /FAILED: health check failed for \d+s; last response: http:\/\/127\.0\.0\.1:3001\/healthz -> 500/)
   assert.match(second.err, /rollback d-\w+ to the last good revision on i1: succeeded in [\d.]+ s/)
   console.log(`load during the failed deploy: ${stats.sent} requests, ${stats.failed} failed, versions ${JSON.stringify([...stats.versions])}`)
@@ -70,6 +72,14 @@ test('a failing ValidateService rolls back to the old version, which serves thro
     assert.is(await versionAt(i.nsIp), '1.0.0', i.name)
   }
   assert.ok(readFileSync(join(fleetDir, 'fleet.json'), 'utf8').includes('"allowed": [\n    "i1",\n    "i2"\n  ]'))
+
+  // On i1 the agent ran three deployments: 1.0.0, the failed 2.0.0 (its Install passed) and the rollback, whose
+  // ApplicationStop came from 2.0.0, the last revision installed there, not from the 1.0.0 it put back.
+  const group = writtenPath(fleet.instances[0]!, '/opt/codedeploy-agent/deployment-root/local-production-patient-api')
+  const runs = readdirSync(group).sort((a, b) => statSync(join(group, a)).mtimeMs - statSync(join(group, b)).mtimeMs)
+  assert.is(runs.length, 3, runs.join(' '))
+  const rollbackLog = readFileSync(join(group, runs[2]!, 'logs/scripts.log'), 'utf8')
+  assert.match(rollbackLog, /LifecycleEvent - ApplicationStop\n.*Script - hooks\/application-stop\.sh\n(.*\n)*?.*stopped patient-api \(the ApplicationStop of revision 2\.0\.0\)/)
   for (const text of [first.out, first.err, second.out, second.err]) assert.not.ok(text.includes('rollback-test'), 'the secret reached the output')
   const down = await ops(['deploy-local', '--down', '--fleet', fleetDir])
   assert.is(down.code, 0)

@@ -1,10 +1,11 @@
 // Shared by the deploy integration suites: test app builds, bundles, secrets in moto, and a bounded load generator (I/O).
 import { request } from 'node:http'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { App, Model } from '../../../scripts/lib/config/model.ts'
 import type { DeployResult } from '../../../scripts/lib/deploy-local/runner.ts'
+import { initPid, pathIn, type Instance } from '../../../scripts/lib/deploy-local/instance.ts'
 import { buildBundle } from '../../../scripts/lib/bundle/build.ts'
 import { renderSnippets, renderVhost } from '../../../scripts/lib/render/nginx.ts'
 import { fixtureApp, fixtureModel } from '../../render-instance/model-fixture.ts'
@@ -43,18 +44,19 @@ export const testHost = 'patient-api.drsignet.com'
 export function testApp(version: string, overrides: Partial<App> = {}): App {
   return fixtureApp({
     version,
-    user: 'drsignet-test', // no such local user: deploy-local runs the hooks as the caller
+    user: 'drsignet-test', // created by BeforeInstall on each instance, as on AWS
     pm2: { instances: 2, maxMemoryRestart: '256M', killTimeout: 3000, listenTimeout: 5000, waitReady: true },
     hookTimeouts: { ApplicationStop: 30, BeforeInstall: 30, AfterInstall: 30, ApplicationStart: 30, ValidateService: 16, BeforeBlockTraffic: 12 },
     ...overrides,
   })
 }
 
-export async function makeBundle(outDir: string, app: App, opts: { variant?: Variant; model?: Model; vhost?: string } = {}) {
+/** A bundle of the test app (or of `server`, a dist/server.js of the test's own) as apply builds it. */
+export async function makeBundle(outDir: string, app: App, opts: { variant?: Variant; model?: Model; vhost?: string; server?: string } = {}) {
   const model = opts.model ?? fixtureModel([app])
   const artifact = mkdtempSync(join(tmpdir(), 'artifact-'))
   mkdirSync(join(artifact, 'dist'))
-  writeFileSync(join(artifact, 'dist/server.js'), serverJs(opts.variant ?? 'ok'))
+  writeFileSync(join(artifact, 'dist/server.js'), opts.server ?? serverJs(opts.variant ?? 'ok'))
   writeFileSync(join(artifact, 'package.json'), `${JSON.stringify({ name: app.name, version: app.version, private: true })}\n`)
   const vhost = opts.vhost ? { path: `${app.name}.conf`, contents: opts.vhost } : renderVhost(app, model)
   const built = await buildBundle(app, model, { artifactDir: artifact, outDir, vhost, snippets: renderSnippets() })
@@ -136,13 +138,39 @@ export function filesContaining(dir: string, needle: string): string[] {
   return out
 }
 
-/** A failed deployment as text, with the failing hook's log, for assertion messages. */
-export function explain(r: { ok: boolean; failure?: { log?: string } }): string {
-  let log = ''
-  try { if (r.failure?.log) log = readFileSync(r.failure.log, 'utf8').split('\n').slice(-25).join('\n') } catch { /* gone */ }
-  return `${JSON.stringify(r)}\n${log}`
+/** A failed deployment as text, with the failing event's part of the agent's script log, for assertion messages. */
+export function explain(r: { ok: boolean; failure?: { tail?: string } }): string {
+  return `${JSON.stringify({ ...r, failure: r.failure && { ...r.failure, tail: undefined } })}\n${r.failure?.tail ?? ''}`
 }
 
 export function explainRollback(r: DeployResult): string {
   return (r.rollback?.failures ?? []).map((f) => explain({ ok: false, failure: f })).join('\n') || JSON.stringify(r.rollback)
+}
+
+/** A file of a running instance, as the instance sees it. */
+export const readIn = (i: Instance, path: string) => readFileSync(pathIn(i, path), 'utf8')
+export const statIn = (i: Instance, path: string): Stats => statSync(pathIn(i, path))
+
+/** The user name of a uid on the instance (its own /etc/passwd: users made by the hooks live there only). */
+export function userIn(i: Instance, uid: number): string | undefined {
+  return readIn(i, '/etc/passwd').split('\n').map((l) => l.split(':')).find((f) => Number(f[2]) === uid)?.[0]
+}
+
+/** The instance's processes whose command line contains `needle`, with the user each runs as. */
+export function processesIn(i: Instance, needle: string): { pid: number; user?: string; cmdline: string }[] {
+  const init = initPid(i)
+  if (!init) return []
+  const ns = statSync(`/proc/${init}/ns/pid`).ino
+  const out: { pid: number; user?: string; cmdline: string }[] = []
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue
+    try {
+      if (statSync(`/proc/${d}/ns/pid`).ino !== ns) continue
+      const cmdline = readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()
+      if (!cmdline.includes(needle)) continue
+      const uid = Number(readFileSync(`/proc/${d}/status`, 'utf8').match(/^Uid:\s+(\d+)/m)?.[1])
+      out.push({ pid: Number(d), user: userIn(i, uid), cmdline })
+    } catch { /* exited while we looked */ }
+  }
+  return out
 }

@@ -1,6 +1,7 @@
-// Proof: a new version reaches 2 namespaced instances under load with no failed request; secrets land 0600 and never in logs.
-// I/O: starts moto, nginx (load balancer and one per instance), pm2 daemons and Node apps; stops them all.
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+// Proof: through the real CodeDeploy agent, a new version reaches 2 booted instances under load with no failed
+// request; the app runs as its own user; its secrets land 0600, owned by that user, and never in any log.
+// I/O: starts moto, nginx (the load balancer), and two instances (systemd, nginx, pm2, Node apps); stops them all.
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
@@ -11,7 +12,7 @@ import { freePort } from '../../harness/ports.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { requireTool } from '../../harness/tools.ts'
 import { fixtureModel } from '../../render-instance/model-fixture.ts'
-import { explain, filesContaining, makeBundle, putSecret, startLoad, testApp } from './support.ts'
+import { explain, filesContaining, makeBundle, processesIn, putSecret, startLoad, statIn, testApp, userIn } from './support.ts'
 
 const secret = `s3cr3t-${process.pid}-${Date.now().toString(36)}`
 let moto: Moto
@@ -34,18 +35,22 @@ test('v1 then v2 under load: 0 failed requests, only v2 afterwards, secrets 0600
   const v1 = await makeBundle(join(work, 'bundles'), testApp('1.0.0'))
   const v2 = await makeBundle(join(work, 'bundles'), testApp('2.0.0'))
   const lbPort = await freePort()
-  fleet = createFleet(join(work, 'fleet'), 2, lbPort, 8081)
+  const f = (fleet = await createFleet(join(work, 'fleet'), 2, lbPort, 8081))
   const opts = { passEnv: moto.env }
-  const first = await deployRevision(fleet, v1, opts)
+  const first = await deployRevision(f, v1, opts)
   assert.ok(first.ok, explain(first))
-  for (const i of fleet.instances) {
-    const st = statSync(join(i.root, 'etc/drsignet/patient-api/.env'))
-    assert.is(st.mode & 0o777, 0o600)
+  for (const i of f.instances) {
+    const st = statIn(i, '/etc/drsignet/patient-api/.env')
+    assert.is(st.mode & 0o777, 0o600, i.name)
+    assert.is(userIn(i, st.uid), 'drsignet-test', `${i.name}: the .env belongs to the app user`)
+    const workers = processesIn(i, 'dist/server.js')
+    assert.is(workers.length, 2, `${i.name}: two cluster workers`)
+    assert.ok(workers.every((w) => w.user === 'drsignet-test'), `${i.name}: ${JSON.stringify(workers)}`)
   }
 
   const load = startLoad(lbPort, 4, 90_000)
   await new Promise((r) => setTimeout(r, 1000))
-  const second = await deployRevision(fleet, v2, opts)
+  const second = await deployRevision(f, v2, opts)
   const doneAt = Date.now()
   await new Promise((r) => setTimeout(r, 1000))
   const stats = await load.stop()

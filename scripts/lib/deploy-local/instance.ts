@@ -1,0 +1,185 @@
+// One local instance: a network namespace with a veth pair, and systemd booted in its own namespaces over this
+// machine's tree with persistent overlays (instance-boot.sh). Boots, kills, runs commands inside and reaches its
+// files through /proc/PID/root (I/O).
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { run } from './exec.ts'
+import { childPids } from './proc.ts'
+
+export type Instance = {
+  name: string
+  dir: string // host folder: disk/ (overlay layers), boot.log
+  netns: string
+  hostIf: string // veth end on the host
+  nsIf: string // veth end inside the namespace
+  hostIp: string // the host side of the veth pair: relays listen here
+  nsIp: string // the instance's address: the load balancer's target
+  cgroup: string // folder under each cgroup hierarchy (one level) that the instance's systemd owns
+  pid?: number // host pid of the boot process (unshare); its only child is the instance's PID 1
+}
+
+const repo = new URL('../../../', import.meta.url).pathname
+const bootScript = new URL('./instance-boot.sh', import.meta.url).pathname
+const standIns = new URL('./stand-ins', import.meta.url).pathname
+export const AGENT_VERSION = '1.8.1'
+export const agentDir = join(repo, '.cache/codedeploy-agent', AGENT_VERSION)
+
+/** The PATH a systemd service gets, which is what the agent, and so every hook, starts from. */
+export const SERVICE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+
+/** What an instance needs from this machine; each missing piece is named with the step that provides it. */
+export function missingPrerequisites(): string[] {
+  const missing: string[] = []
+  if (process.getuid?.() !== 0) missing.push('root (namespaces, overlay mounts and users need it)')
+  if (!existsSync(join(agentDir, '.complete'))) missing.push(`the CodeDeploy agent ${AGENT_VERSION} in ${agentDir}: run bash .ci/install.d/55-codedeploy-agent.sh`)
+  for (const [tool, pkg] of [['/lib/systemd/systemd', 'systemd'], ['/usr/bin/ruby', 'ruby (bash .ci/install.d/55-codedeploy-agent.sh)'], ['/usr/bin/nsenter', 'util-linux'], ['/usr/bin/dbus-daemon', 'dbus'], ['/usr/sbin/nginx', 'nginx-light']] as const) {
+    if (!existsSync(tool)) missing.push(`${tool}: apt-get install ${pkg}`)
+  }
+  if (!existsSync('/usr/bin/node') && !existsSync('/usr/local/bin/node')) missing.push('node in /usr/bin or /usr/local/bin, where an instance has it')
+  if (!existsSync(join(repo, 'node_modules/pm2/bin/pm2'))) missing.push('pm2 in node_modules: run npm ci')
+  return missing
+}
+
+/** The instance's PID 1 (systemd), or undefined when the instance is not running. */
+export function initPid(i: Instance): number | undefined {
+  if (!i.pid) return undefined
+  try {
+    if (!readFileSync(`/proc/${i.pid}/cmdline`, 'utf8').includes(i.dir)) return undefined // a recycled pid
+  } catch { return undefined }
+  // Until the boot script has exec'd systemd, the child is still the shell that mounts the instance's tree.
+  return childPids(i.pid).find((pid) => {
+    try { return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'systemd' } catch { return false }
+  })
+}
+
+export const isRunning = (i: Instance) => initPid(i) !== undefined
+
+/** A path inside the running instance, as its own processes see it (through its mount namespace). */
+export function pathIn(i: Instance, path: string): string {
+  const pid = initPid(i)
+  if (!pid) throw new Error(`instance ${i.name} is not running`)
+  return `/proc/${pid}/root${path}`
+}
+
+/** The host path of a file the instance wrote (its overlay's upper layer); readable after the instance died. */
+export function writtenPath(i: Instance, path: string): string {
+  const layer = ['/usr/local', '/etc', '/opt', '/var', '/home', '/root', '/srv'].find((d) => path === d || path.startsWith(`${d}/`))
+  if (!layer) throw new Error(`${path} is not on a persistent layer of the instance`)
+  return join(i.dir, 'disk/upper', layer.slice(1).replace('/', '-'), path.slice(layer.length))
+}
+
+const nsenterArgs = (pid: number) => ['-t', String(pid), '-m', '-u', '-i', '-n', '-p', '-C', '--wd=/']
+
+/** The command line that runs argv inside the instance, as root, with a service's clean environment. */
+export function execArgv(i: Instance, argv: string[], env: Record<string, string> = {}): string[] {
+  const pid = initPid(i)
+  if (!pid) throw new Error(`instance ${i.name} is not running`)
+  const vars = Object.entries({ PATH: SERVICE_PATH, LANG: 'C.UTF-8', ...env }).map(([k, v]) => `${k}=${v}`)
+  return ['nsenter', ...nsenterArgs(pid), '--', '/usr/bin/env', '-i', ...vars, ...argv]
+}
+
+/** Runs argv inside the instance and waits for it (tests and benchmarks: pm2, logrotate, curl, ls as the instance sees them). */
+export function instanceExec(i: Instance, argv: string[], opts: { env?: Record<string, string>; input?: string } = {}): SpawnSyncReturns<string> {
+  const [cmd, ...args] = execArgv(i, argv, opts.env)
+  return spawnSync(cmd!, args, { encoding: 'utf8', input: opts.input, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+}
+
+/**
+ * What every service the instance starts from now on finds in its environment (systemd's manager environment):
+ * the stand-ins for the instance role and the VPC's way to AWS (endpoint, credentials). The agent, its hooks and
+ * the units they start (the backup check) all get them, as they all reach IMDS on EC2.
+ */
+export function setServiceEnvironment(i: Instance, env: Record<string, string>) {
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`)
+  if (!vars.length) return
+  const r = instanceExec(i, ['systemctl', 'set-environment', ...vars])
+  if (r.status !== 0) throw new Error(`instance ${i.name}: systemctl set-environment failed: ${r.stderr.trim()}`)
+}
+
+/** Boots the instance (its disk kept from any earlier boot) and waits until systemd has started nginx. */
+export async function bootInstance(i: Instance, revisions: string, timeoutMs = 60_000): Promise<void> {
+  if (isRunning(i)) return
+  mkdirSync(join(i.dir, 'disk'), { recursive: true })
+  const log = openSync(join(i.dir, 'boot.log'), 'a')
+  const child = spawn('bash', [bootScript, i.name, join(i.dir, 'disk'), i.netns, i.cgroup, agentDir, standIns, join(repo, 'node_modules'), revisions], {
+    detached: true,
+    stdio: ['ignore', log, log],
+  })
+  closeSync(log)
+  child.unref()
+  i.pid = child.pid
+  const deadline = Date.now() + timeoutMs
+  let state = ''
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) break
+    if (initPid(i)) {
+      state = instanceExec(i, ['systemctl', 'is-system-running']).stdout.trim()
+      if (state === 'running' || state === 'degraded') return
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  const tail = readFileSync(join(i.dir, 'boot.log'), 'utf8').split('\n').slice(-15).join('\n')
+  killInstance(i)
+  throw new Error(`instance ${i.name} did not boot (systemd: ${state || 'not started'}); ${join(i.dir, 'boot.log')} ends:\n${tail}`)
+}
+
+/** The pids in the instance's PID namespace, seen from the host. */
+function pidsOf(init: number): number[] {
+  let ns: number
+  try { ns = statSync(`/proc/${init}/ns/pid`).ino } catch { return [] }
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try { return statSync(`/proc/${pid}/ns/pid`).ino === ns } catch { return false }
+  })
+}
+
+/**
+ * Kills the instance as a power cut does: its PID 1 and with it every process inside (nginx, pm2, the apps, a
+ * running agent). The disk stays; bootInstance starts it again. Returns how many processes died.
+ */
+export function killInstance(i: Instance): number {
+  const init = initPid(i)
+  const count = init ? pidsOf(init).length : 0
+  if (i.pid && existsSync(`/proc/${i.pid}`)) {
+    try { process.kill(i.pid, 'SIGKILL') } catch { /* gone */ }
+  }
+  if (init) try { process.kill(init, 'SIGKILL') } catch { /* gone with its parent */ }
+  for (let round = 0; round < 100 && init && existsSync(`/proc/${init}`); round++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50)
+  removeCgroups(i)
+  i.pid = undefined
+  return count
+}
+
+/** The instance's cgroup folders, innermost first (systemd made its own tree inside); emptied by the kill. */
+function removeCgroups(i: Instance) {
+  for (const h of ['/sys/fs/cgroup/unified', '/sys/fs/cgroup/systemd', '/sys/fs/cgroup']) {
+    const top = join(h, i.cgroup)
+    if (!existsSync(top)) continue
+    const remove = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) remove(join(dir, e.name))
+      for (let round = 0; round < 40; round++) {
+        try { rmdirSync(dir); return } catch { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50) }
+      }
+    }
+    remove(top)
+  }
+}
+
+/** The instance's network: a namespace and a veth /30 whose host end is hostIp. */
+export function createNetwork(i: Instance) {
+  const inner = i.nsIf
+  run('ip', ['netns', 'add', i.netns])
+  run('ip', ['link', 'add', i.hostIf, 'type', 'veth', 'peer', 'name', inner])
+  run('ip', ['link', 'set', inner, 'netns', i.netns])
+  run('ip', ['addr', 'add', `${i.hostIp}/30`, 'dev', i.hostIf])
+  run('ip', ['link', 'set', i.hostIf, 'up'])
+  const inNs = (args: string[]) => run('ip', ['netns', 'exec', i.netns, ...args])
+  inNs(['ip', 'addr', 'add', `${i.nsIp}/30`, 'dev', inner])
+  inNs(['ip', 'link', 'set', inner, 'up'])
+  inNs(['ip', 'link', 'set', 'lo', 'up'])
+}
+
+export function removeNetwork(i: Instance) {
+  run('ip', ['link', 'del', i.hostIf], { allowFail: true })
+  run('ip', ['netns', 'del', i.netns], { allowFail: true })
+}

@@ -1,0 +1,183 @@
+// The suite behind every-bundle-*.test.ts: every revision bundle of one environment, as apply builds it from the
+// YAML in this repository (each app of the environment and the backup tool), through the real CodeDeploy agent
+// on one booted instance per instance group: a first deployment, a redeployment of the same revision, then a new
+// version. Every lifecycle event must succeed; each app must answer through its nginx vhost, from processes of its
+// own user, with its .env 0600 and that user's; the backup tool's timer must be active and its URI the backup user's.
+// I/O: starts moto, FerretDB, booted instances (systemd, nginx, pm2, Node apps) and relays; stops them all.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import type { App, Model } from '../../../scripts/lib/config/model.ts'
+import { readModel } from '../../../scripts/lib/config/read.ts'
+import { backupAgentEntries, backupHookEntries, readOpsSnapshot } from '../../../scripts/lib/bundle/backup-agent.ts'
+import { buildBundle } from '../../../scripts/lib/bundle/build.ts'
+import { contentHash, packEntries } from '../../../scripts/lib/bundle/tar.ts'
+import { createFleet, destroyFleet, type Fleet } from '../../../scripts/lib/deploy-local/fleet.ts'
+import { instanceExec, pathIn, type Instance } from '../../../scripts/lib/deploy-local/instance.ts'
+import type { Progress } from '../../../scripts/lib/deploy-local/lifecycle.ts'
+import { relayEndpoint, type Relay } from '../../../scripts/lib/deploy-local/relay.ts'
+import { deployRevision, type DeployResult } from '../../../scripts/lib/deploy-local/runner.ts'
+import { backupAgentPaths, backupSecretKey } from '../../../scripts/lib/render/backup-paths.ts'
+import { instancePaths } from '../../../scripts/lib/render/hook-settings.ts'
+import { renderSnippets, renderVhost } from '../../../scripts/lib/render/nginx.ts'
+import { startFerret, type Ferret } from '../../harness/ferretdb.ts'
+import { startMoto, type Moto } from '../../harness/moto.ts'
+import { freePort } from '../../harness/ports.ts'
+import { requireTool } from '../../harness/tools.ts'
+import { explain, processesIn, statIn, userIn } from './support.ts'
+
+/** Every event the agent runs for an in-place deployment, which must all succeed; the runner adds the traffic steps. */
+const EVENTS = ['BeforeBlockTraffic', 'AfterBlockTraffic', 'ApplicationStop', 'DownloadBundle', 'BeforeInstall', 'Install', 'AfterInstall', 'ApplicationStart', 'ValidateService', 'BeforeAllowTraffic', 'AfterAllowTraffic']
+
+/** Stands in for an app's build: a Node server that says which version, app and user answer, and a portal's build. */
+function artifact(dir: string, app: App) {
+  const server = `'use strict'
+const http = require('node:http')
+http.createServer((req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json' })
+  res.end(JSON.stringify({ app: ${JSON.stringify(app.name)}, version: process.env.APP_VERSION, uid: process.getuid(), url: req.url }))
+}).listen(Number(process.env.PORT), process.env.HOST, () => { if (process.send) process.send('ready') })
+process.on('SIGINT', () => process.exit(0))
+`
+  mkdirSync(join(dir, app.start.script, '..'), { recursive: true })
+  writeFileSync(join(dir, app.start.script), server)
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: app.name, version: app.version, private: true })}\n`)
+  if (app.kind === 'spa') {
+    const root = join(dir, app.nginx.staticRoot!)
+    mkdirSync(join(root, 'static/js'), { recursive: true })
+    writeFileSync(join(root, 'index.html'), `<!doctype html><title>${app.version}</title><script src="/static/js/main.js"></script>\n`)
+    writeFileSync(join(root, 'static/js/main.js'), `console.log(${JSON.stringify(app.version)})\n`)
+  }
+}
+
+type Reply = { status: number; body: string }
+const get = (host: string, port: number, path: string, hostHeader: string): Promise<Reply> =>
+  new Promise((resolve, reject) => {
+    const req = request({ host, port, path, agent: false, headers: { host: hostHeader }, timeout: 5000 }, (res) => {
+      let body = ''
+      res.on('data', (d) => (body += d))
+      res.on('end', () => resolve({ status: res.statusCode!, body }))
+    })
+    req.on('timeout', () => req.destroy(new Error(`GET ${path}: timeout`)))
+    req.on('error', reject)
+    req.end()
+  })
+
+export function everyBundle(env: string) {
+  const model = readModel('.', env)
+  const work = mkdtempSync(join(tmpdir(), `every-${env}-`))
+  const fleets = new Map<string, Fleet>() // instance group -> a one-instance fleet
+  let moto: Moto
+  let ferret: Ferret
+  let mongoRelay: Relay
+  let s3: S3Client
+  // npm ci reads this machine's npm cache offline: the instances have no route to a registry.
+  const npmCache = spawnSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout.trim()
+  const passEnv = () => ({ ...moto.env, AWS_REGION: model.env.region, npm_config_cache: npmCache, npm_config_offline: 'true' })
+  const instanceOf = (group: string) => fleets.get(group)!.instances[0]!
+
+  test.before(async () => {
+    for (const t of ['nginx', 'ip', 'curl', 'systemctl', 'npm']) requireTool(t)
+    moto = await startMoto()
+    ferret = await startFerret()
+    s3 = new S3Client({ region: model.env.region, endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: moto.env.AWS_ACCESS_KEY_ID!, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY! } })
+    for (const bucket of [model.env.secrets.bucket, model.env.backup.bucket])
+      await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: model.env.region as never } }))
+    for (const app of model.apps) await s3.send(new PutObjectCommand({ Bucket: model.env.secrets.bucket, Key: `${model.env.secrets.prefix}/${app.name}/.env`, Body: `SECRET_OF=${app.name}\n` }))
+    // No load balancer here (apps sharing a group listen on different ports): each app is asked through its own
+    // nginx port on the instance, as its target group's health check does.
+    for (const group of new Set([...model.apps.map((a) => a.instanceGroup), model.env.backup.instanceGroup])) {
+      fleets.set(group, await createFleet(join(work, group), 1, await freePort(), undefined))
+    }
+    mongoRelay = (await relayEndpoint(ferret.uri, instanceOf(model.env.backup.instanceGroup).hostIp))!
+    await s3.send(new PutObjectCommand({ Bucket: model.env.secrets.bucket, Key: backupSecretKey(model), Body: `MONGODB_URI=${mongoRelay.url}/?serverSelectionTimeoutMS=5000\n` }))
+  })
+
+  test.after(async () => {
+    for (const f of fleets.values()) destroyFleet(f)
+    await mongoRelay?.close()
+    await ferret?.stop()
+    await moto?.stop()
+    if (!process.env.KEEP_WORK) rmSync(work, { recursive: true, force: true })
+  })
+
+  /** Deploys and checks that the agent ran every event, each to success. */
+  async function deploy(f: Fleet, bundle: string): Promise<DeployResult> {
+    const seen: Progress[] = []
+    const r = await deployRevision(f, bundle, { passEnv: passEnv(), onProgress: (p) => void seen.push(p) })
+    assert.ok(r.ok, explain(r))
+    const done = seen.filter((p) => p.status === 'ok').map((p) => p.event)
+    for (const e of EVENTS) assert.ok(done.includes(e), `${bundle}: ${e} did not succeed (${done.join(' ')})`)
+    assert.not.ok(seen.some((p) => p.status === 'failed'))
+    return r
+  }
+
+  async function expectApp(i: Instance, app: App) {
+    const reply = await get(i.nsIp, app.proxyPort, '/api/status', app.hosts[0]!)
+    assert.is(reply.status, 200, `${app.name}: ${reply.body}`)
+    const body = JSON.parse(reply.body)
+    assert.equal({ app: body.app, version: body.version }, { app: app.name, version: app.version })
+    assert.is(userIn(i, body.uid), app.user, `${app.name} answers from its own user's process`)
+    const workers = processesIn(i, `${instancePaths(app).appDir}/${app.start.script}`)
+    assert.ok(workers.length >= 1 && workers.every((w) => w.user === app.user), `${app.name}: ${JSON.stringify(workers)}`)
+    const env = statIn(i, instancePaths(app).envFile)
+    assert.is(env.mode & 0o777, 0o600, `${app.name}: .env mode`)
+    assert.is(userIn(i, env.uid), app.user, `${app.name}: .env owner`)
+    if (app.kind === 'spa') {
+      const page = await get(i.nsIp, app.proxyPort, '/index.html', app.hosts[0]!)
+      assert.is(page.status, 200)
+      assert.ok(page.body.includes(`<title>${app.version}</title>`), page.body)
+      assert.is((await get(i.nsIp, app.proxyPort, '/static/js/main.js', app.hosts[0]!)).status, 200)
+    }
+  }
+
+  for (const base of model.apps) {
+    test(`${env}: ${base.name} deploys, redeploys and takes a new version under the agent`, async () => {
+      const f = fleets.get(base.instanceGroup)!
+      const build = async (app: App) => {
+        const m: Model = { ...model, apps: model.apps.map((a) => (a.name === app.name ? app : a)) }
+        const dir = join(work, 'artifacts', `${app.name}-${app.version}`)
+        artifact(dir, app)
+        return (await buildBundle(app, m, { artifactDir: dir, outDir: join(work, 'bundles'), vhost: renderVhost(app, m), snippets: renderSnippets() })).file
+      }
+      const first = await build(base)
+      await deploy(f, first)
+      await expectApp(f.instances[0]!, base)
+      await deploy(f, first)
+      await expectApp(f.instances[0]!, base)
+      const next = { ...base, version: `${base.version}-next` }
+      await deploy(f, await build(next))
+      await expectApp(f.instances[0]!, next)
+    })
+  }
+
+  test(`${env}: the backup tool deploys, redeploys and takes a new version under the agent`, async () => {
+    const f = fleets.get(model.env.backup.instanceGroup)!
+    const i = f.instances[0]!
+    const build = async (extra: string) => {
+      // A new version: the environment's YAML as a later commit has it (a comment changes the revision).
+      const ops = readOpsSnapshot(env).map((e) => (e.path === `environments/${env}.yaml` ? { ...e, data: Buffer.concat([e.data, Buffer.from(extra)]) } : e))
+      const gz = await packEntries(backupAgentEntries(model, { ops, hooks: backupHookEntries() }))
+      const file = join(work, 'bundles', `backup-${contentHash(gz).slice(0, 12)}.tar.gz`)
+      mkdirSync(join(work, 'bundles'), { recursive: true })
+      writeFileSync(file, gz)
+      return file
+    }
+    const expectBackup = (r: DeployResult) => {
+      assert.is(readlinkSync(pathIn(i, backupAgentPaths.current)), `releases/${r.agentDeployments[i.name]}`)
+      assert.is(instanceExec(i, ['systemctl', 'is-active', `drsignet-backup-${env}.timer`]).stdout.trim(), 'active')
+      const envFile = statIn(i, backupAgentPaths.envFile)
+      assert.is(envFile.mode & 0o777, 0o600)
+      assert.is(userIn(i, envFile.uid), backupAgentPaths.user)
+    }
+    const first = await build('')
+    expectBackup(await deploy(f, first))
+    expectBackup(await deploy(f, first))
+    expectBackup(await deploy(f, await build('# a later commit\n')))
+  })
+}
