@@ -6,6 +6,11 @@ set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 
+# The release and the folder above it are root's: an older layout gave the whole release to the app user, and the
+# agent keeps a folder that already exists.
+root_dir "$(dirname "$RELEASE_DIR")"
+root_dir "$RELEASE_DIR"
+
 if [[ -f "$APP_DIR/package-lock.json" && ! -d "$APP_DIR/node_modules" ]]; then
   log "installing production dependencies"
   # As the app user, in the one folder of the release it owns (appspec permissions): a dependency's install

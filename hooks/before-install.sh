@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
-# BeforeInstall (root): fetch the app's .env from the secrets bucket into a 0600 file owned by the app user.
+# BeforeInstall (root): the app user and the folders it may write, then its .env from the secrets bucket into a
+# 0600 file of its own, in a folder only root writes.
 set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 
-# On a real instance the app user is created on first deploy.
-ensure_user "$APP_USER" "/var/lib/drsignet/$APP_NAME"
-install -d -m 0750 -o "$APP_USER" -g "$APP_USER" "$(dirname "$ENV_FILE")" "$LOG_DIR" "$PM2_HOME_DIR"
+# Root's folders first, taken back from the app user where an older layout gave them to it; then the user, and
+# the folders it writes, each in a root-only parent.
+require_settings APP_HOME
+root_dir /etc/drsignet
+root_dir /var/log/drsignet
+root_dir /var/lib/drsignet
+root_dir "$(dirname "$PM2_HOME_DIR")"
+ensure_user "$APP_USER" "$APP_HOME"
+user_dir "$APP_HOME" "$APP_USER" 0750
+user_dir "$PM2_HOME_DIR" "$APP_USER" 0750
+user_dir "$LOG_DIR" "$APP_USER" 0750
+# The app reads its .env in a folder it cannot write: root installs the secret there without a race.
+root_dir "$(dirname "$ENV_FILE")" 0750 "$APP_USER"
 
 install_secret "$SECRETS_BUCKET" "$SECRETS_KEY" "$ENV_FILE" "$APP_USER"

@@ -5,6 +5,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 ensure_user "$BACKUP_USER" "$BACKUP_HOME"
-install -d -m 0750 -o "$BACKUP_USER" -g "$BACKUP_USER" "$BACKUP_HOME"
-install -d -m 0755 "$(dirname "$ENV_FILE")"
+user_dir "$BACKUP_HOME" "$BACKUP_USER" 0750
+root_dir "$(dirname "$ENV_FILE")"
 install_secret "$SECRETS_BUCKET" "$SECRETS_KEY" "$ENV_FILE" "$BACKUP_USER" MONGODB_URI

@@ -24,11 +24,36 @@ die() { log "FAILED: $*" >&2; exit 1; }
 ensure_user() {
   local user=$1 home=$2
   if ! id -u "$user" >/dev/null 2>&1; then
-    # A home it owns: npm ci (AfterInstall) keeps its cache there.
-    useradd --system --user-group --create-home --home-dir "$home" --shell /bin/bash "$user"
-  elif [[ "$(getent passwd "$user" | cut -d: -f7)" != /bin/bash ]]; then
-    usermod --shell /bin/bash "$user"
+    # A home it owns (npm ci keeps its cache there), made by user_dir once the user exists.
+    useradd --system --user-group --no-create-home --home-dir "$home" --shell /bin/bash "$user"
+  else
+    [[ "$(getent passwd "$user" | cut -d: -f7)" == /bin/bash ]] || usermod --shell /bin/bash "$user"
+    [[ "$(getent passwd "$user" | cut -d: -f6)" == "$home" ]] || usermod --home "$home" "$user"
   fi
+}
+
+# The ownership model (docs/instance-ownership.md): what root runs or reads, and every folder above it, is root's and
+# writable by root alone; a user owns only folders it writes, each in such a root-only parent, so it can never swap
+# a path root is about to use for a link to something else.
+
+# root_only PATH: PATH is root's, not a link, and no one else may write it.
+root_only() { [[ ! -L "$1" && "$(stat -c %u -- "$1")" == 0 && $((0$(stat -c %a -- "$1") & 022)) == 0 ]]; }
+
+# root_dir PATH [MODE [GROUP]]: a folder of root's (GROUP may read it with MODE 0750), made or taken back; a link
+# in its place is removed first. Its parent must be root's alone.
+root_dir() {
+  local path=$1 mode=${2:-0755} group=${3:-root}
+  root_only "$(dirname -- "$path")" || die "$(dirname -- "$path") must be root's alone before $path is made in it"
+  if [[ -L "$path" || (-e "$path" && ! -d "$path") ]]; then rm -f -- "$path"; fi
+  install -d -m "$mode" -o root -g "$group" -- "$path"
+}
+
+# user_dir PATH USER MODE: a folder USER owns and writes, in a parent that is root's alone.
+user_dir() {
+  local path=$1 user=$2 mode=$3
+  root_only "$(dirname -- "$path")" || die "$(dirname -- "$path") must be root's alone before $user gets $path in it"
+  if [[ -L "$path" || (-e "$path" && ! -d "$path") ]]; then rm -f -- "$path"; fi
+  install -d -m "$mode" -o "$user" -g "$user" -- "$path"
 }
 
 # install_secret BUCKET KEY FILE OWNER [REQUIRED_KEY]: s3://BUCKET/KEY into FILE, mode 0600, owned by OWNER,
@@ -36,6 +61,8 @@ ensure_user() {
 # secret never replaces a good one. The body goes straight to the file: never to the terminal, the log, or argv.
 install_secret() {
   local bucket=$1 key=$2 file=$3 user=$4 required=${5:-} tmp
+  # In a folder only root writes, the temporary file cannot be raced: no one can put a link where it is made.
+  root_only "$(dirname -- "$file")" || die "$(dirname -- "$file") must be root's alone to hold a secret"
   tmp=$(umask 077 && mktemp "$(dirname "$file")/.secret.XXXXXX")
   # shellcheck disable=SC2064 # expand now: the trap must remove this very file
   trap "rm -f '$tmp'" EXIT

@@ -1,5 +1,5 @@
 // Finds and stops what a test file left running. Each file gets its own TMPDIR; every process the file
-// started, however detached (nginx, pm2 and its apps, deploy-local's hooks under `su`), carries that path in
+// started, however detached (nginx, pm2 and its apps, deploy-local's instances), carries that path in
 // its environment (TMPDIR itself, or a HOME or PM2_HOME made under it), so /proc tells them apart (I/O: /proc, signals).
 import { readdirSync, readFileSync } from 'node:fs'
 

@@ -2,13 +2,20 @@
 import type { App, Model } from '../config/model.ts'
 import type { RenderedFile } from './types.ts'
 
-/** Where an app lives on an instance; deploy-local prefixes each with the instance root (DEPLOY_ROOT). */
+/**
+ * Where an app lives on an instance, and who owns what (docs/instance-ownership.md): root owns everything root runs
+ * or reads and every folder above it; the app user owns only what it writes (appDir, by the appspec; its logs, its
+ * pm2 home and its own home, each in a root-owned parent) and its .env, in a root-owned folder it may only read.
+ */
 export const instancePaths = (app: App) => ({
   release: `/opt/drsignet/${app.name}/current`,
   appDir: `/opt/drsignet/${app.name}/current/app`,
   envFile: `/etc/drsignet/${app.name}/.env`,
   logDir: `/var/log/drsignet/${app.name}`,
+  home: `/var/lib/drsignet/${app.name}/home`,
   pm2Home: `/var/lib/drsignet/${app.name}/pm2`,
+  // log-freeze's pids, root's own: never in a folder the app could write.
+  logFreezeState: `/run/drsignet/log-freeze/${app.name}.pids`,
   nginxConf: '/etc/nginx/nginx.conf',
   vhost: `/etc/nginx/conf.d/drsignet-${app.name}.conf`,
   snippets: '/etc/nginx/drsignet',
@@ -63,6 +70,7 @@ export function hookSettings(app: App, model: Model): Record<string, string> {
     ENV_FILE: p.envFile,
     LOG_DIR: p.logDir,
     PM2_HOME_DIR: p.pm2Home,
+    APP_HOME: p.home,
     NGINX_CONF: p.nginxConf,
     VHOST_FILE: p.vhost,
     SNIPPETS_DIR: p.snippets,

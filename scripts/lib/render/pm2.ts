@@ -59,13 +59,15 @@ const logrotateSize = (size: string) => size.replace(/B$/i, '').replace(/^(\d+)(
  * deploy/logrotate.conf. pm2's reloadLogs destroys its write stream and drops the lines still buffered
  * in it, and plain copytruncate drops the lines written between the copy and the truncate. So the
  * writers are paused (SIGSTOP) for the copy and truncate and resumed after: no line is lost, the
- * stream never stops, and the files keep their inode, which the CloudWatch agent follows.
+ * stream never stops, and the files keep their inode, which the CloudWatch agent follows. logrotate is root's
+ * but touches the app-owned log folder only as the app user (`su`); its scripts still run as root, so log-freeze
+ * keeps its state in a root-owned folder and pauses only the app user's processes.
  */
 export function renderLogrotate(app: App): RenderedFile {
   const p = instancePaths(app)
   const logs = pm2LogFiles(app)
   const freeze = `bash ${p.release}/hooks/lib/log-freeze.sh`
-  const state = `${p.pm2Home}/log-freeze.pids`
+  const state = p.logFreezeState
   const contents = `# logrotate for ${app.name}; rendered by scripts/lib/render/pm2.ts, do not edit.
 ${logs.error} ${logs.out} {
     daily
@@ -77,9 +79,10 @@ ${logs.error} ${logs.out} {
     dateext
     dateformat -%Y%m%d-%s
     copytruncate
+    su ${app.user} ${app.user}
     sharedscripts
     prerotate
-        ${freeze} freeze ${state} ${logs.out} ${logs.error}
+        ${freeze} freeze ${state} ${app.user} ${logs.out} ${logs.error}
     endscript
     postrotate
         ${freeze} thaw ${state}
