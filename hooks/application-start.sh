@@ -23,8 +23,8 @@ while ((SECONDS < deadline)); do
   summary=$(pm2_summary) || summary="pm2 did not answer"
   # A crash loop ends in errored or keeps restarting: fail now, not at the timeout.
   if [[ "$summary" =~ errored=[1-9] || "$summary" =~ restarts=([3-9]|[1-9][0-9]) ]]; then
-    pm2 logs "$APP_NAME" --nostream --lines 20 --err 2>/dev/null | tail -n 20 >&2 || true
-    die "$APP_NAME is crash-looping ($summary)"
+    # Not its output: the app's stderr may hold patient data, and this log goes to CodeDeploy and CloudWatch.
+    die "$APP_NAME is crash-looping ($summary); its own errors are in $LOG_DIR/error.log on the instance"
   fi
   last=$(http_probe "$url")
   # Ready: every pm2 instance online (after its ready signal, with wait_ready) and the port answering HTTP.

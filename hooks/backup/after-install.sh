@@ -18,7 +18,9 @@ find "$releases" -mindepth 1 -maxdepth 1 -name '*.partial' -exec rm -rf {} +
 trap 'rm -rf "$release.partial"' EXIT
 cp -a "$bundle/ops" "$release.partial"
 log "installing the backup tool's production dependencies"
-(cd "$release.partial" && npm ci --omit=dev --no-audit --no-fund --loglevel=error) || die "npm ci failed in $release.partial"
+# As root, so no dependency's own script may run: --ignore-scripts (esbuild's check is the only one, and its
+# binary comes as a package of its own).
+(cd "$release.partial" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error) || die "npm ci failed in $release.partial"
 rm -rf "$release"
 mv -T "$release.partial" "$release"
 trap - EXIT

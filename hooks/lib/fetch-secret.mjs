@@ -12,12 +12,12 @@ async function imdsCredentials() {
   const base = `${(process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT || 'http://169.254.169.254').replace(/\/$/, '')}/latest`
   const signal = AbortSignal.timeout(3000)
   // IMDSv2: a session token first; IMDSv1 GETs are never made.
-  const tokenRes = await fetch(`${base}/api/token`, { method: 'PUT', headers: { 'X-aws-ec2-metadata-token-ttl-seconds': '300' }, signal })
+  const tokenRes = await fetch(`${base}/api/token`, { method: 'PUT', headers: { 'X-aws-ec2-metadata-token-ttl-seconds': '300' }, redirect: 'error', signal })
   if (!tokenRes.ok) throw new Error(`IMDSv2 token: HTTP ${tokenRes.status}`)
   const headers = { 'X-aws-ec2-metadata-token': await tokenRes.text() }
-  const role = (await (await fetch(`${base}/meta-data/iam/security-credentials/`, { headers, signal })).text()).split('\n')[0]
+  const role = (await (await fetch(`${base}/meta-data/iam/security-credentials/`, { headers, redirect: 'error', signal })).text()).split('\n')[0]
   if (!role) throw new Error('no instance role attached')
-  const c = await (await fetch(`${base}/meta-data/iam/security-credentials/${role}`, { headers, signal })).json()
+  const c = await (await fetch(`${base}/meta-data/iam/security-credentials/${role}`, { headers, redirect: 'error', signal })).json()
   return { id: c.AccessKeyId, secret: c.SecretAccessKey, token: c.Token }
 }
 
@@ -44,7 +44,9 @@ async function main() {
   const signingKey = ['s3', 'aws4_request'].reduce(hmac, hmac(hmac(`AWS4${creds.secret}`, day), region))
   const signature = createHmac('sha256', signingKey).update(toSign).digest('hex')
   headers.authorization = `AWS4-HMAC-SHA256 Credential=${creds.id}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`
-  const res = await fetch(url, { headers, signal: AbortSignal.timeout(20000) }).catch((e) => fail(`cannot reach S3: ${e.message}`))
+  // Never follow a redirect: it would carry the session token to wherever S3, or anything posing as it, points.
+  const res = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(20000) }).catch((e) => fail(`cannot reach S3: ${e.message}`))
+  if (res.status >= 300 && res.status < 400) fail(`s3://${bucket}/${key}: S3 answered a redirect (HTTP ${res.status}); not followed (check the bucket's region)`)
   if (res.status === 404) fail(`s3://${bucket}/${key} does not exist: upload the app's .env there first`)
   if (res.status === 403) fail(`access denied to s3://${bucket}/${key}: check the instance role and the KMS key policy`)
   if (!res.ok) fail(`s3://${bucket}/${key}: HTTP ${res.status}`)

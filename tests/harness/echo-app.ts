@@ -14,7 +14,8 @@ export async function startEchoApp(name: string, port = 0, workUs = 0): Promise<
     req.on('end', () => {
       if (workUs > 0) for (const until = process.hrtime.bigint() + BigInt(workUs) * 1000n; process.hrtime.bigint() < until;);
       const body = req.url === '/healthz' ? { status: 'ok', app: name } : { app: name, method: req.method, url: req.url, headers: req.headers, bodyBytes: size }
-      res.writeHead(200, { 'content-type': 'application/json' })
+      // As an Express app answers: its name, and a cache policy of its own that nginx must not pass on for an API.
+      res.writeHead(200, { 'content-type': 'application/json', 'x-powered-by': 'Express', 'cache-control': 'public, max-age=600' })
       res.end(JSON.stringify(body))
     })
   })

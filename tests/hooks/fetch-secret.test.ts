@@ -20,7 +20,16 @@ const imds = createServer((req, res) => {
   res.statusCode = 404
   res.end()
 })
+// Where a redirect would lead: it must never be asked.
+const elsewhere = createServer((req, res) => {
+  seen.push(`elsewhere ${req.url} token=${req.headers['x-amz-security-token'] ?? ''}`)
+  res.end(SECRET)
+})
 const s3 = createServer((req, res) => {
+  if (req.url?.startsWith('/bucket/moved/')) {
+    res.writeHead(307, { location: `http://127.0.0.1:${ports[2]}/steal${req.url}` })
+    return res.end()
+  }
   const signed = /^AWS4-HMAC-SHA256 Credential=AKIDTEST\/\d{8}\/ap-south-1\/s3\/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/
   if (!signed.test(String(req.headers.authorization)) || req.headers['x-amz-security-token'] !== 'session-tok') { res.statusCode = 403; return res.end() }
   if (req.url === '/bucket/secrets/production/patient-api/.env') return res.end(SECRET)
@@ -28,7 +37,7 @@ const s3 = createServer((req, res) => {
   res.end('<Error>NoSuchKey</Error>')
 })
 
-function fetchSecret(key: string, ports: [number, number]): Promise<{ code: number | null; out: string; err: string }> {
+function fetchSecret(key: string, ports: [number, number, number]): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const env = { PATH: process.env.PATH, AWS_REGION: 'ap-south-1', AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${ports[0]}`, AWS_ENDPOINT_URL: `http://127.0.0.1:${ports[1]}` }
     const child = spawn(process.execPath, [script, 'bucket', key], { env })
@@ -40,9 +49,9 @@ function fetchSecret(key: string, ports: [number, number]): Promise<{ code: numb
   })
 }
 
-let ports: [number, number]
-test.before(async () => { ports = [await listen(imds), await listen(s3)] })
-test.after(() => { imds.close(); s3.close() })
+let ports: [number, number, number]
+test.before(async () => { ports = [await listen(imds), await listen(s3), await listen(elsewhere)] })
+test.after(() => { imds.close(); s3.close(); elsewhere.close() })
 
 test('credentials come from IMDSv2 (token first) and the object goes to stdout only', async () => {
   const r = await fetchSecret('secrets/production/patient-api/.env', ports)
@@ -57,6 +66,14 @@ test('a missing object fails clearly, printing neither body nor credentials', as
   assert.is(r.code, 1)
   assert.is(r.out, '')
   assert.is(r.err, 'fetch-secret: s3://bucket/secrets/production/nope/.env does not exist: upload the app\'s .env there first\n')
+})
+
+test('a redirect from S3 is refused, never followed with the session token', async () => {
+  const r = await fetchSecret('moved/patient-api/.env', ports)
+  assert.is(r.code, 1)
+  assert.is(r.out, '')
+  assert.match(r.err, /^fetch-secret: s3:\/\/bucket\/moved\/patient-api\/\.env: S3 answered a redirect \(HTTP 307\); not followed/)
+  assert.equal(seen.filter((s) => s.startsWith('elsewhere')), [])
 })
 
 test.run()

@@ -62,7 +62,10 @@ test('a hook that outlives its timeout is killed and rolled back', async () => {
 
 test('an app that crash-loops at start is caught by ApplicationStart', async () => {
   const r = await expectRolledBack(await makeBundle(bundles, testApp('2.0.1'), { variant: 'crash' }), 'ApplicationStart', /^ScriptFailed: hooks\/application-start\.sh exited with code 1$/)
-  assert.match(readFileSync(r.failure!.log!, 'utf8'), /patient-api is crash-looping/)
+  const log = readFileSync(r.failure!.log!, 'utf8')
+  assert.match(log, /patient-api is crash-looping \(.*\); its own errors are in \/var\/log\/drsignet\/patient-api\/error\.log on the instance/)
+  // The app's stderr (which may carry patient data) stays on the instance, out of the deployment's log.
+  assert.not.ok(log.includes('crashing at start'), 'the app\'s stderr reached the CodeDeploy log')
 })
 
 test('an invalid nginx vhost is refused by nginx -t and the previous vhost stays', async () => {

@@ -29,6 +29,11 @@ const assets = join(instanceRoot, `/opt/drsignet/admin-portal/current/app/${port
 mkdirSync(join(assets, 'static/js'), { recursive: true })
 writeFileSync(join(assets, 'index.html'), '<!doctype html><title>portal</title>')
 writeFileSync(join(assets, 'static/js/main.3f2a1b.js'), 'console.log("portal")')
+// What a careless build leaves beside the assets.
+writeFileSync(join(assets, 'static/js/main.3f2a1b.js.map'), '{"version":3,"sources":["src/secret.ts"]}')
+writeFileSync(join(assets, '.env'), 'REACT_APP_KEY=x')
+mkdirSync(join(assets, '.git'))
+writeFileSync(join(assets, '.git/config'), '[core]')
 
 let apps: Record<string, EchoApp> = {}
 let nginx: Nginx
@@ -105,6 +110,8 @@ test('security headers, no server version', async () => {
   assert.is(r.headers['referrer-policy'], 'no-referrer')
   assert.is(r.headers['x-frame-options'], 'DENY')
   assert.is(r.headers.server, 'nginx')
+  assert.is(r.headers['x-powered-by'], undefined, 'the framework is not announced')
+  assert.is(r.headers['cache-control'], 'no-store', 'an API answer is never stored, whatever the app said')
 })
 
 test('a WebSocket upgrade passes through to the app', async () => {
@@ -158,6 +165,15 @@ test('the portal: hashed assets cached for a year, HTML never cached, security h
   assert.match(String(html.headers['content-security-policy']), "frame-ancestors 'none'")
   // Client-side routes fall through to the portal's Node server.
   assert.is(json(await get(portal.proxyPort, '/patients/42', { host })).app, 'admin-portal')
+  assert.is((await get(portal.proxyPort, '/patients/42', { host })).headers['x-powered-by'], undefined)
+})
+
+test('the portal serves no source map and no dotfile, even when the build has them', async () => {
+  const host = 'admin.drsignet.com'
+  for (const path of ['/static/js/main.3f2a1b.js.map', '/.env', '/.git/config', '/static/js/.env']) {
+    const r = await get(portal.proxyPort, path, { host })
+    assert.is(r.status, 404, `${path}: ${r.body.slice(0, 80)}`)
+  }
 })
 
 test('the app down: 502 with a JSON body the mobile apps can parse', async () => {
