@@ -8,6 +8,8 @@ set -euo pipefail
 # Root's folders first, taken back from the app user where an older layout gave them to it; then the user, and
 # the folders it writes, each in a root-only parent.
 require_settings APP_HOME
+# The role's credentials stay root's: the app user, once it exists, cannot reach the metadata service.
+bash "$HOOKS_DIR/lib/imds-guard.sh"
 root_dir /etc/drsignet
 root_dir /var/log/drsignet
 root_dir /var/lib/drsignet

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Debian packages for the on-instance hooks and deploy-local: iproute2 (ip netns, ss), logrotate, curl.
+# Debian packages for the on-instance hooks and deploy-local: iproute2 (ip netns, ss), logrotate, curl, nftables
+# (the hooks keep the metadata service root's).
 set -euo pipefail
 need=()
-for pkg in iproute2 logrotate curl; do
+for pkg in iproute2 logrotate curl nftables; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || need+=("$pkg")
 done
 if ((${#need[@]})); then

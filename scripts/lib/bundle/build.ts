@@ -9,7 +9,7 @@ import { contentHash, packEntries } from './tar.ts'
 export const hooksDir = new URL('../../../hooks/', import.meta.url).pathname
 export const isBackupHook = (path: string) => path.startsWith('backup/')
 /** The shared pieces the backup hooks source or run. */
-export const BACKUP_HOOK_LIBS = ['lib/agent-config.mjs', 'lib/base.sh', 'lib/fetch-secret.mjs']
+export const BACKUP_HOOK_LIBS = ['lib/agent-config.mjs', 'lib/base.sh', 'lib/fetch-secret.mjs', 'lib/imds-guard.sh']
 /** What every app bundle carries under hooks/. */
 export const appHookEntries = (): BundleEntry[] => readFolder(hooksDir).filter((e) => !isBackupHook(e.path))
 

@@ -23,7 +23,7 @@ import { deployRevision } from '../../../scripts/lib/deploy-local/runner.ts'
 import { backupAgentPaths, backupSecretKey } from '../../../scripts/lib/render/backup-paths.ts'
 import { startFerret, type Ferret } from '../../harness/ferretdb.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
-import { freePort } from '../../harness/ports.ts'
+import { freePort, waitFor } from '../../harness/ports.ts'
 import { requireTool } from '../../harness/tools.ts'
 import { explain, readIn, statIn, userIn } from './support.ts'
 
@@ -103,6 +103,18 @@ test('the backup revision installs the tool, its URI and the nightly timer, and 
   assert.match(log, /LifecycleEvent - ValidateService\n(.*\n)*.*backup staging --check: MongoDB \S+ answers: 1 databases, 1 collections to back up; s3:\/\/drsignet-staging-backups\/backups\/staging\/ lists 0 backups/)
   assert.not.ok(log.includes(uri), 'the hooks\' log shows the MongoDB URI')
   assert.not.ok(instanceExec(i(), ['journalctl', '--no-pager', '--output', 'cat']).stdout.includes(uri), 'the journal shows the MongoDB URI')
+})
+
+test('on the database instance the backup user reaches the metadata service (its S3 access), no other user does', async () => {
+  instanceExec(i(), ['ip', 'addr', 'add', '169.254.169.254/32', 'dev', 'lo'])
+  const started = instanceExec(i(), ['systemd-run', '--unit=fake-imds', '--', '/usr/bin/node', '-e', `require('http').createServer((q, s) => s.end('role-credentials')).listen(8169, '169.254.169.254')`])
+  assert.is(started.status, 0, started.stderr)
+  const ask = (user: string) => instanceExec(i(), ['runuser', '-u', user, '--', 'curl', '-sS', '--max-time', '3', 'http://169.254.169.254:8169/'])
+  await waitFor('the stand-in IMDS', async () => ask('root').stdout === 'role-credentials', 10_000)
+  assert.is(ask(backupAgentPaths.user).stdout, 'role-credentials')
+  const other = ask('nobody')
+  assert.is.not(other.status, 0, other.stdout)
+  assert.match(readIn(i(), '/etc/drsignet/imds-users'), new RegExp(`^${backupAgentPaths.user}$`, 'm'))
 })
 
 test('a secret without a MongoDB URI fails BeforeInstall and leaves the running release alone', async () => {

@@ -1,18 +1,19 @@
 // Proof of the instance ownership model (docs/instance-ownership.md) on an instance the real CodeDeploy agent
 // deployed to: everything root runs or reads as configuration, and every folder above it, is root's and writable by
 // root alone; the app user owns only its app folder, its .env (in a root folder it may only read) and the folders it
-// writes outside the release. Then the app user tries to change what root runs, and fails every time.
+// writes outside the release. Then the app user tries to change what root runs, and fails every time; and it cannot
+// reach the metadata service (the instance role's credentials), before or after a reboot, while root can.
 // I/O: starts moto, nginx and one booted instance (systemd, nginx, pm2, a Node app); stops them all.
 import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createFleet, destroyFleet, type Fleet } from '../../../scripts/lib/deploy-local/fleet.ts'
-import { instanceExec, pathIn, type Instance } from '../../../scripts/lib/deploy-local/instance.ts'
+import { createFleet, destroyFleet, ensureRunning, type Fleet } from '../../../scripts/lib/deploy-local/fleet.ts'
+import { instanceExec, killInstance, pathIn, type Instance } from '../../../scripts/lib/deploy-local/instance.ts'
 import { deployRevision } from '../../../scripts/lib/deploy-local/runner.ts'
 import { instancePaths } from '../../../scripts/lib/render/hook-settings.ts'
-import { freePort } from '../../harness/ports.ts'
+import { freePort, waitFor } from '../../harness/ports.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { requireTool } from '../../harness/tools.ts'
 import { fixtureModel } from '../../render-instance/model-fixture.ts'
@@ -144,6 +145,33 @@ test('log-freeze, run by root, pauses only the app user\'s processes, even throu
     instanceExec(i, ['bash', freeze, 'thaw', state])
     instanceExec(i, ['systemctl', 'stop', 'root-holder'])
   }
+})
+
+test('the metadata service answers root and refuses the app user, also after the instance rebooted', async () => {
+  const i = fleet!.instances[0]!
+  // A stand-in for IMDS at its address inside the instance's network namespace (on another port than 80, where
+  // the instance's nginx has its default server; the rule is on the address, whatever the port).
+  const startImds = async () => {
+    instanceExec(i, ['ip', 'addr', 'add', '169.254.169.254/32', 'dev', 'lo'])
+    const r = instanceExec(i, ['systemd-run', '--unit=fake-imds', '--', '/usr/bin/node', '-e', `require('http').createServer((q, s) => s.end('role-credentials')).listen(8169, '169.254.169.254')`])
+    assert.is(r.status, 0, r.stderr)
+    await waitFor('the stand-in IMDS', async () => ask().stdout === 'role-credentials', 10_000)
+  }
+  const ask = (user?: string) => instanceExec(i, [...(user ? ['runuser', '-u', user, '--'] : []), 'curl', '-sS', '--max-time', '3', 'http://169.254.169.254:8169/latest/meta-data/iam/security-credentials/'])
+  const check = () => {
+    assert.is(ask().stdout, 'role-credentials', 'root reaches it')
+    for (const user of [app.user, 'nobody']) {
+      const r = ask(user)
+      assert.is.not(r.status, 0, `${user} reached the metadata service: ${r.stdout}`)
+      assert.match(r.stderr, /Connection refused|Couldn't connect/)
+    }
+  }
+  await startImds()
+  check()
+  killInstance(i)
+  await ensureRunning(fleet!, i)
+  await startImds()
+  check()
 })
 
 test.run()
