@@ -194,6 +194,10 @@ check('apply deletes only its lock; the pull-request build reads only the deploy
 check('the CloudFormation execution role manages project roles, never users or the pipeline roles', [
   [cfnRole, 'iam:CreateUser', `arn:aws:iam::${ACCOUNT}:user/intruder`, 'ExplicitlyDenied'],
   [cfnRole, 'iam:CreateLoginProfile', `arn:aws:iam::${ACCOUNT}:user/dev-alice`, 'ExplicitlyDenied'],
+  [cfnRole, 'wafv2:CreateWebACL', `arn:aws:wafv2:${REGION}:${ACCOUNT}:regional/webacl/drsignet-production-alb/0f1e2d3c`, 'Allowed'],
+  [cfnRole, 'wafv2:AssociateWebACL', `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/app/drsignet-production/50dc6c495c0c9188`, 'Allowed'],
+  [cfnRole, 'wafv2:DeleteWebACL', `arn:aws:wafv2:${REGION}:${ACCOUNT}:regional/webacl/another-teams-acl/0f1e2d3c`, 'ImplicitlyDenied'],
+  [cfnRole, 'wafv2:DisassociateWebACL', `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/app/another-alb/50dc6c495c0c9188`, 'ImplicitlyDenied'],
   [cfnRole, 'iam:CreateRole', role('api-instance'), 'Allowed'],
   [cfnRole, 'iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/someone-elses-role`, 'ImplicitlyDenied'],
   [cfnRole, 'iam:PutRolePolicy', role('codebuild-apply'), 'ExplicitlyDenied'],

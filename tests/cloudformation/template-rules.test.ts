@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert'
 import { Resolver } from '../../scripts/lib/cloudformation/resolve.ts'
 import { cloudWatchAgentConfig } from '../../scripts/lib/render/cloudwatch-agent.ts'
 import { stackInstances } from '../../scripts/lib/render/stack-parameters.ts'
+import type { Model } from '../../scripts/lib/config/model.ts'
 import { fixtureModel } from './fixture-model.ts'
 import { allTemplates } from './templates.ts'
 
@@ -114,6 +115,36 @@ test('ALB: TLS 1.3 policy with the certificate, HTTP redirects, logs and deletio
   assert.equal(tgs, model.apps.map((a) => [`drsignet-production-app-${a.name}`, String(a.proxyPort), a.healthCheck.path, a.healthCheck.matcher]))
   const rules = ofType('AWS::ElasticLoadBalancingV2::ListenerRule').map((r) => r.Properties.Conditions.map((c: any) => `${c.Field}=${(c.HostHeaderConfig ?? c.PathPatternConfig).Values}`))
   assert.equal(rules, model.apps.map((a) => [`host-header=${a.hosts.join(',')}`, 'path-pattern=/*']))
+})
+
+test('every request passes the web ACL first: AWS managed rules (common, known bad inputs, IP reputation) and a per-client rate limit', () => {
+  const [acl] = ofType('AWS::WAFv2::WebACL')
+  assert.ok(acl, 'a web ACL')
+  assert.equal([acl.stack, acl.Properties.Scope, Object.keys(acl.Properties.DefaultAction)], ['drsignet-production-load-balancer', 'REGIONAL', ['Allow']])
+  const managed = acl.Properties.Rules.filter((r: any) => r.Statement.ManagedRuleGroupStatement).map((r: any) => [r.Statement.ManagedRuleGroupStatement.Name, Object.keys(r.OverrideAction)[0]])
+  assert.equal(managed, [['AWSManagedRulesAmazonIpReputationList', 'None'], ['AWSManagedRulesKnownBadInputsRuleSet', 'None'], ['AWSManagedRulesCommonRuleSet', 'None']])
+  const rate = acl.Properties.Rules.find((r: any) => r.Statement.RateBasedStatement)
+  assert.equal([rate.Statement.RateBasedStatement.Limit, rate.Statement.RateBasedStatement.AggregateKeyType, Object.keys(rate.Action)], ['2000', 'IP', ['Block']])
+  const [assoc] = ofType('AWS::WAFv2::WebACLAssociation')
+  assert.equal(assoc.Properties.ResourceArn, 'LoadBalancer-physical-id')
+  const [logging] = ofType('AWS::WAFv2::LoggingConfiguration')
+  assert.equal(logging.Properties.RedactedFields.map((f: any) => f.SingleHeader.Name), ['authorization', 'cookie'])
+  // The group's own ARN (from its name), not its Arn attribute, whose ':*' WAF refuses.
+  assert.match(logging.Properties.LogDestinationConfigs[0], /^arn:aws:logs:ap-south-1:111122223333:log-group:WafLogGroup-physical-id$/)
+  assert.is(ofType('AWS::Logs::LogGroup').find((g) => g.id === 'WafLogGroup')!.Properties.LogGroupName, 'aws-waf-logs-drsignet-production')
+})
+
+test('an app with allowFrom is forwarded only from those ranges; others fall to the listener\'s 404', () => {
+  const m = structuredClone(fixtureModel()) as Model
+  const portal = m.apps.find((a) => a.kind === 'spa') ?? m.apps[0]!
+  portal.allowFrom = ['198.51.100.0/24', '203.0.113.0/24']
+  const stack = stackInstances(m).find((x) => x.stack === `drsignet-production-app-${portal.name}`)!
+  const rule = (params: Record<string, string>) => {
+    const r = new Resolver({ template: templates['app.yaml'], parameters: params, accountId: m.env.account, region: m.env.region, stackName: stack.stack, importValue: (n) => `import:${n}` })
+    return (r.resources().ListenerRule as Res).Properties.Conditions.map((c: any) => `${c.Field}=${(c.HostHeaderConfig ?? c.PathPatternConfig ?? c.SourceIpConfig).Values}`)
+  }
+  assert.equal(rule(stack.parameters), [`host-header=${portal.hosts.join(',')}`, 'path-pattern=/*', 'source-ip=198.51.100.0/24,203.0.113.0/24'])
+  assert.equal(rule({ ...stack.parameters, AllowFrom: '' }), [`host-header=${portal.hosts.join(',')}`, 'path-pattern=/*'])
 })
 
 test('governance: multi-region trail with validation, the named Config rules, quarterly patching, password policy', () => {

@@ -37,6 +37,23 @@ test('hosts-unique: a host name belongs to one app', () => {
     "environments/production.yaml:54:13: host 'patient-api.drsignet.com' is already served by doctor-api; host names must be unique in an environment")
 })
 
+test('spa-rate-limit: a single-page app on the internet has a per-client rate limit', () => {
+  expectOnly(problemsWith({ file: PORTAL, from: /  # Per client address[^\n]*\n  rateLimit:\n    rate: 10r\/s\n    burst: 40\n/, to: '' }),
+    'apps/admin-portal.yaml:33:3: admin-portal is a single-page app on the internet: set nginx.rateLimit (e.g. { rate: 10r/s, burst: 40 }) so one client cannot flood its Node server')
+})
+
+test('allow-from: public ranges only, and within an ALB rule\'s 5 values', () => {
+  const portal = (ranges: string) => ({ file: P, from: '    hosts: [admin.drsignet.com]\n', to: `    hosts: [admin.drsignet.com]\n    allowFrom: ${ranges}\n` })
+  expectOnly(problemsWith(portal('[198.51.100.0/24]')))
+  expectOnly(problemsWith(portal('[198.51.100.0/24, 10.1.0.0/16]')),
+    "environments/production.yaml:63:34: admin-portal allowFrom 10.1.0.0/16 overlaps 10.0.0.0/8; the load balancer sees clients' public addresses: list the office's egress ranges")
+  expectOnly(problemsWith({ file: P, from: '    hosts: [admin.drsignet.com]\n', to: '    hosts: [admin.drsignet.com, a.drsignet.com, b.drsignet.com]\n    allowFrom: [198.51.100.0/24, 203.0.113.0/24]\n' }),
+    'environments/production.yaml:63:16: admin-portal has 3 hosts, 1 paths and 2 allowFrom ranges; an ALB listener rule holds at most 5 values in all: merge ranges or drop a host')
+  const schema = problemsWith(portal('[0.0.0.0/0]'))
+  assert.is(schema.length, 1)
+  assert.match(schema[0]!, /^environments\/production\.yaml:63:17: /)
+})
+
 test('routes-unique: apps without hosts need their own path', () => {
   expectOnly(problemsWith({ file: P, from: 'hosts: [doctor-api.drsignet.com]', to: 'hosts: []' }, { file: P, from: 'hosts: [patient-api.drsignet.com]', to: 'hosts: []' }),
     'apps/patient-api.yaml:10:9: path / on the default host is already routed to doctor-api; give the app a host or its own path')

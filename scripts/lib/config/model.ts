@@ -41,6 +41,7 @@ export type App = {
     assetsPath?: string // spa only: hashed assets prefix, cached for a year
   }
   hookTimeouts: Partial<Record<HookEvent, number>> // seconds, each <= 3600
+  allowFrom?: string[] // public CIDRs that alone reach the app through the ALB (environment only)
 }
 
 export type InstanceGroup = { name: string; count: number; instanceType: string; volumeSize: number; tags: Record<string, string> }
@@ -80,7 +81,7 @@ export type Environment = {
   branch: string
   repository: string
   network: { vpcCidr: string; sshPort: number; vpnClientCidr: string; vpnPeerCidr?: string; mongoPort: number }
-  loadBalancer: { certificateArn: string; sslPolicy: string; idleTimeout: number; deletionProtection: boolean }
+  loadBalancer: { certificateArn: string; sslPolicy: string; idleTimeout: number; deletionProtection: boolean; wafRateLimit?: number } // wafRateLimit: per IP per 5 minutes, 2000 when omitted
   kms: { keyAlias: string }
   buckets: { artifacts: string; logs: string }
   instanceGroups: InstanceGroup[] // sorted by name

@@ -1,6 +1,6 @@
 // Every per-environment semantic rule, in the order their problems are reported (pure).
 import { alarmNamesUnique, alarmScope } from './alarms.ts'
-import { healthCheckTiming, staticRootByKind } from './apps.ts'
+import { allowFromUsable, healthCheckTiming, spaRateLimit, staticRootByKind } from './apps.ts'
 import { backupAlarm, backupSchedule } from './backup.ts'
 import type { Rule } from './context.ts'
 import { bucketsDistinct, certificateMatches, secretsPrefixNamesEnv, vpnOutsideVpc, vpnPeerPublic } from './network.ts'
@@ -11,6 +11,6 @@ import { instanceGroupsExist, stopAlarmsExist, topicsExist } from './references.
 export const referenceRules: Rule[] = [instanceGroupsExist, topicsExist, stopAlarmsExist]
 /** Rules on the merged model. */
 export const modelRules: Rule[] = [
-  portsValid, hostsUnique, routesUnique, healthCheckTiming, staticRootByKind,
+  portsValid, hostsUnique, routesUnique, healthCheckTiming, staticRootByKind, spaRateLimit, allowFromUsable,
   alarmNamesUnique, alarmScope, backupSchedule, backupAlarm, vpnOutsideVpc, vpnPeerPublic, certificateMatches, bucketsDistinct, secretsPrefixNamesEnv,
 ]

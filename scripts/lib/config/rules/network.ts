@@ -28,6 +28,10 @@ export const vpnOutsideVpc: Rule = (ctx) => {
 // multicast, reserved or VPC range would never match them.
 const NON_PUBLIC = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '100.64.0.0/10', '0.0.0.0/8', '224.0.0.0/4', '240.0.0.0/4']
 
+/** The first non-public range `cidr` overlaps, if any (the VPC and VPN client ranges count as non-public too). */
+export const nonPublicClash = (ctx: Parameters<Rule>[0], cidr: string) =>
+  [...NON_PUBLIC, ctx.model.env.network.vpcCidr, ctx.model.env.network.vpnClientCidr].find((range) => cidrsOverlap(cidr, range))
+
 export const vpnPeerPublic: Rule = (ctx) => {
   const { vpcCidr, vpnClientCidr, vpnPeerCidr } = ctx.model.env.network
   const clash = [...NON_PUBLIC, vpcCidr, vpnClientCidr].find((range) => cidrsOverlap(vpnPeerCidr, range))
