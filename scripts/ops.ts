@@ -1,6 +1,6 @@
 #!/usr/bin/env -S npx tsx
 // The one entry point: `npm run ops -- <command> [args]`. It only dispatches; commands live in scripts/commands/.
-import { ConfigError, UsageError } from './lib/cli/errors.ts'
+import { ConfigError, InputError, UsageError } from './lib/cli/errors.ts'
 
 type Command = { run: (argv: string[]) => Promise<number>; summary: string }
 const commands: Record<string, () => Promise<Command>> = {
@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
       console.error(e.message)
       return 2
     }
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigError || e instanceof InputError) {
       console.error(e.message)
       return 1
     }

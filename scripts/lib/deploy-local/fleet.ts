@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { InputError } from '../cli/errors.ts'
 import { run } from './exec.ts'
 import { bootInstance, createNetwork, killInstance, missingPrerequisites, removeNetwork, type Instance } from './instance.ts'
 import { childPids } from './proc.ts'
@@ -77,7 +78,7 @@ function newInstance(f: Fleet, n: number, net: [number, number]): Instance {
 
 export async function createFleet(dirIn: string, count: number, lbPort: number, proxyPort: number | undefined): Promise<Fleet> {
   const missing = missingPrerequisites()
-  if (missing.length) throw new Error(`deploy-local cannot boot instances here; missing:\n  ${missing.join('\n  ')}`)
+  if (missing.length) throw new InputError(`deploy-local cannot boot instances here; missing: ${missing.join('; ')}`)
   const dir = resolve(dirIn)
   mkdirSync(join(dir, 'lb/tmp'), { recursive: true })
   const id = randomBytes(3).toString('hex')

@@ -32,7 +32,8 @@ export async function deployToInstance(f: Fleet, i: Instance, d: Deployment, opt
     await progress({ event, status: 'ok', ms: Date.now() - started })
   }
   await ensureRunning(f, i)
-  await timed('BlockTraffic', () => blockTraffic(f, i.name))
+  // A group without a load balancer (the database group) has no traffic steps, as in CodeDeploy.
+  if (f.proxyPort) await timed('BlockTraffic', () => blockTraffic(f, i.name))
 
   // The instance role's stand-ins; a loopback endpoint (moto) is relayed to the instance's side of its veth pair.
   const env = { ...opts.passEnv }
@@ -56,6 +57,6 @@ export async function deployToInstance(f: Fleet, i: Instance, d: Deployment, opt
     await progress({ event: result.event!, status: 'failed', ms: Date.now() - started, detail: result.reason })
     return { ok: false, event: result.event!, reason: result.reason!, log: result.scriptLog, tail: eventTail(result.scriptLog, result.event!), agentDeploymentId: result.deploymentId }
   }
-  await timed('AllowTraffic', () => allowTraffic(f, i.name))
+  if (f.proxyPort) await timed('AllowTraffic', () => allowTraffic(f, i.name))
   return { ok: true, agentDeploymentId: result.deploymentId }
 }

@@ -3,6 +3,7 @@
 import { copyFileSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { parse } from 'yaml'
+import { InputError } from '../cli/errors.ts'
 import { unpackEntries } from '../bundle/tar.ts'
 import { revisionsDir, saveFleet, type Fleet } from './fleet.ts'
 import { deployToInstance, type Deployment, type LifecycleOptions } from './lifecycle.ts'
@@ -28,13 +29,13 @@ export type BundleMeta = { app: string; environment: string; proxyPort?: number 
 /** The bundle's deploy/environment.json (app and environment name its CodeDeploy application and group). */
 export async function bundleMeta(bundle: string): Promise<BundleMeta> {
   let entries
-  try { entries = await unpackEntries(readFileSync(bundle)) } catch (e) { throw new Error(`${bundle}: not a revision bundle (a .tar.gz): ${(e as Error).message}`) }
+  try { entries = await unpackEntries(readFileSync(bundle)) } catch (e) { throw new InputError(`${bundle}: not a revision bundle (a .tar.gz): ${(e as Error).message}`) }
   const appspec = entries.find((e) => e.path === 'appspec.yml')
-  if (!appspec) throw new Error(`${bundle}: no appspec.yml at the bundle root`)
+  if (!appspec) throw new InputError(`${bundle}: no appspec.yml at the bundle root`)
   const hooks = Object.keys((parse(appspec.data.toString()) ?? {}).hooks ?? {}).filter((h) => AROUND_TRAFFIC.includes(h))
-  if (hooks.length) throw new Error(`${bundle}: deploy-local cannot run ${hooks.join(' and ')} hooks where CodeDeploy does (codedeploy-local runs every event at once, between the load balancer's block and allow); move them to AfterBlockTraffic or BeforeAllowTraffic`)
+  if (hooks.length) throw new InputError(`${bundle}: deploy-local cannot run ${hooks.join(' and ')} hooks where CodeDeploy does (codedeploy-local runs every event at once, between the load balancer's block and allow); move them to AfterBlockTraffic or BeforeAllowTraffic`)
   const meta = entries.find((e) => e.path === 'deploy/environment.json')
-  if (!meta) throw new Error(`${bundle}: no deploy/environment.json; build bundles with apply's bundle builder`)
+  if (!meta) throw new InputError(`${bundle}: no deploy/environment.json; build bundles with apply's bundle builder`)
   return JSON.parse(meta.data.toString()) as BundleMeta
 }
 
