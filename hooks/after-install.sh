@@ -6,16 +6,26 @@ set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 
-# The release and the folder above it are root's: an older layout gave the whole release to the app user, and the
-# agent keeps a folder that already exists.
-root_dir "$(dirname "$RELEASE_DIR")"
-root_dir "$RELEASE_DIR"
+# Every path of the release is root's (BeforeInstall took back what an older layout gave the app user, and the
+# agent installs as root): refuse to go on otherwise, since root reads its settings and runs its hooks.
+stray=$(find "$RELEASE_DIR" -xdev ! -uid 0 -print -quit)
+[[ -z "$stray" ]] || die "$stray is not root's; the release must be root's alone"
 
-if [[ -f "$APP_DIR/package-lock.json" && ! -d "$APP_DIR/node_modules" ]]; then
-  log "installing production dependencies"
-  # As the app user, in the one folder of the release it owns (appspec permissions): a dependency's install
-  # script never runs as root, and nothing root reads later lives there.
-  (cd "$APP_DIR" && runuser -u "$APP_USER" -- npm ci --omit=dev --no-audit --no-fund --loglevel=error) || die "npm ci failed"
+# Production dependencies, unless the revision ships them: built as the app user in a folder of its own (no
+# dependency's script runs as root), then copied into the release as root's, so the app reads its code and can
+# change none of it. The previous revision's copy goes first: the agent's cleanup leaves what it did not install.
+if [[ -f "$APP_DIR/package-lock.json" && ! -d "$BUNDLE_DIR/app/node_modules" ]]; then
+  log "installing production dependencies (built as $APP_USER)"
+  build="$APP_HOME/build"
+  rm -rf -- "$build"
+  runuser -u "$APP_USER" -- mkdir -m 0700 -- "$build"
+  runuser -u "$APP_USER" -- cp -- "$APP_DIR/package.json" "$APP_DIR/package-lock.json" "$build/"
+  (cd "$build" && runuser -u "$APP_USER" -- env "npm_config_cache=$APP_HOME/.npm" npm ci --omit=dev --no-audit --no-fund --loglevel=error) ||
+    die "npm ci failed for $APP_NAME"
+  rm -rf -- "$APP_DIR/node_modules"
+  # -P: links are copied as links, never followed; the copies are root's, with the built files' modes.
+  if [[ -d "$build/node_modules" ]]; then cp -RP -- "$build/node_modules" "$APP_DIR/node_modules"; fi
+  rm -rf -- "$build"
 fi
 
 install -D -m 0644 "$RELEASE_DIR/deploy/logrotate.conf" "/etc/logrotate.d/drsignet-$APP_NAME"

@@ -20,5 +20,12 @@ user_dir "$PM2_HOME_DIR" "$APP_USER" 0750
 user_dir "$LOG_DIR" "$APP_USER" 0750
 # The app reads its .env in a folder it cannot write: root installs the secret there without a race.
 root_dir "$(dirname "$ENV_FILE")" 0750 "$APP_USER"
+# The release is root's, every path of it, before the agent installs into it: an older layout gave it to the app
+# user, and a link of the user's where the agent writes would have root write or chown through it. (Redirected by
+# a race, this chown only ever makes something root's.)
+if [[ -d "$RELEASE_DIR" ]]; then
+  root_dir "$(dirname "$RELEASE_DIR")"
+  find "$RELEASE_DIR" -xdev ! -uid 0 -exec chown -h root:root {} +
+fi
 
 install_secret "$SECRETS_BUCKET" "$SECRETS_KEY" "$ENV_FILE" "$APP_USER"

@@ -28,8 +28,42 @@ ensure_user() {
     useradd --system --user-group --no-create-home --home-dir "$home" --shell /bin/bash "$user"
   else
     [[ "$(getent passwd "$user" | cut -d: -f7)" == /bin/bash ]] || usermod --shell /bin/bash "$user"
-    [[ "$(getent passwd "$user" | cut -d: -f6)" == "$home" ]] || usermod --home "$home" "$user"
+    if [[ "$(getent passwd "$user" | cut -d: -f6)" != "$home" ]]; then
+      # usermod refuses while the user runs anything; its pm2 daemon outlives ApplicationStop, and the app is out
+      # of service now, so its processes go first.
+      usermod --home "$home" "$user" 2>/dev/null || { stop_user_processes "$user" && usermod --home "$home" "$user"; } ||
+        log "warning: $user keeps its home $(getent passwd "$user" | cut -d: -f6) until its processes end"
+    fi
   fi
+}
+
+# stop_user_processes USER: SIGTERM to every process of USER, SIGKILL after 5 s to those left (reads /proc: no procps).
+stop_user_processes() {
+  local uid signal status pid i
+  local -a pids
+  uid=$(id -u -- "$1") || return 1
+  [[ "$uid" != 0 ]] || return 1
+  for signal in TERM KILL; do
+    pids=()
+    for status in /proc/[0-9]*/status; do
+      [[ "$(awk '/^Uid:/ { print $2; exit }' "$status" 2>/dev/null)" == "$uid" ]] || continue
+      pid=${status#/proc/}
+      pids+=("${pid%/status}")
+    done
+    ((${#pids[@]})) || return 0
+    kill -"$signal" "${pids[@]}" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+      any_alive "${pids[@]}" || break
+      sleep 0.1
+    done
+  done
+}
+
+# any_alive PID...: true while one of them still exists.
+any_alive() {
+  local pid
+  for pid in "$@"; do [[ -e "/proc/$pid" ]] && return 0; done
+  return 1
 }
 
 # The ownership model (docs/instance-ownership.md): what root runs or reads, and every folder above it, is root's and

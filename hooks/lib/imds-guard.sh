@@ -50,8 +50,7 @@ if [[ "$self" != "$lib/imds-guard.sh" ]]; then
   install -m 0755 -o root -g root "$self" "$lib/imds-guard.sh.new"
   mv -f "$lib/imds-guard.sh.new" "$lib/imds-guard.sh"
 fi
-if [[ ! -f "$unit" ]]; then
-  cat >"$unit" <<'UNIT'
+cat >"$unit.new" <<'UNIT'
 [Unit]
 Description=DrSignet: the metadata service (the instance role's credentials) for root and the listed users only
 DefaultDependencies=no
@@ -68,8 +67,12 @@ ExecStart=/usr/local/lib/drsignet/imds-guard.sh
 [Install]
 WantedBy=sysinit.target
 UNIT
-  chmod 0644 "$unit"
+chmod 0644 "$unit.new"
+if cmp -s "$unit.new" "$unit"; then
+  rm -f "$unit.new"
+else
+  mv -f "$unit.new" "$unit"
   systemctl daemon-reload
-  systemctl enable drsignet-imds-guard.service >/dev/null 2>&1
 fi
+systemctl is-enabled --quiet drsignet-imds-guard.service || systemctl enable --quiet drsignet-imds-guard.service
 echo "metadata service (the instance role): $admitted only"

@@ -123,8 +123,17 @@ test('every request passes the web ACL first: AWS managed rules (common, known b
   assert.equal([acl.stack, acl.Properties.Scope, Object.keys(acl.Properties.DefaultAction)], ['drsignet-production-load-balancer', 'REGIONAL', ['Allow']])
   const managed = acl.Properties.Rules.filter((r: any) => r.Statement.ManagedRuleGroupStatement).map((r: any) => [r.Statement.ManagedRuleGroupStatement.Name, Object.keys(r.OverrideAction)[0]])
   assert.equal(managed, [['AWSManagedRulesAmazonIpReputationList', 'None'], ['AWSManagedRulesKnownBadInputsRuleSet', 'None'], ['AWSManagedRulesCommonRuleSet', 'None']])
+  // The common set's fixed 8 KB body cap only counts: the APIs take uploads up to their own nginx limit.
+  const common = acl.Properties.Rules.find((r: any) => r.Statement.ManagedRuleGroupStatement?.Name === 'AWSManagedRulesCommonRuleSet')
+  assert.equal(common.Statement.ManagedRuleGroupStatement.RuleActionOverrides, [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }])
+  // The rate limit is the portal's: scoped to its hosts, so mobile users behind one carrier address are not blocked.
   const rate = acl.Properties.Rules.find((r: any) => r.Statement.RateBasedStatement)
   assert.equal([rate.Statement.RateBasedStatement.Limit, rate.Statement.RateBasedStatement.AggregateKeyType, Object.keys(rate.Action)], ['2000', 'IP', ['Block']])
+  assert.equal(rate.Statement.RateBasedStatement.ScopeDownStatement.RegexPatternSetReferenceStatement.FieldToMatch, { SingleHeader: { Name: 'host' } })
+  const portalHosts = model.apps.filter((a) => a.kind === 'spa').flatMap((a) => a.hosts)
+  assert.ok(portalHosts.length > 0)
+  assert.equal(ofType('AWS::WAFv2::RegexPatternSet')[0]!.Properties.RegularExpressionList, portalHosts.map((h) => `^${h.replaceAll('.', '\\.')}$`))
+  for (const h of portalHosts) assert.match(h, new RegExp(ofType('AWS::WAFv2::RegexPatternSet')[0]!.Properties.RegularExpressionList[0]))
   const [assoc] = ofType('AWS::WAFv2::WebACLAssociation')
   assert.equal(assoc.Properties.ResourceArn, 'LoadBalancer-physical-id')
   const [logging] = ofType('AWS::WAFv2::LoggingConfiguration')

@@ -95,16 +95,11 @@ test('render refuses permissions that set one path twice, as the agent does; the
   checkPermissions(backupAgentAppspec(), ['appspec.yml', 'hooks/backup/after-install.sh', 'ops/scripts/ops.ts'])
 })
 
-test('only the app folder goes to the app user; hooks, settings and the vhost stay as the archive has them (root)', () => {
-  const spec = appspecFor(fixtureApp())
-  const owner = (path: string, kind: 'file' | 'directory') => spec.permissions!.filter((p) => covers(p, `${release}/${path}`, kind)).map((p) => p.owner)
-  assert.equal(owner('app', 'directory'), ['patient'])
-  assert.equal(owner('app/dist', 'directory'), ['patient'])
-  assert.equal(owner('app/dist/server.js', 'file'), ['patient'])
-  for (const p of ['hooks/after-install.sh', 'hooks/lib/common.sh', 'deploy/hook.env', 'nginx/patient-api.conf', 'appspec.yml']) assert.equal(owner(p, 'file'), [], p)
-  for (const d of ['hooks', 'hooks/lib', 'deploy', 'nginx']) assert.equal(owner(d, 'directory'), [], d)
-  assert.not.ok(JSON.stringify(spec.permissions).includes('mode'), 'modes come from the archive (0755 only where executable)')
-  assert.not.ok('permissions' in revisionAppspec('/opt/x', {}), 'a revision that is root\'s throughout needs no entry')
+test('the release gives the app user nothing: no permissions entry, so the archive\'s owner (root) and modes stay', () => {
+  // An entry handing app/ to the app user let it plant links where the agent then wrote and chowned as root.
+  assert.not.ok('permissions' in appspecFor(fixtureApp()))
+  assert.not.ok('permissions' in backupAgentAppspec())
+  assert.not.ok('permissions' in revisionAppspec('/opt/x', {}))
 })
 
 test.run()

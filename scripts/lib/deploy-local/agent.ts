@@ -2,7 +2,7 @@
 // like the agent's own unit, and follows it through the agent's log: which lifecycle event it is in, and why it
 // failed (I/O).
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import { execArgv, isRunning, writtenPath, type Instance } from './instance.ts'
 
@@ -41,14 +41,23 @@ function agentCommand(d: AgentDeployment): string {
   return `[ -f /etc/profile ] && source /etc/profile; exec ruby -W0 ${includes.map((i) => `-I${i}`).join(' ')} ${lib}/bin/codedeploy-local ${args.join(' ')}`
 }
 
-/** Lines of the agent's log written since `offset`, and the new offset (the log is one file for every run). */
-function readFrom(file: string, offset: number): { lines: string[]; offset: number } {
-  if (!existsSync(file)) return { lines: [], offset }
-  const size = statSync(file).size
-  if (size <= offset) return { lines: [], offset }
-  const text = readFileSync(file).subarray(offset, size).toString('utf8')
-  const end = text.lastIndexOf('\n') + 1 // a line still being written waits for the next read
-  return { lines: text.slice(0, end).split('\n').filter(Boolean), offset: offset + Buffer.byteLength(text.slice(0, end)) }
+/**
+ * Complete lines of the agent's log written since `offset`, and the new offset. The log is one file for every run,
+ * and its logger rolls it by copying and truncating (daily): a file shorter than the offset is read from its start.
+ */
+export function readFrom(file: string, offset: number): { lines: string[]; offset: number } {
+  let fd: number
+  try { fd = openSync(file, 'r') } catch { return { lines: [], offset: 0 } }
+  try {
+    const size = fstatSync(fd).size
+    const from = size < offset ? 0 : offset
+    const bytes = Buffer.alloc(size - from)
+    readSync(fd, bytes, 0, bytes.length, from)
+    const end = bytes.lastIndexOf(0x0a) + 1 // a line still being written waits for the next read
+    return { lines: bytes.subarray(0, end).toString('utf8').split('\n').filter(Boolean), offset: from + end }
+  } finally {
+    closeSync(fd)
+  }
 }
 
 /** Why a script failed, in CodeDeploy's own error codes, from what the agent logged about it. */

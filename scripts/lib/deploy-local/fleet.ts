@@ -1,7 +1,7 @@
 // A local fleet for deploy-local: booted instances (instance.ts) behind a loopback nginx load balancer that
 // blocks and allows instances like an ALB target group; fleet.json keeps it across runs (I/O).
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { InputError } from '../cli/errors.ts'
 import { run } from './exec.ts'
@@ -140,11 +140,12 @@ export async function allowTraffic(f: Fleet, name: string) {
   await reloadLb(f, 15_000)
 }
 
+/** Stops the load balancer and every instance and forgets the fleet (its disks stay in the folder). */
 export function destroyFleet(f: Fleet) {
   try { run('nginx', ['-c', lbConfPath(f), '-s', 'stop'], { allowFail: true }) } catch { /* not started */ }
   for (const i of f.instances) {
     killInstance(i)
     removeNetwork(i)
   }
-  saveFleet(f)
+  rmSync(stateFile(f.dir), { force: true })
 }

@@ -2,8 +2,11 @@
 # Boots one deploy-local instance: systemd as PID 1 in its own PID, mount, UTS, IPC, cgroup and network namespaces,
 # on this machine's own tree with a persistent overlay over every folder an instance writes (/etc /opt /var /home
 # /root /srv /usr/local) and private /run, /tmp and /dev. The CodeDeploy agent, nginx, the hooks, users and apps then
-# use their real paths, and nothing reaches the host: /sys and /proc/sys are read-only, the capabilities that touch
-# the kernel as a whole (modules, clock, raw I/O) are dropped, and the whole instance dies with PID 1.
+# use their real paths, and nothing reaches the host: every host mount is read-only in here, and so are /sys,
+# /proc/sys and /proc/sysrq-trigger; /dev holds only null, zero, full, random, urandom and tty; the capabilities that
+# touch the kernel as a whole (modules, clock, raw I/O) are dropped; the whole instance dies with PID 1. This guards
+# against accidents of ordinary software (an `npm -g`, a sysctl unit), not a hostile root: the instance's root keeps
+# CAP_SYS_ADMIN and could remount, as in a container without a user namespace.
 #
 # usage: instance-boot.sh NAME DISK NETNS CGROUP AGENT STAND_INS NODE_MODULES REVISIONS
 #   NAME         host name                    DISK       persistent overlay layers (upper/, work/)
@@ -32,20 +35,42 @@ if [[ "${1:-}" != --inside ]]; then
     mkdir -p "$h/$cgroup"
     echo $$ >"$h/$cgroup/cgroup.procs"
   done
-  exec ip netns exec "$netns" unshare --pid --fork --kill-child=SIGKILL --mount --uts --ipc --cgroup --propagation private \
+  exec ip netns exec "$netns" unshare --pid --fork --kill-child=SIGKILL --mount --uts --ipc --cgroup --propagation slave \
     "$0" --inside "$@"
 fi
 
 shift
 name=$1 disk=$2 agent=$5 stand_ins=$6 node_modules=$7 revisions=$8
 
-# The host folders the instance needs, held on a private tmpfs before /tmp and the overlays hide their paths.
-mount -t tmpfs -o mode=0700 tmpfs /mnt
-for part in disk agent stand_ins node_modules revisions; do
-  mkdir "/mnt/$part"
-  mount --bind "${!part}" "/mnt/$part"
+# The host folders the instance needs, held on a private tmpfs before the overlays and the read-only remount hide
+# or freeze their paths; on the first of these folders that holds none of them.
+staging=
+for candidate in /mnt /media; do
+  clash=
+  for src in "$disk" "$agent" "$stand_ins" "$node_modules" "$revisions"; do
+    [[ "$src/" == "$candidate/"* ]] && clash=1
+  done
+  if [[ -d "$candidate" && -z "$clash" ]]; then staging=$candidate; break; fi
 done
-disk=/mnt/disk
+[[ -n "$staging" ]] || { echo "instance-boot: /mnt and /media both hold a source folder; nowhere to stage them" >&2; exit 1; }
+mount -t tmpfs -o mode=0700 tmpfs "$staging"
+mkdir "$staging/disk" "$staging/agent" "$staging/stand_ins" "$staging/node_modules" "$staging/revisions"
+mount --bind "$disk" "$staging/disk"
+mount --bind "$agent" "$staging/agent"
+mount --bind "$stand_ins" "$staging/stand_ins"
+mount --bind "$node_modules" "$staging/node_modules"
+mount --bind "$revisions" "$staging/revisions"
+disk=$staging/disk
+
+# Every mount of the host is read-only in here (in this namespace only): the instance writes to its overlays and
+# its own tmpfs alone, so nothing it does, `npm -g` into /usr included, reaches the machine.
+while read -r mountpoint; do
+  mountpoint=$(printf '%b' "$mountpoint") # mountinfo escapes spaces and the like as octal
+  case "$mountpoint" in
+    /proc | /proc/* | /sys | /sys/* | /dev | /dev/* | /run/netns/* | "$staging" | "$staging"/*) continue ;;
+    *) mount -o remount,bind,ro "$mountpoint" 2>/dev/null || true ;;
+  esac
+done < <(awk '{ print $5 }' /proc/self/mountinfo | sort -u)
 
 # Persistent layers: what the instance writes survives a kill and a reboot, as an EBS root volume does.
 for dir in etc opt var home root srv usr/local; do
@@ -55,8 +80,11 @@ for dir in etc opt var home root srv usr/local; do
 done
 
 mount -t proc proc /proc
-mount --bind /proc/sys /proc/sys
-mount -o remount,bind,ro /proc/sys
+for path in /proc/sys /proc/sysrq-trigger; do
+  [[ -e "$path" ]] || continue # a kernel without magic SysRq has no trigger
+  mount --bind "$path" "$path"
+  mount -o remount,bind,ro "$path"
+done
 # ip netns exec mounted a sysfs of the instance's network namespace; the instance may read it, not write it.
 mount -o remount,bind,ro /sys
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
@@ -65,7 +93,7 @@ mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp
 # /dev: the few nodes a server uses, a private pts and shm; no disks, no consoles, no kernel log.
 mkdir /run/host-dev
 mount --bind /dev /run/host-dev
-mount -t tmpfs -o mode=0755,nosuid tmpfs /dev
+mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /dev
 for node in null zero full random urandom tty; do
   touch "/dev/$node"
   mount --bind "/run/host-dev/$node" "/dev/$node"
@@ -95,16 +123,16 @@ fi
 # /opt/codedeploy-agent/deployment-root) and pm2 where a global npm install puts it.
 for part in bin lib vendor certs; do
   mkdir -p "/opt/codedeploy-agent/$part"
-  mount --bind "/mnt/agent/$part" "/opt/codedeploy-agent/$part"
+  mount --bind "$staging/agent/$part" "/opt/codedeploy-agent/$part"
   mount -o remount,bind,ro "/opt/codedeploy-agent/$part"
 done
 mkdir -p /opt/codedeploy-agent/stand-ins /usr/local/lib/deploy-local/node_modules /usr/local/bin /var/lib/deploy-local/revisions
-mount --bind /mnt/stand_ins /opt/codedeploy-agent/stand-ins
+mount --bind "$staging/stand_ins" /opt/codedeploy-agent/stand-ins
 mount -o remount,bind,ro /opt/codedeploy-agent/stand-ins
-mount --bind /mnt/node_modules /usr/local/lib/deploy-local/node_modules
+mount --bind "$staging/node_modules" /usr/local/lib/deploy-local/node_modules
 mount -o remount,bind,ro /usr/local/lib/deploy-local/node_modules
 ln -sfn /usr/local/lib/deploy-local/node_modules/pm2/bin/pm2 /usr/local/bin/pm2
-mount --bind /mnt/revisions /var/lib/deploy-local/revisions
+mount --bind "$staging/revisions" /var/lib/deploy-local/revisions
 mount -o remount,bind,ro /var/lib/deploy-local/revisions
 mkdir -p /etc/codedeploy-agent/conf
 cat >/etc/codedeploy-agent/conf/codedeployagent.yml <<'YAML'
@@ -125,7 +153,7 @@ echo "$name" >/etc/hostname
 hostname "$name"
 [[ -s "$disk/machine-id" ]] || od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$disk/machine-id"
 cp "$disk/machine-id" /etc/machine-id
-umount -R /mnt
+umount -R "$staging"
 
 # Boots what an instance of this platform runs, not everything this machine has enabled (timers that reach the
 # network, gettys on the host's terminals, its databases): sysinit, the journal and nginx.

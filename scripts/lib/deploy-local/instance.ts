@@ -15,8 +15,10 @@ export type Instance = {
   nsIf: string // veth end inside the namespace
   hostIp: string // the host side of the veth pair: relays listen here
   nsIp: string // the instance's address: the load balancer's target
-  cgroup: string // folder under each cgroup hierarchy (one level) that the instance's systemd owns
+  cgroup: string // prefix of the folder under each cgroup hierarchy that the instance's systemd owns (one per boot)
   pid?: number // host pid of the boot process (unshare); its only child is the instance's PID 1
+  started?: string // that process's start time (/proc/PID/stat), so a recycled pid is never taken for it
+  boots?: number
 }
 
 const repo = new URL('../../../', import.meta.url).pathname
@@ -41,14 +43,25 @@ export function missingPrerequisites(): string[] {
   return missing
 }
 
+/** A process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or undefined when it is gone. */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+  } catch { return undefined }
+}
+
+/** The boot process, if it is still the one bootInstance started (same pid and start time). */
+const bootPid = (i: Instance) => (i.pid && i.started && startTime(i.pid) === i.started ? i.pid : undefined)
+
+/** The folder of the current boot's cgroup, under each hierarchy. */
+const bootCgroup = (i: Instance) => `${i.cgroup}-b${i.boots ?? 0}`
+
 /** The instance's PID 1 (systemd), or undefined when the instance is not running. */
 export function initPid(i: Instance): number | undefined {
-  if (!i.pid) return undefined
-  try {
-    if (!readFileSync(`/proc/${i.pid}/cmdline`, 'utf8').includes(i.dir)) return undefined // a recycled pid
-  } catch { return undefined }
+  if (!bootPid(i)) return undefined
   // Until the boot script has exec'd systemd, the child is still the shell that mounts the instance's tree.
-  return childPids(i.pid).find((pid) => {
+  return childPids(i.pid!).find((pid) => {
     try { return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'systemd' } catch { return false }
   })
 }
@@ -97,18 +110,28 @@ export function setServiceEnvironment(i: Instance, env: Record<string, string>) 
   if (r.status !== 0) throw new Error(`instance ${i.name}: systemctl set-environment failed: ${r.stderr.trim()}`)
 }
 
+/** Takes them back once the run is over: the relay they name is gone by then. */
+export function unsetServiceEnvironment(i: Instance, names: string[]) {
+  if (names.length && isRunning(i)) instanceExec(i, ['systemctl', 'unset-environment', ...names])
+}
+
 /** Boots the instance (its disk kept from any earlier boot) and waits until systemd has started nginx. */
 export async function bootInstance(i: Instance, revisions: string, timeoutMs = 60_000): Promise<void> {
   if (isRunning(i)) return
+  // After a restart of this machine the namespace and its veth pair are gone with it; the disk is not.
+  if (!existsSync(`/run/netns/${i.netns}`)) createNetwork(i)
+  removeCgroups(i)
+  i.boots = (i.boots ?? 0) + 1 // a cgroup of its own per boot: a leftover one can never block this boot
   mkdirSync(join(i.dir, 'disk'), { recursive: true })
   const log = openSync(join(i.dir, 'boot.log'), 'a')
-  const child = spawn('bash', [bootScript, i.name, join(i.dir, 'disk'), i.netns, i.cgroup, agentDir, standIns, join(repo, 'node_modules'), revisions], {
+  const child = spawn('bash', [bootScript, i.name, join(i.dir, 'disk'), i.netns, bootCgroup(i), agentDir, standIns, join(repo, 'node_modules'), revisions], {
     detached: true,
     stdio: ['ignore', log, log],
   })
   closeSync(log)
   child.unref()
   i.pid = child.pid
+  i.started = child.pid ? startTime(child.pid) : undefined
   const deadline = Date.now() + timeoutMs
   let state = ''
   while (Date.now() < deadline) {
@@ -140,28 +163,31 @@ function pidsOf(init: number): number[] {
 export function killInstance(i: Instance): number {
   const init = initPid(i)
   const count = init ? pidsOf(init).length : 0
-  if (i.pid && existsSync(`/proc/${i.pid}`)) {
-    try { process.kill(i.pid, 'SIGKILL') } catch { /* gone */ }
-  }
+  const boot = bootPid(i) // never a pid that is no longer ours
+  if (boot) try { process.kill(boot, 'SIGKILL') } catch { /* gone */ }
   if (init) try { process.kill(init, 'SIGKILL') } catch { /* gone with its parent */ }
   for (let round = 0; round < 100 && init && existsSync(`/proc/${init}`); round++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50)
   removeCgroups(i)
   i.pid = undefined
+  i.started = undefined
   return count
 }
 
-/** The instance's cgroup folders, innermost first (systemd made its own tree inside); emptied by the kill. */
+/** Removes a cgroup folder and the tree systemd made inside it, innermost first, once its processes are gone. */
+function removeCgroup(dir: string) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) removeCgroup(join(dir, e.name))
+  for (let round = 0; round < 40; round++) {
+    try { rmdirSync(dir); return } catch { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50) }
+  }
+}
+
+/** The instance's cgroup folders, of every boot, under every hierarchy. */
 function removeCgroups(i: Instance) {
+  const prefix = `${i.cgroup}-b`
   for (const h of ['/sys/fs/cgroup/unified', '/sys/fs/cgroup/systemd', '/sys/fs/cgroup']) {
-    const top = join(h, i.cgroup)
-    if (!existsSync(top)) continue
-    const remove = (dir: string) => {
-      for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) remove(join(dir, e.name))
-      for (let round = 0; round < 40; round++) {
-        try { rmdirSync(dir); return } catch { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50) }
-      }
-    }
-    remove(top)
+    let names: string[]
+    try { names = readdirSync(h).filter((n) => n.startsWith(prefix)) } catch { continue }
+    for (const name of names) removeCgroup(join(h, name))
   }
 }
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { runAgent, type AgentResult } from './agent.ts'
 import { allowTraffic, blockTraffic, ensureRunning, type Fleet, type Instance } from './fleet.ts'
-import { setServiceEnvironment } from './instance.ts'
+import { setServiceEnvironment, unsetServiceEnvironment } from './instance.ts'
 import { relayEndpoint } from './relay.ts'
 
 export type Progress = { instance: string; event: string; status: 'start' | 'ok' | 'failed'; ms?: number; detail?: string; deploymentId: string }
@@ -31,7 +31,18 @@ export async function deployToInstance(f: Fleet, i: Instance, d: Deployment, opt
     await step()
     await progress({ event, status: 'ok', ms: Date.now() - started })
   }
-  await ensureRunning(f, i)
+  // A machine that cannot boot, or a service manager that refuses the environment, fails this instance as a
+  // deployment would (and so rolls back), instead of leaving it out of the load balancer.
+  const failed = async (event: string, e: unknown): Promise<InstanceOutcome> => {
+    const reason = (e as Error).message
+    await progress({ event, status: 'failed', detail: reason })
+    return { ok: false, event, reason }
+  }
+  try {
+    await ensureRunning(f, i)
+  } catch (e) {
+    return failed('BeforeBlockTraffic', e)
+  }
   // A group without a load balancer (the database group) has no traffic steps, as in CodeDeploy.
   if (f.proxyPort) await timed('BlockTraffic', () => blockTraffic(f, i.name))
 
@@ -50,7 +61,10 @@ export async function deployToInstance(f: Fleet, i: Instance, d: Deployment, opt
       started = e.at
       return progress({ event: e.event, status: 'start' })
     })
+  } catch (e) {
+    return failed('BeforeBlockTraffic', e)
   } finally {
+    unsetServiceEnvironment(i, Object.keys(env))
     await relay?.close()
   }
   if (!result.ok) {

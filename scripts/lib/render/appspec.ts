@@ -29,33 +29,19 @@ export function appspecFor(app: App) {
     const location = hookScripts[event as keyof typeof hookScripts]
     if (location) hooks[event] = [{ location, timeout: timeoutFor(app, event), runas: needsRoot[event] ? 'root' : app.user }]
   }
-  return revisionAppspec(instancePaths(app).release, hooks, { dir: 'app', owner: app.user })
+  return revisionAppspec(instancePaths(app).release, hooks)
 }
 
 export type Permission = { object: string; pattern?: string; except?: string[]; owner?: string; group?: string; mode?: number; type?: ('file' | 'directory')[] }
 
 /**
- * The appspec of a revision copied whole to `destination`. What the Install writes keeps the archive's owner
- * (root: tar restores it as root) and modes (0644, 0755 for executables), so the hooks, the vhost, the settings and
- * every other file a root hook reads stay root's. Only `owned.dir` and everything under it go to `owned.owner`: the
- * app's own code, where its dependencies are installed as that user. Two entries never cover one path (the agent
- * refuses a path set twice); checkPermissions proves it for each bundle.
+ * The appspec of a revision copied whole to `destination`, with no `permissions`: what the Install writes keeps the
+ * archive's owner (root: tar restores it as root) and modes (0644, 0755 for executables), the app's own code
+ * included. Nothing the agent writes into may belong to the app user, or a link it planted there would have the
+ * agent (root) write or chown through it; the app only reads its code, and AfterInstall builds its dependencies.
  */
-export function revisionAppspec<H>(destination: string, hooks: H, owned?: { dir: string; owner: string }) {
-  const permissions: Permission[] = owned
-    ? [
-        { object: destination, pattern: owned.dir, owner: owned.owner, group: owned.owner, type: ['directory'] },
-        { object: `${destination}/${owned.dir}`, pattern: '**', owner: owned.owner, group: owned.owner, type: ['file', 'directory'] },
-      ]
-    : []
-  return {
-    version: 0.0,
-    os: 'linux',
-    files: [{ source: '/', destination }],
-    file_exists_behavior: 'OVERWRITE',
-    ...(permissions.length ? { permissions } : {}),
-    hooks,
-  }
+export function revisionAppspec<H>(destination: string, hooks: H): { version: number; os: string; files: { source: string; destination: string }[]; file_exists_behavior: string; permissions?: Permission[]; hooks: H } {
+  return { version: 0.0, os: 'linux', files: [{ source: '/', destination }], file_exists_behavior: 'OVERWRITE', hooks }
 }
 
 /** An AppSpec simple glob ("*" within one name) as a regular expression. */

@@ -249,6 +249,8 @@ export function stackInstances(model: Model): StackInstance[] {
       IdleTimeout: String(env.loadBalancer.idleTimeout),
       DeletionProtection: String(env.loadBalancer.deletionProtection),
       WafRateLimit: String(env.loadBalancer.wafRateLimit ?? 2000),
+      // The admin portal's hosts (single-page apps): the APIs serve mobile users behind carrier NAT, many per address.
+      RateLimitedHostPatterns: apps.filter((a) => a.kind === 'spa').flatMap((a) => a.hosts).map((h) => `^${h.replaceAll('.', '\\.')}$`).join(','),
       LogsBucketName: env.buckets.logs,
       LogRetentionDays: logRetention(env.audit.logRetentionDays),
     }),

@@ -1,7 +1,7 @@
 // Proof of the instance ownership model (docs/instance-ownership.md) on an instance the real CodeDeploy agent
 // deployed to: everything root runs or reads as configuration, and every folder above it, is root's and writable by
-// root alone; the app user owns only its app folder, its .env (in a root folder it may only read) and the folders it
-// writes outside the release. Then the app user tries to change what root runs, and fails every time; and it cannot
+// root alone, the app's own code included; the app user owns only its .env (in a root folder it may only read) and the
+// folders it writes outside the release. Then the app user tries to change what root runs, and fails every time; and it cannot
 // reach the metadata service (the instance role's credentials), before or after a reboot, while root can.
 // I/O: starts moto, nginx and one booted instance (systemd, nginx, pm2, a Node app); stops them all.
 import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
@@ -27,8 +27,8 @@ let fleet: Fleet | undefined
 
 /** What root runs, sources or reads as configuration on an app instance, and the agent's own state. */
 const ROOT_READS = ['/opt/drsignet', '/opt/codedeploy-agent/deployment-root', '/etc/codedeploy-agent', '/etc/nginx', '/etc/logrotate.d', '/etc/drsignet', '/run/drsignet']
-/** The only paths below those that the app user may own: its own code, and its secret (root replaces it by rename). */
-const appOwned = (path: string) => path === paths.appDir || path.startsWith(`${paths.appDir}/`) || path === paths.envFile
+/** The only path below those that the app user may own: its secret (root replaces it by a rename, never reads it). */
+const appOwned = (path: string) => path === paths.envFile
 
 /** Each problem as "path: why"; empty when the path is root's and only root can write it. */
 function rootOnly(i: Instance, path: string, why: string[]) {
@@ -49,7 +49,7 @@ test.before(async () => {
   await putSecret(moto.endpoint, fixtureModel([app]), app, 'DB_PASSWORD=ownership-test\n')
   fleet = await createFleet(join(work, 'fleet'), 1, await freePort(), app.proxyPort)
   for (const v of ['1.0.0', '1.0.1']) {
-    const r = await deployRevision(fleet, await makeBundle(join(work, 'bundles'), testApp(v)), { passEnv: moto.env })
+    const r = await deployRevision(fleet, await makeBundle(join(work, 'bundles'), testApp(v), { lock: true }), { passEnv: moto.env })
     if (!r.ok) throw new Error(explain(r))
   }
   // A rotation, so log-freeze's state folder exists as it does on an instance after a day.
@@ -80,16 +80,16 @@ test('everything root runs or reads, and every folder above it, is root\'s and w
     }
   }
   assert.ok(checked.length > 100, `${checked.length} paths walked`)
-  for (const p of ['/opt/drsignet/patient-api/current/hooks/after-install.sh', '/opt/drsignet/patient-api/current/deploy/logrotate.conf', '/etc/nginx/conf.d/drsignet-patient-api.conf', '/etc/logrotate.d/drsignet-patient-api', '/run/drsignet/log-freeze'])
+  for (const p of ['/opt/drsignet/patient-api/current/app/package-lock.json', '/opt/drsignet/patient-api/current/hooks/after-install.sh', '/opt/drsignet/patient-api/current/deploy/logrotate.conf', '/etc/nginx/conf.d/drsignet-patient-api.conf', '/etc/logrotate.d/drsignet-patient-api', '/run/drsignet/log-freeze'])
     assert.ok(checked.includes(p), `${p} was walked`)
   assert.equal(why, [])
 })
 
-test('the app user owns its code, its .env (0600, in a folder it may only read) and the folders it writes', () => {
+test('the app user owns nothing of its release, its .env (0600, in a folder it may only read) and the folders it writes', () => {
   const i = fleet!.instances[0]!
   const owner = (p: string) => userIn(i, statIn(i, p).uid)
-  assert.is(owner(paths.appDir), app.user)
-  assert.is(owner(`${paths.appDir}/dist/server.js`), app.user)
+  assert.is(owner(paths.appDir), 'root', 'its code is read-only to it: nothing the agent writes into is the app\'s')
+  assert.is(owner(`${paths.appDir}/dist/server.js`), 'root')
   assert.is(owner(paths.envFile), app.user)
   assert.is(statIn(i, paths.envFile).mode & 0o777, 0o600)
   const envDir = statIn(i, dirname(paths.envFile))
@@ -110,7 +110,7 @@ test('as the app user, every attempt to change what root runs or reads fails', (
     '/etc/nginx/conf.d/drsignet-patient-api.conf',
     '/etc/logrotate.d/drsignet-patient-api',
   ]
-  const folders = ['/opt/drsignet/patient-api/current', '/opt/drsignet/patient-api/current/hooks', '/etc/nginx/drsignet', '/etc/drsignet/patient-api', '/var/lib/drsignet/patient-api', '/var/log/drsignet', '/run/drsignet/log-freeze']
+  const folders = ['/opt/drsignet/patient-api/current', '/opt/drsignet/patient-api/current/hooks', '/opt/drsignet/patient-api/current/app', '/opt/drsignet/patient-api/current/app/dist', '/etc/nginx/drsignet', '/etc/drsignet/patient-api', '/var/lib/drsignet/patient-api', '/var/log/drsignet', '/run/drsignet/log-freeze']
   // Each attempt prints what it managed; nothing may be printed.
   const script = [
     ...targets.flatMap((f) => [`(echo '# x' >> '${f}') 2>/dev/null && echo "appended to ${f}"`, `mv '${f}' '${f}.x' 2>/dev/null && echo "renamed ${f}"`, `chmod 777 '${f}' 2>/dev/null && echo "chmod ${f}"`]),

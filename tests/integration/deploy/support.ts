@@ -52,12 +52,14 @@ export function testApp(version: string, overrides: Partial<App> = {}): App {
 }
 
 /** A bundle of the test app (or of `server`, a dist/server.js of the test's own) as apply builds it. */
-export async function makeBundle(outDir: string, app: App, opts: { variant?: Variant; model?: Model; vhost?: string; server?: string } = {}) {
+export async function makeBundle(outDir: string, app: App, opts: { variant?: Variant; model?: Model; vhost?: string; server?: string; lock?: boolean } = {}) {
   const model = opts.model ?? fixtureModel([app])
   const artifact = mkdtempSync(join(tmpdir(), 'artifact-'))
   mkdirSync(join(artifact, 'dist'))
   writeFileSync(join(artifact, 'dist/server.js'), opts.server ?? serverJs(opts.variant ?? 'ok'))
   writeFileSync(join(artifact, 'package.json'), `${JSON.stringify({ name: app.name, version: app.version, private: true })}\n`)
+  // A lock file without dependencies: AfterInstall's npm ci runs (offline: there is nothing to fetch).
+  if (opts.lock) writeFileSync(join(artifact, 'package-lock.json'), `${JSON.stringify({ name: app.name, version: app.version, lockfileVersion: 3, requires: true, packages: { '': { name: app.name, version: app.version } } }, null, 2)}\n`)
   const vhost = opts.vhost ? { path: `${app.name}.conf`, contents: opts.vhost } : renderVhost(app, model)
   const built = await buildBundle(app, model, { artifactDir: artifact, outDir, vhost, snippets: renderSnippets() })
   return built.file

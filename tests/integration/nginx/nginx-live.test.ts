@@ -34,6 +34,8 @@ writeFileSync(join(assets, 'static/js/main.3f2a1b.js.map'), '{"version":3,"sourc
 writeFileSync(join(assets, '.env'), 'REACT_APP_KEY=x')
 mkdirSync(join(assets, '.git'))
 writeFileSync(join(assets, '.git/config'), '[core]')
+mkdirSync(join(assets, '.well-known'))
+writeFileSync(join(assets, '.well-known/security.txt'), 'Contact: mailto:security@drsignet.com\n')
 
 let apps: Record<string, EchoApp> = {}
 let nginx: Nginx
@@ -174,6 +176,7 @@ test('the portal serves no source map and no dotfile, even when the build has th
     const r = await get(portal.proxyPort, path, { host })
     assert.is(r.status, 404, `${path}: ${r.body.slice(0, 80)}`)
   }
+  assert.is((await get(portal.proxyPort, '/.well-known/security.txt', { host })).status, 200, '/.well-known/ is not a dotfile to hide')
 })
 
 test('the app down: 502 with a JSON body the mobile apps can parse', async () => {
