@@ -1,4 +1,4 @@
-// The suite behind every-bundle-*.test.ts: every revision bundle of one environment, as apply builds it from the
+// The suite behind every-bundle-ENV-PART.test.ts: every revision bundle of one environment, as apply builds it from the
 // YAML in this repository (each app of the environment and the backup tool), through the real CodeDeploy agent
 // on one booted instance per instance group: a first deployment, a redeployment of the same revision, then a new
 // version. Every lifecycle event must succeed; each app must answer through its nginx vhost, from processes of its
@@ -47,6 +47,8 @@ process.on('SIGINT', () => process.exit(0))
   mkdirSync(join(dir, app.start.script, '..'), { recursive: true })
   writeFileSync(join(dir, app.start.script), server)
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: app.name, version: app.version, private: true })}\n`)
+  // A lock file, as an app's build ships one: AfterInstall builds the dependencies as the app user (none to fetch).
+  writeFileSync(join(dir, 'package-lock.json'), `${JSON.stringify({ name: app.name, version: app.version, lockfileVersion: 3, requires: true, packages: { '': { name: app.name, version: app.version } } })}\n`)
   if (app.kind === 'spa') {
     const root = join(dir, app.nginx.staticRoot!)
     mkdirSync(join(root, 'static/js'), { recursive: true })
@@ -68,13 +70,14 @@ const get = (host: string, port: number, path: string, hostHeader: string): Prom
     req.end()
   })
 
-export function everyBundle(env: string) {
+/** `part`: the apps, or the backup tool (each file stays well inside the runner's per-file time limit). */
+export function everyBundle(env: string, part: 'apps' | 'backup') {
   const model = readModel('.', env)
   const work = mkdtempSync(join(tmpdir(), `every-${env}-`))
   const fleets = new Map<string, Fleet>() // instance group -> a one-instance fleet
   let moto: Moto
-  let ferret: Ferret
-  let mongoRelay: Relay
+  let ferret: Ferret | undefined
+  let mongoRelay: Relay | undefined
   let s3: S3Client
   // npm ci reads this machine's npm cache offline: the instances have no route to a registry.
   const npmCache = spawnSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout.trim()
@@ -84,18 +87,19 @@ export function everyBundle(env: string) {
   test.before(async () => {
     for (const t of ['nginx', 'ip', 'curl', 'systemctl', 'npm']) requireTool(t)
     moto = await startMoto()
-    ferret = await startFerret()
     s3 = new S3Client({ region: model.env.region, endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: moto.env.AWS_ACCESS_KEY_ID!, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY! } })
     for (const bucket of [model.env.secrets.bucket, model.env.backup.bucket])
       await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: model.env.region as never } }))
     for (const app of model.apps) await s3.send(new PutObjectCommand({ Bucket: model.env.secrets.bucket, Key: `${model.env.secrets.prefix}/${app.name}/.env`, Body: `SECRET_OF=${app.name}\n` }))
     // No load balancer here (apps sharing a group listen on different ports): each app is asked through its own
     // nginx port on the instance, as its target group's health check does.
-    for (const group of new Set([...model.apps.map((a) => a.instanceGroup), model.env.backup.instanceGroup])) {
-      fleets.set(group, await createFleet(join(work, group), 1, await freePort(), undefined))
+    const groups = part === 'apps' ? model.apps.map((a) => a.instanceGroup) : [model.env.backup.instanceGroup]
+    for (const group of new Set(groups)) fleets.set(group, await createFleet(join(work, group), 1, await freePort(), undefined))
+    if (part === 'backup') {
+      ferret = await startFerret()
+      mongoRelay = (await relayEndpoint(ferret.uri, instanceOf(model.env.backup.instanceGroup).hostIp))!
+      await s3.send(new PutObjectCommand({ Bucket: model.env.secrets.bucket, Key: backupSecretKey(model), Body: `MONGODB_URI=${mongoRelay.url}/?serverSelectionTimeoutMS=5000\n` }))
     }
-    mongoRelay = (await relayEndpoint(ferret.uri, instanceOf(model.env.backup.instanceGroup).hostIp))!
-    await s3.send(new PutObjectCommand({ Bucket: model.env.secrets.bucket, Key: backupSecretKey(model), Body: `MONGODB_URI=${mongoRelay.url}/?serverSelectionTimeoutMS=5000\n` }))
   })
 
   test.after(async () => {
@@ -136,7 +140,7 @@ export function everyBundle(env: string) {
     }
   }
 
-  for (const base of model.apps) {
+  for (const base of part === 'apps' ? model.apps : []) {
     test(`${env}: ${base.name} deploys, redeploys and takes a new version under the agent`, async () => {
       const f = fleets.get(base.instanceGroup)!
       const build = async (app: App) => {
@@ -156,7 +160,7 @@ export function everyBundle(env: string) {
     })
   }
 
-  test(`${env}: the backup tool deploys, redeploys and takes a new version under the agent`, async () => {
+  if (part === 'backup') test(`${env}: the backup tool deploys, redeploys and takes a new version under the agent`, async () => {
     const f = fleets.get(model.env.backup.instanceGroup)!
     const i = f.instances[0]!
     const build = async (extra: string) => {
