@@ -22,7 +22,6 @@ export type AgentResult = {
   event?: string // the event that failed
   reason?: string
   scriptLog?: string // host path of the deployment's logs/scripts.log
-  output: string // what codedeploy-local printed
 }
 
 const AGENT_LOG = '/var/log/aws/codedeploy-agent/codedeploy-local.log'
@@ -119,14 +118,13 @@ export async function runAgent(i: Instance, d: AgentDeployment, onEvent: (e: Age
   }
   await follow()
   deploymentId ??= stdout.match(/deployment-root\/[^/]+\/(d-[A-Z0-9]+-local)/)?.[1]
-  const output = `${stdout}${stderr}`
   if (code === 0) {
     if (current) await onEvent({ event: current, phase: 'done', at: Date.now(), scripts: ranScripts(current) })
-    return { ok: true, deploymentId, scriptLog: scriptLog(), output }
+    return { ok: true, deploymentId, scriptLog: scriptLog() }
   }
   const event = current ?? 'DownloadBundle'
-  if (!isRunning(i)) return { ok: false, deploymentId, event, reason: `the instance stopped during ${event}`, scriptLog: scriptLog(), output }
+  if (!isRunning(i)) return { ok: false, deploymentId, event, reason: `the instance stopped during ${event}`, scriptLog: scriptLog() }
   const script = stdout.match(/failed while trying to execute your script at \S+\/deployment-archive\/(\S+)/)?.[1]
   const reason = script ? scriptFailure(agentLog, script) : agentError(stdout, stderr) ?? `codedeploy-local exited with ${code}`
-  return { ok: false, deploymentId, event, reason, scriptLog: scriptLog(), output }
+  return { ok: false, deploymentId, event, reason, scriptLog: scriptLog() }
 }

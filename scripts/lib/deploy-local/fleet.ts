@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join, resolve } from 'node:path'
 import { InputError } from '../cli/errors.ts'
 import { run } from './exec.ts'
-import { bootInstance, createNetwork, killInstance, missingPrerequisites, removeNetwork, type Instance } from './instance.ts'
+import { bootInstance, killInstance, missingPrerequisites, removeNetwork, type Instance } from './instance.ts'
 import { childPids } from './proc.ts'
 
 export type { Instance } from './instance.ts'
@@ -91,9 +91,8 @@ export async function createFleet(dirIn: string, count: number, lbPort: number, 
     for (let n = 1; n <= count; n++) {
       const i = newInstance(f, n, net)
       f.instances.push(i)
-      createNetwork(i)
       saveFleet(f)
-      await bootInstance(i, revisionsDir(f))
+      await bootInstance(i, revisionsDir(f)) // makes its network too
       saveFleet(f)
     }
     f.allowed = f.instances.map((i) => i.name)

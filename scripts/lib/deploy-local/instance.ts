@@ -5,7 +5,7 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { run } from './exec.ts'
-import { childPids } from './proc.ts'
+import { childPids, startTime } from './proc.ts'
 
 export type Instance = {
   name: string
@@ -41,14 +41,6 @@ export function missingPrerequisites(): string[] {
   if (!existsSync('/usr/bin/node') && !existsSync('/usr/local/bin/node')) missing.push('node in /usr/bin or /usr/local/bin, where an instance has it')
   if (!existsSync(join(repo, 'node_modules/pm2/bin/pm2'))) missing.push('pm2 in node_modules: run npm ci')
   return missing
-}
-
-/** A process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or undefined when it is gone. */
-function startTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
-  } catch { return undefined }
 }
 
 /** The boot process, if it is still the one bootInstance started (same pid and start time). */
@@ -147,8 +139,10 @@ export async function bootInstance(i: Instance, revisions: string, timeoutMs = 6
   throw new Error(`instance ${i.name} did not boot (systemd: ${state || 'not started'}); ${join(i.dir, 'boot.log')} ends:\n${tail}`)
 }
 
-/** The pids in the instance's PID namespace, seen from the host. */
-function pidsOf(init: number): number[] {
+/** The pids of every process of the running instance (its PID namespace), seen from the host; none when it is down. */
+export function processesOf(i: Instance): number[] {
+  const init = initPid(i)
+  if (!init) return []
   let ns: number
   try { ns = statSync(`/proc/${init}/ns/pid`).ino } catch { return [] }
   return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
@@ -156,17 +150,19 @@ function pidsOf(init: number): number[] {
   })
 }
 
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+
 /**
  * Kills the instance as a power cut does: its PID 1 and with it every process inside (nginx, pm2, the apps, a
  * running agent). The disk stays; bootInstance starts it again. Returns how many processes died.
  */
 export function killInstance(i: Instance): number {
   const init = initPid(i)
-  const count = init ? pidsOf(init).length : 0
+  const count = processesOf(i).length
   const boot = bootPid(i) // never a pid that is no longer ours
   if (boot) try { process.kill(boot, 'SIGKILL') } catch { /* gone */ }
   if (init) try { process.kill(init, 'SIGKILL') } catch { /* gone with its parent */ }
-  for (let round = 0; round < 100 && init && existsSync(`/proc/${init}`); round++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50)
+  for (let round = 0; round < 100 && init && existsSync(`/proc/${init}`); round++) sleepSync(50)
   removeCgroups(i)
   i.pid = undefined
   i.started = undefined
@@ -177,7 +173,7 @@ export function killInstance(i: Instance): number {
 function removeCgroup(dir: string) {
   for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) removeCgroup(join(dir, e.name))
   for (let round = 0; round < 40; round++) {
-    try { rmdirSync(dir); return } catch { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50) }
+    try { rmdirSync(dir); return } catch { sleepSync(50) }
   }
 }
 
@@ -192,7 +188,7 @@ function removeCgroups(i: Instance) {
 }
 
 /** The instance's network: a namespace and a veth /30 whose host end is hostIp. */
-export function createNetwork(i: Instance) {
+function createNetwork(i: Instance) {
   const inner = i.nsIf
   run('ip', ['netns', 'add', i.netns])
   run('ip', ['link', 'add', i.hostIf, 'type', 'veth', 'peer', 'name', inner])

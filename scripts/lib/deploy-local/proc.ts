@@ -1,8 +1,17 @@
 // Reads process relations from /proc, so deploy-local needs no procps (fresh CI machines lack pgrep).
 import { readdirSync, readFileSync } from 'node:fs'
 
-/** The parent pid in a /proc/PID/stat line; the command name (field 2) may hold spaces and parens, so fields are read after the last ')'. */
-export const parentOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+/** The fields of a /proc/PID/stat line after the command name (from field 3, the state): the name may hold spaces
+ *  and parens, so they are read after the last ')'. */
+export const statFields = (stat: string) => stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+
+/** The parent pid (field 4) in a /proc/PID/stat line. */
+export const parentOf = (stat: string) => Number(statFields(stat)[1])
+
+/** A process's start time in clock ticks since boot (field 22), or undefined when it is gone. */
+export function startTime(pid: number): string | undefined {
+  try { return statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))[19] } catch { return undefined }
+}
 
 /** The pids whose parent is `parent`, zombies included. */
 export function childPids(parent: number): number[] {

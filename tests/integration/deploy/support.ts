@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { App, Model } from '../../../scripts/lib/config/model.ts'
 import type { DeployResult } from '../../../scripts/lib/deploy-local/runner.ts'
-import { initPid, pathIn, type Instance } from '../../../scripts/lib/deploy-local/instance.ts'
+import { pathIn, processesOf, type Instance } from '../../../scripts/lib/deploy-local/instance.ts'
 import { buildBundle } from '../../../scripts/lib/bundle/build.ts'
 import { renderSnippets, renderVhost } from '../../../scripts/lib/render/nginx.ts'
 import { fixtureApp, fixtureModel } from '../../render-instance/model-fixture.ts'
@@ -160,18 +160,13 @@ export function userIn(i: Instance, uid: number): string | undefined {
 
 /** The instance's processes whose command line contains `needle`, with the user each runs as. */
 export function processesIn(i: Instance, needle: string): { pid: number; user?: string; cmdline: string }[] {
-  const init = initPid(i)
-  if (!init) return []
-  const ns = statSync(`/proc/${init}/ns/pid`).ino
   const out: { pid: number; user?: string; cmdline: string }[] = []
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue
+  for (const pid of processesOf(i)) {
     try {
-      if (statSync(`/proc/${d}/ns/pid`).ino !== ns) continue
-      const cmdline = readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()
       if (!cmdline.includes(needle)) continue
-      const uid = Number(readFileSync(`/proc/${d}/status`, 'utf8').match(/^Uid:\s+(\d+)/m)?.[1])
-      out.push({ pid: Number(d), user: userIn(i, uid), cmdline })
+      const uid = Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/^Uid:\s+(\d+)/m)?.[1])
+      out.push({ pid, user: userIn(i, uid), cmdline })
     } catch { /* exited while we looked */ }
   }
   return out
