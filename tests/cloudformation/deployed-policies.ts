@@ -7,7 +7,7 @@ import type { Model } from '../../scripts/lib/config/model.ts'
 import { AWS_MANAGED_POLICIES } from './aws-managed-policies.ts'
 
 export type Policy = { Version: string; Statement: unknown[] }
-export type Principal = { arn: string; policies: { name: string; policy: Policy }[] }
+export type Principal = { arn: string; policies: { name: string; policy: Policy }[]; boundary?: { name: string; policy: Policy } }
 
 export type Deployed = {
   roles: Map<string, Principal>
@@ -16,6 +16,8 @@ export type Deployed = {
   exports: Map<string, string>
   keyArn: string
   keyPolicy?: Policy
+  /** Customer managed policies by ARN (the permissions boundary). */
+  managedPolicies: Map<string, Policy>
 }
 
 export function deployPolicies(model: Model, templates: Record<string, Template>): Deployed {
@@ -25,6 +27,7 @@ export function deployPolicies(model: Model, templates: Record<string, Template>
   const roles = new Map<string, Principal>()
   const groups = new Map<string, Principal>()
   const bucketPolicies = new Map<string, Policy>()
+  const managedPolicies = new Map<string, Policy>()
   let keyPolicy: Policy | undefined
 
   for (const stack of stackInstances(model)) {
@@ -34,6 +37,7 @@ export function deployPolicies(model: Model, templates: Record<string, Template>
       'AWS::Logs::LogGroup': 'LogGroupName', 'AWS::S3::Bucket': 'BucketName', 'AWS::CodeBuild::Project': 'Name',
       'AWS::Lambda::Function': 'FunctionName', 'AWS::CodePipeline::Pipeline': 'Name', 'AWS::SNS::Topic': 'TopicName',
       'AWS::CloudTrail::Trail': 'TrailName', 'AWS::AutoScaling::AutoScalingGroup': 'AutoScalingGroupName',
+      'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
     }
     // Physical names: the template's own name property when set, else the stack-generated one.
     const physical = (id: string): string => {
@@ -47,6 +51,7 @@ export function deployPolicies(model: Model, templates: Record<string, Template>
       const name = physical(id)
       switch (type) {
         case 'AWS::IAM::Role': return `arn:aws:iam::${account}:role/${name}`
+        case 'AWS::IAM::ManagedPolicy': return `arn:aws:iam::${account}:policy/${name}`
         case 'AWS::KMS::Key': return keyArn
         case 'AWS::CodeCommit::Repository': return `arn:aws:codecommit:${region}:${account}:${name}`
         case 'AWS::Logs::LogGroup': return `arn:aws:logs:${region}:${account}:log-group:${name}:*`
@@ -66,7 +71,7 @@ export function deployPolicies(model: Model, templates: Record<string, Template>
       },
       ref: (id) => {
         const type = template.Resources[id].Type
-        return type === 'AWS::SNS::Topic' || type === 'AWS::KMS::Key' ? arnOf(id) : physical(id)
+        return type === 'AWS::SNS::Topic' || type === 'AWS::KMS::Key' || type === 'AWS::IAM::ManagedPolicy' ? arnOf(id) : physical(id)
       },
       getAtt: (id, attr) => (attr === 'Arn' ? arnOf(id) : attr === 'Name' || attr === 'TopicName' ? physical(id) : `${physical(id)}.${attr}`),
     })
@@ -81,7 +86,10 @@ export function deployPolicies(model: Model, templates: Record<string, Template>
           if (!policy) throw new Error(`no copy of managed policy ${arn}`)
           return { name: arn, policy }
         })
-        roles.set(name, { arn: arnOf(id), policies: [...inline(p.Policies), ...managed] })
+        const boundaryArn = p.PermissionsBoundary === undefined ? undefined : String(p.PermissionsBoundary)
+        const boundary = boundaryArn === undefined ? undefined : managedPolicies.get(boundaryArn)
+        if (boundaryArn !== undefined && !boundary) throw new Error(`${stack.stack}/${id}: boundary ${boundaryArn} is no managed policy of an earlier stack`)
+        roles.set(name, { arn: arnOf(id), policies: [...inline(p.Policies), ...managed], boundary: boundary && { name: boundaryArn!, policy: boundary } })
       } else if (res.Type === 'AWS::IAM::RolePolicy') {
         const role = roles.get(String(p.RoleName))
         if (!role) throw new Error(`${stack.stack}/${id} attaches to unknown role ${p.RoleName}`)
@@ -90,6 +98,8 @@ export function deployPolicies(model: Model, templates: Record<string, Template>
         groups.set(physical(id), { arn: `arn:aws:iam::${account}:group/${physical(id)}`, policies: inline(p.Policies) })
       } else if (res.Type === 'AWS::KMS::Key') {
         keyPolicy = p.KeyPolicy
+      } else if (res.Type === 'AWS::IAM::ManagedPolicy') {
+        managedPolicies.set(arnOf(id), p.PolicyDocument)
       } else if (res.Type === 'AWS::S3::BucketPolicy') {
         bucketPolicies.set(String(p.Bucket), p.PolicyDocument)
       }
@@ -98,5 +108,5 @@ export function deployPolicies(model: Model, templates: Record<string, Template>
       if (out.Export) exports.set(String(resolver.resolve(out.Export.Name)), String(resolver.resolve(out.Value)))
     }
   }
-  return { roles, groups, bucketPolicies, exports, keyArn, keyPolicy }
+  return { roles, groups, bucketPolicies, exports, keyArn, keyPolicy, managedPolicies }
 }

@@ -15,6 +15,8 @@ const REPO = `arn:aws:codecommit:${REGION}:${ACCOUNT}:drsignet-platform`
 const TRAIL = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/drsignet-production`
 const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/drsignet-production-${name}`
 const stack = (name: string) => `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/drsignet-production-${name}/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b`
+const BOUNDARY = `arn:aws:iam::${ACCOUNT}:policy/drsignet-production-boundary`
+const BOUNDED = { 'iam:PermissionsBoundary': BOUNDARY }
 const S3_VIA = { 'kms:ViaService': `s3.${REGION}.amazonaws.com` }
 
 type Who = { label: string; principal: Principal; asArn: string }
@@ -50,6 +52,7 @@ async function decide(who: Who, action: string, resource: string, context: Recor
   const simulation: Simulation = {
     request: { principal: who.asArn, action, resource: { resource, accountId: ACCOUNT }, contextVariables: { 'aws:SecureTransport': 'true', ...context } },
     identityPolicies: who.principal.policies.map((p) => ({ name: p.name, policy: p.policy })),
+    permissionBoundaryPolicies: who.principal.boundary ? [who.principal.boundary] : undefined,
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     resourcePolicy,
@@ -198,12 +201,77 @@ check('the CloudFormation execution role manages project roles, never users or t
   [cfnRole, 'wafv2:AssociateWebACL', `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/app/drsignet-production/50dc6c495c0c9188`, 'Allowed'],
   [cfnRole, 'wafv2:DeleteWebACL', `arn:aws:wafv2:${REGION}:${ACCOUNT}:regional/webacl/another-teams-acl/0f1e2d3c`, 'ImplicitlyDenied'],
   [cfnRole, 'wafv2:DisassociateWebACL', `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/app/another-alb/50dc6c495c0c9188`, 'ImplicitlyDenied'],
-  [cfnRole, 'iam:CreateRole', role('api-instance'), 'Allowed'],
-  [cfnRole, 'iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/someone-elses-role`, 'ImplicitlyDenied'],
-  [cfnRole, 'iam:PutRolePolicy', role('codebuild-apply'), 'ExplicitlyDenied'],
-  [cfnRole, 'iam:PutRolePolicy', role('cloudformation'), 'ExplicitlyDenied'],
-  [cfnRole, 'iam:PutRolePolicy', role('api-instance'), 'Allowed'],
+  [cfnRole, 'iam:CreateRole', role('api-instance'), 'Allowed', BOUNDED],
+  [cfnRole, 'iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/someone-elses-role`, 'ImplicitlyDenied', BOUNDED],
+  [cfnRole, 'iam:PutRolePolicy', role('codebuild-apply'), 'ExplicitlyDenied', BOUNDED],
+  [cfnRole, 'iam:PutRolePolicy', role('cloudformation'), 'ExplicitlyDenied', BOUNDED],
+  [cfnRole, 'iam:PutRolePolicy', role('api-instance'), 'Allowed', BOUNDED],
+  [cfnRole, 'iam:PassRole', role('codebuild-apply'), 'Allowed', { 'iam:PassedToService': 'codebuild.amazonaws.com' }],
+  [cfnRole, 'iam:PassRole', role('cloudformation'), 'ExplicitlyDenied', { 'iam:PassedToService': 'cloudformation.amazonaws.com' }],
+  [cfnRole, 'iam:PassRole', role('break-glass'), 'ExplicitlyDenied', { 'iam:PassedToService': 'ec2.amazonaws.com' }],
   [cfnRole, 's3:GetObject', secrets('production', 'patient-api'), 'ImplicitlyDenied'],
+])
+
+// The stacks' role may build the environment, not an administrator: every role it makes or changes
+// carries the boundary, and the trust roots (trail, key policy, public access, groups) stay out of reach.
+const OTHER_BOUNDARY = { 'iam:PermissionsBoundary': `arn:aws:iam::${ACCOUNT}:policy/wide-open` }
+const managed = (name: string) => ({ ...BOUNDED, 'iam:PolicyARN': `arn:aws:iam::aws:policy/${name}` })
+const bucket = (name: string) => `arn:aws:s3:::${name}`
+const OTHER_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/99999999-8888-7777-6666-555555555555`
+check('the CloudFormation role cannot make an administrator, silence the trail, or open data', [
+  [cfnRole, 'iam:CreateRole', role('api-instance'), 'ImplicitlyDenied'],
+  [cfnRole, 'iam:CreateRole', role('api-instance'), 'ImplicitlyDenied', OTHER_BOUNDARY],
+  [cfnRole, 'iam:PutRolePolicy', role('api-instance'), 'ImplicitlyDenied', OTHER_BOUNDARY],
+  [cfnRole, 'iam:DeleteRolePermissionsBoundary', role('api-instance'), 'ExplicitlyDenied', BOUNDED],
+  [cfnRole, 'iam:PutRolePermissionsBoundary', role('api-instance'), 'ImplicitlyDenied', OTHER_BOUNDARY],
+  [cfnRole, 'iam:CreatePolicyVersion', BOUNDARY, 'ExplicitlyDenied'],
+  [cfnRole, 'iam:CreatePolicy', `arn:aws:iam::${ACCOUNT}:policy/drsignet-production-wide-open`, 'ExplicitlyDenied'],
+  [cfnRole, 'iam:AttachRolePolicy', role('api-instance'), 'Allowed', managed('AmazonSSMManagedInstanceCore')],
+  [cfnRole, 'iam:AttachRolePolicy', role('api-instance'), 'ExplicitlyDenied', managed('AdministratorAccess')],
+  [cfnRole, 'iam:AttachRolePolicy', role('api-instance'), 'ExplicitlyDenied', managed('IAMFullAccess')],
+  [cfnRole, 'iam:AttachRolePolicy', role('api-instance'), 'ImplicitlyDenied', managed('AmazonS3FullAccess')],
+  [cfnRole, 'iam:PutGroupPolicy', `arn:aws:iam::${ACCOUNT}:group/drsignet-production-managers`, 'ExplicitlyDenied'],
+  [cfnRole, 'cloudtrail:StopLogging', TRAIL, 'ExplicitlyDenied'],
+  [cfnRole, 'cloudtrail:UpdateTrail', TRAIL, 'ExplicitlyDenied'],
+  [cfnRole, 'cloudtrail:PutEventSelectors', TRAIL, 'ExplicitlyDenied'],
+  [cfnRole, 'cloudtrail:CreateTrail', TRAIL, 'Allowed'],
+  [cfnRole, 's3:PutBucketPolicy', bucket('drsignet-production-logs'), 'ExplicitlyDenied'],
+  [cfnRole, 's3:DeleteBucket', bucket('drsignet-production-logs'), 'ExplicitlyDenied'],
+  [cfnRole, 'kms:PutKeyPolicy', KEY, 'ExplicitlyDenied'],
+  [cfnRole, 'kms:PutKeyPolicy', OTHER_KEY, 'ExplicitlyDenied'],
+  [cfnRole, 'kms:ScheduleKeyDeletion', KEY, 'ExplicitlyDenied'],
+  [cfnRole, 'kms:Decrypt', OTHER_KEY, 'ImplicitlyDenied'],
+  [cfnRole, 'kms:CreateGrant', KEY, 'ImplicitlyDenied', { 'kms:GrantIsForAWSResource': 'false' }],
+  [cfnRole, 's3:PutBucketPublicAccessBlock', bucket('drsignet-production-secrets'), 'ExplicitlyDenied'],
+  [cfnRole, 's3:PutBucketAcl', bucket('drsignet-production-backups'), 'ExplicitlyDenied'],
+  [cfnRole, 's3:PutAccountPublicAccessBlock', '*', 'ExplicitlyDenied'],
+  [cfnRole, 's3:PutBucketPolicy', bucket('drsignet-production-secrets'), 'Allowed'],
+  [cfnRole, 's3:PutBucketPolicy', bucket('someone-elses-bucket'), 'ImplicitlyDenied'],
+  [cfnRole, 's3:PutLifecycleConfiguration', bucket('drsignet-production-backups'), 'Allowed'],
+  [cfnRole, 'ec2:ModifySnapshotAttribute', `arn:aws:ec2:${REGION}::snapshot/snap-0123456789abcdef0`, 'ExplicitlyDenied'],
+  [cfnRole, 'ec2:CreateVpc', `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/*`, 'Allowed'],
+  [cfnRole, 'ec2:CreateVpc', `arn:aws:ec2:us-west-2:${ACCOUNT}:vpc/*`, 'ImplicitlyDenied'],
+  [cfnRole, 'config:StopConfigurationRecorder', '*', 'ExplicitlyDenied'],
+  [cfnRole, 'sns:DeleteTopic', `arn:aws:sns:${REGION}:${ACCOUNT}:another-teams-topic`, 'ImplicitlyDenied'],
+  [cfnRole, 'logs:DeleteLogGroup', `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/other/app:*`, 'ImplicitlyDenied'],
+])
+
+// The boundary is what holds if a template change gives a role too much: a role with everything
+// in its own policy still stops at it.
+const widened: Who = { ...apiInstance, label: 'api-instance widened', principal: { ...apiInstance.principal, policies: [{ name: 'everything', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }] } }
+test('every role the stacks create carries the boundary; only the trust roots do not', () => {
+  const unbounded = [...deployed.roles.entries()].filter(([, p]) => p.boundary?.name !== BOUNDARY).map(([name]) => name)
+  assert.equal(unbounded.sort(), ['break-glass', 'cloudformation', 'codebuild-apply', 'codebuild-pr'].map((r) => `drsignet-production-${r}`))
+})
+check('the boundary holds for a role whose own policy allows everything', [
+  [widened, 'iam:CreateUser', `arn:aws:iam::${ACCOUNT}:user/intruder`, 'ImplicitlyDenied'],
+  [widened, 'iam:AttachRolePolicy', role('api-instance'), 'ImplicitlyDenied', managed('AdministratorAccess')],
+  [widened, 'sts:AssumeRole', role('cloudformation'), 'ExplicitlyDenied'],
+  [widened, 'iam:PassRole', role('cloudformation'), 'ExplicitlyDenied', { 'iam:PassedToService': 'cloudformation.amazonaws.com' }],
+  [widened, 'cloudtrail:StopLogging', TRAIL, 'ExplicitlyDenied'],
+  [widened, 'kms:PutKeyPolicy', KEY, 'ExplicitlyDenied'],
+  [widened, 's3:PutBucketPolicy', bucket('drsignet-production-secrets'), 'ExplicitlyDenied'],
+  [widened, 's3:GetObject', secrets('production', 'patient-api'), 'Allowed'],
 ])
 
 check('pipeline plumbing reaches only its own pieces', [

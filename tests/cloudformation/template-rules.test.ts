@@ -183,4 +183,22 @@ test('the dashboard body is valid JSON with a widget per signal', () => {
   ])
 })
 
+// IAM cannot condition on a trust policy's content, so this rule is the guard: a role is assumed by
+// an AWS service on behalf of this account, or by this account's own principals with MFA.
+test('no role trusts another account: services for this account, or this account with MFA', () => {
+  const roles = ofType('AWS::IAM::Role')
+  assert.ok(roles.length >= 10)
+  const wrong: string[] = []
+  for (const r of roles) {
+    for (const st of r.Properties.AssumeRolePolicyDocument.Statement as any[]) {
+      const p = st.Principal ?? {}
+      const service = p.Service !== undefined && p.AWS === undefined
+      const own = p.AWS === `arn:aws:iam::${model.env.account}:root` && st.Condition?.Bool?.['aws:MultiFactorAuthPresent'] === 'true'
+      const scoped = service && (st.Condition?.StringEquals?.['aws:SourceAccount'] === model.env.account || p.Service === 'lambda.amazonaws.com' || p.Service === 'ec2.amazonaws.com')
+      if (!(scoped || own) || st.NotPrincipal !== undefined) wrong.push(`${r.stack}/${r.id}: ${JSON.stringify(st)}`)
+    }
+  }
+  assert.equal(wrong, [])
+})
+
 test.run()
