@@ -16,7 +16,7 @@ export async function run(argv: string[]): Promise<number> {
   const { models, problems } = readConfig(root)
   if (problems.length) throw new ConfigError(problems)
   // Render everything before writing anything: one bad environment leaves build/ untouched.
-  const rendered = models.map((model) => ({ model, files: renderAll(model) }))
+  const rendered = models.map((model) => ({ model, files: renderAll(model, root) }))
   console.log(`valid: ${models.length} environments`)
   for (const { model: { env, apps }, files } of rendered) {
     writeTreeAtomically(join(out, env.name), files)

@@ -14,7 +14,7 @@ export async function run(argv: string[]): Promise<number> {
   const env = positionals[0]!
   const root = values.root ?? '.'
   const out = (values.out as string | undefined) ?? join('build', env)
-  const files = renderAll(readModel(root, env))
+  const files = renderAll(readModel(root, env), root)
   if (values.check) {
     const diffs = diffTree(out, files)
     if (diffs.length) {

@@ -183,6 +183,22 @@ check('the CodeBuild roles cannot create IAM users or change their own policies'
   [prBuild, 'iam:PutRolePolicy', role('codebuild-pr'), 'ImplicitlyDenied'],
 ])
 
+// The pull request's own code runs only here: it may read the repository and write its log, and nothing that
+// could forge a plan, read state or touch a stack.
+const prTests = fromRole('codebuild-pr-tests')
+check("the pull request's tests run with a role that can post, read and change nothing", [
+  [prTests, 'codecommit:GitPull', REPO, 'Allowed'],
+  [prTests, 'codecommit:PostCommentForPullRequest', REPO, 'ImplicitlyDenied'],
+  [prTests, 'codecommit:GitPush', REPO, 'ImplicitlyDenied', ref('staging')],
+  [prTests, 's3:GetObject', 'arn:aws:s3:::drsignet-production-artifacts/state/production/deployed.json', 'ImplicitlyDenied'],
+  [prTests, 'cloudformation:CreateChangeSet', stack('network'), 'ImplicitlyDenied'],
+  [prTests, 'iam:PassRole', role('cloudformation'), 'ImplicitlyDenied', { 'iam:PassedToService': 'cloudformation.amazonaws.com' }],
+  [prTests, 'kms:Decrypt', KEY, 'ImplicitlyDenied'],
+  [prTests, 'codebuild:StartBuild', `arn:aws:codebuild:${REGION}:${ACCOUNT}:project/drsignet-production-pull-request`, 'ImplicitlyDenied'],
+  [prBuild, 'codecommit:PostCommentForPullRequest', REPO, 'Allowed'],
+  [events, 'codebuild:StartBuild', `arn:aws:codebuild:${REGION}:${ACCOUNT}:project/drsignet-production-pull-request-tests`, 'Allowed'],
+])
+
 const artifact = (key: string) => `arn:aws:s3:::drsignet-production-artifacts/${key}`
 check('apply deletes only its lock; the pull-request build reads only the deployed state', [
   [applyBuild, 's3:DeleteObject', artifact('locks/production.json'), 'Allowed'],
@@ -261,7 +277,7 @@ check('the CloudFormation role cannot make an administrator, silence the trail, 
 const widened: Who = { ...apiInstance, label: 'api-instance widened', principal: { ...apiInstance.principal, policies: [{ name: 'everything', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }] } }
 test('every role the stacks create carries the boundary; only the trust roots do not', () => {
   const unbounded = [...deployed.roles.entries()].filter(([, p]) => p.boundary?.name !== BOUNDARY).map(([name]) => name)
-  assert.equal(unbounded.sort(), ['break-glass', 'cloudformation', 'codebuild-apply', 'codebuild-pr'].map((r) => `drsignet-production-${r}`))
+  assert.equal(unbounded.sort(), ['break-glass', 'cloudformation', 'codebuild-apply', 'codebuild-pr', 'codebuild-pr-tests'].map((r) => `drsignet-production-${r}`))
 })
 check('the boundary holds for a role whose own policy allows everything', [
   [widened, 'iam:CreateUser', `arn:aws:iam::${ACCOUNT}:user/intruder`, 'ImplicitlyDenied'],

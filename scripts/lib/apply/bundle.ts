@@ -51,10 +51,13 @@ async function packBundle(entries: BundleEntry[]): Promise<Bundle> {
   return { gz, sha256: contentHash(gz), files: entries.length }
 }
 
-/** Every deployment group's desired release: the apps, then the backup tool (this checkout's code, `root`'s YAML). */
+/**
+ * Every deployment group's desired release: the apps, then the backup tool, all from `root`'s tree (YAML, hooks,
+ * and the ops code the database hosts run, as bytes); the nginx templates are this checkout's, since they run here.
+ */
 export const desiredReleases = (model: Model, root?: string): DesiredRelease[] => [
-  ...desiredApps(model, appHookEntries()),
-  desiredBackupTool(model, { ops: readOpsSnapshot(model.env.name, root), hooks: backupHookEntries() }),
+  ...desiredApps(model, appHookEntries(root)),
+  desiredBackupTool(model, { ops: readOpsSnapshot(model.env.name, root, root), hooks: backupHookEntries(root) }),
 ]
 
 export async function buildRelease(d: DesiredRelease, model: Model, artifacts: ArtifactSource): Promise<Bundle> {

@@ -10,7 +10,7 @@ export type DriftResult = { lines: string[]; drifted: number }
 export async function runDrift(model: Model, svc: Services, opts: { skip?: (s: PlannedStack) => string | undefined; root?: string } = {}): Promise<DriftResult> {
   const lines: string[] = []
   let drifted = 0
-  for (const spec of stackSpecs(model)) {
+  for (const spec of stackSpecs(model, opts.root)) {
     const skipped = opts.skip?.(spec)
     if (skipped) { lines.push(`stack ${spec.stack}: skipped (${skipped})`); continue }
     const status = await svc.stacks.status(spec.stack)

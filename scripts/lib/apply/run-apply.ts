@@ -25,7 +25,7 @@ export type ApplyResult = { code: 0 | 1; stacks: StackResult[]; deployed: string
 
 export async function runApply(model: Model, svc: Services, rt: Runtime, opts: ApplyOptions): Promise<ApplyResult> {
   const env = model.env.name
-  const specs = stackSpecs(model)
+  const specs = stackSpecs(model, opts.root)
   const skip = opts.skipStack ?? (() => undefined)
   const lockOpts = { holder: rt.who, commit: rt.commit, ttlSeconds: opts.lockTtlSeconds ?? 7200, now: rt.now(), forceUnlock: opts.forceUnlock, log: rt.log }
   let held: Held

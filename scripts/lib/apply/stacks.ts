@@ -8,8 +8,8 @@ import { isUsable, recoveryCommand } from './recovery.ts'
 export type PlannedStack = StackSpec & { template: string }
 
 /** The stacks in deployment order with their template as JSON (moto's YAML loader mishandles short-form tags over mappings). */
-export function stackSpecs(model: Model): PlannedStack[] {
-  const templates = readTemplates()
+export function stackSpecs(model: Model, root?: string): PlannedStack[] {
+  const templates = readTemplates(root)
   return stackInstances(model).map((s) => ({ stack: s.stack, template: s.template, templateBody: JSON.stringify(templates.get(s.template)), parameters: s.parameters, tags: s.tags }))
 }
 

@@ -5,21 +5,20 @@ import { join } from 'node:path'
 import type { Model } from '../config/model.ts'
 import { checkPermissions } from '../render/appspec.ts'
 import { backupAgentAppspec, renderBackupAgentFiles } from '../render/backup-agent.ts'
-import { BACKUP_HOOK_LIBS, hooksDir, isBackupHook, readFolder } from './build.ts'
+import { BACKUP_HOOK_LIBS, hooksDir, isBackupHook, readFolder, thisCheckout } from './build.ts'
 import { checkedAndSorted, text, type BundleEntry } from './contents.ts'
 
 /** The code `ops backup|restore|verify|prune ENV` runs, and the files it reads besides the YAML. */
 export const OPS_FOLDERS = ['nginx', 'schemas', 'scripts']
 export const OPS_FILES = ['package.json', 'package-lock.json', 'tsconfig.json']
 
-const repoRoot = new URL('../../../', import.meta.url).pathname
-
 /**
- * The ops tool as the database instances of ENV run it: this checkout's code (the pipeline's checkout of the commit
- * being applied), with ENV's YAML and the app files it names from `configRoot`. Other environments' YAML stays out,
- * so their changes neither reach this environment's hosts nor redeploy its backup tool.
+ * The ops tool as the database instances of ENV run it: the code of `codeRoot` (the pipeline's checkout of the commit
+ * being applied; a pull request's tree when planning it, read as bytes and never run here), with ENV's YAML and the
+ * app files it names from `configRoot`. Other environments' YAML stays out, so their changes neither reach this
+ * environment's hosts nor redeploy its backup tool.
  */
-export function readOpsSnapshot(env: string, configRoot = repoRoot, codeRoot = repoRoot): BundleEntry[] {
+export function readOpsSnapshot(env: string, configRoot = thisCheckout, codeRoot = thisCheckout): BundleEntry[] {
   const missing = [...OPS_FOLDERS, ...OPS_FILES].filter((f) => !existsSync(join(codeRoot, f)))
   if (missing.length) throw new Error(`${codeRoot}: not a checkout of this repository (missing ${missing.join(', ')})`)
   const envFile = `environments/${env}.yaml`
@@ -33,7 +32,7 @@ export function readOpsSnapshot(env: string, configRoot = repoRoot, codeRoot = r
 }
 
 /** The backup tool's hooks and the shared pieces they source or run; the app hooks stay out. */
-export const backupHookEntries = (): BundleEntry[] => readFolder(hooksDir).filter((e) => isBackupHook(e.path) || BACKUP_HOOK_LIBS.includes(e.path))
+export const backupHookEntries = (root?: string): BundleEntry[] => readFolder(hooksDir(root)).filter((e) => isBackupHook(e.path) || BACKUP_HOOK_LIBS.includes(e.path))
 
 export function backupAgentEntries(model: Model, inputs: { ops: BundleEntry[]; hooks: BundleEntry[] }): BundleEntry[] {
   const entries = checkedAndSorted([

@@ -5,13 +5,15 @@ import type { App, Model } from '../config/model.ts'
 import { bundleEntries, type BundleEntry, type BundleInputs } from './contents.ts'
 import { contentHash, packEntries } from './tar.ts'
 
-/** The hooks: this repository's hooks/ folder. hooks/backup/ belongs to the backup tool's bundle alone. */
-export const hooksDir = new URL('../../../hooks/', import.meta.url).pathname
+/** The checkout these scripts run from; the default root of the content they bundle. */
+export const thisCheckout = new URL('../../../', import.meta.url).pathname
+/** The hooks: ROOT/hooks/. hooks/backup/ belongs to the backup tool's bundle alone. */
+export const hooksDir = (root: string = thisCheckout) => join(root, 'hooks')
 export const isBackupHook = (path: string) => path.startsWith('backup/')
 /** The shared pieces the backup hooks source or run. */
 export const BACKUP_HOOK_LIBS = ['lib/agent-config.mjs', 'lib/base.sh', 'lib/fetch-secret.mjs', 'lib/imds-guard.sh']
 /** What every app bundle carries under hooks/. */
-export const appHookEntries = (): BundleEntry[] => readFolder(hooksDir).filter((e) => !isBackupHook(e.path))
+export const appHookEntries = (root?: string): BundleEntry[] => readFolder(hooksDir(root)).filter((e) => !isBackupHook(e.path))
 
 /** A folder's files, sorted, with modes normalised to 0755 (any exec bit) or 0644. Dot-files are kept. */
 export function readFolder(dir: string, prefix = ''): BundleEntry[] {

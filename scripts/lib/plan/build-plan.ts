@@ -18,14 +18,16 @@ export type StackPlan = {
 }
 export type AppPlan = { app: string; deployed?: { version: string; revision: string }; desired: { version: string; revision: string }; changed: boolean }
 export type FileDiff = { path: string; patch: string }
-export type Plan = { environment: string; stacks: StackPlan[]; apps: AppPlan[]; diffs: FileDiff[] }
+/** Which code computed a pull request's plan: the target branch's, and the tool files the pull request changes. */
+export type PlanTools = { commit: string; changed: string[] }
+export type Plan = { environment: string; stacks: StackPlan[]; apps: AppPlan[]; diffs: FileDiff[]; tools?: PlanTools }
 
 export const isReplacement = (c: ResourceChange) => c.replacement === 'True' || c.replacement === 'Conditional'
 
 export async function buildPlan(model: Model, svc: { stacks: StackUpdater; store: ArtifactStore }, opts: { commit: string; root?: string; skip?: (s: PlannedStack) => string | undefined; log?: (l: string) => void }): Promise<Plan> {
   const log = opts.log ?? (() => {})
   const stacks: StackPlan[] = []
-  for (const spec of stackSpecs(model)) {
+  for (const spec of stackSpecs(model, opts.root)) {
     const base = { stack: spec.stack, template: spec.template, changes: [] as ResourceChange[] }
     const skipped = opts.skip?.(spec)
     if (skipped) { stacks.push({ ...base, action: 'skipped', note: skipped }); continue }

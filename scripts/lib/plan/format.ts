@@ -21,8 +21,20 @@ export function summaryLine(p: Plan): string {
 
 const revision = (r?: { revision: string }) => r?.revision ?? '(none)'
 
+/** Who computed the plan; a pull request's own tool changes are named, since they are not in it. */
+function toolsLines(p: Plan): string[] {
+  if (!p.tools) return []
+  const { commit, changed } = p.tools
+  const lines = [`Computed by the target branch's tools at ${commit.slice(0, 12)}, over this pull request's YAML, templates and hooks.`]
+  if (changed.length) {
+    const shown = changed.slice(0, 10).join(', ') + (changed.length > 10 ? `, and ${changed.length - 10} more` : '')
+    lines.push(`This pull request also changes ${changed.length} tool file(s) (${shown}): they are not in this plan and take effect once merged; its own build and tests run in the pull-request tests project.`)
+  }
+  return lines
+}
+
 export function formatText(p: Plan): string {
-  const out = [summaryLine(p), '', 'stacks:']
+  const out = [summaryLine(p), ...toolsLines(p), '', 'stacks:']
   for (const s of p.stacks) {
     out.push(`  ${s.action.padEnd(8)} ${s.stack} (${s.template})${s.note ? `: ${s.note}` : ''}`)
     for (const c of s.changes) out.push(`    ${isReplacement(c) ? '!! REPLACE ' : ''}${c.action} ${c.logicalId} (${c.type})${c.replacement ? ` replacement=${c.replacement}` : ''}`)
@@ -37,6 +49,7 @@ export function formatText(p: Plan): string {
 export function formatMarkdown(p: Plan, limit = COMMENT_LIMIT): string {
   const c = counts(p)
   const head = [`## Plan for \`${p.environment}\``, '', `**${summaryLine(p).replace(/^plan \S+: /, '')}**`, '']
+  for (const line of toolsLines(p)) head.push(`> ${line.replace(/^This pull request/, ':warning: This pull request')}`, '')
   if (c.replacements.length) head.push(`> :warning: **${c.replacements.length} resource(s) will be REPLACED**: ${c.replacements.map((r) => `\`${r}\``).join(', ')}`, '')
   if (c.blocked + c.error) head.push(`> :x: ${c.blocked + c.error} stack(s) cannot be planned; see below.`, '')
   head.push('| app | deployed | desired | |', '| --- | --- | --- | --- |')
