@@ -7,7 +7,7 @@ set -euo pipefail
 
 # Root's folders first, taken back from the app user where an older layout gave them to it; then the user, and
 # the folders it writes, each in a root-only parent.
-require_settings APP_HOME
+require_settings APP_HOME MONGO_CA_KEY MONGO_CA_FILE
 # The role's credentials stay root's: the app user, once it exists, cannot reach the metadata service.
 bash "$HOOKS_DIR/lib/imds-guard.sh"
 root_dir /etc/drsignet
@@ -29,3 +29,4 @@ if [[ -d "$RELEASE_DIR" ]]; then
 fi
 
 install_secret "$SECRETS_BUCKET" "$SECRETS_KEY" "$ENV_FILE" "$APP_USER"
+install_ca "$SECRETS_BUCKET" "$MONGO_CA_KEY" "$MONGO_CA_FILE"

@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<Command>> = {
   restore: () => import('./commands/restore.ts'),
   verify: () => import('./commands/verify.ts'),
   prune: () => import('./commands/prune.ts'),
+  'mongo-tls': () => import('./commands/mongo-tls.ts'),
   'deploy-local': () => import('./commands/deploy-local.ts'),
 }
 

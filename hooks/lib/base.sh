@@ -100,7 +100,7 @@ install_secret() {
   tmp=$(umask 077 && mktemp "$(dirname "$file")/.secret.XXXXXX")
   # shellcheck disable=SC2064 # expand now: the trap must remove this very file
   trap "rm -f '$tmp'" EXIT
-  node "$HOOKS_DIR/lib/fetch-secret.mjs" "$bucket" "$key" >"$tmp" || die "could not fetch s3://$bucket/$key (see above)"
+  node "$HOOKS_DIR/lib/fetch-secret.mjs" "$bucket" "$key" >"$tmp" || die "could not fetch s3://$bucket/$key (see above; upload the file there first)"
   [[ -s "$tmp" ]] || die "s3://$bucket/$key is empty"
   [[ -z "$required" ]] || grep -q "^$required=." "$tmp" || die "s3://$bucket/$key has no $required=... line; $file is unchanged"
   chmod 0600 "$tmp"
@@ -108,6 +108,30 @@ install_secret() {
   mv -f "$tmp" "$file"
   trap - EXIT
   log "installed $file (mode 0600, owner $user, $(wc -l <"$file") lines)"
+}
+
+# install_ca BUCKET KEY FILE: the database's CA certificate (not a secret: root's, 0644) beside the app's .env. Until the
+# database host has made it (its first backup deployment, after the apps on a new environment), the app keeps what it
+# had and the hook says so.
+install_ca() {
+  local bucket=$1 key=$2 file=$3 tmp status=0
+  root_only "$(dirname -- "$file")" || die "$(dirname -- "$file") must be root's alone"
+  tmp=$(mktemp "$(dirname "$file")/.ca.XXXXXX")
+  # shellcheck disable=SC2064 # expand now: the trap must remove this very file
+  trap "rm -f '$tmp'" EXIT
+  node "$HOOKS_DIR/lib/fetch-secret.mjs" "$bucket" "$key" >"$tmp" || status=$?
+  if ((status == 3)); then
+    rm -f "$tmp"
+    trap - EXIT
+    log "warning: no database CA at s3://$bucket/$key yet (the database host makes it); $file is unchanged"
+    return 0
+  fi
+  ((status == 0)) || die "could not fetch s3://$bucket/$key (see above)"
+  grep -q -- '-----BEGIN CERTIFICATE-----' "$tmp" || die "s3://$bucket/$key is not a PEM certificate; $file is unchanged"
+  chmod 0644 "$tmp"
+  mv -f "$tmp" "$file"
+  trap - EXIT
+  log "installed $file (the database's CA)"
 }
 
 # apply_agent_config SRC_DIR OWNER: keeps the group base and OWNER's own fragment from SRC_DIR (deploy/cloudwatch-agent/)

@@ -47,7 +47,11 @@ async function main() {
   // Never follow a redirect: it would carry the session token to wherever S3, or anything posing as it, points.
   const res = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(20000) }).catch((e) => fail(`cannot reach S3: ${e.message}`))
   if (res.status >= 300 && res.status < 400) fail(`s3://${bucket}/${key}: S3 answered a redirect (HTTP ${res.status}); not followed (check the bucket's region)`)
-  if (res.status === 404) fail(`s3://${bucket}/${key} does not exist: upload the app's .env there first`)
+  // Exit 3: the caller decides whether a missing object is an error (an app's .env) or not yet there (the database's CA).
+  if (res.status === 404) {
+    process.stderr.write(`fetch-secret: s3://${bucket}/${key} does not exist\n`)
+    process.exit(3)
+  }
   if (res.status === 403) fail(`access denied to s3://${bucket}/${key}: check the instance role and the KMS key policy`)
   if (!res.ok) fail(`s3://${bucket}/${key}: HTTP ${res.status}`)
   process.stdout.write(Buffer.from(await res.arrayBuffer()))

@@ -155,6 +155,19 @@ check('the database role writes backups only under its prefix, only with SSE-KMS
   [apiInstance, 's3:PutObject', backup('backups/production/x.gz'), 'ImplicitlyDenied', KMS_UPLOAD],
 ])
 
+const tlsObject = (name: string) => `arn:aws:s3:::drsignet-production-secrets/secrets/production/mongo-tls/${name}`
+check("the database CA: the database hosts make and read it; app hosts read its certificate, never its key", [
+  [dbInstance, 's3:PutObject', tlsObject('ca.key'), 'Allowed', KMS_UPLOAD],
+  [dbInstance, 's3:PutObject', tlsObject('ca.key'), 'ExplicitlyDenied'],
+  [dbInstance, 's3:GetObject', tlsObject('ca.key'), 'Allowed'],
+  [dbInstance, 'kms:GenerateDataKey', KEY, 'Allowed', S3_VIA],
+  [dbInstance, 's3:PutObject', secrets('production', 'patient-api'), 'Denied', KMS_UPLOAD],
+  [apiInstance, 's3:GetObject', tlsObject('ca.pem'), 'Allowed'],
+  [portalInstance, 's3:GetObject', tlsObject('ca.pem'), 'Allowed'],
+  [apiInstance, 's3:GetObject', tlsObject('ca.key'), 'ImplicitlyDenied'],
+  [apiInstance, 's3:PutObject', tlsObject('ca.pem'), 'Denied', KMS_UPLOAD],
+])
+
 check("the database role reads the backup tool's revisions and its own secret, nothing of the apps'", [
   [dbInstance, 's3:GetObject', secrets('production', 'backup'), 'Allowed'],
   [dbInstance, 's3:GetObject', secrets('staging', 'backup'), 'ImplicitlyDenied'],

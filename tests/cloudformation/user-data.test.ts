@@ -67,7 +67,7 @@ test('every group gets Node.js 22; app groups nginx and the pm2 version the test
   }
 })
 
-test("the database group's script moves mongod to the custom port, on every interface, with authorization", () => {
+test("the database group's script moves mongod to the custom port, on loopback until TLS is set, with authorization", () => {
   const db = block(scripts.find((s) => s.purpose === 'database')!.script, 'database')
   const dir = mkdtempSync(join(tmpdir(), 'mongod-conf-'))
   // The network and security part of the mongod.conf that MongoDB's package installs.
@@ -81,7 +81,7 @@ test("the database group's script moves mongod to the custom port, on every inte
   const conf = readFileSync(join(dir, 'mongod.conf'), 'utf8')
   rmSync(dir, { recursive: true })
   assert.match(conf, `  port: ${model.env.network.mongoPort}\n`)
-  assert.match(conf, '  bindIp: 0.0.0.0\n')
+  assert.match(conf, '  bindIp: 127.0.0.1\n')
   assert.is(conf.match(/^security:\n  authorization: enabled$/gm)?.length, 1, 'twice run, once written')
 })
 

@@ -61,11 +61,11 @@ test('credentials come from IMDSv2 (token first) and the object goes to stdout o
   assert.equal(seen.slice(0, 3), ['PUT /latest/api/token', 'GET /latest/meta-data/iam/security-credentials/', 'GET /latest/meta-data/iam/security-credentials/app-role'])
 })
 
-test('a missing object fails clearly, printing neither body nor credentials', async () => {
+test('a missing object fails clearly with its own exit code (3), printing neither body nor credentials', async () => {
   const r = await fetchSecret('secrets/production/nope/.env', ports)
-  assert.is(r.code, 1)
+  assert.is(r.code, 3)
   assert.is(r.out, '')
-  assert.is(r.err, 'fetch-secret: s3://bucket/secrets/production/nope/.env does not exist: upload the app\'s .env there first\n')
+  assert.is(r.err, 'fetch-secret: s3://bucket/secrets/production/nope/.env does not exist\n')
 })
 
 test('a redirect from S3 is refused, never followed with the session token', async () => {

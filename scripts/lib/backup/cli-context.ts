@@ -1,9 +1,11 @@
 // Shared wiring for the backup commands: read the policy, build the S3 store, connect to MongoDB without leaking the URI (I/O).
+import { existsSync } from 'node:fs'
 import { MongoClient } from 'mongodb'
 import { readModel } from '../config/read.ts'
 import type { Backup } from '../config/model.ts'
 import { backupS3Client, s3BackupStore, type BackupStore } from '../aws/backup-store.ts'
 import { redactError } from '../mongo/redact.ts'
+import { tlsPolicy } from '../mongo/tls-policy.ts'
 import { envPrefix } from './manifest.ts'
 
 export type BackupContext = { env: string; region: string; policy: Backup; store: BackupStore; prefix: string }
@@ -15,11 +17,15 @@ export function backupContext(root: string, env: string): BackupContext {
   return { env, region: model.env.region, policy, store, prefix: envPrefix(policy, env) }
 }
 
-export async function connectMongo(uri: string): Promise<MongoClient> {
+/** Connects as tlsPolicy allows: TLS off the host, verification always on; MONGODB_TLS_CA_FILE names the CA. */
+export async function connectMongo(uri: string, caFile = process.env.MONGODB_TLS_CA_FILE || undefined): Promise<MongoClient> {
+  // A host without the CA yet (no mongod here, or before the first TLS setup) keeps the URI's own TLS settings.
+  const tls = tlsPolicy(uri, caFile && existsSync(caFile) ? caFile : undefined)
+  if (!tls.ok) throw new Error(tls.reason)
   try {
     // A timeout written in the URI wins over ours.
     const timeout = /[?&]serverSelectionTimeoutMS=/i.test(uri) ? {} : { serverSelectionTimeoutMS: 15_000 }
-    return await MongoClient.connect(uri, { appName: 'drsignet-backup', ...timeout })
+    return await MongoClient.connect(uri, { appName: 'drsignet-backup', ...timeout, ...tls.options })
   } catch (e) {
     throw new Error(`cannot connect to MongoDB: ${redactError(e, uri)}`)
   }

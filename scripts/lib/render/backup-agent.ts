@@ -40,6 +40,8 @@ export function backupAgentSettings(model: Model): Record<string, string> {
     BACKUP_LOG: p.log,
     UNIT: backupUnit(model),
     KEEP_RELEASES: '3',
+    MONGO_TLS_DIR: p.tlsDir,
+    MONGOD_CONF: p.mongodConf,
   }
 }
 

@@ -15,7 +15,13 @@ export const backupAgentPaths = {
   unitDir: '/etc/systemd/system',
   // systemd appends the service's output here; the CloudWatch agent ships it to the environment's backup log group.
   log: '/var/log/drsignet/backup.log',
+  // The database's TLS material (ops mongo-tls): the environment CA's certificate, and mongod's key and certificate.
+  tlsDir: '/etc/drsignet/mongo-tls',
+  mongodConf: '/etc/mongod.conf',
 }
+
+/** The environment's database CA in the secrets bucket: made by the first database host, read by every host after it. */
+export const mongoCaKeys = (secretsPrefix: string) => ({ key: `${secretsPrefix}/mongo-tls/ca.key`, cert: `${secretsPrefix}/mongo-tls/ca.pem` })
 
 export const backupUnit = (model: Model) => `drsignet-backup-${model.env.name}`
 export const backupSecretKey = (model: Model) => `${model.env.secrets.prefix}/${BACKUP_AGENT}/.env`

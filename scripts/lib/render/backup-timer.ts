@@ -62,7 +62,9 @@ Type=oneshot
 User=${p.user}
 Group=${p.user}
 WorkingDirectory=${p.current}
-# The Mongo URI lives in ${p.envFile} (mode 0600), read by the command, never on this line.
+# The Mongo URI lives in ${p.envFile} (mode 0600), read by the command, never on this line. The connection is TLS,
+# checked against the environment's CA (ops mongo-tls puts it here).
+Environment=MONGODB_TLS_CA_FILE=${p.tlsDir}/ca.pem
 ExecStart=/usr/bin/node --import tsx scripts/ops.ts backup ${model.env.name} --env-file ${p.envFile}${extra}
 TimeoutStartSec=${timeout}
 StandardOutput=${output}

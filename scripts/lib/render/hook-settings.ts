@@ -1,6 +1,7 @@
 // Renders deploy/hook.env, the shell-safe settings the lifecycle hooks source, and fixes the on-instance paths (pure).
 import type { App, Model } from '../config/model.ts'
 import type { RenderedFile } from './types.ts'
+import { mongoCaKeys } from './backup-paths.ts'
 
 /**
  * Where an app lives on an instance, and who owns what (docs/instance-ownership.md): root owns everything root runs
@@ -11,6 +12,8 @@ export const instancePaths = (app: App) => ({
   release: `/opt/drsignet/${app.name}/current`,
   appDir: `/opt/drsignet/${app.name}/current/app`,
   envFile: `/etc/drsignet/${app.name}/.env`,
+  // The database's CA certificate beside it: the app verifies MongoDB's certificate with it (MONGODB_TLS_CA_FILE).
+  mongoCa: `/etc/drsignet/${app.name}/mongo-ca.pem`,
   logDir: `/var/log/drsignet/${app.name}`,
   home: `/var/lib/drsignet/${app.name}/home`,
   pm2Home: `/var/lib/drsignet/${app.name}/pm2`,
@@ -54,6 +57,8 @@ export function hookSettings(app: App, model: Model): Record<string, string> {
     AWS_REGION: model.env.region,
     SECRETS_BUCKET: model.env.secrets.bucket,
     SECRETS_KEY: `${model.env.secrets.prefix}/${app.name}/.env`,
+    MONGO_CA_KEY: mongoCaKeys(model.env.secrets.prefix).cert,
+    MONGO_CA_FILE: p.mongoCa,
     HEALTH_PATH: app.healthCheck.path,
     // Checks through nginx send the first host so the request reaches this vhost, not the default server.
     HEALTH_HOST: app.hosts[0] ?? '',

@@ -21,7 +21,8 @@ export function pm2Process(app: App, model: Model) {
     cwd: p.appDir,
     // Node reads the secrets itself: they never pass through pm2's argv, dump or `pm2 env`.
     node_args: [`--env-file=${p.envFile}`, ...app.start.nodeArgs],
-    env: { APP_VERSION: app.version, DRSIGNET_ENV: model.env.name, HOST: '127.0.0.1', NODE_ENV: 'production', PORT: String(app.port) },
+    // MONGODB_TLS_CA_FILE: the database's CA (BeforeInstall puts it there), for the app's MongoClient tlsCAFile.
+    env: { APP_VERSION: app.version, DRSIGNET_ENV: model.env.name, HOST: '127.0.0.1', MONGODB_TLS_CA_FILE: p.mongoCa, NODE_ENV: 'production', PORT: String(app.port) },
     exec_mode: cluster ? 'cluster' : 'fork',
     instances: app.pm2.instances,
     max_memory_restart: app.pm2.maxMemoryRestart,

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { MongoClient } from 'mongodb'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -18,10 +18,11 @@ import { backupAgentEntries, backupHookEntries, readOpsSnapshot } from '../../..
 import { contentHash, packEntries } from '../../../scripts/lib/bundle/tar.ts'
 import { createFleet, destroyFleet, type Fleet } from '../../../scripts/lib/deploy-local/fleet.ts'
 import { instanceExec, pathIn, writtenPath } from '../../../scripts/lib/deploy-local/instance.ts'
-import { relayEndpoint, type Relay } from '../../../scripts/lib/deploy-local/relay.ts'
 import { deployRevision } from '../../../scripts/lib/deploy-local/runner.ts'
 import { backupAgentPaths, backupSecretKey } from '../../../scripts/lib/render/backup-paths.ts'
-import { startFerret, type Ferret } from '../../harness/ferretdb.ts'
+import { startTlsDatabase, type TlsDatabase } from '../../harness/tls-database.ts'
+import { caKeys } from '../../../scripts/lib/tls/ca-store.ts'
+import { X509Certificate } from 'node:crypto'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { freePort, waitFor } from '../../harness/ports.ts'
 import { requireTool } from '../../harness/tools.ts'
@@ -30,9 +31,8 @@ import { explain, readIn, statIn, userIn } from './support.ts'
 const model = readModel('.', 'staging')
 const work = mkdtempSync(join(tmpdir(), 'deploy-backup-'))
 let moto: Moto
-let ferret: Ferret
+let db: TlsDatabase
 let fleet: Fleet
-let mongoRelay: Relay
 let s3: S3Client
 const logs: string[] = []
 
@@ -52,23 +52,21 @@ const passEnv = () => ({ ...moto.env, AWS_REGION: model.env.region, npm_config_c
 test.before(async () => {
   for (const t of ['nginx', 'ip', 'systemctl', 'npm']) requireTool(t)
   moto = await startMoto()
-  ferret = await startFerret()
   s3 = new S3Client({ region: model.env.region, endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: moto.env.AWS_ACCESS_KEY_ID!, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY! } })
   for (const bucket of [model.env.secrets.bucket, model.env.backup.bucket])
     await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: model.env.region as never } }))
-  const client = await MongoClient.connect(ferret.uri)
-  await client.db('drsignet').collection('patients').insertOne({ name: 'Asha', city: 'Pune' })
-  await client.close()
   // The database group has no load balancer.
   fleet = await createFleet(join(work, 'fleet'), 1, await freePort(), undefined)
-  // The instance reaches MongoDB the way it reaches S3: through a relay on its host-side address.
-  mongoRelay = (await relayEndpoint(ferret.uri, fleet.instances[0]!.hostIp))!
+  // The instance reaches MongoDB the way it reaches S3: through a relay on its host-side address; TLS only.
+  db = await startTlsDatabase(s3, model, fleet.instances[0]!)
+  const client = await MongoClient.connect(db.ferret.uri, { ca: db.ca.cert })
+  await client.db('drsignet').collection('patients').insertOne({ name: 'Asha', city: 'Pune' })
+  await client.close()
 })
 
 test.after(async () => {
   if (fleet) destroyFleet(fleet)
-  await mongoRelay?.close()
-  await ferret?.stop()
+  await db?.stop()
   await moto?.stop()
   if (!process.env.KEEP_WORK) rmSync(work, { recursive: true, force: true })
 })
@@ -77,7 +75,7 @@ const i = () => fleet.instances[0]!
 const at = (path: string) => pathIn(i(), path)
 
 test('the backup revision installs the tool, its URI and the nightly timer, and proves it can reach both ends', async () => {
-  const uri = `${mongoRelay.url}/?serverSelectionTimeoutMS=5000`
+  const uri = db.uri
   await putSecret(`MONGODB_URI=${uri}\n`)
   const r = await deployRevision(fleet, await bundle('backup'), { passEnv: passEnv(), onProgress: (p) => void logs.push(`${p.event} ${p.status}`) })
   assert.ok(r.ok, explain(r))
@@ -99,7 +97,24 @@ test('the backup revision installs the tool, its URI and the nightly timer, and 
   assert.ok(lstatSync(at('/etc/systemd/system/timers.target.wants/drsignet-backup-staging.timer')).isSymbolicLink(), 'the timer is enabled')
   assert.is(instanceExec(i(), ['systemctl', 'is-active', 'drsignet-backup-staging.timer']).stdout.trim(), 'active', 'and running')
 
+  // TLS: the environment's CA from the secrets bucket, this host's certificate from it, mongod.conf requiring it;
+  // the check below connected with the certificate verified against that CA.
+  const tlsDir = backupAgentPaths.tlsDir
+  assert.is(readIn(i(), `${tlsDir}/ca.pem`), db.ca.cert)
+  const server = statIn(i(), `${tlsDir}/server.pem`)
+  assert.is(server.uid, 0)
+  assert.is(server.mode & 0o077 & ~0o040, 0, 'the key is no one else\'s to read')
+  assert.ok(new X509Certificate(readIn(i(), `${tlsDir}/server.pem`)).checkIssued(new X509Certificate(db.ca.cert)))
+  const conf = readIn(i(), backupAgentPaths.mongodConf)
+  assert.match(conf, /^  tls:\n    mode: requireTLS\n    certificateKeyFile: \/etc\/drsignet\/mongo-tls\/server\.pem\n/m)
+  assert.match(conf, /^  bindIp: 127\.0\.0\.1(,\d+\.\d+\.\d+\.\d+)*\n/m)
+  assert.not.match(conf, /0\.0\.0\.0\n/)
+  assert.match(conf, /^  port: 27517$/m, 'the rest of the file is kept')
+  const caObject = await s3.send(new GetObjectCommand({ Bucket: model.env.secrets.bucket, Key: caKeys(model.env.secrets.prefix).cert }))
+  assert.is(await caObject.Body!.transformToString(), db.ca.cert, 'the CA was read, not replaced')
+
   const log = readFileSync(scriptLog(r.agentDeployments.i1!), 'utf8')
+  assert.match(log, /mongo-tls staging: CA read from s3:\/\/drsignet-staging-secrets\//)
   assert.match(log, /LifecycleEvent - ValidateService\n(.*\n)*.*backup staging --check: MongoDB \S+ answers: 1 databases, 1 collections to back up; s3:\/\/drsignet-staging-backups\/backups\/staging\/ lists 0 backups/)
   assert.not.ok(log.includes(uri), 'the hooks\' log shows the MongoDB URI')
   assert.not.ok(instanceExec(i(), ['journalctl', '--no-pager', '--output', 'cat']).stdout.includes(uri), 'the journal shows the MongoDB URI')

@@ -20,18 +20,19 @@ import { contentHash, packEntries } from '../../../scripts/lib/bundle/tar.ts'
 import { createFleet, destroyFleet, type Fleet } from '../../../scripts/lib/deploy-local/fleet.ts'
 import { instanceExec, pathIn, type Instance } from '../../../scripts/lib/deploy-local/instance.ts'
 import type { Progress } from '../../../scripts/lib/deploy-local/lifecycle.ts'
-import { relayEndpoint, type Relay } from '../../../scripts/lib/deploy-local/relay.ts'
 import { deployRevision, type DeployResult } from '../../../scripts/lib/deploy-local/runner.ts'
-import { backupAgentPaths, backupSecretKey } from '../../../scripts/lib/render/backup-paths.ts'
+import { backupAgentPaths, backupSecretKey, mongoCaKeys } from '../../../scripts/lib/render/backup-paths.ts'
 import { instancePaths } from '../../../scripts/lib/render/hook-settings.ts'
 import { renderSnippets, renderVhost } from '../../../scripts/lib/render/nginx.ts'
-import { startFerret, type Ferret } from '../../harness/ferretdb.ts'
+import { startTlsDatabase, type TlsDatabase } from '../../harness/tls-database.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { freePort } from '../../harness/ports.ts'
 import { requireTool } from '../../harness/tools.ts'
-import { explain, processesIn, statIn, userIn } from './support.ts'
+import { explain, processesIn, readIn, statIn, userIn } from './support.ts'
 
 /** Every event the agent runs for an in-place deployment, which must all succeed; the runner adds the traffic steps. */
+// Any PEM certificate will do for the file's journey; the TLS handshake itself is proven in backup-agent.test.ts.
+const DATABASE_CA = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n'
 const EVENTS = ['BeforeBlockTraffic', 'AfterBlockTraffic', 'ApplicationStop', 'DownloadBundle', 'BeforeInstall', 'Install', 'AfterInstall', 'ApplicationStart', 'ValidateService', 'BeforeAllowTraffic', 'AfterAllowTraffic']
 
 /** Stands in for an app's build: a Node server that says which version, app and user answer, and a portal's build. */
@@ -76,8 +77,7 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
   const work = mkdtempSync(join(tmpdir(), `every-${env}-`))
   const fleets = new Map<string, Fleet>() // instance group -> a one-instance fleet
   let moto: Moto
-  let ferret: Ferret | undefined
-  let mongoRelay: Relay | undefined
+  let db: TlsDatabase | undefined
   let s3: S3Client
   // npm ci reads this machine's npm cache offline: the instances have no route to a registry.
   const npmCache = spawnSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout.trim()
@@ -91,21 +91,21 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
     for (const bucket of [model.env.secrets.bucket, model.env.backup.bucket])
       await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: model.env.region as never } }))
     for (const app of model.apps) await s3.send(new PutObjectCommand({ Bucket: model.env.secrets.bucket, Key: `${model.env.secrets.prefix}/${app.name}/.env`, Body: `SECRET_OF=${app.name}\n` }))
+    // The database's CA, as the database host leaves it: every app gets its certificate.
+    if (part === 'apps') await s3.send(new PutObjectCommand({ Bucket: model.env.secrets.bucket, Key: mongoCaKeys(model.env.secrets.prefix).cert, Body: DATABASE_CA }))
     // No load balancer here (apps sharing a group listen on different ports): each app is asked through its own
     // nginx port on the instance, as its target group's health check does.
     const groups = part === 'apps' ? model.apps.map((a) => a.instanceGroup) : [model.env.backup.instanceGroup]
     for (const group of new Set(groups)) fleets.set(group, await createFleet(join(work, group), 1, await freePort(), undefined))
     if (part === 'backup') {
-      ferret = await startFerret()
-      mongoRelay = (await relayEndpoint(ferret.uri, instanceOf(model.env.backup.instanceGroup).hostIp))!
-      await s3.send(new PutObjectCommand({ Bucket: model.env.secrets.bucket, Key: backupSecretKey(model), Body: `MONGODB_URI=${mongoRelay.url}/?serverSelectionTimeoutMS=5000\n` }))
+      db = await startTlsDatabase(s3, model, instanceOf(model.env.backup.instanceGroup))
+      await s3.send(new PutObjectCommand({ Bucket: model.env.secrets.bucket, Key: backupSecretKey(model), Body: `MONGODB_URI=${db.uri}\n` }))
     }
   })
 
   test.after(async () => {
     for (const f of fleets.values()) destroyFleet(f)
-    await mongoRelay?.close()
-    await ferret?.stop()
+    await db?.stop()
     await moto?.stop()
     if (!process.env.KEEP_WORK) rmSync(work, { recursive: true, force: true })
   })
@@ -132,6 +132,8 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
     const env = statIn(i, instancePaths(app).envFile)
     assert.is(env.mode & 0o777, 0o600, `${app.name}: .env mode`)
     assert.is(userIn(i, env.uid), app.user, `${app.name}: .env owner`)
+    const ca = statIn(i, instancePaths(app).mongoCa)
+    assert.equal([ca.uid, ca.mode & 0o777, readIn(i, instancePaths(app).mongoCa)], [0, 0o644, DATABASE_CA], `${app.name}: the database's CA`)
     if (app.kind === 'spa') {
       const page = await get(i.nsIp, app.proxyPort, '/index.html', app.hosts[0]!)
       assert.is(page.status, 200)

@@ -1,0 +1,90 @@
+// mongo-tls ENV: on a database host (root, from the backup revision's AfterInstall), the environment's CA from the
+// secrets bucket (created there once, SSE-KMS), this host's server certificate, and mongod.conf with TLS required.
+import { execFileSync } from 'node:child_process'
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseCommand } from '../lib/cli/args.ts'
+import { InputError } from '../lib/cli/errors.ts'
+import { readModel } from '../lib/config/read.ts'
+import { backupS3Client } from '../lib/aws/backup-store.ts'
+import { loadOrCreateCa } from '../lib/tls/ca-store.ts'
+import { certFits, createCa, hostNames, issueServerCert, type HostNames } from '../lib/tls/certificates.ts'
+import { withRequiredTls } from '../lib/tls/mongod-conf.ts'
+import { PROJECT } from '../lib/render/stack-parameters.ts'
+import { backupAgentPaths } from '../lib/render/backup-paths.ts'
+
+export const summary = "on a database host: the environment's CA, this host's certificate, and mongod.conf requiring TLS"
+const usage = 'mongo-tls ENV [--root DIR] [--dir DIR] [--mongod-conf FILE] [--group NAME] [--ip IP]... [--dns NAME]...'
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(usage, argv, {
+    dir: { type: 'string' }, 'mongod-conf': { type: 'string' }, group: { type: 'string' }, ip: { type: 'string', multiple: true }, dns: { type: 'string', multiple: true },
+  }, { min: 1, max: 1 })
+  if (values.help) return console.log(`usage: ${usage}\n${summary}`), 0
+  const env = positionals[0]!
+  const dir = (values.dir as string | undefined) ?? backupAgentPaths.tlsDir
+  const confPath = (values['mongod-conf'] as string | undefined) ?? backupAgentPaths.mongodConf
+  const group = (values.group as string | undefined) ?? 'mongod'
+  if (!existsSync(confPath)) throw new InputError(`${confPath}: no such file; install MongoDB first (the launch template's boot script does)`)
+
+  const model = readModel((values.root as string | undefined) ?? '.', env)
+  const local = hostNames()
+  // Loopback always (the backup tool dials it), and first: mongod binds in this order.
+  const ips = (values.ip as string[] | undefined) ?? local.ips
+  const names: HostNames = { dns: (values.dns as string[] | undefined) ?? local.dns, ips: ['127.0.0.1', ...ips.filter((ip) => ip !== '127.0.0.1')] }
+
+  const { secrets } = model.env
+  const at = { bucket: secrets.bucket, prefix: secrets.prefix, kmsKey: secrets.kmsKey }
+  const { ca, created } = await loadOrCreateCa(backupS3Client(model.env.region), at, () => createCa(`${PROJECT}-${env}-mongodb-ca`))
+  console.log(`mongo-tls ${env}: CA ${created ? 'created at' : 'read from'} s3://${at.bucket}/${at.prefix}/mongo-tls/`)
+
+  mkdirSync(dir, { recursive: true, mode: 0o755 })
+  const serverFile = join(dir, 'server.pem')
+  const current = existsSync(serverFile) ? readFileSync(serverFile, 'utf8') : ''
+  const keep = current !== '' && safeFits(current, ca.cert, names)
+  if (!keep) {
+    const server = await issueServerCert(ca, names)
+    // mongod reads key and certificate from one file; its group may read it, nobody else.
+    const gid = groupId(group)
+    writeAtomically(serverFile, server.key + server.cert, gid === undefined ? 0o600 : 0o640, gid)
+  }
+  writeAtomically(join(dir, 'ca.pem'), ca.cert, 0o644)
+  console.log(`mongo-tls ${env}: server certificate for ${[...names.dns, ...names.ips].join(', ')} ${keep ? 'kept' : 'issued'}`)
+
+  const conf = readFileSync(confPath, 'utf8')
+  let next: string
+  try {
+    next = withRequiredTls(conf, { bindIps: names.ips, certificateKeyFile: serverFile, caFile: join(dir, 'ca.pem') })
+  } catch (e) {
+    throw new InputError(`${confPath}: ${(e as Error).message}; fix the file and deploy again`)
+  }
+  if (next !== conf) writeAtomically(confPath, next, 0o644)
+  console.log(`mongo-tls ${env}: ${confPath} requires TLS on ${names.ips.join(',')} (${next === conf ? 'unchanged' : 'changed'})`)
+  return 0
+}
+
+function safeFits(pem: string, caCert: string, names: HostNames): boolean {
+  try {
+    return certFits(pem, caCert, names, new Date())
+  } catch {
+    // Unreadable or foreign: issue a new one rather than keep what cannot be checked.
+    return false
+  }
+}
+
+function groupId(name: string): number | undefined {
+  try {
+    return Number(execFileSync('getent', ['group', name], { encoding: 'utf8' }).split(':')[2])
+  } catch {
+    return undefined
+  }
+}
+
+/** Written beside, owned and moded, then renamed over: mongod never reads half a file, nobody reads a key early. */
+function writeAtomically(path: string, data: string, mode: number, gid?: number) {
+  const tmp = `${path}.${process.pid}.tmp`
+  writeFileSync(tmp, data, { mode: 0o600, flag: 'wx' })
+  if (gid !== undefined) chownSync(tmp, 0, gid)
+  chmodSync(tmp, mode)
+  renameSync(tmp, path)
+}
