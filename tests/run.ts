@@ -16,6 +16,14 @@ const args = process.argv.slice(2)
 const unitOnly = args.includes('--unit')
 const jobsAt = args.indexOf('--jobs')
 const jobs = jobsAt >= 0 ? Number(args[jobsAt + 1]) : 2
+const usageError = (message: string) => {
+  console.error(`${message}\nusage: tsx tests/run.ts [--unit] [--jobs N] [FILTER...]`)
+  process.exit(2)
+}
+// A bad --jobs would start no worker and report "0 passed, 0 failed": a gate that passed on nothing.
+if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) usageError(`--jobs must be a whole number from 1 to 64, not '${args[jobsAt + 1] ?? ''}'`)
+const unknown = args.filter((a, i) => a.startsWith('--') && a !== '--unit' && a !== '--jobs' && args[i - 1] !== '--jobs')
+if (unknown.length) usageError(`unknown option ${unknown.join(', ')}`)
 const filters = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--jobs')
 // Integration suites start real services (nginx, moto, FerretDB, pm2); --unit skips them.
 const timeoutS = Number(process.env.TEST_FILE_TIMEOUT_S || 300)
@@ -116,5 +124,9 @@ const passed = results.reduce((n, r) => n + r.passed, 0)
 const failed = results.reduce((n, r) => n + r.failed, 0)
 const skipped = results.reduce((n, r) => n + r.skipped, 0)
 if (skipped) console.log(`(${skipped} skipped)`)
-console.log(`${passed} passed, ${failed} failed`)
-process.exitCode = failed || files.length === 0 ? 1 : 0
+// Every file must have reported, and something must have passed: a run that checked nothing is not green.
+const missing = files.length - results.length
+if (files.length === 0) console.log(`no test file matches ${filters.join(' ') || '(no filter)'}`)
+if (missing > 0) console.log(`${missing} test file(s) never reported`)
+console.log(`${passed} passed, ${failed + Math.max(0, missing)} failed`)
+process.exitCode = failed || missing || files.length === 0 || passed === 0 ? 1 : 0

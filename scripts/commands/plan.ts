@@ -1,6 +1,7 @@
 // plan ENV: what apply would change (change sets, app revisions, file diffs), as text or as a pull-request comment.
 import { resolve } from 'node:path'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { writeOutputFile } from '../lib/cli/output-file.ts'
 import { parseCommand } from '../lib/cli/args.ts'
 import { InputError, UsageError } from '../lib/cli/errors.ts'
 import { progress, skipTemplates, wire } from '../lib/apply/cli.ts'
@@ -24,8 +25,8 @@ export async function run(argv: string[]): Promise<number> {
   plan.tools = tools
   const text = format === 'markdown' ? formatMarkdown(plan, maxBytes) : formatText(plan)
   // --markdown FILE: the pull-request comment too, from the same change sets (planning twice would create them twice).
-  if (typeof values.markdown === 'string') writeFileSync(values.markdown, formatMarkdown(plan, maxBytes))
-  if (typeof values.out === 'string') writeFileSync(values.out, text)
+  if (typeof values.markdown === 'string') writeOutputFile('--markdown', values.markdown, formatMarkdown(plan, maxBytes))
+  if (typeof values.out === 'string') writeOutputFile('--out', values.out, text)
   else process.stdout.write(text)
   // Planning never fails the build for a change, only when a stack cannot be planned.
   return plan.stacks.some((s) => s.action === 'error' || s.action === 'blocked') ? 1 : 0

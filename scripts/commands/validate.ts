@@ -1,5 +1,5 @@
 // `validate [--env NAME] [--format text|json] [--junit FILE]`: checks the configuration and reports every problem.
-import { writeFileSync } from 'node:fs'
+import { writeOutputFile } from '../lib/cli/output-file.ts'
 import { parseCommand } from '../lib/cli/args.ts'
 import { formatProblem, UsageError } from '../lib/cli/errors.ts'
 import { readInputs } from '../lib/config/read.ts'
@@ -29,7 +29,7 @@ export async function run(argv: string[]): Promise<number> {
 
 function report(result: ReturnType<typeof loadConfig>, files: string[], format: string, junit?: string): number {
   const { problems, models } = result
-  if (junit) writeFileSync(junit, junitReport('validate', files, problems))
+  if (junit) writeOutputFile('--junit', junit, junitReport('validate', files, problems))
   if (format === 'json') {
     console.log(JSON.stringify({ valid: problems.length === 0, files, problems }, null, 2))
   } else if (problems.length) {

@@ -87,8 +87,8 @@ test('retention: at least one day (schema) and covering the RPO', () => {
 
 test('backup-alarm: an alarm on backup age exists and fires within RPO + RTO', () => {
   expectOnly(problemsWith({ file: P, from: 'threshold: 90000', to: 'threshold: 200000' }),
-    "environments/production.yaml:172:16: alarm 'backup-stale' fires only after 200000 s; a backup-age alarm must fire within RPO + RTO (93600 s)")
-  expectOnly(problemsWith({ file: P, from: 'metric: backup-age', to: 'metric: cpu\n    instanceGroup: database' }),
+    "environments/production.yaml:171:16: alarm 'backup-stale' fires only after 200000 s; a backup-age alarm must fire within RPO + RTO (93600 s)")
+  expectOnly(problemsWith({ file: P, from: 'metric: backup-age', to: 'metric: cpu\n    instanceGroup: database\n    statistic: Average\n    comparison: GreaterThanThreshold\n    evaluationPeriods: 1' }),
     'environments/production.yaml:96:1: no alarm watches metric backup-age; add one so a stale backup pages someone before the RPO is lost')
 })
 
@@ -149,23 +149,23 @@ test('buckets-distinct: each purpose has its own bucket', () => {
 
 test('secrets-prefix: names the environment, so no instance reads another environment\'s secrets', () => {
   expectOnly(problemsWith({ file: S, from: 'prefix: secrets/staging', to: 'prefix: secrets/production' }),
-    "environments/staging.yaml:68:11: secrets prefix 'secrets/production' must end with the environment name ('staging'), e.g. secrets/staging, so no environment reads another's secrets")
+    "environments/staging.yaml:66:11: secrets prefix 'secrets/production' must end with the environment name ('staging'), e.g. secrets/staging, so no environment reads another's secrets")
 })
 
 test('no-literal-secret: secret-named keys and secret-looking values, with a hint', () => {
   expectOnly(problemsWith({ file: P, from: 'audit:\n', to: 'mongoPassword: hunter2\naudit:\n' }),
-    "environments/production.yaml:188:16: 'mongoPassword' holds a literal secret; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
+    "environments/production.yaml:185:16: 'mongoPassword' holds a literal secret; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
   expectOnly(problemsWith({ file: PATIENT, from: 'description: REST API of the patient mobile app', to: 'description: "key AKIAABCDEFGHIJKLMNOP"' }),
     "apps/patient-api.yaml:6:14: value looks like an AWS access key id; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
   expectOnly(problemsWith({ file: P, from: '  operation: Install', to: '  operation: "mongodb://admin:s3cret@db:27017"' }),
-    "environments/production.yaml:184:14: value looks like a MongoDB URI with a password; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
+    "environments/production.yaml:181:14: value looks like a MongoDB URI with a password; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
 })
 
 test('env-isolation: staging and production share no VPC range, bucket or branch', () => {
   expectOnly(problemsWith({ file: S, from: 'vpcCidr: 10.30.0.0/16', to: 'vpcCidr: 10.20.128.0/17' }),
     "environments/staging.yaml:10:12: VPC 10.20.128.0/17 overlaps the VPC of environment 'production' (environments/production.yaml); environments must not share address space")
   expectOnly(problemsWith({ file: S, from: 'bucket: drsignet-staging-backups', to: 'bucket: drsignet-production-backups' }),
-    "environments/staging.yaml:90:11: bucket 'drsignet-production-backups' is also used by environment 'production' (environments/production.yaml); environments must not share buckets")
+    "environments/staging.yaml:88:11: bucket 'drsignet-production-backups' is also used by environment 'production' (environments/production.yaml); environments must not share buckets")
   expectOnly(problemsWith({ file: S, from: 'branch: staging', to: 'branch: production' }),
     "environments/staging.yaml:6:9: branch 'production' also deploys environment 'production' (environments/production.yaml); each environment needs its own branch")
 })

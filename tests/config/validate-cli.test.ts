@@ -75,4 +75,22 @@ test('usage errors exit 2', () => {
   assert.is(ops('no-such-command').code, 2)
 })
 
+test('a gate never passes on nothing: no folder, no environments/, no environment file, an unwritable report', () => {
+  const empty = mkdtempSync(join(tmpdir(), 'validate-empty-'))
+  const hint = "pass --root the repository's folder (the one with environments/ and apps/)"
+  const cases: [string[], string][] = [
+    [['validate', '--root', 'no-such-dir'], `no-such-dir: no such folder; ${hint}`],
+    [['validate', '--root', empty], `: there is no environments/ folder, so there is nothing to check; ${hint}`],
+    [['render', 'staging', '--root', 'no-such-dir'], `no-such-dir: no such folder; ${hint}`],
+    [['plan', 'staging', '--root', 'no-such-dir'], `no-such-dir: no such folder; ${hint}`],
+    [['validate', '--junit', 'no-such-dir/validate.xml'], '--junit no-such-dir/validate.xml: cannot write: its folder does not exist; create it first'],
+  ]
+  for (const [args, message] of cases) {
+    const r = ops(...args)
+    assert.is(r.code, 1, args.join(' '))
+    assert.ok(r.err.trim().endsWith(message) && r.err.trim().split('\n').length === 1, `${args.join(' ')}: ${r.err}`)
+    assert.is(r.out, '')
+  }
+})
+
 test.run()

@@ -1,5 +1,5 @@
 // Builds the normalized Model from validated documents: app defaults, then the environment's overrides (pure).
-import type { App, Environment, Model } from './model.ts'
+import { backupAgeShape, type Alarm, type App, type Environment, type Model } from './model.ts'
 
 type Json = Record<string, any>
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -33,6 +33,7 @@ export function buildModel(env: Json, apps: Map<string, Json>): Model {
     ...(rest as Omit<Environment, 'instanceGroups' | 'notifications'>),
     instanceGroups: Object.entries(instanceGroups as Json).map(([name, g]) => ({ name, ...g })).sort(byName),
     notifications: Object.entries(notifications as Json).map(([name, t]) => ({ name, ...t })).sort(byName),
+    alarms: ((rest.alarms ?? []) as Alarm[]).map((a) => (a.metric === 'backup-age' ? { ...a, ...backupAgeShape(a) } : a)),
   }
   const merged = Object.entries(overrides as Json)
     .filter(([name]) => apps.has(name))

@@ -109,6 +109,18 @@ export type Environment = {
  */
 export const BACKUP_METRIC = { namespace: 'DrSignet/Backup', name: 'BackupSucceeded', dimension: 'Environment' } as const
 
+/** Periods without a successful backup that make its age exceed the alarm's threshold (seconds). */
+export const backupAgePeriods = (alarm: Pick<Alarm, 'threshold' | 'period'>) => Math.max(1, Math.ceil(alarm.threshold / alarm.period))
+
+/**
+ * A backup-age alarm's YAML gives its age limit (`threshold`, seconds) and `period`; the rest follows from them.
+ * Each good backup publishes one BackupSucceeded datapoint: "no success in any of the last ceil(threshold / period)
+ * periods" is "the last good backup is older than the threshold". The model holds these values, so what render
+ * writes is what the model says.
+ */
+export const backupAgeShape = (alarm: Pick<Alarm, 'threshold' | 'period'>) =>
+  ({ statistic: 'Sum', comparison: 'LessThanThreshold', evaluationPeriods: backupAgePeriods(alarm) }) as const
+
 /** One environment with its apps merged and sorted by name. */
 export type Model = { env: Environment; apps: App[] }
 

@@ -1,7 +1,7 @@
 // Reads environments/*.yaml and apps/*.yaml under a root and loads them (I/O: reads files only).
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { ConfigError } from '../cli/errors.ts'
+import { ConfigError, InputError } from '../cli/errors.ts'
 import { loadConfig, type InputFile, type LoadResult } from './load.ts'
 import type { Model } from './model.ts'
 
@@ -16,7 +16,20 @@ function readFolder(root: string, folder: string): InputFile[] {
     .map((name) => ({ file: relative(process.cwd(), join(dir, name)) || name, bytes: readFileSync(join(dir, name)) }))
 }
 
-export const readInputs = (root: string) => ({ envFiles: readFolder(root, 'environments'), appFiles: readFolder(root, 'apps') })
+/**
+ * Every environment and app file under `root`. A root without environment files is refused: a gate that checked
+ * nothing (a typo in a pipeline's --root) must not pass.
+ */
+export function readInputs(root: string) {
+  const where = relative(process.cwd(), root) || '.'
+  if (!existsSync(root)) throw new InputError(`${where}: no such folder; pass --root the repository's folder (the one with environments/ and apps/)`)
+  const envFiles = readFolder(root, 'environments')
+  if (!envFiles.length) {
+    const why = existsSync(join(root, 'environments')) ? 'environments/ holds no .yaml file' : 'there is no environments/ folder'
+    throw new InputError(`${where}: ${why}, so there is nothing to check; pass --root the repository's folder (the one with environments/ and apps/)`)
+  }
+  return { envFiles, appFiles: readFolder(root, 'apps') }
+}
 
 export function environmentNames(root: string): string[] {
   return readInputs(root).envFiles.map((f) => f.file.replace(/^.*\//, '').replace(YAML, ''))

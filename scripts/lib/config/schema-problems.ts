@@ -49,6 +49,11 @@ function describe(e: SchemaError, path: Path): { path: Path; at: 'key' | 'value'
     case 'pattern':
     case 'format':
       return { path, at: 'value', message: `${where} is ${show(e.data)}; ${wanted}` }
+    case 'false schema': {
+      // A key a conditional schema rules out (a backup-age alarm's statistic, say): say so at the key.
+      const key = String(path.at(-1) ?? '')
+      return { path, at: 'key', message: `'${key}' does not apply in ${showPath(path.slice(0, -1))}, whose other keys decide it; remove it` }
+    }
     case 'minProperties':
     case 'minItems':
       return { path, at: path.length ? 'key' : 'value', message: `${where} ${e.message}` }
@@ -64,7 +69,8 @@ export function schemaProblems(source: Source, validate: ValidateFunction, data:
   for (const e of errors) {
     // propertyNames reports the bad key through a nested error that carries the key name;
     // items tried by `contains` are not errors of their own.
-    if (e.keyword === 'propertyNames' || e.schemaPath.includes('/contains/')) continue
+    // An if/then's own "must match then schema" adds nothing to the error inside it.
+    if (e.keyword === 'propertyNames' || e.keyword === 'if' || e.schemaPath.includes('/contains/')) continue
     const path = pointerToPath(e.instancePath)
     const propertyName = (e as SchemaError & { propertyName?: string }).propertyName
     const d = propertyName !== undefined

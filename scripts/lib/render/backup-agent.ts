@@ -50,7 +50,18 @@ export function renderBackupAgentFiles(model: Model): RenderedFile[] {
     { path: 'appspec.yml', contents: `# Rendered for the MongoDB backup of ${model.env.name} by scripts/lib/render/backup-agent.ts; do not edit.\n${appspecYaml(backupAgentAppspec())}` },
     settingsFile(`Rendered for the MongoDB backup of ${model.env.name}; read by hooks/lib/base.sh.`, backupAgentSettings(model)),
     deploymentMetadata({ app: BACKUP_AGENT, environment: model.env.name, instanceGroup: model.env.backup.instanceGroup, region: model.env.region }),
+    backupPolicyFile(model),
     ...renderBackupUnits(model),
     ...agentFilesOf(model, model.env.backup.instanceGroup, BACKUP_AGENT),
   ]
+}
+
+/**
+ * deploy/policy.json: what the ops tool on the database host reads from this environment's YAML when it runs (the
+ * backup policy, and where the secrets and the database CA live). Nothing reads this file; it is there so that
+ * build/ENV/ and the plan's diff show a reviewer the change (`rtoHours: 2 -> 3`), not only a new revision hash.
+ */
+function backupPolicyFile(model: Model): RenderedFile {
+  const { backup, secrets } = model.env
+  return { path: 'deploy/policy.json', contents: `${JSON.stringify({ backup, secrets }, null, 2)}\n` }
 }

@@ -184,8 +184,7 @@ const GROUP_METRICS: Partial<Record<AlarmMetric, [string, string]>> = {
   disk: ['CWAgent', 'disk_used_percent'],
 }
 
-/** Periods without a successful backup that make its age exceed the alarm's threshold (seconds). */
-export const backupAgePeriods = (alarm: Pick<Alarm, 'threshold' | 'period'>) => Math.max(1, Math.ceil(alarm.threshold / alarm.period))
+export { backupAgePeriods } from '../config/model.ts'
 
 function alarmStack(env: Environment, alarm: Alarm): StackInstance {
   const common = {
@@ -212,16 +211,13 @@ function alarmStack(env: Environment, alarm: Alarm): StackInstance {
       },
     }
   }
-  // backup-age: each good backup publishes one BackupSucceeded datapoint. "No success in any of the
-  // last ceil(threshold / period) periods", with silence breaching, is "the last good backup is older than
-  // the threshold", and a job that stopped running alarms too.
+  // backup-age (the model gives its Sum, LessThanThreshold and periods, see backupAgeShape): fewer than one success,
+  // with silence breaching, so a job that stopped running alarms too. The YAML's threshold is the age in seconds.
   return {
     stack, tags, template: 'alarm.yaml',
     parameters: {
       ...common, Namespace: BACKUP_METRIC.namespace, MetricName: BACKUP_METRIC.name, DimensionName: BACKUP_METRIC.dimension,
-      DimensionValue: env.name, TreatMissingData: 'breaching',
-      Statistic: 'Sum', ComparisonOperator: 'LessThanThreshold', Threshold: '1',
-      EvaluationPeriods: String(backupAgePeriods(alarm)),
+      DimensionValue: env.name, TreatMissingData: 'breaching', Threshold: '1',
     },
   }
 }
