@@ -31,7 +31,8 @@ async function main(args: string[]): Promise<number> {
   const toolsCommit = (await $({ cwd: tools, quiet: true })`git rev-parse HEAD`).stdout.trim()
   const prCommit = (await git`git rev-parse HEAD`).stdout.trim()
   // Both commits live in the pull request's clone (CodeBuild clones it whole); a missing one is a setup error.
-  const changed = (await git`git diff --name-only ${toolsCommit} ${prCommit} -- ${TOOL_PATHS}`).stdout.split('\n').filter(Boolean)
+  // Three dots: what the pull request changed since it branched, not what the target branch did meanwhile.
+  const changed = (await git`git diff --name-only ${`${toolsCommit}...${prCommit}`} -- ${TOOL_PATHS}`).stdout.split('\n').filter(Boolean)
   console.error(`pull-request plan: tools ${toolsCommit.slice(0, 12)} (target branch), content ${prCommit.slice(0, 12)} (pull request), ${changed.length} tool file(s) changed by the pull request`)
 
   mkdirSync(join(out, 'reports'), { recursive: true })

@@ -30,16 +30,9 @@ log "current -> releases/$DEPLOYMENT_ID"
 
 # The database's TLS, from the release just made current (ops mongo-tls): the environment's CA from the secrets
 # bucket (made there by the first database host), this host's certificate, and mongod.conf requiring TLS on
-# loopback and the private address. mongod restarts only when its configuration or certificate changed.
+# loopback and the private address; mongod restarts only when either changed. A daily timer renews the certificate.
 if [[ -f "$MONGOD_CONF" ]]; then
-  # The certificate is absent on the first run; pipefail must not end the hook over that.
-  tls_state() { { cat "$MONGOD_CONF"; cat "$MONGO_TLS_DIR/server.pem" 2>/dev/null || true; } | sha256sum; }
-  before=$(tls_state)
-  (cd "$current" && /usr/bin/node --import tsx scripts/ops.ts mongo-tls "$ENVIRONMENT") || die "ops mongo-tls failed; mongod keeps the configuration it had"
-  if [[ "$(tls_state)" != "$before" ]] && systemctl cat mongod.service >/dev/null 2>&1; then
-    systemctl restart mongod.service || die "mongod did not restart with TLS required (journalctl -u mongod)"
-    log "mongod restarted: TLS required"
-  fi
+  (cd "$current" && /usr/bin/node --import tsx scripts/ops.ts mongo-tls "$ENVIRONMENT" --restart) || die "ops mongo-tls failed; mongod keeps the configuration it had"
 else
   log "no $MONGOD_CONF: MongoDB is not on this host, so there is no TLS to set up here"
 fi

@@ -6,4 +6,6 @@ set -euo pipefail
 
 systemctl daemon-reload
 systemctl enable --now "$UNIT.timer"
+# Renews mongod's certificate before it expires (a host without MongoDB skips it: ConditionPathExists).
+systemctl enable --now "$TLS_UNIT.timer"
 log "$(systemctl list-timers "$UNIT.timer" --no-pager --no-legend | head -n 1)"

@@ -1,5 +1,7 @@
-// mongo-tls ENV: on a database host (root, from the backup revision's AfterInstall), the environment's CA from the
-// secrets bucket (created there once, SSE-KMS), this host's server certificate, and mongod.conf with TLS required.
+// mongo-tls ENV: on a database host (root, from the backup revision's AfterInstall and a daily timer that renews the
+// certificate), the environment's CA from the secrets bucket (created there once, SSE-KMS), this host's certificate,
+// and mongod.conf with TLS required (or preferred while an environment moves over); --restart restarts mongod
+// when either changed.
 import { execFileSync } from 'node:child_process'
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -9,16 +11,17 @@ import { readModel } from '../lib/config/read.ts'
 import { backupS3Client } from '../lib/aws/backup-store.ts'
 import { loadOrCreateCa } from '../lib/tls/ca-store.ts'
 import { certFits, createCa, hostNames, issueServerCert, type HostNames } from '../lib/tls/certificates.ts'
-import { withRequiredTls } from '../lib/tls/mongod-conf.ts'
+import { withTls } from '../lib/tls/mongod-conf.ts'
+import { $ } from 'zx'
 import { PROJECT } from '../lib/render/stack-parameters.ts'
 import { backupAgentPaths } from '../lib/render/backup-paths.ts'
 
 export const summary = "on a database host: the environment's CA, this host's certificate, and mongod.conf requiring TLS"
-const usage = 'mongo-tls ENV [--root DIR] [--dir DIR] [--mongod-conf FILE] [--group NAME] [--ip IP]... [--dns NAME]...'
+const usage = 'mongo-tls ENV [--root DIR] [--dir DIR] [--mongod-conf FILE] [--group NAME] [--ip IP]... [--dns NAME]... [--restart]'
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(usage, argv, {
-    dir: { type: 'string' }, 'mongod-conf': { type: 'string' }, group: { type: 'string' }, ip: { type: 'string', multiple: true }, dns: { type: 'string', multiple: true },
+    dir: { type: 'string' }, 'mongod-conf': { type: 'string' }, group: { type: 'string' }, ip: { type: 'string', multiple: true }, dns: { type: 'string', multiple: true }, restart: { type: 'boolean' },
   }, { min: 1, max: 1 })
   if (values.help) return console.log(`usage: ${usage}\n${summary}`), 0
   const env = positionals[0]!
@@ -28,6 +31,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!existsSync(confPath)) throw new InputError(`${confPath}: no such file; install MongoDB first (the launch template's boot script does)`)
 
   const model = readModel((values.root as string | undefined) ?? '.', env)
+  const mode = (model.env.network.mongoTls ?? 'require') === 'require' ? 'requireTLS' : 'preferTLS'
   const local = hostNames()
   // Loopback always (the backup tool dials it), and first: mongod binds in this order.
   const ips = (values.ip as string[] | undefined) ?? local.ips
@@ -54,12 +58,23 @@ export async function run(argv: string[]): Promise<number> {
   const conf = readFileSync(confPath, 'utf8')
   let next: string
   try {
-    next = withRequiredTls(conf, { bindIps: names.ips, certificateKeyFile: serverFile, caFile: join(dir, 'ca.pem') })
+    next = withTls(conf, { mode, bindIps: names.ips, certificateKeyFile: serverFile, caFile: join(dir, 'ca.pem') })
   } catch (e) {
     throw new InputError(`${confPath}: ${(e as Error).message}; fix the file and deploy again`)
   }
   if (next !== conf) writeAtomically(confPath, next, 0o644)
-  console.log(`mongo-tls ${env}: ${confPath} requires TLS on ${names.ips.join(',')} (${next === conf ? 'unchanged' : 'changed'})`)
+  console.log(`mongo-tls ${env}: ${confPath} ${mode === 'requireTLS' ? 'requires' : 'prefers'} TLS on ${names.ips.join(',')} (${next === conf ? 'unchanged' : 'changed'})`)
+
+  // mongod reads both files at start only. A host without its unit (MongoDB elsewhere) has nothing to restart.
+  if (values.restart && (next !== conf || !keep)) {
+    if ((await $({ nothrow: true, quiet: true })`systemctl cat mongod.service`).exitCode !== 0) {
+      console.log(`mongo-tls ${env}: no mongod.service here; nothing restarted`)
+    } else {
+      const r = await $({ nothrow: true, quiet: true })`systemctl restart mongod.service`
+      if (r.exitCode !== 0) throw new InputError(`mongod did not restart with the new TLS settings: ${r.stderr.trim().split('\n').pop() ?? ''} (journalctl -u mongod)`)
+      console.log(`mongo-tls ${env}: mongod restarted`)
+    }
+  }
   return 0
 }
 

@@ -22,7 +22,11 @@ function memoryStore(objects: Record<string, string>): ArtifactStore {
 
 test('reports drifted stacks, apps off their revision and instances that failed their last deployment', async () => {
   const desired = desiredReleases(model)
-  const at = (i: number, revision = desired[i]!.revision) => ({ version: desired[i]!.version, revision, bundleKey: 'b', sha256: 's', deploymentId: `d-${i}`, deployedAt: 't', commit: 'c' })
+  // By name, in the order the app ids were given before the backup tool went first.
+  const byName = new Map(desired.map((d) => [d.name, d]))
+  const order = ['admin-portal', 'doctor-api', 'patient-api', 'backup']
+  const rev = (name: string) => byName.get(name)!.revision
+  const at = (i: number, revision = byName.get(order[i]!)!.revision) => ({ version: byName.get(order[i]!)!.version, revision, bundleKey: 'b', sha256: 's', deploymentId: `d-${i}`, deployedAt: 't', commit: 'c' })
   const state: DeployedState = { environment: 'staging', apps: { 'admin-portal': at(0), 'doctor-api': at(1), 'patient-api': at(2, '1.14.0+old'), backup: at(3) }, files: {} }
   const svc = {
     stacks: {
@@ -44,12 +48,12 @@ test('reports drifted stacks, apps off their revision and instances that failed 
     'stack drsignet-staging-data: IN_SYNC',
     'stack drsignet-staging-network: DRIFTED',
     '  PublicRouteTable (AWS::EC2::RouteTable): MODIFIED',
-    `app admin-portal: at ${desired[0]!.revision}`,
+    `app backup: at ${rev('backup')}`,
+    `app admin-portal: at ${rev('admin-portal')}`,
     '  instances: not available from this endpoint',
-    `app doctor-api: at ${desired[1]!.revision}`,
-    '  i-2: Failed in d-1, not on ' + desired[1]!.revision,
-    `app patient-api: deployed 1.14.0+old, desired ${desired[2]!.revision}`,
-    `app backup: at ${desired[3]!.revision}`,
+    `app doctor-api: at ${rev('doctor-api')}`,
+    '  i-2: Failed in d-1, not on ' + rev('doctor-api'),
+    `app patient-api: deployed 1.14.0+old, desired ${rev('patient-api')}`,
   ])
   assert.is(r.drifted, 3)
 })

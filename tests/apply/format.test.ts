@@ -58,7 +58,7 @@ test('markdown: the summary and a replacement warning come first', () => {
 test('markdown over the cap is cut at a line, its fences closed, with a note', () => {
   const md = formatMarkdown(plan(20_000), 60_000)
   assert.ok(Buffer.byteLength(md) <= 60_000, String(Buffer.byteLength(md)))
-  assert.ok(md.endsWith("```\n</details>\n\n_Plan truncated at 60000 bytes: the full plan is build/plan/plan.txt in the build's artifacts._\n"))
+  assert.ok(md.endsWith("```\n</details>\n\n_Plan truncated at 60000 bytes: the full plan is build/plan/plan.txt, printed in the build's log._\n"))
   assert.ok(md.startsWith('## Plan for `production`'))
 })
 

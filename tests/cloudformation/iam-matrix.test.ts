@@ -45,12 +45,14 @@ const events = fromRole('events')
 const codedeploy: Who = { ...fromRole('deploy-ServiceRole'), label: 'codedeploy' }
 
 type Outcome = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied'
+// For a role's session AWS sets aws:PrincipalArn to the role's ARN, not the session's.
+const principalArn = (who: Who) => (who.asArn.includes(':assumed-role/') ? who.principal.arn : who.asArn)
 async function decide(who: Who, action: string, resource: string, context: Record<string, string | string[]> = {}): Promise<Outcome> {
   // Bucket policies and the key policy take part, as they would in the account.
   const bucket = resource.match(/^arn:aws:s3:::([^/]+)/)?.[1]
   const resourcePolicy: Policy | undefined = bucket ? deployed.bucketPolicies.get(bucket) : resource === KEY ? deployed.keyPolicy : undefined
   const simulation: Simulation = {
-    request: { principal: who.asArn, action, resource: { resource, accountId: ACCOUNT }, contextVariables: { 'aws:SecureTransport': 'true', ...context } },
+    request: { principal: who.asArn, action, resource: { resource, accountId: ACCOUNT }, contextVariables: { 'aws:SecureTransport': 'true', 'aws:PrincipalArn': principalArn(who), ...context } },
     identityPolicies: who.principal.policies.map((p) => ({ name: p.name, policy: p.policy })),
     permissionBoundaryPolicies: who.principal.boundary ? [who.principal.boundary] : undefined,
     serviceControlPolicies: [],
@@ -166,6 +168,9 @@ check("the database CA: the database hosts make and read it; app hosts read its 
   [portalInstance, 's3:GetObject', tlsObject('ca.pem'), 'Allowed'],
   [apiInstance, 's3:GetObject', tlsObject('ca.key'), 'ImplicitlyDenied'],
   [apiInstance, 's3:PutObject', tlsObject('ca.pem'), 'Denied', KMS_UPLOAD],
+  [apiInstance, 's3:ListBucket', 'arn:aws:s3:::drsignet-production-secrets', 'Allowed', { 's3:prefix': 'secrets/production/mongo-tls/ca.pem' }],
+  [apiInstance, 's3:ListBucket', 'arn:aws:s3:::drsignet-production-secrets', 'ImplicitlyDenied', { 's3:prefix': 'secrets/production/' }],
+  [dbInstance, 's3:ListBucket', 'arn:aws:s3:::drsignet-production-secrets', 'Allowed', { 's3:prefix': 'secrets/production/mongo-tls/ca.key' }],
 ])
 
 check("the database role reads the backup tool's revisions and its own secret, nothing of the apps'", [
@@ -301,13 +306,32 @@ check('the boundary holds for a role whose own policy allows everything', [
   [widened, 'kms:PutKeyPolicy', KEY, 'ExplicitlyDenied'],
   [widened, 's3:PutBucketPolicy', bucket('drsignet-production-secrets'), 'ExplicitlyDenied'],
   [widened, 's3:GetObject', secrets('production', 'patient-api'), 'Allowed'],
+  // Nor through the pipeline: a stack update reuses the stack's role, a build runs as CodeBuild's, a push or a
+  // comment decides what the manager sees, an artifact is what apply deploys.
+  [widened, 'cloudformation:UpdateStack', stack('pipeline'), 'ImplicitlyDenied'],
+  [widened, 'codebuild:StartBuild', `arn:aws:codebuild:${REGION}:${ACCOUNT}:project/drsignet-production-apply`, 'ExplicitlyDenied'],
+  [widened, 'codebuild:UpdateProject', `arn:aws:codebuild:${REGION}:${ACCOUNT}:project/drsignet-production-pull-request`, 'ExplicitlyDenied'],
+  [widened, 'codecommit:GitPush', REPO, 'ExplicitlyDenied', ref('production')],
+  [widened, 'codecommit:PostCommentForPullRequest', REPO, 'ExplicitlyDenied'],
+  [widened, 'codecommit:DisassociateApprovalRuleTemplateFromRepository', REPO, 'ExplicitlyDenied'],
+  [widened, 's3:PutObject', 'arn:aws:s3:::drsignet-production-artifacts/bundles/production/patient-api/evil.tar.gz', 'ExplicitlyDenied', KMS_UPLOAD],
+  [widened, 'iam:UpdateAccountPasswordPolicy', '*', 'ImplicitlyDenied'],
+  [widened, 'iam:GetRole', role('api-instance'), 'Allowed'],
+])
+
+check('what the bounded plumbing roles still do under the boundary', [
+  [events, 'codebuild:StartBuild', `arn:aws:codebuild:${REGION}:${ACCOUNT}:project/drsignet-production-pull-request`, 'Allowed'],
+  [pipeline, 'codebuild:StartBuild', `arn:aws:codebuild:${REGION}:${ACCOUNT}:project/drsignet-production-apply`, 'Allowed'],
+  [pipeline, 's3:PutObject', 'arn:aws:s3:::drsignet-production-artifacts/pipeline/source.zip', 'Allowed'],
+  [fromRole('account-settings'), 'iam:UpdateAccountPasswordPolicy', '*', 'Allowed'],
+  [fromRole('account-settings'), 'codecommit:AssociateApprovalRuleTemplateWithRepository', REPO, 'Allowed'],
 ])
 
 check('pipeline plumbing reaches only its own pieces', [
   [pipeline, 'codebuild:StartBuild', `arn:aws:codebuild:${REGION}:${ACCOUNT}:project/drsignet-production-apply`, 'Allowed'],
   [pipeline, 'codebuild:StartBuild', `arn:aws:codebuild:${REGION}:${ACCOUNT}:project/other`, 'ImplicitlyDenied'],
   [pipeline, 'codecommit:GetBranch', REPO, 'Allowed'],
-  [pipeline, 'codecommit:GitPush', REPO, 'ImplicitlyDenied', ref('production')],
+  [pipeline, 'codecommit:GitPush', REPO, 'Denied', ref('production')],
   [events, 'codepipeline:StartPipelineExecution', `arn:aws:codepipeline:${REGION}:${ACCOUNT}:drsignet-production`, 'Allowed'],
   [codedeploy, 'sns:Publish', `arn:aws:sns:${REGION}:${ACCOUNT}:drsignet-production-deployments`, 'Allowed'],
 ])

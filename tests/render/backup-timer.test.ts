@@ -41,7 +41,10 @@ test('systemd-analyze accepts every generated calendar expression', () => {
 test('systemd-analyze verify finds nothing to say about the rendered units', () => {
   const dir = mkdtempSync(join(tmpdir(), 'units-'))
   const units = renderBackupAgentFiles(readModel('.', 'production')).filter((f) => f.path.startsWith('systemd/'))
-  assert.equal(units.map((u) => u.path), ['systemd/drsignet-backup-production.service', 'systemd/drsignet-backup-production.timer', 'systemd/drsignet-backup-production-check.service'])
+  assert.equal(units.map((u) => u.path), [
+    'systemd/drsignet-backup-production.service', 'systemd/drsignet-backup-production.timer', 'systemd/drsignet-backup-production-check.service',
+    'systemd/drsignet-mongo-tls-production.service', 'systemd/drsignet-mongo-tls-production.timer',
+  ])
   for (const u of units) writeFileSync(join(dir, u.path.slice('systemd/'.length)), u.contents)
   const r = spawnSync('systemd-analyze', ['verify', ...units.map((u) => u.path.slice('systemd/'.length))], { cwd: dir, encoding: 'utf8' })
   rmSync(dir, { recursive: true })

@@ -52,12 +52,13 @@ async function packBundle(entries: BundleEntry[]): Promise<Bundle> {
 }
 
 /**
- * Every deployment group's desired release: the apps, then the backup tool, all from `root`'s tree (YAML, hooks,
- * and the ops code the database hosts run, as bytes); the nginx templates are this checkout's, since they run here.
+ * Every deployment group's desired release: the backup tool first (its hosts make the database's TLS CA that the
+ * apps then install), then the apps; all from `root`'s tree (YAML, hooks, and the ops code the database hosts run,
+ * as bytes); the nginx templates are this checkout's, since they run here.
  */
 export const desiredReleases = (model: Model, root?: string): DesiredRelease[] => [
-  ...desiredApps(model, appHookEntries(root)),
   desiredBackupTool(model, { ops: readOpsSnapshot(model.env.name, root, root), hooks: backupHookEntries(root) }),
+  ...desiredApps(model, appHookEntries(root)),
 ]
 
 export async function buildRelease(d: DesiredRelease, model: Model, artifacts: ArtifactSource): Promise<Bundle> {

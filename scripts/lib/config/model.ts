@@ -80,7 +80,7 @@ export type Environment = {
   region: string
   branch: string
   repository: string
-  network: { vpcCidr: string; sshPort: number; vpnClientCidr: string; vpnPeerCidr?: string; mongoPort: number }
+  network: { vpcCidr: string; sshPort: number; vpnClientCidr: string; vpnPeerCidr?: string; mongoPort: number; mongoTls?: 'require' | 'prefer' } // mongoTls: require when omitted
   loadBalancer: { certificateArn: string; sslPolicy: string; idleTimeout: number; deletionProtection: boolean; wafRateLimit?: number } // wafRateLimit: per IP per 5 minutes, 2000 when omitted
   kms: { keyAlias: string }
   buckets: { artifacts: string; logs: string }

@@ -25,9 +25,11 @@ export function tlsPolicy(uri: string, caFile: string | undefined): TlsDecision 
   }
   const q = cs.typedSearchParams<Record<string, string>>()
   const on = (name: string) => (q.get(name) ?? '').toLowerCase() === 'true'
+  const off = (name: string) => (q.get(name) ?? '').toLowerCase() === 'false'
   const insecure = INSECURE.filter(on)
   if (insecure.length) return { ok: false, reason: `MONGODB_URI sets ${insecure.join(', ')}=true: the server's certificate would not be checked; remove it` }
-  const tls = cs.isSRV || on('tls') || on('ssl')
+  // SRV turns TLS on unless the URI turns it off again.
+  const tls = on('tls') || on('ssl') || (cs.isSRV && !off('tls') && !off('ssl'))
   const remote = cs.hosts.filter((h: string) => !LOOPBACK.test(h))
   if (!tls && remote.length) return { ok: false, reason: `MONGODB_URI reaches ${remote.join(', ')} without TLS: add tls=true (and tlsCAFile=, or set MONGODB_TLS_CA_FILE)` }
   if (!tls) return { ok: true, options: caFile ? { tls: true, tlsCAFile: caFile } : {} }

@@ -66,7 +66,7 @@ export function formatMarkdown(p: Plan, limit = COMMENT_LIMIT): string {
   const full = [...head, ...body].join('\n') + '\n'
   if (Buffer.byteLength(full) <= limit) return full
   // Over the cap: keep whole lines from the top (the summary comes first), cut the rest, and say where it is.
-  const note = `\n\n_Plan truncated at ${limit} bytes: the full plan is build/plan/plan.txt in the build's artifacts._\n`
+  const note = `\n\n_Plan truncated at ${limit} bytes: the full plan is build/plan/plan.txt, printed in the build's log._\n`
   const all = [...head, ...body]
   let text = all[0]!
   for (const line of all.slice(1)) {

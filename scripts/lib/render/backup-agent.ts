@@ -3,7 +3,7 @@
 import type { Model } from '../config/model.ts'
 import { deploymentMetadata } from './app-deploy-files.ts'
 import { appspecYaml, revisionAppspec } from './appspec.ts'
-import { BACKUP_AGENT, backupAgentPaths, backupSecretKey, backupUnit } from './backup-paths.ts'
+import { BACKUP_AGENT, backupAgentPaths, backupSecretKey, backupUnit, mongoTlsUnit } from './backup-paths.ts'
 import { renderBackupUnits } from './backup-timer.ts'
 import { agentFilesOf } from './cloudwatch-agent.ts'
 import { settingsFile } from './hook-settings.ts'
@@ -42,6 +42,7 @@ export function backupAgentSettings(model: Model): Record<string, string> {
     KEEP_RELEASES: '3',
     MONGO_TLS_DIR: p.tlsDir,
     MONGOD_CONF: p.mongodConf,
+    TLS_UNIT: mongoTlsUnit(model),
   }
 }
 

@@ -1,6 +1,6 @@
 // Renders the systemd service and timer that run `backup ENV` on the database instances (pure).
 import type { Model } from '../config/model.ts'
-import { backupAgentPaths, backupUnit } from './backup-paths.ts'
+import { backupAgentPaths, backupUnit, mongoTlsUnit } from './backup-paths.ts'
 import type { RenderedFile } from './types.ts'
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
@@ -108,5 +108,47 @@ WantedBy=timers.target
     { path: `systemd/${unit}.service`, contents: service },
     { path: `systemd/${unit}.timer`, contents: timer },
     { path: `systemd/${unit}-check.service`, contents: check },
+    ...renderMongoTlsUnits(model),
+  ]
+}
+
+/** Root's daily `ops mongo-tls ENV --restart`: mongod's certificate is renewed 30 days before it expires. */
+function renderMongoTlsUnits(model: Model): RenderedFile[] {
+  const p = backupAgentPaths
+  const unit = mongoTlsUnit(model)
+  const service = `# Rendered by scripts/lib/render/backup-timer.ts; do not edit.
+[Unit]
+Description=DrSignet MongoDB TLS of ${model.env.name}: the environment CA's certificate for this host, renewed before it expires
+# Only where MongoDB is installed.
+ConditionPathExists=${p.mongodConf}
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+Type=oneshot
+WorkingDirectory=${p.current}
+ExecStart=/usr/bin/node --import tsx scripts/ops.ts mongo-tls ${model.env.name} --restart
+TimeoutStartSec=5min
+StandardOutput=append:${p.log}
+StandardError=append:${p.log}
+NoNewPrivileges=yes
+PrivateTmp=yes
+`
+  const timer = `# Rendered by scripts/lib/render/backup-timer.ts; do not edit.
+[Unit]
+Description=Daily renewal check of the DrSignet MongoDB certificate of ${model.env.name}
+
+[Timer]
+OnCalendar=daily
+RandomizedDelaySec=1h
+Persistent=true
+Unit=${unit}.service
+
+[Install]
+WantedBy=timers.target
+`
+  return [
+    { path: `systemd/${unit}.service`, contents: service },
+    { path: `systemd/${unit}.timer`, contents: timer },
   ]
 }

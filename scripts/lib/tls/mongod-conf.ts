@@ -1,10 +1,11 @@
-// mongod.conf with TLS required and the listener on loopback and the host's private addresses only (pure; the file is YAML).
+// mongod.conf with TLS (required, or preferred while an environment moves over) and the listener on loopback and the
+// host's private addresses only (pure; the file is YAML).
 import { parseDocument } from 'yaml'
 
-export type MongodTls = { bindIps: string[]; certificateKeyFile: string; caFile: string }
+export type MongodTls = { mode: 'requireTLS' | 'preferTLS'; bindIps: string[]; certificateKeyFile: string; caFile: string }
 
 /** `conf` with net.bindIp and net.tls set; everything else (port, storage, security, comments) kept as written. */
-export function withRequiredTls(conf: string, tls: MongodTls): string {
+export function withTls(conf: string, tls: MongodTls): string {
   const doc = parseDocument(conf)
   if (doc.errors.length) throw new Error(`not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`)
   // No 0.0.0.0: only the addresses the certificate names, so nothing listens where no client could verify it.
@@ -12,7 +13,7 @@ export function withRequiredTls(conf: string, tls: MongodTls): string {
   doc.setIn(['net', 'bindIp'], doc.createNode(tls.bindIps.join(',')))
   // The pre-4.2 spelling would conflict with net.tls; mongod refuses a file with both.
   if (doc.hasIn(['net', 'ssl'])) doc.deleteIn(['net', 'ssl'])
-  doc.setIn(['net', 'tls', 'mode'], 'requireTLS')
+  doc.setIn(['net', 'tls', 'mode'], tls.mode)
   doc.setIn(['net', 'tls', 'certificateKeyFile'], tls.certificateKeyFile)
   doc.setIn(['net', 'tls', 'CAFile'], tls.caFile)
   // Clients prove who they are with SCRAM over the channel, not with certificates of their own.

@@ -33,11 +33,11 @@ test('plan before the first apply: every supported stack to create, every app to
   const plan = await buildPlan(model, svc, { commit: 'abc1234', skip: motoSkip })
   assert.equal(plan.stacks.filter((s) => s.action === 'error').map((s) => `${s.stack}: ${s.note}`), [])
   assert.is(plan.stacks.filter((s) => s.action === 'create').length, 11)
-  assert.equal(plan.apps.map((a) => [a.app, a.deployed, a.changed]), [['admin-portal', undefined, true], ['doctor-api', undefined, true], ['patient-api', undefined, true], ['backup', undefined, true]])
+  assert.equal(plan.apps.map((a) => [a.app, a.deployed, a.changed]), [['backup', undefined, true], ['admin-portal', undefined, true], ['doctor-api', undefined, true], ['patient-api', undefined, true]])
   assert.ok(plan.diffs.some((d) => d.path === 'apps/patient-api/nginx/patient-api.conf'))
   assert.ok(plan.diffs.some((d) => d.path === 'backup/systemd/drsignet-backup-staging.timer'), 'the backup timer is reviewed like a vhost')
   const md = formatMarkdown(plan)
-  assert.is(md.split('\n').slice(0, 3).join('\n'), '## Plan for `staging`\n\n**stacks 11 to create, 0 to update, 0 unchanged, 17 skipped; 0 replacement(s); apps to deploy: admin-portal, doctor-api, patient-api, backup**')
+  assert.is(md.split('\n').slice(0, 3).join('\n'), '## Plan for `staging`\n\n**stacks 11 to create, 0 to update, 0 unchanged, 17 skipped; 0 replacement(s); apps to deploy: backup, admin-portal, doctor-api, patient-api**')
   // Previews leave nothing behind: no stack exists after planning.
   assert.is(await svc.stacks.status('drsignet-staging-data'), undefined)
   const small = formatMarkdown(plan, 4000)
@@ -57,7 +57,7 @@ test('the first apply creates the stacks moto supports, uploads bundles with SSE
   ])
   assert.is(r.stacks.filter((s) => s.outcome === 'skipped').length, r.stacks.length - created.length)
   assert.ok(lines.includes("stack drsignet-staging-app-patient-api: skipped (moto's CloudFormation cannot create AWS::CodeDeploy::DeploymentGroup)"))
-  assert.equal(r.deployed, ['admin-portal', 'doctor-api', 'patient-api', 'backup'])
+  assert.equal(r.deployed, ['backup', 'admin-portal', 'doctor-api', 'patient-api'])
   assert.is(deployer.created.length, 4)
 
   const { s3 } = svc.clients
@@ -74,8 +74,8 @@ test('the first apply creates the stacks moto supports, uploads bundles with SSE
   }
   const audit = await readAudit(svc.store, 'staging')
   assert.equal(audit.map((a) => [a.app, a.action, a.result, a.commit, a.who]), [
-    ['admin-portal', 'deploy', 'Succeeded', 'abc1234', rt().who], ['doctor-api', 'deploy', 'Succeeded', 'abc1234', rt().who], ['patient-api', 'deploy', 'Succeeded', 'abc1234', rt().who],
     ['backup', 'deploy', 'Succeeded', 'abc1234', rt().who],
+    ['admin-portal', 'deploy', 'Succeeded', 'abc1234', rt().who], ['doctor-api', 'deploy', 'Succeeded', 'abc1234', rt().who], ['patient-api', 'deploy', 'Succeeded', 'abc1234', rt().who],
   ])
   const state = await readState(svc.store, 'staging')
   assert.equal(Object.keys(state.apps), ['admin-portal', 'backup', 'doctor-api', 'patient-api'])

@@ -96,6 +96,7 @@ test('the backup revision installs the tool, its URI and the nightly timer, and 
   assert.ok(existsSync(at('/etc/systemd/system/drsignet-backup-staging.service')))
   assert.ok(lstatSync(at('/etc/systemd/system/timers.target.wants/drsignet-backup-staging.timer')).isSymbolicLink(), 'the timer is enabled')
   assert.is(instanceExec(i(), ['systemctl', 'is-active', 'drsignet-backup-staging.timer']).stdout.trim(), 'active', 'and running')
+  assert.is(instanceExec(i(), ['systemctl', 'is-active', 'drsignet-mongo-tls-staging.timer']).stdout.trim(), 'active', 'the certificate renewal runs daily')
 
   // TLS: the environment's CA from the secrets bucket, this host's certificate from it, mongod.conf requiring it;
   // the check below connected with the certificate verified against that CA.
