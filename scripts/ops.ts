@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 // The one entry point: `npm run ops -- <command> [args]`. It only dispatches; commands live in scripts/commands/.
 import { ConfigError, InputError, UsageError } from './lib/cli/errors.ts'
+import { explainError } from './lib/cli/explain-error.ts'
 
 type Command = { run: (argv: string[]) => Promise<number>; summary: string }
 const commands: Record<string, () => Promise<Command>> = {
@@ -21,9 +22,12 @@ const commands: Record<string, () => Promise<Command>> = {
 }
 
 const usage = () =>
-  `usage: npm run ops -- <command> [options]\n\ncommands:\n${Object.keys(commands).sort().map((c) => `  ${c}`).join('\n')}\n\nEvery command takes --root DIR (default: the current folder) and --help.`
+  `usage: npm run ops -- <command> [options]\n\ncommands:\n${Object.keys(commands).sort().map((c) => `  ${c}`).join('\n')}\n\nEvery command takes --root DIR (default: the current folder), --help, and --debug (stack traces of unexpected errors).`
 
-async function main(argv: string[]): Promise<number> {
+async function main(args: string[]): Promise<number> {
+  // --debug anywhere: unexpected errors keep their stack trace.
+  const debug = args.includes('--debug')
+  const argv = args.filter((a) => a !== '--debug')
   const [name, ...rest] = argv
   if (!name || name === '--help' || name === 'help') {
     console.log(usage())
@@ -45,7 +49,9 @@ async function main(argv: string[]): Promise<number> {
       console.error(e.message)
       return 1
     }
-    throw e
+    if (debug) throw e
+    console.error(`${name}: ${explainError(e)}`)
+    return 1
   }
 }
 

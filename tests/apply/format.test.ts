@@ -62,4 +62,22 @@ test('markdown over the cap is cut at a line, its fences closed, with a note', (
   assert.ok(md.startsWith('## Plan for `production`'))
 })
 
+test('parameter changes show beside the resource changes, in text and markdown', () => {
+  const p: Plan = {
+    environment: 'staging', apps: [], diffs: [],
+    stacks: [{
+      stack: 'drsignet-staging-data', template: 'data.yaml', action: 'update',
+      parameters: [{ key: 'BackupRetentionDays', from: '7', to: '10' }, { key: 'NewOne', to: '' }],
+      changes: [{ action: 'Modify', logicalId: 'BackupBucket', type: 'AWS::S3::Bucket', replacement: 'False' }],
+    }],
+  }
+  assert.ok(formatText(p).includes([
+    '  update   drsignet-staging-data (data.yaml)',
+    '    parameter BackupRetentionDays: 7 -> 10',
+    '    parameter NewOne: (none) -> (empty)',
+    '    Modify BackupBucket (AWS::S3::Bucket) replacement=False',
+  ].join('\n')), formatText(p))
+  assert.ok(formatMarkdown(p).includes('| `drsignet-staging-data` | update | `BackupRetentionDays`: `7` → `10`<br>`NewOne`: `(none)` → `(empty)`<br>Modify BackupBucket (AWS::S3::Bucket) |'), formatMarkdown(p))
+})
+
 test.run()

@@ -2,6 +2,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { isRetryable, withRetry } from '../../scripts/lib/aws/retry.ts'
+import { explainError } from '../../scripts/lib/cli/explain-error.ts'
 
 const fault = (name: string, status = 400) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } })
 
@@ -36,6 +37,37 @@ test('which errors are retryable', () => {
     [fault('Throttling'), fault('RequestLimitExceeded'), fault('X', 429), fault('X', 503), fault('SyntaxError', 500), fault('AccessDenied', 403), Object.assign(new Error('reset'), { code: 'ECONNRESET' })].map(isRetryable),
     [true, true, true, true, false, false, true],
   )
+})
+
+test('an endpoint that does not answer is given up on within 15 s, and every retry is said', async () => {
+  let clock = 0
+  const said: string[] = []
+  let calls = 0
+  const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })
+  const random = Math.random
+  Math.random = () => 1
+  try {
+    const e = await withRetry(async () => { calls++; throw refused() }, { label: 'S3 PutObject', report: (l) => said.push(l), now: () => clock, sleep: async (ms) => { clock += ms } }).catch((x) => x)
+    assert.is(e.code, 'ECONNREFUSED')
+  } finally {
+    Math.random = random
+  }
+  assert.ok(clock <= 15_000, `waited ${clock} ms`)
+  assert.ok(calls < 8, `${calls} calls`)
+  assert.equal(said[0], 'retrying S3 PutObject (2/8) after ECONNREFUSED')
+  assert.is(said.length, calls - 1)
+})
+
+test('errors become one line with the cause and the fix', () => {
+  const env = { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' }
+  assert.is(explainError(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), {}),
+    'no AWS credentials: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or run in CodeBuild, whose role provides them')
+  assert.is(explainError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 9 }), env),
+    'cannot reach 127.0.0.1:9 (ECONNREFUSED), given up after retrying for 15 s: check AWS_ENDPOINT_URL (http://127.0.0.1:9) and that the emulator runs')
+  assert.is(explainError(Object.assign(new Error('User: arn:aws:sts::1:assumed-role/x/y is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k\nmore'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }), {}),
+    'access denied: User: arn:aws:sts::1:assumed-role/x/y is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k; the role needs that permission (see cloudformation/pipeline.yaml)')
+  assert.is(explainError(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }), {}), 'AWS kept throttling (ThrottlingException) after every retry: run again in a few minutes')
+  assert.is(explainError(new TypeError('x is not a function\n  at y'), {}), 'TypeError: x is not a function (run again with --debug for the stack trace)')
 })
 
 test.run()

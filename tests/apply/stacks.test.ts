@@ -9,6 +9,7 @@ const spec = (stack: string): PlannedStack => ({ stack, template: `${stack}.yaml
 function scripted(statuses: Record<string, string | undefined>, outcomes: Record<string, StackOutcome>, calls: string[]): StackUpdater {
   return {
     status: async (s) => statuses[s],
+    parameters: async () => ({}),
     createChangeSet: async (s) => { calls.push(`create-change-set ${s.stack}`); return { id: `cs-${s.stack}`, type: statuses[s.stack] ? 'UPDATE' : 'CREATE', changes: [], noChanges: s.stack === 'same' } },
     deleteChangeSet: async (s) => { calls.push(`delete-change-set ${s}`) },
     execute: async (s) => { calls.push(`execute ${s.stack}`) },

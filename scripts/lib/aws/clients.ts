@@ -11,7 +11,8 @@ export function awsClients(region: string): AwsClients {
   // The SDK reads AWS_ENDPOINT_URL itself; an emulator needs path-style bucket addressing.
   const local = !!(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL)
   // Our own withRetry backs off on throttling with more patience than the SDK's 3 attempts.
-  const common = { region, maxAttempts: 1 }
+  // A connection that does not open in 5 s is an endpoint that will not answer; withRetry gives it 15 s in all.
+  const common = { region, maxAttempts: 1, requestHandler: { connectionTimeout: 5_000 } }
   return {
     s3: new S3Client({ ...common, forcePathStyle: local }),
     cfn: new CloudFormationClient(common),

@@ -16,6 +16,8 @@ export type DriftReport = { status: string; resources: { logicalId: string; type
 export interface StackUpdater {
   /** The stack's status, or undefined when there is no such stack (or only an empty review stub). */
   status(stack: string): Promise<string | undefined>
+  /** The parameters the stack runs with now (empty when there is no such stack). */
+  parameters(stack: string): Promise<Record<string, string>>
   createChangeSet(spec: StackSpec, name: string): Promise<ChangeSetInfo>
   deleteChangeSet(stack: string, id: string, type: ChangeSetInfo['type']): Promise<void>
   execute(spec: StackSpec, cs: ChangeSetInfo): Promise<void>
@@ -44,7 +46,7 @@ export const cfnStackUpdater = (cfn: CloudFormationClient, opts: { pollMs?: numb
   const timeoutMs = opts.timeoutMs ?? 60 * 60_000
   const describe = async (stack: string) => {
     try {
-      return (await send<{ Stacks?: { StackStatus?: string }[] }>(new DescribeStacksCommand({ StackName: stack }))).Stacks?.[0]
+      return (await send<{ Stacks?: { StackStatus?: string; Parameters?: { ParameterKey?: string; ParameterValue?: string }[] }[] }>(new DescribeStacksCommand({ StackName: stack }))).Stacks?.[0]
     } catch (e) {
       if (errorName(e) === 'ValidationError') return undefined
       throw e
@@ -54,6 +56,11 @@ export const cfnStackUpdater = (cfn: CloudFormationClient, opts: { pollMs?: numb
     async status(stack) {
       const s = await describe(stack)
       return s?.StackStatus === 'REVIEW_IN_PROGRESS' ? undefined : s?.StackStatus
+    },
+
+    async parameters(stack) {
+      const s = await describe(stack)
+      return Object.fromEntries((s?.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? '']))
     },
 
     async createChangeSet(spec, name) {

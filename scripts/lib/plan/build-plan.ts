@@ -9,12 +9,23 @@ import { isUsable, recoveryCommand } from '../apply/recovery.ts'
 import { changeSetName, stackSpecs, type PlannedStack } from '../apply/stacks.ts'
 import { readState } from '../apply/state.ts'
 
+/** One parameter whose value changes; `from` is undefined for a parameter the stack does not have yet. */
+export type ParameterChange = { key: string; from?: string; to?: string }
 export type StackPlan = {
   stack: string
   template: string
   action: 'create' | 'update' | 'none' | 'skipped' | 'blocked' | 'error'
   changes: ResourceChange[]
+  /** For an update: what the reviewer changed in YAML, as CloudFormation will see it (`BackupRetentionDays: 7 → 10`). */
+  parameters?: ParameterChange[]
   note?: string
+}
+
+/** The parameters whose values differ, sorted by name. */
+export function parameterChanges(now: Record<string, string>, desired: Record<string, string>): ParameterChange[] {
+  return [...new Set([...Object.keys(now), ...Object.keys(desired)])].sort()
+    .filter((key) => now[key] !== desired[key])
+    .map((key) => ({ key, from: now[key], to: desired[key] }))
 }
 export type AppPlan = { app: string; deployed?: { version: string; revision: string }; desired: { version: string; revision: string }; changed: boolean }
 export type FileDiff = { path: string; patch: string }
@@ -41,7 +52,8 @@ export async function buildPlan(model: Model, svc: { stacks: StackUpdater; store
       const cs = await svc.stacks.createChangeSet(spec, changeSetName('plan', opts.commit))
       await svc.stacks.deleteChangeSet(spec.stack, cs.id, cs.type)
       if (cs.failure) stacks.push({ ...base, action: 'error', note: cs.failure })
-      else stacks.push({ ...base, action: cs.noChanges ? 'none' : cs.type === 'CREATE' ? 'create' : 'update', changes: cs.changes })
+      else if (cs.noChanges || cs.type === 'CREATE') stacks.push({ ...base, action: cs.noChanges ? 'none' : 'create', changes: cs.changes })
+      else stacks.push({ ...base, action: 'update', changes: cs.changes, parameters: parameterChanges(await svc.stacks.parameters(spec.stack), spec.parameters) })
     } catch (e) {
       // One stack's refusal (a missing import on a first deploy, say) must not hide the others.
       stacks.push({ ...base, action: 'error', note: (e as Error).message })

@@ -20,6 +20,8 @@ export function summaryLine(p: Plan): string {
 }
 
 const revision = (r?: { revision: string }) => r?.revision ?? '(none)'
+/** A parameter value as a reviewer reads it: (none) for absent, empty shown as such. */
+const shown = (v?: string) => (v === undefined ? '(none)' : v === '' ? '(empty)' : v)
 
 /** Who computed the plan; a pull request's own tool changes are named, since they are not in it. */
 function toolsLines(p: Plan): string[] {
@@ -37,6 +39,7 @@ export function formatText(p: Plan): string {
   const out = [summaryLine(p), ...toolsLines(p), '', 'stacks:']
   for (const s of p.stacks) {
     out.push(`  ${s.action.padEnd(8)} ${s.stack} (${s.template})${s.note ? `: ${s.note}` : ''}`)
+    for (const p of s.parameters ?? []) out.push(`    parameter ${p.key}: ${shown(p.from)} -> ${shown(p.to)}`)
     for (const c of s.changes) out.push(`    ${isReplacement(c) ? '!! REPLACE ' : ''}${c.action} ${c.logicalId} (${c.type})${c.replacement ? ` replacement=${c.replacement}` : ''}`)
   }
   out.push('', 'apps:')
@@ -56,7 +59,8 @@ export function formatMarkdown(p: Plan, limit = COMMENT_LIMIT): string {
   for (const a of p.apps) head.push(`| ${a.app} | \`${revision(a.deployed)}\` | \`${a.desired.revision}\` | ${a.changed ? '**deploy**' : 'current'} |`)
   head.push('', '### Stacks', '', '| stack | action | changes |', '| --- | --- | --- |')
   for (const s of p.stacks) {
-    const changes = s.changes.map((ch) => (isReplacement(ch) ? `**:warning: REPLACE ${ch.logicalId}** (${ch.type})` : `${ch.action} ${ch.logicalId} (${ch.type})`))
+    const params = (s.parameters ?? []).map((p) => `\`${p.key}\`: \`${shown(p.from)}\` → \`${shown(p.to)}\``.replace(/\|/g, '\\|'))
+    const changes = [...params, ...s.changes.map((ch) => (isReplacement(ch) ? `**:warning: REPLACE ${ch.logicalId}** (${ch.type})` : `${ch.action} ${ch.logicalId} (${ch.type})`))]
     const cell = [...changes, ...(s.note ? [s.note.replace(/\|/g, '\\|')] : [])].join('<br>') || '—'
     head.push(`| \`${s.stack}\` | ${s.action} | ${cell} |`)
   }

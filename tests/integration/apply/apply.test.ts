@@ -104,4 +104,14 @@ test('plan after the applies: nothing to change', async () => {
   assert.equal(plan.diffs, [])
 })
 
+test('plan after a retention change: the data stack updates, and says BackupRetentionDays 7 → 10', async () => {
+  const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
+  const changed = { ...model, env: { ...model.env, backup: { ...model.env.backup, retentionDays: 10 } } }
+  const plan = await buildPlan(changed, svc, { commit: 'abc1234', skip: motoSkip })
+  const data = plan.stacks.find((st) => st.stack === 'drsignet-staging-data')!
+  assert.is(data.action, 'update', JSON.stringify(data))
+  assert.equal(data.parameters, [{ key: 'BackupRetentionDays', from: '7', to: '10' }])
+  assert.ok(formatMarkdown(plan).includes('| `drsignet-staging-data` | update | `BackupRetentionDays`: `7` → `10`'), formatMarkdown(plan).slice(0, 2000))
+})
+
 test.run()
