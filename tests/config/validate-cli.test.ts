@@ -31,12 +31,14 @@ test('a folder of broken inputs: every problem at its place, exit 1, nothing wri
     `${BROKEN}/apps/patient-api.yaml:4:1`, // missing port
     `${BROKEN}/apps/patient-api.yaml:8:1`, // unknown key prot
     `${BROKEN}/apps/patient-api.yaml:10:9`, // hostile path
+    `${BROKEN}/environments/production.yaml:1:1`, // the whole-environment rules did not run
+    `${BROKEN}/environments/production.yaml:10:12`, // shared VPC range, said in both files
     `${BROKEN}/environments/production.yaml:11:12`, // ssh 22
     `${BROKEN}/environments/production.yaml:80:15`, // literal secret
     `${BROKEN}/environments/staging.yaml:10:12`, // shared VPC range
     `${BROKEN}/environments/staging.yaml:73:12`, // unknown topic
   ])
-  assert.is(lines.at(-1), '9 problems in 5 files; nothing was written.')
+  assert.is(lines.at(-1), '11 problems in 5 files; nothing was written.')
   assert.equal(snapshot(BROKEN), before)
 })
 
@@ -45,7 +47,7 @@ test('--format json gives machine-readable problems', () => {
   assert.is(r.code, 1)
   const report = JSON.parse(r.out)
   assert.is(report.valid, false)
-  assert.is(report.problems.length, 9)
+  assert.is(report.problems.length, 11)
   assert.equal(report.problems[3], {
     file: `${BROKEN}/apps/patient-api.yaml`, line: 8, col: 1, rule: 'schema-additionalProperties',
     message: "unknown key 'prot' in the top level; did you mean 'port'?",

@@ -53,6 +53,8 @@ export function loadConfig(envFiles: InputFile[], appInputs: InputFile[]): LoadR
     for (const rule of [appsExist, ...referenceRules]) {
       try { problems.push(...rule(ctx)) } catch { /* reported by the schema */ }
     }
+    // The rules over the whole environment need a valid one; say so, or a clash they would find surprises later.
+    problems.push({ ...problemAt(source, [], `${modelRules.length} rules over the whole environment (ports, alarms, backup, deployments, …) were not run because of this file's schema problems; fix those and validate again, more may follow`, 'rules-skipped'), line: 1, col: 1 })
   }
   const models: Model[] = []
   for (const { source, data } of envs) {
