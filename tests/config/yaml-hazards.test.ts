@@ -56,4 +56,11 @@ test('syntax errors carry their position', () => {
   assert.match(parse('a: [1, 2\nb: 3\n')[0]!, /^x\.yaml:\d+:\d+: /)
 })
 
+test('an over-indented key is reported on its own line, with how to fix it', () => {
+  assert.equal(parse('backup:\n  timezone: Asia/Kolkata\n    retentionDays: 7\n'), [
+    "x.yaml:3:5: 'retentionDays' is indented 4 spaces, deeper than 'timezone' above it (2); keys of one mapping line up, so indent it 2 spaces (or end 'timezone' with ':' and nothing after it, to nest it there)",
+  ])
+  assert.equal(problemsWith({ file: P, from: '  retentionDays: 15\n', to: '    retentionDays: 15\n' }).map((p) => p.replace(/: '.*/, '')), ['environments/production.yaml:87:5'])
+})
+
 test.run()

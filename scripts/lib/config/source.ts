@@ -34,6 +34,12 @@ export function parseSource(file: string, bytes: Uint8Array): { source?: Source;
   const problems: Problem[] = []
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, merge: true, prettyErrors: false, strict: true })
   for (const e of doc.errors) {
+    // A key indented deeper than the one above it: the parser blames the line above; the cause is the line below.
+    const deeper = e.code === 'BLOCK_AS_IMPLICIT_KEY' || e.code === 'MULTILINE_IMPLICIT_KEY' ? overIndented(text, e.pos[0]) : undefined
+    if (deeper) {
+      problems.push(at(file, lines, deeper.offset, deeper.message, 'yaml-indent'))
+      continue
+    }
     const message = e.code === 'DUPLICATE_KEY' ? `duplicate key ${quotedKeyAt(text, e.pos[0])}; each key may appear once in a mapping` : e.message.split('\n')[0]
     problems.push(at(file, lines, e.pos[0], message, e.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : 'yaml-syntax'))
   }
@@ -86,3 +92,22 @@ function firstInvalidUtf8(bytes: Uint8Array): { offset: number; line: number; co
 }
 
 const dedupe = (ps: Problem[]) => ps.filter((p, i) => ps.findIndex((q) => q.line === p.line && q.col === p.col && q.rule === p.rule) === i)
+
+/**
+ * The key on the line after `offset` that is indented deeper than the key on `offset`'s line, with a hint: keys of one
+ * mapping line up. Undefined when the text does not look like that (the parser's own message is kept then).
+ */
+function overIndented(text: string, offset: number): { offset: number; message: string } | undefined {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1
+  const lineEnd = text.indexOf('\n', offset)
+  if (lineEnd < 0) return undefined
+  const here = /^( *)([^\s:#][^:#]*):/.exec(text.slice(lineStart, lineEnd))
+  const nextEnd = text.indexOf('\n', lineEnd + 1)
+  const next = /^( *)([^\s:#][^:#]*):/.exec(text.slice(lineEnd + 1, nextEnd < 0 ? undefined : nextEnd))
+  if (!here || !next || next[1]!.length <= here[1]!.length) return undefined
+  const [want, got] = [here[1]!.length, next[1]!.length]
+  return {
+    offset: lineEnd + 1 + got,
+    message: `'${next[2]!.trim()}' is indented ${got} spaces, deeper than '${here[2]!.trim()}' above it (${want}); keys of one mapping line up, so indent it ${want} spaces (or end '${here[2]!.trim()}' with ':' and nothing after it, to nest it there)`,
+  }
+}
