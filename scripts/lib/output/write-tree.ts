@@ -40,13 +40,19 @@ function listTree(dir: string): string[] {
 
 /** Unified diffs of every file that differs between `files` and the tree on disk; empty when equal. */
 export function diffTree(outDir: string, files: RenderedFile[]): string[] {
-  const wanted = new Map(files.map((f) => [f.path, f.contents]))
-  const paths = [...new Set([...wanted.keys(), ...listTree(outDir)])].sort()
+  const onDisk = listTree(outDir).map((path) => ({ path, contents: readFileSync(join(outDir, path), 'utf8') }))
+  return diffRenders(onDisk, files, ['on disk', 'rendered'])
+}
+
+/** Unified diffs, file by file, from `before` to `after` (pure); empty when both hold the same files. */
+export function diffRenders(before: RenderedFile[], after: RenderedFile[], labels: [string, string]): string[] {
+  const had = new Map(before.map((f) => [f.path, f.contents]))
+  const wanted = new Map(after.map((f) => [f.path, f.contents]))
+  const paths = [...new Set([...wanted.keys(), ...had.keys()])].sort()
   return paths.flatMap((path) => {
     const want = wanted.get(path)
-    const full = join(outDir, path)
-    const have = existsSync(full) ? readFileSync(full, 'utf8') : undefined
+    const have = had.get(path)
     if (want === have) return []
-    return [createTwoFilesPatch(have === undefined ? '/dev/null' : `a/${path}`, want === undefined ? '/dev/null' : `b/${path}`, have ?? '', want ?? '', 'on disk', 'rendered')]
+    return [createTwoFilesPatch(have === undefined ? '/dev/null' : `a/${path}`, want === undefined ? '/dev/null' : `b/${path}`, have ?? '', want ?? '', labels[0], labels[1])]
   })
 }
