@@ -2,6 +2,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { StackOutcome, StackUpdater } from '../../scripts/lib/aws/stack-updater.ts'
+import { cfnStackUpdater } from '../../scripts/lib/aws/stack-updater.ts'
 import { applyStacks, stackFailureReport, type PlannedStack, type StackResult } from '../../scripts/lib/apply/stacks.ts'
 
 const spec = (stack: string): PlannedStack => ({ stack, template: `${stack}.yaml`, templateBody: '{}', parameters: {}, tags: {} })
@@ -43,6 +44,17 @@ test('a stack already left in ROLLBACK_COMPLETE is not touched, and the report s
   const [r] = await applyStacks([spec('data')], scripted({ data: 'ROLLBACK_COMPLETE' }, {}, calls), { commit: 'abc', skip: () => undefined, log: () => {} })
   assert.equal(calls, [])
   assert.is(stackFailureReport(r as Extract<StackResult, { outcome: 'failed' }>), 'stack data failed (ROLLBACK_COMPLETE): the stack is ROLLBACK_COMPLETE\n  to recover: aws cloudformation delete-stack --stack-name data  # then run apply again')
+})
+
+test('drift unavailable is one line: an endpoint without the operation, or the first line of the error', async () => {
+  const failing = (e: Error) => cfnStackUpdater({ send: async () => { throw e } } as never, { pollMs: 1 })
+  const html = Object.assign(new Error('Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.\n<html>'), { name: 'SyntaxError' })
+  assert.equal(await failing(html).drift('s'), { status: 'UNAVAILABLE', resources: [], unavailable: 'the endpoint does not implement drift detection' })
+  const other = Object.assign(new Error('Stack with id s does not exist\nmore detail'), { name: 'ValidationError' })
+  assert.is((await failing(other).drift('s')).unavailable, 'ValidationError: Stack with id s does not exist')
+  const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })
+  const thrown = await failing(down).drift('s').catch((e) => e)
+  assert.is(thrown.code, 'ECONNREFUSED', 'no endpoint is the command\'s failure, not one stack\'s')
 })
 
 test.run()

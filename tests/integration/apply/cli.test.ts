@@ -68,6 +68,9 @@ test('after the deploy, apply through the CLI does nothing and says so; history 
   const drift = await ops(['drift', 'staging', ...skipFlags])
   assert.is(drift.code, 0, drift.stdout + drift.stderr)
   assert.ok(drift.stdout.includes('stack drsignet-staging-data: drift detection unavailable'), drift.stdout)
+  // One line per stack, whatever the SDK's own message looks like.
+  const stray = drift.stdout.split('\n').filter((l) => l && !/^(stack \S+: |app \S+: |  \S|drift staging: )/.test(l))
+  assert.equal(stray, [], drift.stdout)
   assert.ok(drift.stdout.endsWith('drift staging: none\n'), drift.stdout)
 })
 
