@@ -90,20 +90,12 @@ export function renderBackupUnits(model: Model): RenderedFile[] {
   const service = serviceUnit(model, `DrSignet MongoDB backup of ${env.name} to s3://${b.bucket}/${b.prefix}/${env.name}/`, '', `append:${p.log}`, `${b.rpoHours}h`)
   // Started by ValidateService, which waits for it and shows its journal: nothing written, both ends reached.
   const check = serviceUnit(model, `DrSignet backup of ${env.name}: deploy-time check (reads nothing but listings, writes nothing)`, ' --check', 'journal', '2min')
-  const timer = `# Rendered by scripts/lib/render/backup-timer.ts; do not edit.
-[Unit]
-Description=Nightly DrSignet MongoDB backup of ${env.name} (cron '${b.schedule}' in ${b.timezone}; RPO ${b.rpoHours} h)
-
-[Timer]
-${cronToOnCalendar(b.schedule, b.timezone).map((c) => `OnCalendar=${c}`).join('\n')}
-# A run missed while the instance was down starts at boot.
-Persistent=true
-AccuracySec=1min
-Unit=${unit}.service
-
-[Install]
-WantedBy=timers.target
-`
+  const timer = timerUnit(`Nightly DrSignet MongoDB backup of ${env.name} (cron '${b.schedule}' in ${b.timezone}; RPO ${b.rpoHours} h)`, unit, [
+    ...cronToOnCalendar(b.schedule, b.timezone).map((c) => `OnCalendar=${c}`),
+    '# A run missed while the instance was down starts at boot.',
+    'Persistent=true',
+    'AccuracySec=1min',
+  ])
   return [
     { path: `systemd/${unit}.service`, contents: service },
     { path: `systemd/${unit}.timer`, contents: timer },
@@ -111,6 +103,19 @@ WantedBy=timers.target
     ...renderMongoTlsUnits(model),
   ]
 }
+
+/** A timer that starts UNIT.service on `schedule` (its [Timer] lines) once enabled. */
+const timerUnit = (description: string, unit: string, schedule: string[]) => `# Rendered by scripts/lib/render/backup-timer.ts; do not edit.
+[Unit]
+Description=${description}
+
+[Timer]
+${schedule.join('\n')}
+Unit=${unit}.service
+
+[Install]
+WantedBy=timers.target
+`
 
 /** Root's daily `ops mongo-tls ENV --restart`: mongod's certificate is renewed 30 days before it expires. */
 function renderMongoTlsUnits(model: Model): RenderedFile[] {
@@ -134,19 +139,7 @@ StandardError=append:${p.log}
 NoNewPrivileges=yes
 PrivateTmp=yes
 `
-  const timer = `# Rendered by scripts/lib/render/backup-timer.ts; do not edit.
-[Unit]
-Description=Daily renewal check of the DrSignet MongoDB certificate of ${model.env.name}
-
-[Timer]
-OnCalendar=daily
-RandomizedDelaySec=1h
-Persistent=true
-Unit=${unit}.service
-
-[Install]
-WantedBy=timers.target
-`
+  const timer = timerUnit(`Daily renewal check of the DrSignet MongoDB certificate of ${model.env.name}`, unit, ['OnCalendar=daily', 'RandomizedDelaySec=1h', 'Persistent=true'])
   return [
     { path: `systemd/${unit}.service`, contents: service },
     { path: `systemd/${unit}.timer`, contents: timer },
