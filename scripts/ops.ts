@@ -55,4 +55,6 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2))
+// Exit once the command has reported: a request still hanging on a frozen endpoint (its socket, the SDK's retries)
+// must not keep a failed backup alive until systemd's timeout. stdout and stderr are synchronous on Linux pipes and files.
+process.exit(await main(process.argv.slice(2)))

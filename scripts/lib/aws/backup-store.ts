@@ -1,7 +1,7 @@
 // Where backups live: S3 with SSE-KMS, multipart uploads that abort on failure, listings and JSON objects (I/O: S3).
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
-import type { Readable } from 'node:stream'
+import { Transform, type Readable } from 'node:stream'
 
 export type StoredObject = { key: string; size: number; lastModified: Date }
 
@@ -20,11 +20,23 @@ export interface BackupStore {
   delete(keys: string[]): Promise<void>
 }
 
-/** An S3 client for the region; AWS_ENDPOINT_URL (read by the SDK itself) points it at a local emulator, path-style. */
+/**
+ * An S3 client for the region; AWS_ENDPOINT_URL (read by the SDK itself) points it at a local emulator, path-style.
+ * A connection must open within 5 s and a socket may sit idle 60 s at most: an endpoint that accepts and never answers
+ * would otherwise hold a backup until systemd's timeout, which is the RPO.
+ */
 export function backupS3Client(region: string, extra: S3ClientConfig = {}): S3Client {
   const local = !!(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL)
-  return new S3Client({ region, forcePathStyle: local, ...extra })
+  return new S3Client({ region, forcePathStyle: local, requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 }, ...extra })
 }
+
+/** No byte moved to S3 for this long aborts an upload (BACKUP_STALL_SECONDS overrides). */
+export const stallMs = (env: NodeJS.ProcessEnv = process.env) => {
+  const s = Number(env.BACKUP_STALL_SECONDS)
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 60_000
+}
+
+export class UploadStalled extends Error {}
 
 const MiB = 1024 * 1024
 const MIN_PART = 5 * MiB // S3's smallest part
@@ -40,24 +52,47 @@ export function partSizeFor(expectedBytes?: number): number {
   return Math.max(MIN_PART, Math.ceil((expectedBytes * 1.25) / MAX_PARTS / MiB) * MiB)
 }
 
-export const s3BackupStore = (s3: S3Client, bucket: string, kmsKey: string, opts: { partSize?: number } = {}): BackupStore => ({
+export const s3BackupStore = (s3: S3Client, bucket: string, kmsKey: string, opts: { partSize?: number; stallMs?: number } = {}): BackupStore => ({
   bucket,
 
   async upload(key, body, { expectedBytes, onProgress } = {}) {
+    // The stall detector: bytes read from the source or sent to S3 count as movement; silence for stallMs aborts.
+    let moved = Date.now()
+    const limit = opts.stallMs ?? stallMs()
+    // A transform in the pipe notes each chunk as it passes; a 'data' listener would switch the body to flowing mode
+    // before the upload reads it, and lose chunks.
+    const counted = new Transform({ transform(chunk, _enc, done) { moved = Date.now(); done(null, chunk) } })
+    body.on('error', (e) => counted.destroy(e))
+    body.pipe(counted)
     const up = new Upload({
       client: s3,
-      params: { Bucket: bucket, Key: key, Body: body, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKey, ContentType: 'application/octet-stream' },
+      params: { Bucket: bucket, Key: key, Body: counted, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKey, ContentType: 'application/octet-stream' },
       partSize: opts.partSize ?? partSizeFor(expectedBytes),
       queueSize: 2, // memory stays at about partSize × (queueSize + 1) whatever the data size
       leavePartsOnError: false,
     })
-    if (onProgress) up.on('httpUploadProgress', (p) => p.loaded !== undefined && onProgress(p.loaded))
+    up.on('httpUploadProgress', (p) => {
+      moved = Date.now()
+      if (onProgress && p.loaded !== undefined) onProgress(p.loaded)
+    })
+    let stalled: UploadStalled | undefined
+    const watch = setInterval(() => {
+      if (stalled || Date.now() - moved < limit) return
+      stalled = new UploadStalled(`no byte moved to s3://${bucket}/${key} for ${Math.round(limit / 1000)} s (the endpoint accepts but does not answer); the upload was aborted`)
+      // The request in flight does not hear the abort (lib-storage passes it no signal): the upload rejects now, and
+      // the CLI exits once it has reported, whatever socket is still open (scripts/ops.ts).
+      void up.abort().catch(() => {})
+    }, Math.min(1000, limit / 4))
     try {
       await up.done()
+      if (stalled) throw stalled
     } catch (e) {
       await up.abort().catch(() => {})
       body.destroy()
-      throw e
+      counted.destroy()
+      throw stalled ?? e
+    } finally {
+      clearInterval(watch)
     }
   },
 

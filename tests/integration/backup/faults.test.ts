@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { Binary, MongoClient, type Document } from 'mongodb'
 import { startFerret, type Ferret } from '../../harness/ferretdb.ts'
@@ -152,6 +153,28 @@ test('a corrupted mongodump archive file: restore refuses on the CRC before writ
   } finally {
     await dst.stop()
   }
+})
+
+test('a frozen S3 endpoint (accepts, never answers): the backup fails within the stall bound, no manifest', async () => {
+  // A listener that takes every connection and says nothing: the stall S3 never reports itself.
+  const held = new Set<Socket>()
+  const frozen = createServer((sock) => { held.add(sock); sock.on('error', () => {}) })
+  await new Promise<void>((r) => frozen.listen(0, '127.0.0.1', r))
+  const { port } = frozen.address() as AddressInfo
+  const before = await keys()
+  const started = Date.now()
+  try {
+    const r = await ops(['backup', ENV], { MONGODB_URI: src.uri, AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, BACKUP_STALL_SECONDS: '3' })
+    const seconds = (Date.now() - started) / 1000
+    assert.is(r.code, 1, r.stdout)
+    assert.match(r.stderr, /^backup staging failed: uploading s3:\/\/\S+\.archive\.gz failed: no byte moved to s3:\/\/\S+ for 3 s \(the endpoint accepts but does not answer\); the upload was aborted; no manifest was written, so this is not a backup$/m)
+    assert.ok(seconds < 20, `took ${seconds} s`)
+    assert.ok(held.size >= 1, 'the endpoint was reached')
+  } finally {
+    for (const sock of held) sock.destroy()
+    await new Promise((r) => frozen.close(r))
+  }
+  assert.equal(await keys(), before, 'nothing reached the real bucket either')
 })
 
 test.run()
