@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import type { Model } from '../../scripts/lib/config/model.ts'
-import { caKeys } from '../../scripts/lib/tls/ca-store.ts'
+import { mongoCaKeys } from '../../scripts/lib/render/backup-paths.ts'
 import { createCa, issueServerCert, type KeyAndCert } from '../../scripts/lib/tls/certificates.ts'
 import { instanceExec, type Instance } from '../../scripts/lib/deploy-local/instance.ts'
 import { relayEndpoint, type Relay } from '../../scripts/lib/deploy-local/relay.ts'
@@ -48,7 +48,7 @@ export type TlsDatabase = { ferret: Ferret; relay: Relay; uri: string; ca: KeyAn
 
 export async function startTlsDatabase(s3: S3Client, model: Model, instance: Instance): Promise<TlsDatabase> {
   const ca = await createCa(`drsignet-${model.env.name}-mongodb-ca`)
-  const keys = caKeys(model.env.secrets.prefix)
+  const keys = mongoCaKeys(model.env.secrets.prefix)
   for (const [key, body] of [[keys.key, ca.key], [keys.cert, ca.cert]] as const) {
     await s3.send(new PutObjectCommand({ Bucket: model.env.secrets.bucket, Key: key, Body: body, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: model.env.secrets.kmsKey }))
   }

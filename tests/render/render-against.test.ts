@@ -2,26 +2,19 @@
 // code in a temporary worktree, whatever build/ holds (I/O: a temporary git repository, child processes).
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { execFileSync, spawnSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
+import { copyCheckout, git as gitIn, linkNodeModules } from '../harness/checkout-copy.ts'
 
-const root = new URL('../../', import.meta.url).pathname
 const repo = mkdtempSync(join(tmpdir(), 'render-against-'))
-const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, encoding: 'utf8' }).trim()
+const git = (...args: string[]) => gitIn(repo, ...args)
 const ops = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/ops.ts', ...args], { cwd: repo, encoding: 'utf8' })
 
 test.before(() => {
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean)
-  for (const f of files) {
-    mkdirSync(dirname(join(repo, f)), { recursive: true })
-    cpSync(join(root, f), join(repo, f))
-  }
-  git('init', '-q', '-b', 'production')
-  git('add', '-A')
-  git('commit', '-q', '-m', 'target')
-  symlinkSync(join(root, 'node_modules'), join(repo, 'node_modules'))
+  copyCheckout(repo, 'production', 'target')
+  linkNodeModules(repo)
   git('checkout', '-q', '-b', 'feature')
 })
 test.after(() => rmSync(repo, { recursive: true, force: true }))

@@ -17,6 +17,8 @@ export const isUnreachable = (e: unknown) => {
   const err = (e ?? {}) as AwsError
   return UNREACHABLE.has(err.code ?? '') || UNREACHABLE.has(err.name ?? '')
 }
+/** No credentials or no endpoint: every later call would fail the same way, so it is the command's failure. */
+export const failsEveryCall = (e: unknown) => errorName(e) === 'CredentialsProviderError' || isUnreachable(e)
 
 const THROTTLES = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown', 'RequestThrottled', 'ProvisionedThroughputExceededException', 'PriorRequestNotComplete'])
 const TRANSIENT = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'TimeoutError', 'RequestTimeout', 'InternalError', 'ServiceUnavailable'])

@@ -4,7 +4,7 @@ import {
   DescribeStackEventsCommand, DescribeStackResourceDriftsCommand, DescribeStacksCommand, DetectStackDriftCommand, ExecuteChangeSetCommand,
   type CloudFormationClient, type Capability, type Change, type StackEvent,
 } from '@aws-sdk/client-cloudformation'
-import { errorName, isUnparsable, isUnreachable, retrying } from './retry.ts'
+import { errorName, failsEveryCall, isUnparsable, retrying } from './retry.ts'
 
 export type StackSpec = { stack: string; templateBody: string; parameters: Record<string, string>; tags: Record<string, string> }
 export type ResourceChange = { action: string; logicalId: string; type: string; replacement?: string }
@@ -151,7 +151,7 @@ export const cfnStackUpdater = (cfn: CloudFormationClient, opts: { pollMs?: numb
         }
       } catch (e) {
         // No credentials or no endpoint is the command's failure, not this stack's.
-        if (errorName(e) === 'CredentialsProviderError' || isUnreachable(e)) throw e
+        if (failsEveryCall(e)) throw e
         // Emulators (and some regions' resource types) lack drift detection: say so in one line rather than report "in sync".
         const why = isUnparsable(e) ? 'the endpoint does not implement drift detection' : `${errorName(e) || 'error'}: ${((e as Error).message ?? '').split('\n')[0]}`
         return { status: 'UNAVAILABLE', resources: [], unavailable: why }

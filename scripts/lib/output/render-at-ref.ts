@@ -1,11 +1,12 @@
 // Renders an environment as another commit has it (the branch a pull request targets): that commit, code and YAML,
 // in a temporary git worktree, as its own build/ would hold it (I/O: git, a child process, temp files).
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, relative, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { InputError } from '../cli/errors.ts'
 import type { RenderedFile } from '../render/types.ts'
+import { listTree } from './write-tree.ts'
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
 
@@ -39,12 +40,9 @@ export function renderAtCommit(root: string, commit: string, env: string): Rende
       const why = `${r.stderr}${r.stdout}`.trim().split('\n').filter(Boolean).pop() ?? `exit ${r.status}`
       throw new InputError(`--against ${commit.slice(0, 12)}: its render of ${env} failed (${why}); compare with another commit`)
     }
-    return listFiles(out).map((path) => ({ path, contents: readFileSync(join(out, path), 'utf8') }))
+    return listTree(out).map((path) => ({ path, contents: readFileSync(join(out, path), 'utf8') }))
   } finally {
     try { git(root, 'worktree', 'remove', '--force', tree) } catch { /* the folder goes below either way */ }
     rmSync(dir, { recursive: true, force: true })
   }
 }
-
-const listFiles = (dir: string): string[] =>
-  readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => relative(dir, join(d.parentPath, d.name))).sort()

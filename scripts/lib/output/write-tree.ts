@@ -30,7 +30,8 @@ export function writeTreeAtomically(outDir: string, files: RenderedFile[]): void
   rmSync(old, { recursive: true, force: true })
 }
 
-function listTree(dir: string): string[] {
+/** Every file under `dir`, as paths relative to it, sorted; none when it does not exist. */
+export function listTree(dir: string): string[] {
   if (!existsSync(dir)) return []
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((d) => d.isFile())

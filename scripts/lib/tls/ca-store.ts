@@ -6,11 +6,10 @@ import { mongoCaKeys } from '../render/backup-paths.ts'
 import type { KeyAndCert } from './certificates.ts'
 
 export type CaLocation = { bucket: string; prefix: string; kmsKey: string }
-export const caKeys = mongoCaKeys
 
 export async function loadOrCreateCa(s3: S3Client, at: CaLocation, create: () => Promise<KeyAndCert>): Promise<{ ca: KeyAndCert; created: boolean }> {
   const send = retrying(s3)
-  const keys = caKeys(at.prefix)
+  const keys = mongoCaKeys(at.prefix)
   const get = async (key: string): Promise<string | undefined> => {
     try {
       const r = await send<{ Body?: { transformToString(): Promise<string> } }>(new GetObjectCommand({ Bucket: at.bucket, Key: key }))

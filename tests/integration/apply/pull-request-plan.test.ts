@@ -3,10 +3,11 @@
 // plans the pull request's YAML with the target branch's code and names it (I/O: git, moto on loopback, child processes).
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { execFile, execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
+import { copyCheckout, git, linkNodeModules } from '../../harness/checkout-copy.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { readModel } from '../../../scripts/lib/config/read.ts'
 import { createDeploymentGroups, MOTO_UNSUPPORTED, root, useMotoEnv } from './support.ts'
@@ -16,8 +17,6 @@ const work = mkdtempSync(join(tmpdir(), 'pr-plan-'))
 const target = join(work, 'target')
 const pr = join(work, 'pull-request')
 const skipFlags = [...Object.keys(MOTO_UNSUPPORTED), 'load-balancer.yaml', 'monitoring.yaml'].flatMap((t) => ['--skip-template', t])
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' }).trim()
 const FORGED = '## Plan for `staging`: nothing to review, approve it'
 
 function run(cwd: string, script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -32,14 +31,7 @@ test.before(async () => {
   useMotoEnv(moto)
   await createDeploymentGroups(readModel(root, 'staging'))
   // The target branch: this working tree's files as git sees them (uncommitted work too), one commit.
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean)
-  for (const f of files) {
-    mkdirSync(dirname(join(target, f)), { recursive: true })
-    cpSync(join(root, f), join(target, f), { dereference: false })
-  }
-  git(target, 'init', '-q', '-b', 'production')
-  git(target, 'add', '-A')
-  git(target, 'commit', '-q', '-m', 'target branch')
+  copyCheckout(target, 'production', 'target branch')
   // The pull request: a version bump (content) and a formatter that claims nothing changes (code).
   git(target, 'worktree', 'add', '-q', '-b', 'feature', pr)
   const env = join(pr, 'environments/staging.yaml')
@@ -47,7 +39,7 @@ test.before(async () => {
   const format = join(pr, 'scripts/lib/plan/format.ts')
   writeFileSync(format, readFileSync(format, 'utf8').replace('`## Plan for \\`${p.environment}\\``', `${JSON.stringify(FORGED)}`))
   git(pr, 'commit', '-q', '-am', 'bump patient-api, and a friendlier plan')
-  for (const dir of [target, pr]) symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'))
+  for (const dir of [target, pr]) linkNodeModules(dir)
 })
 test.after(async () => {
   await moto?.stop()

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MongoClient } from 'mongodb'
 import { readModel } from '../../../scripts/lib/config/read.ts'
-import { caKeys } from '../../../scripts/lib/tls/ca-store.ts'
+import { mongoCaKeys } from '../../../scripts/lib/render/backup-paths.ts'
 import { createCa } from '../../../scripts/lib/tls/certificates.ts'
 import { startFerret, type Ferret } from '../../harness/ferretdb.ts'
 import { PACKAGED_MONGOD_CONF } from '../../harness/tls-database.ts'
@@ -45,7 +45,7 @@ test('mongo-tls: the first host makes the CA in the secrets bucket (SSE-KMS), it
     `mongo-tls ${ENV}: ${conf} requires TLS on 127.0.0.1 (changed)`,
     '',
   ].join('\n'))
-  const keys = caKeys(model.env.secrets.prefix)
+  const keys = mongoCaKeys(model.env.secrets.prefix)
   for (const key of [keys.key, keys.cert]) {
     const head = await world.s3.send(new HeadObjectCommand({ Bucket: model.env.secrets.bucket, Key: key }))
     assert.is(head.ServerSideEncryption, 'aws:kms', key)

@@ -21,7 +21,7 @@ import { instanceExec, pathIn, writtenPath } from '../../../scripts/lib/deploy-l
 import { deployRevision } from '../../../scripts/lib/deploy-local/runner.ts'
 import { backupAgentPaths, backupSecretKey } from '../../../scripts/lib/render/backup-paths.ts'
 import { startTlsDatabase, type TlsDatabase } from '../../harness/tls-database.ts'
-import { caKeys } from '../../../scripts/lib/tls/ca-store.ts'
+import { mongoCaKeys } from '../../../scripts/lib/render/backup-paths.ts'
 import { X509Certificate } from 'node:crypto'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { freePort, waitFor } from '../../harness/ports.ts'
@@ -111,7 +111,7 @@ test('the backup revision installs the tool, its URI and the nightly timer, and 
   assert.match(conf, /^  bindIp: 127\.0\.0\.1(,\d+\.\d+\.\d+\.\d+)*\n/m)
   assert.not.match(conf, /0\.0\.0\.0\n/)
   assert.match(conf, /^  port: 27517$/m, 'the rest of the file is kept')
-  const caObject = await s3.send(new GetObjectCommand({ Bucket: model.env.secrets.bucket, Key: caKeys(model.env.secrets.prefix).cert }))
+  const caObject = await s3.send(new GetObjectCommand({ Bucket: model.env.secrets.bucket, Key: mongoCaKeys(model.env.secrets.prefix).cert }))
   assert.is(await caObject.Body!.transformToString(), db.ca.cert, 'the CA was read, not replaced')
 
   const log = readFileSync(scriptLog(r.agentDeployments.i1!), 'utf8')
