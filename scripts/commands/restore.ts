@@ -5,7 +5,7 @@ import { fetchArchive } from '../lib/backup/fetch-archive.ts'
 import { openArchiveFile } from '../lib/backup/archive-io.ts'
 import { restoreArchive, type RestoreReport } from '../lib/backup/run-restore.ts'
 import { formatMB } from '../lib/backup/progress.ts'
-import type { Manifest } from '../lib/backup/manifest.ts'
+import { manifestExpectations } from '../lib/backup/manifest.ts'
 import { resolveMongoUri } from '../lib/mongo/env-file.ts'
 import { mongoTarget } from '../lib/mongo/sink.ts'
 import { redactError } from '../lib/mongo/redact.ts'
@@ -35,12 +35,17 @@ export async function run(argv: string[]): Promise<number> {
       uri ||= resolveMongoUri(values['env-file'] as string | undefined)
       const client = await connectMongo(uri)
       try {
-        const report = await restoreArchive(openArchiveFile(fetched.file), mongoTarget(client), opts, stderrProgress)
+        const expected = fetched.manifest && manifestExpectations(fetched.manifest)
+        const report = await restoreArchive(openArchiveFile(fetched.file), mongoTarget(client), { ...opts, expected }, stderrProgress)
         console.log(`restore ${ctx.env}: ${fetched.source}: ${checked}; restored in ${report.seconds.toFixed(1)} s:`)
         printReport(report)
-        const wrong = fetched.manifest ? countMismatches(fetched.manifest, report) : []
-        for (const w of wrong) console.error(`restore ${ctx.env}: ${w}`)
-        return wrong.length ? 1 : 0
+        for (const w of report.mismatches) console.error(`restore ${ctx.env}: MISMATCH ${w}`)
+        if (report.mismatches.length) {
+          console.error(`restore ${ctx.env} FAILED: what was written does not match the ${fetched.manifest ? "backup's manifest" : 'archive'}; do not use the target until it is restored again`)
+          return 1
+        }
+        console.log(`restore ${ctx.env}: proven: every collection read back holds exactly the ${fetched.manifest ? "manifest's" : "archive's"} documents (${report.proofSeconds.toFixed(1)} s)`)
+        return 0
       } finally {
         await client.close().catch(() => {})
       }
@@ -53,13 +58,6 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-/** Restored counts that differ from what the manifest says the backup holds. */
-function countMismatches(m: Manifest, r: RestoreReport): string[] {
-  const expected = new Map(m.databases.flatMap((d) => d.collections.map((c) => [`${d.name}.${c.name}`, c.count] as const)))
-  return r.namespaces
-    .filter((n) => expected.has(`${n.db}.${n.collection}`) && expected.get(`${n.db}.${n.collection}`) !== n.count)
-    .map((n) => `${n.db}.${n.collection}: restored ${n.count} documents, the manifest says ${expected.get(`${n.db}.${n.collection}`)}`)
-}
 
 function printReport(r: RestoreReport) {
   for (const n of r.namespaces) console.log(`  ${n.targetDb}.${n.collection}: ${n.count} documents, ${formatMB(n.bytes)}, ${n.indexes} indexes`)

@@ -5,6 +5,7 @@ import type { BackupStore, StoredObject } from '../../scripts/lib/aws/backup-sto
 import type { HeartbeatSink, Heartbeat } from '../../scripts/lib/aws/backup-heartbeat.ts'
 import type { MongoSource, SourceCollection } from '../../scripts/lib/mongo/source.ts'
 import type { RestoreTarget } from '../../scripts/lib/mongo/sink.ts'
+import { ContentHash } from '../../scripts/lib/backup/content-hash.ts'
 import type { Backup } from '../../scripts/lib/config/model.ts'
 
 export const policy: Backup = {
@@ -79,10 +80,13 @@ export const memoryHeartbeat = (): HeartbeatSink & { beats: Heartbeat[] } => {
 export function memoryTarget(): RestoreTarget & { log: string[]; docs: Map<string, Buffer[]> } {
   const log: string[] = []
   const docs = new Map<string, Buffer[]>()
+  const made = new Map<string, string[]>()
   return {
     log, docs,
     async prepare(db, c, _o, drop) {
       log.push(`prepare ${db}.${c}${drop ? ' drop' : ''}`)
+      if (drop) docs.delete(`${db}.${c}`)
+      return this.observe(db, c)
     },
     async insert(db, c, batch) {
       log.push(`insert ${db}.${c} ${batch.length}`)
@@ -90,7 +94,14 @@ export function memoryTarget(): RestoreTarget & { log: string[]; docs: Map<strin
     },
     async createIndexes(db, c, indexes) {
       log.push(`indexes ${db}.${c} ${indexes.length}`)
+      made.set(`${db}.${c}`, indexes.map((i) => String(i.name)))
       return indexes.filter((i) => i.name !== '_id_').length
+    },
+    async observe(db, c) {
+      const held = docs.get(`${db}.${c}`) ?? []
+      const hash = new ContentHash()
+      for (const d of held) hash.add(d)
+      return { count: held.length, contentHash: hash.hex(), indexes: made.get(`${db}.${c}`) ?? [] }
     },
   }
 }

@@ -10,6 +10,11 @@ export class ContentHash {
     this.sum = (this.sum + BigInt('0x' + createHash('sha256').update(doc).digest('hex'))) & MOD
     return this
   }
+  /** Adds another hash's documents (a collection that already held some before a restore added more). */
+  plus(hex: string): this {
+    this.sum = (this.sum + BigInt('0x' + hex)) & MOD
+    return this
+  }
   hex(): string {
     return this.sum.toString(16).padStart(64, '0')
   }

@@ -65,3 +65,7 @@ export function manifestProblems(m: unknown, archive: string): string[] {
   if (!Array.isArray(o.databases)) problems.push('manifest has no databases')
   return problems
 }
+
+/** What the manifest says each namespace holds, for the restore's proof. */
+export const manifestExpectations = (m: Manifest) =>
+  new Map(m.databases.flatMap((d) => d.collections.map((c) => [`${d.name}.${c.name}`, { count: c.count, contentHash: c.contentHash }] as const)))

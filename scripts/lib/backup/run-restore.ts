@@ -1,14 +1,26 @@
-// Restores a decoded archive into a RestoreTarget: collections, documents in batches, then indexes; or only scans it.
+// Restores a decoded archive into a RestoreTarget: collections, documents in batches, indexes, then the proof; or only scans it.
 // No I/O of its own: the archive arrives as chunks and the database is behind RestoreTarget.
-import { parseMetadata, type RestoreTarget } from '../mongo/sink.ts'
+import { EMPTY, parseMetadata, type Observation, type RestoreTarget } from '../mongo/sink.ts'
+import { ContentHash } from './content-hash.ts'
+import { proveNamespace, type Expected } from './restore-proof.ts'
 import { decodeArchive } from './archive-read.ts'
 import type { ArchiveHeader } from './archive-format.ts'
 import { Meter, type ProgressSink } from './progress.ts'
 import { gcEvery } from './memory.ts'
 
-export type RestoreOptions = { nsInclude?: string[]; drop?: boolean; renameDb?: (db: string) => string; batchDocs?: number; batchBytes?: number; inFlight?: number }
-export type NamespaceReport = { db: string; collection: string; targetDb: string; count: number; bytes: number; indexes: number }
-export type RestoreReport = { header: ArchiveHeader; namespaces: NamespaceReport[]; documents: number; bytes: number; seconds: number }
+export type RestoreOptions = {
+  nsInclude?: string[]
+  drop?: boolean
+  renameDb?: (db: string) => string
+  /** What the backup's manifest says each namespace holds; a namespace without one is counted and hashed from the archive. */
+  expected?: Map<string, Pick<Expected, 'count' | 'contentHash'>>
+  batchDocs?: number
+  batchBytes?: number
+  inFlight?: number
+}
+export type NamespaceReport = { db: string; collection: string; targetDb: string; count: number; bytes: number; indexes: number; written?: Observation }
+/** `seconds` is the write; `proofSeconds` the read-back that proves it; `mismatches` are the proof's findings (none: proven). */
+export type RestoreReport = { header: ArchiveHeader; namespaces: NamespaceReport[]; documents: number; bytes: number; seconds: number; proofSeconds: number; mismatches: string[] }
 
 /** mongorestore's --nsInclude: `db.collection` with `*` matching any run of characters. */
 export function nsMatcher(patterns: string[] | undefined): (ns: string) => boolean {
@@ -18,7 +30,7 @@ export function nsMatcher(patterns: string[] | undefined): (ns: string) => boole
 }
 
 const BATCH_DOCS = 4000 // larger than mongorestore’s 1000: fewer round trips and transactions, measured faster on FerretDB
-const BATCH_BYTES = 8 * 1024 * 1024
+const BATCH_BYTES = 2 * 1024 * 1024 // measured: as fast as 8 MiB on FerretDB, with a fifth less peak RSS (bench:backup)
 const IN_FLIGHT = 2
 
 /**
@@ -35,6 +47,8 @@ export async function restoreArchive(chunks: AsyncIterable<Buffer | Uint8Array>,
   const batchBytes = opts.batchBytes ?? BATCH_BYTES
   const reports = new Map<string, NamespaceReport>()
   const indexes = new Map<string, Record<string, unknown>[]>()
+  const before = new Map<string, Observation>()
+  const hashes = new Map<string, ContentHash>() // only for namespaces the manifest does not describe
   let header: ArchiveHeader | undefined
   let pending: Buffer[] = []
   let pendingBytes = 0
@@ -69,7 +83,8 @@ export async function restoreArchive(chunks: AsyncIterable<Buffer | Uint8Array>,
         const meta = parseMetadata(c.metadata)
         indexes.set(ns, meta.indexes)
         reports.set(ns, { db: c.db, collection: c.collection, targetDb: rename(c.db), count: 0, bytes: 0, indexes: 0 })
-        if (target) await target.prepare(rename(c.db), c.collection, meta.options, !!opts.drop)
+        if (!opts.expected?.has(ns)) hashes.set(ns, new ContentHash())
+        if (target) before.set(ns, await target.prepare(rename(c.db), c.collection, meta.options, !!opts.drop))
       }
       continue
     }
@@ -80,7 +95,9 @@ export async function restoreArchive(chunks: AsyncIterable<Buffer | Uint8Array>,
       if (pendingNs !== ns) await flush()
       pendingNs = ns
       let bytes = 0
+      const hash = hashes.get(ns)
       for (const d of ev.docs) {
+        hash?.add(d)
         pending.push(d)
         bytes += d.length
         pendingBytes += d.length
@@ -98,7 +115,19 @@ export async function restoreArchive(chunks: AsyncIterable<Buffer | Uint8Array>,
   await drain()
   if (!header) throw new Error('archive is empty')
   progress(meter.line())
-  return { header, namespaces: [...reports.values()], documents: meter.docs, bytes: meter.bytes, seconds: meter.seconds() }
+  const seconds = meter.seconds()
+  const proofStarted = Date.now()
+  const mismatches: string[] = []
+  if (target) {
+    // Read back every namespace: a write the server changed or lost fails the restore here, never silently.
+    for (const [ns, r] of reports) {
+      r.written = await target.observe(r.targetDb, r.collection)
+      const expected = { ...(opts.expected?.get(ns) ?? { count: r.count, contentHash: hashes.get(ns)!.hex() }), indexes: (indexes.get(ns) ?? []).map((i) => String(i.name)) }
+      mismatches.push(...proveNamespace(`${r.targetDb}.${r.collection}`, expected, before.get(ns) ?? EMPTY, r.written))
+    }
+    progress(`proof: ${reports.size} collections read back in ${((Date.now() - proofStarted) / 1000).toFixed(1)} s, ${mismatches.length ? `${mismatches.length} mismatches` : 'all as the backup holds them'}`)
+  }
+  return { header, namespaces: [...reports.values()], documents: meter.docs, bytes: meter.bytes, seconds, proofSeconds: (Date.now() - proofStarted) / 1000, mismatches }
 }
 
 const splitNs = (ns: string): [string, string] => {
