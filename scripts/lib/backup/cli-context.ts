@@ -23,12 +23,23 @@ export async function connectMongo(uri: string, caFile = process.env.MONGODB_TLS
   const tls = tlsPolicy(uri, caFile && existsSync(caFile) ? caFile : undefined)
   if (!tls.ok) throw new Error(tls.reason)
   try {
-    // A timeout written in the URI wins over ours.
-    const timeout = /[?&]serverSelectionTimeoutMS=/i.test(uri) ? {} : { serverSelectionTimeoutMS: 15_000 }
-    return await MongoClient.connect(uri, { appName: 'drsignet-backup', ...timeout, ...tls.options })
+    return await MongoClient.connect(uri, { appName: 'drsignet-backup', ...mongoTimeouts(uri), ...tls.options })
   } catch (e) {
     throw new Error(`cannot connect to MongoDB: ${redactError(e, uri)}`)
   }
+}
+
+/**
+ * Bounds on every wait, so a frozen server fails a backup or restore instead of holding it until systemd's timeout:
+ * finding the server, opening a connection, and any one reply (an index build on a large collection is the longest
+ * single reply these tools wait for). A value the URI sets wins.
+ */
+export const MONGO_TIMEOUTS = { serverSelectionTimeoutMS: 15_000, connectTimeoutMS: 10_000, socketTimeoutMS: 10 * 60_000 } as const
+
+export function mongoTimeouts(uri: string): Partial<typeof MONGO_TIMEOUTS> {
+  const query = uri.includes('?') ? new URLSearchParams(uri.slice(uri.indexOf('?') + 1)) : new URLSearchParams()
+  const inUri = new Set([...query.keys()].map((k) => k.toLowerCase()))
+  return Object.fromEntries(Object.entries(MONGO_TIMEOUTS).filter(([k]) => !inUri.has(k.toLowerCase())))
 }
 
 export const stderrProgress = (line: string) => process.stderr.write(line + '\n')

@@ -1,26 +1,28 @@
-// A loopback TCP proxy that drops every connection once the server has sent N bytes on one, to cut MongoDB mid-stream (I/O: sockets).
+// A loopback TCP proxy between a client and MongoDB that, once N bytes have crossed one connection, either drops every
+// connection (`cut`) or stops forwarding while keeping them open (`freeze`: a server that hangs) (I/O: sockets).
 import { createConnection, createServer, type Socket } from 'node:net'
 
 export type CutProxy = { uri: string; cut: () => boolean; stop: () => Promise<void> }
 
-export async function startCutProxy(targetPort: number, cutAfterBytes: number): Promise<CutProxy> {
+export async function startCutProxy(targetPort: number, cutAfterBytes: number, fault: 'cut' | 'freeze' = 'cut'): Promise<CutProxy> {
   let cut = false
   const sockets = new Set<Socket>()
   const server = createServer((client) => {
-    if (cut) return void client.destroy()
+    if (cut) return void (fault === 'cut' ? client.destroy() : sockets.add(client))
     const upstream = createConnection({ host: '127.0.0.1', port: targetPort })
     sockets.add(client).add(upstream)
-    let sent = 0
-    client.on('data', (d) => upstream.write(d))
-    upstream.on('data', (d) => {
-      sent += d.length
-      if (sent > cutAfterBytes || cut) {
+    let moved = 0
+    const forward = (to: Socket) => (d: Buffer) => {
+      moved += d.length
+      if (moved > cutAfterBytes || cut) {
         cut = true
-        for (const s of sockets) s.destroy()
+        if (fault === 'cut') for (const s of sockets) s.destroy()
         return
       }
-      client.write(d)
-    })
+      to.write(d)
+    }
+    client.on('data', forward(upstream))
+    upstream.on('data', forward(client))
     const close = () => (client.destroy(), upstream.destroy())
     client.on('error', close).on('close', close)
     upstream.on('error', close).on('close', close)

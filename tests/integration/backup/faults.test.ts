@@ -114,6 +114,27 @@ test('MongoDB dropped mid-stream: a clear error, exit 1, no manifest, no credent
   }
 })
 
+test('MongoDB hanging mid-restore (connection open, no reply): the restore fails within the socket bound', async () => {
+  const client = await MongoClient.connect(big.uri)
+  const store = s3BackupStore(world.s3, world.policy.bucket, world.policy.kmsKey)
+  const m = await runBackup(ENV, world.policy, { source: mongoSource(client), store, heartbeat: memoryHeartbeat(), progress: () => {} }).finally(() => client.close())
+  const dst = await startFerret()
+  const proxy = await startCutProxy(dst.port, 3_000_000, 'freeze')
+  const started = Date.now()
+  try {
+    // The URI's socketTimeoutMS wins over the 10 min default, so the bound is seconds here.
+    const r = await ops(['restore', ENV, '--from', m.key, '--to', `${proxy.uri}&socketTimeoutMS=3000`], {})
+    const seconds = (Date.now() - started) / 1000
+    assert.ok(proxy.cut(), 'the proxy never froze')
+    assert.is(r.code, 1, r.stdout + r.stderr)
+    assert.match(r.stderr, /^restore staging failed: .*timed out/im)
+    assert.ok(seconds < 30, `took ${seconds} s`)
+  } finally {
+    await proxy.stop()
+    await dst.stop()
+  }
+})
+
 test('a corrupted backup in S3: restore refuses before writing anything', async () => {
   const ok = await ops(['backup', ENV], { MONGODB_URI: src.uri })
   assert.is(ok.code, 0, ok.stderr)
