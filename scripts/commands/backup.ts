@@ -9,6 +9,7 @@ import { runBackup } from '../lib/backup/run-backup.ts'
 import { resolveMongoUri } from '../lib/mongo/env-file.ts'
 import { mongoSource } from '../lib/mongo/source.ts'
 import { redactError } from '../lib/mongo/redact.ts'
+import { backupTimeoutMinutes } from '../lib/config/model.ts'
 
 export const summary = 'back up MongoDB to S3 (streamed, gzip, SSE-KMS), then write the manifest and heartbeat'
 const usage = 'npm run ops -- backup ENV [--env-file FILE] [--check] [--root DIR]\n  --check  write nothing: prove MongoDB answers and the backup prefix in S3 can be listed (the deploy\'s ValidateService)'
@@ -31,6 +32,9 @@ export async function run(argv: string[]): Promise<number> {
       const m = await runBackup(ctx.env, ctx.policy, { source: mongoSource(client), store: ctx.store, heartbeat, progress: stderrProgress })
       const colls = m.databases.reduce((n, d) => n + d.collections.length, 0)
       console.log(`backup ${ctx.env}: s3://${m.bucket}/${m.key}: ${m.databases.length} databases, ${colls} collections, ${m.documents} documents, ${formatMB(m.rawBytes)} → ${formatMB(m.compressedBytes)} in ${(m.durationMs / 1000).toFixed(1)} s`)
+      const minutes = m.durationMs / 60_000
+      if (minutes > ctx.policy.expectedMinutes)
+        console.error(`backup ${ctx.env}: warning: took ${minutes.toFixed(0)} min, over backup.expectedMinutes (${ctx.policy.expectedMinutes}); raise it in environments/${ctx.env}.yaml before runs reach the unit's ${backupTimeoutMinutes(ctx.policy)} min timeout`)
       return 0
     } finally {
       await client.close().catch(() => {})

@@ -9,7 +9,7 @@ import { ContentHash } from '../../scripts/lib/backup/content-hash.ts'
 import type { Backup } from '../../scripts/lib/config/model.ts'
 
 export const policy: Backup = {
-  instanceGroup: 'database', schedule: '0 0 * * *', timezone: 'UTC', retentionDays: 15, rpoHours: 24, rtoHours: 2,
+  instanceGroup: 'database', schedule: '0 0 * * *', timezone: 'UTC', retentionDays: 15, rpoHours: 24, rtoHours: 2, expectedMinutes: 20,
   bucket: 'b', prefix: 'backups', kmsKey: 'alias/k', compression: 'gzip',
 }
 

@@ -54,7 +54,7 @@ export const fixtureModel = (): Model => ({
       { name: 'operations', emails: ['devops@drsignet.com'] },
     ],
     backup: {
-      instanceGroup: 'database', schedule: '0 0 * * *', timezone: 'Asia/Kolkata', retentionDays: 15, rpoHours: 24, rtoHours: 2,
+      instanceGroup: 'database', schedule: '0 0 * * *', timezone: 'Asia/Kolkata', retentionDays: 15, rpoHours: 24, rtoHours: 2, expectedMinutes: 20,
       bucket: 'drsignet-production-backups', prefix: 'backups', kmsKey: 'alias/drsignet-production', compression: 'gzip', databases: ['drsignet'],
     },
     alarms: [

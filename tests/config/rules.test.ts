@@ -2,6 +2,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { longestGapHours } from '../../scripts/lib/config/rules/backup.ts'
+import { backupTimeoutMinutes } from '../../scripts/lib/config/model.ts'
 import { cidrsOverlap } from '../../scripts/lib/config/rules/network.ts'
 import { sample, P, PATIENT, PORTAL, S, problemsWith } from './variant.ts'
 
@@ -10,7 +11,7 @@ const expectOnly = (found: string[], ...expected: string[]) => assert.equal(foun
 test('app-exists: every app an environment names has a file, with a suggestion', () => {
   expectOnly(problemsWith({ file: P, from: '  doctor-api:\n    version', to: '  docter-api:\n    version' }),
     "environments/production.yaml:55:3: app 'docter-api' has no file apps/docter-api.yaml; did you mean 'doctor-api'?",
-    "environments/production.yaml:135:10: alarm 'doctor-api-5xx': app 'doctor-api' is not deployed in this environment")
+    "environments/production.yaml:136:10: alarm 'doctor-api-5xx': app 'doctor-api' is not deployed in this environment")
 })
 
 test('file-name: the name inside matches the file name', () => {
@@ -73,6 +74,15 @@ test('backup-rpo: the schedule runs at least once per RPO', () => {
   assert.is(longestGapHours('0 0 1,15 * *', 'UTC'), 17 * 24)
 })
 
+test('backup-duration: a stuck backup is stopped before the next run and within the RPO', () => {
+  expectOnly(problemsWith({ file: P, from: 'expectedMinutes: 20', to: 'expectedMinutes: 800' }),
+    "environments/production.yaml:90:20: a backup expected to take 800 min may run for 1600 min before its unit stops it, more than the 1440 min that the schedule and the RPO of 24 h leave; a backup this slow needs fewer databases per run (backup.databases) or a faster database instance")
+  expectOnly(problemsWith({ file: P, from: 'expectedMinutes: 20', to: 'expectedMinutes: 200' }, { file: P, from: 'schedule: "0 0 * * *"', to: 'schedule: "0 */6 * * *"' }),
+    "environments/production.yaml:90:20: a backup expected to take 200 min may run for 400 min before its unit stops it, more than the 360 min that the schedule and the RPO of 24 h leave; a backup this slow needs fewer databases per run (backup.databases) or a faster database instance")
+  assert.is(backupTimeoutMinutes({ expectedMinutes: 20 }), 50)
+  assert.is(backupTimeoutMinutes({ expectedMinutes: 45 }), 90)
+})
+
 test('backup-timezone: an IANA zone that exists', () => {
   expectOnly(problemsWith({ file: P, from: 'timezone: Asia/Kolkata\n  retentionDays', to: 'timezone: Asia/Kolkatta\n  retentionDays' }),
     "environments/production.yaml:86:13: unknown time zone 'Asia/Kolkatta'; use an IANA name like Asia/Kolkata")
@@ -87,19 +97,19 @@ test('retention: at least one day (schema) and covering the RPO', () => {
 
 test('backup-alarm: an alarm on backup age exists and fires within RPO + RTO', () => {
   expectOnly(problemsWith({ file: P, from: 'threshold: 90000', to: 'threshold: 200000' }),
-    "environments/production.yaml:171:16: alarm 'backup-stale' fires only after 200000 s; a backup-age alarm must fire within RPO + RTO (93600 s)")
+    "environments/production.yaml:172:16: alarm 'backup-stale' fires only after 200000 s; a backup-age alarm must fire within RPO + RTO (93600 s)")
   expectOnly(problemsWith({ file: P, from: 'metric: backup-age', to: 'metric: cpu\n    instanceGroup: database\n    statistic: Average\n    comparison: GreaterThanThreshold\n    evaluationPeriods: 1' }),
-    'environments/production.yaml:96:1: no alarm watches metric backup-age; add one so a stale backup pages someone before the RPO is lost')
+    'environments/production.yaml:97:1: no alarm watches metric backup-age; add one so a stale backup pages someone before the RPO is lost')
 })
 
 test('alarm-names-unique', () => {
   expectOnly(problemsWith({ file: P, from: '- name: api-memory-high', to: '- name: api-cpu-high' }),
-    "environments/production.yaml:106:11: alarm name 'api-cpu-high' is used twice; alarm names must be unique")
+    "environments/production.yaml:107:11: alarm name 'api-cpu-high' is used twice; alarm names must be unique")
 })
 
 test('alarm-scope: the metric decides whether an app or an instance group is watched', () => {
   expectOnly(problemsWith({ file: P, from: '    metric: target-5xx\n    app: patient-api', to: '    metric: target-5xx\n    instanceGroup: api' }),
-    "environments/production.yaml:125:5: alarm 'patient-api-5xx': metric target-5xx needs 'app' (the target group to watch)")
+    "environments/production.yaml:126:5: alarm 'patient-api-5xx': metric target-5xx needs 'app' (the target group to watch)")
 })
 
 test('references: topics, stop alarms and instance groups exist, with suggestions', () => {
@@ -154,11 +164,11 @@ test('secrets-prefix: names the environment, so no instance reads another enviro
 
 test('no-literal-secret: secret-named keys and secret-looking values, with a hint', () => {
   expectOnly(problemsWith({ file: P, from: 'audit:\n', to: 'mongoPassword: hunter2\naudit:\n' }),
-    "environments/production.yaml:185:16: 'mongoPassword' holds a literal secret; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
+    "environments/production.yaml:186:16: 'mongoPassword' holds a literal secret; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
   expectOnly(problemsWith({ file: PATIENT, from: 'description: REST API of the patient mobile app', to: 'description: "key AKIAABCDEFGHIJKLMNOP"' }),
     "apps/patient-api.yaml:6:14: value looks like an AWS access key id; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
   expectOnly(problemsWith({ file: P, from: '  operation: Install', to: '  operation: "mongodb://admin:s3cret@db:27017"' }),
-    "environments/production.yaml:181:14: value looks like a MongoDB URI with a password; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
+    "environments/production.yaml:182:14: value looks like a MongoDB URI with a password; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
 })
 
 test('env-isolation: no shared VPC range, bucket, branch, host, certificate or key alias; said in both files', () => {
@@ -166,8 +176,8 @@ test('env-isolation: no shared VPC range, bucket, branch, host, certificate or k
     "environments/production.yaml:10:12: VPC 10.20.0.0/16 overlaps the VPC of environment 'staging' (environments/staging.yaml); environments must not share address space",
     "environments/staging.yaml:10:12: VPC 10.20.128.0/17 overlaps the VPC of environment 'production' (environments/production.yaml); environments must not share address space")
   expectOnly(problemsWith({ file: S, from: 'bucket: drsignet-staging-backups', to: 'bucket: drsignet-production-backups' }),
-    "environments/production.yaml:90:11: bucket 'drsignet-production-backups' is also used by environment 'staging' (environments/staging.yaml); environments must not share buckets",
-    "environments/staging.yaml:88:11: bucket 'drsignet-production-backups' is also used by environment 'production' (environments/production.yaml); environments must not share buckets")
+    "environments/production.yaml:91:11: bucket 'drsignet-production-backups' is also used by environment 'staging' (environments/staging.yaml); environments must not share buckets",
+    "environments/staging.yaml:89:11: bucket 'drsignet-production-backups' is also used by environment 'production' (environments/production.yaml); environments must not share buckets")
   expectOnly(problemsWith({ file: S, from: 'branch: staging', to: 'branch: production' }),
     "environments/production.yaml:6:9: branch 'production' also deploys environment 'staging' (environments/staging.yaml); each environment needs its own branch",
     "environments/staging.yaml:6:9: branch 'production' also deploys environment 'production' (environments/production.yaml); each environment needs its own branch")

@@ -39,7 +39,7 @@ export function fixtureModel(apps: App[] = [fixtureApp()]): Model {
       secrets: { bucket: 'drsignet-production-secrets', prefix: 'secrets/production', kmsKey: 'alias/drsignet-production' },
       deployment: { config: 'CodeDeployDefault.OneAtATime', autoRollbackEvents: ['DEPLOYMENT_FAILURE'], stopOnAlarms: [], notify: ['deployments'] },
       notifications: [{ name: 'deployments', emails: ['devops@drsignet.com'] }],
-      backup: { instanceGroup: 'database', schedule: '0 0 * * *', timezone: 'Asia/Kolkata', retentionDays: 15, rpoHours: 24, rtoHours: 2, bucket: 'drsignet-production-backups', prefix: 'backups', kmsKey: 'alias/drsignet-production', compression: 'gzip' },
+      backup: { instanceGroup: 'database', schedule: '0 0 * * *', timezone: 'Asia/Kolkata', retentionDays: 15, rpoHours: 24, rtoHours: 2, expectedMinutes: 20, bucket: 'drsignet-production-backups', prefix: 'backups', kmsKey: 'alias/drsignet-production', compression: 'gzip' },
       alarms: [],
       patching: { frequency: 'quarterly', weekday: 'SUN', week: 1, time: '02:00', timezone: 'Asia/Kolkata', operation: 'Install', rebootOption: 'RebootIfNeeded', approveAfterDays: 7 },
       audit: { cloudTrail: true, config: true, logRetentionDays: 365 },

@@ -67,6 +67,7 @@ export type Backup = {
   retentionDays: number
   rpoHours: number
   rtoHours: number
+  expectedMinutes: number // a backup's usual duration; the unit's timeout is derived from it (backupTimeoutMinutes)
   bucket: string
   prefix: string // key prefix, no leading or trailing slash
   kmsKey: string // alias/... or key ARN
@@ -126,3 +127,9 @@ export type Model = { env: Environment; apps: App[] }
 
 /** A configuration problem, always pinned to a place a person can open. */
 export type Problem = { file: string; line: number; col: number; message: string; rule: string }
+
+/**
+ * Minutes after which the backup's systemd unit stops a run: its usual duration with a margin (twice it, or it plus
+ * 30 min when that is longer), so a stuck run ends hours before the next and pages through backup-age, not at the RPO.
+ */
+export const backupTimeoutMinutes = (b: Pick<Backup, 'expectedMinutes'>) => Math.max(2 * b.expectedMinutes, b.expectedMinutes + 30)

@@ -1,5 +1,5 @@
 // Renders the systemd service and timer that run `backup ENV` on the database instances (pure).
-import type { Model } from '../config/model.ts'
+import { backupTimeoutMinutes, type Model } from '../config/model.ts'
 import { backupAgentPaths, backupUnit, mongoTlsUnit } from './backup-paths.ts'
 import type { RenderedFile } from './types.ts'
 
@@ -86,8 +86,9 @@ export function renderBackupUnits(model: Model): RenderedFile[] {
   const b = env.backup
   const p = backupAgentPaths
   const unit = backupUnit(model)
-  // A backup that has not finished within the RPO is stuck; the timeout stops it so the next one can run.
-  const service = serviceUnit(model, `DrSignet MongoDB backup of ${env.name} to s3://${b.bucket}/${b.prefix}/${env.name}/`, '', `append:${p.log}`, `${b.rpoHours}h`)
+  // A run well past its usual duration is stuck: the timeout ends it hours before the next run, and with no manifest
+  // written the backup-age alarm pages, instead of the run holding on until the RPO is gone.
+  const service = serviceUnit(model, `DrSignet MongoDB backup of ${env.name} to s3://${b.bucket}/${b.prefix}/${env.name}/`, '', `append:${p.log}`, `${backupTimeoutMinutes(b)}min`)
   // Started by ValidateService, which waits for it and shows its journal: nothing written, both ends reached.
   const check = serviceUnit(model, `DrSignet backup of ${env.name}: deploy-time check (reads nothing but listings, writes nothing)`, ' --check', 'journal', '2min')
   const timer = timerUnit(`Nightly DrSignet MongoDB backup of ${env.name} (cron '${b.schedule}' in ${b.timezone}; RPO ${b.rpoHours} h)`, unit, [

@@ -1,6 +1,6 @@
 // Rules on the backup policy: a real schedule that meets the RPO, and an alarm that notices when it does not (pure).
 import { CronExpressionParser } from 'cron-parser'
-import type { Problem } from '../model.ts'
+import { backupTimeoutMinutes, type Problem } from '../model.ts'
 import { envProblem, type Rule } from './context.ts'
 
 export const isTimeZone = (tz: string) => {
@@ -46,6 +46,10 @@ export const backupSchedule: Rule = (ctx) => {
   const problems: Problem[] = []
   if (gap > b.rpoHours)
     problems.push(envProblem(ctx, ['backup', 'schedule'], `backup schedule '${b.schedule}' leaves up to ${Math.round(gap)} h between backups, more than the RPO of ${b.rpoHours} h; run it more often`, 'backup-rpo'))
+  const timeout = backupTimeoutMinutes(b)
+  const room = Math.round(Math.min(gap, b.rpoHours) * 60)
+  if (timeout > room)
+    problems.push(envProblem(ctx, ['backup', 'expectedMinutes'], `a backup expected to take ${b.expectedMinutes} min may run for ${timeout} min before its unit stops it, more than the ${room} min that the schedule and the RPO of ${b.rpoHours} h leave; a backup this slow needs fewer databases per run (backup.databases) or a faster database instance`, 'backup-duration'))
   if (b.retentionDays * 24 < b.rpoHours)
     problems.push(envProblem(ctx, ['backup', 'retentionDays'], `retention of ${b.retentionDays} days is shorter than the RPO of ${b.rpoHours} h; no backup would be kept long enough`, 'backup-retention'))
   return problems
