@@ -8,12 +8,12 @@ import { LockHeldError, type Held } from '../lib/apply/lock.ts'
 import { runApply } from '../lib/apply/run-apply.ts'
 
 export const summary = 'apply the environment: stacks through change sets, then CodeDeploy one instance at a time'
-const usage = 'apply ENV [--root DIR] [--artifacts DIR] [--commit SHA] [--force-unlock] [--lock-ttl SECONDS] [--skip-template FILE]... [--role-arn ARN]'
+const usage = 'apply ENV [--root DIR] [--full] [--artifacts DIR] [--commit SHA] [--force-unlock] [--lock-ttl SECONDS] [--skip-template FILE]... [--role-arn ARN]'
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(usage, argv, {
     artifacts: { type: 'string' }, commit: { type: 'string' }, 'force-unlock': { type: 'boolean' }, 'lock-ttl': { type: 'string' },
-    'skip-template': { type: 'string', multiple: true }, 'role-arn': { type: 'string' }, 'poll-ms': { type: 'string' },
+    'skip-template': { type: 'string', multiple: true }, 'role-arn': { type: 'string' }, 'poll-ms': { type: 'string' }, full: { type: 'boolean' },
   }, { min: 1, max: 1 })
   if (values.help) return console.log(`usage: ${usage}`), 0
   const ttl = values['lock-ttl'] === undefined ? 7200 : Number(values['lock-ttl'])
@@ -30,7 +30,7 @@ export async function run(argv: string[]): Promise<number> {
   process.once('SIGTERM', stop)
   process.once('SIGINT', stop)
   try {
-    const r = await runApply(model, svc, rt, { artifacts, root: resolve(values.root ?? '.'), skipStack: skipTemplates(values['skip-template']), forceUnlock: !!values['force-unlock'], lockTtlSeconds: ttl, onLocked: (h) => { held = h } })
+    const r = await runApply(model, svc, rt, { artifacts, root: resolve(values.root ?? '.'), skipStack: skipTemplates(values['skip-template']), full: !!values.full, forceUnlock: !!values['force-unlock'], lockTtlSeconds: ttl, onLocked: (h) => { held = h } })
     console.log(r.summary)
     return r.code
   } catch (e) {

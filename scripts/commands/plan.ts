@@ -9,10 +9,10 @@ import { buildPlan, type PlanTools } from '../lib/plan/build-plan.ts'
 import { COMMENT_LIMIT, formatMarkdown, formatText } from '../lib/plan/format.ts'
 
 export const summary = 'show what apply would change: change sets, app revisions, nginx and appspec diffs'
-const usage = 'plan ENV [--root DIR] [--format text|markdown] [--out FILE] [--markdown FILE] [--max-bytes N] [--skip-template FILE]... [--tools-commit SHA [--tools-changed FILE]]'
+const usage = 'plan ENV [--root DIR] [--full] [--format text|markdown] [--out FILE] [--markdown FILE] [--max-bytes N] [--skip-template FILE]... [--tools-commit SHA [--tools-changed FILE]]'
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(usage, argv, { format: { type: 'string' }, out: { type: 'string' }, markdown: { type: 'string' }, 'max-bytes': { type: 'string' }, commit: { type: 'string' }, 'skip-template': { type: 'string', multiple: true }, 'role-arn': { type: 'string' }, 'tools-commit': { type: 'string' }, 'tools-changed': { type: 'string' } }, { min: 1, max: 1 })
+  const { values, positionals } = parseCommand(usage, argv, { format: { type: 'string' }, out: { type: 'string' }, markdown: { type: 'string' }, 'max-bytes': { type: 'string' }, commit: { type: 'string' }, 'skip-template': { type: 'string', multiple: true }, 'role-arn': { type: 'string' }, 'tools-commit': { type: 'string' }, 'tools-changed': { type: 'string' }, full: { type: 'boolean' } }, { min: 1, max: 1 })
   if (values.help) return console.log(`usage: ${usage}`), 0
   const format = values.format ?? 'text'
   if (format !== 'text' && format !== 'markdown') throw new UsageError(`--format must be text or markdown\nusage: ${usage}`)
@@ -21,7 +21,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!Number.isInteger(maxBytes) || maxBytes < 1000) throw new UsageError(`--max-bytes must be a whole number, at least 1000\nusage: ${usage}`)
   const tools = readTools(values['tools-commit'] as string | undefined, values['tools-changed'] as string | undefined)
   const { model, svc, rt } = await wire(values, positionals[0]!, 1000)
-  const plan = await buildPlan(model, svc, { commit: rt.commit, root: resolve(values.root ?? '.'), skip: skipTemplates(values['skip-template']), log: progress })
+  const plan = await buildPlan(model, svc, { commit: rt.commit, root: resolve(values.root ?? '.'), full: !!values.full, skip: skipTemplates(values['skip-template']), log: progress })
   plan.tools = tools
   const text = format === 'markdown' ? formatMarkdown(plan, maxBytes) : formatText(plan)
   // --markdown FILE: the pull-request comment too, from the same change sets (planning twice would create them twice).

@@ -16,6 +16,8 @@ function scripted(statuses: Record<string, string | undefined>, outcomes: Record
     execute: async (s) => { calls.push(`execute ${s.stack}`) },
     wait: async (s) => outcomes[s]!,
     drift: async () => ({ status: 'UNAVAILABLE', resources: [] }),
+    deployedStacks: async () => new Map(),
+    resolveSsm: async () => ({}),
   }
 }
 

@@ -194,6 +194,12 @@ check('the CodeBuild roles cannot create IAM users or change their own policies'
   [applyBuild, 'iam:PassRole', role('break-glass'), 'ImplicitlyDenied', { 'iam:PassedToService': 'cloudformation.amazonaws.com' }],
   [applyBuild, 'cloudformation:ExecuteChangeSet', stack('network'), 'Allowed'],
   [applyBuild, 'cloudformation:DeleteStack', stack('data'), 'ImplicitlyDenied'],
+  // One DescribeStacks for the environment's fingerprints. (The public AMI parameters' ARNs have no account, which the
+  // simulator cannot match to a resource type; only the account's own parameters are checked: still denied.)
+  [applyBuild, 'cloudformation:DescribeStacks', '*', 'Allowed'],
+  [applyBuild, 'ssm:GetParameters', `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/drsignet/production/anything`, 'ImplicitlyDenied'],
+  [prBuild, 'cloudformation:DescribeStacks', '*', 'Allowed'],
+  [prBuild, 'ssm:GetParameters', `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/drsignet/production/anything`, 'ImplicitlyDenied'],
   [applyBuild, 'codedeploy:CreateDeployment', `arn:aws:codedeploy:${REGION}:${ACCOUNT}:deploymentgroup:drsignet-production/patient-api`, 'Allowed'],
   [applyBuild, 'codedeploy:CreateDeployment', `arn:aws:codedeploy:${REGION}:${ACCOUNT}:deploymentgroup:drsignet-production/backup`, 'Allowed'],
   [prBuild, 'cloudformation:CreateChangeSet', stack('network'), 'Allowed'],

@@ -6,7 +6,7 @@ import { buildRelease, desiredReleases, type ArtifactSource } from './bundle.ts'
 import { deployRelease } from './deploy-app.ts'
 import { acquireLock, type Held } from './lock.ts'
 import type { Runtime, Services } from './services.ts'
-import { applyStacks, stackFailureReport, stackSpecs, type PlannedStack, type StackResult } from './stacks.ts'
+import { applyStacks, stackFailureReport, stackSpecs, triageStacks, type PlannedStack, type StackResult } from './stacks.ts'
 import { keys, readState } from './state.ts'
 
 export type ApplyOptions = {
@@ -15,6 +15,8 @@ export type ApplyOptions = {
   root?: string
   /** A reason to leave a stack out (e.g. a type the target cannot create), or undefined to apply it. */
   skipStack?: (s: PlannedStack) => string | undefined
+  /** Plan every stack through a change set, trusting no fingerprint. */
+  full?: boolean
   forceUnlock?: boolean
   lockTtlSeconds?: number
   /** Told the lock once it is held, so a signal handler can release it. */
@@ -36,14 +38,16 @@ export async function runApply(model: Model, svc: Services, rt: Runtime, opts: A
     if (!(e instanceof MissingBucketError)) throw e
     // The lock lives in the artifacts bucket, which the data stack creates: a first apply makes that stack first.
     rt.log(`lock: ${e.message}; first apply of ${env}: creating the data stack before taking the lock`)
-    bootstrap = await applyStacks(specs.slice(0, 1), svc.stacks, { commit: rt.commit, skip, log: rt.log })
+    bootstrap = await applyStacks(await triageStacks(specs.slice(0, 1), svc.stacks, !!opts.full), svc.stacks, { commit: rt.commit, skip, log: rt.log })
     const failed = bootstrap.find((r) => r.outcome === 'failed')
     if (failed) return { code: 1, stacks: bootstrap, deployed: [], summary: stackFailureReport(failed as Extract<StackResult, { outcome: 'failed' }>) }
     held = await acquireLock(svc.lock, lockOpts)
   }
   opts.onLocked?.(held)
   try {
-    const stacks = [...bootstrap, ...(await applyStacks(specs.slice(bootstrap.length), svc.stacks, { commit: rt.commit, skip, log: rt.log }))]
+    // Read what is deployed only once the lock is held: no other apply can change it between this read and the writes.
+    const triaged = await triageStacks(specs.slice(bootstrap.length), svc.stacks, !!opts.full)
+    const stacks = [...bootstrap, ...(await applyStacks(triaged, svc.stacks, { commit: rt.commit, skip, log: rt.log }))]
     const failed = stacks.find((r) => r.outcome === 'failed')
     if (failed) return { code: 1, stacks, deployed: [], summary: stackFailureReport(failed as Extract<StackResult, { outcome: 'failed' }>) }
 

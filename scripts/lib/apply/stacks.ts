@@ -4,13 +4,33 @@ import type { ChangeSetInfo, FailedResource, StackSpec, StackUpdater } from '../
 import { readTemplates } from '../render/render-all.ts'
 import { stackInstances } from '../render/stack-parameters.ts'
 import { isUsable, recoveryCommand } from './recovery.ts'
+import { FINGERPRINT_TAG, needsChangeSet, ssmInputs, stackFingerprint } from './fingerprint.ts'
 
-export type PlannedStack = StackSpec & { template: string }
+/**
+ * After triage: `unchanged` when its fingerprint proves the stack already runs exactly this (no change set, see
+ * fingerprint.ts), otherwise `why` it needs one ('changed', 'new stack', 'no fingerprint from an earlier apply', …).
+ */
+export type PlannedStack = StackSpec & { template: string; unchanged?: boolean; why?: string }
 
 /** The stacks in deployment order with their template as JSON (moto's YAML loader mishandles short-form tags over mappings). */
 export function stackSpecs(model: Model, root?: string): PlannedStack[] {
   const templates = readTemplates(root)
   return stackInstances(model).map((s) => ({ stack: s.stack, template: s.template, templateBody: JSON.stringify(templates.get(s.template)), parameters: s.parameters, tags: s.tags }))
+}
+
+/**
+ * Tags every stack with its fingerprint and marks those proven unchanged: one DescribeStacks for the environment and one
+ * GetParameters per ten SSM names, instead of a change set per stack. `full` trusts no fingerprint.
+ */
+export async function triageStacks(specs: PlannedStack[], updater: StackUpdater, full: boolean): Promise<PlannedStack[]> {
+  const deployed = full ? new Map() : await updater.deployedStacks()
+  const names = [...new Set(specs.flatMap(ssmInputs))].sort()
+  const resolved = names.length ? await updater.resolveSsm(names) : {}
+  return specs.map((s) => {
+    const tagged = { ...s, tags: { ...s.tags, [FINGERPRINT_TAG]: stackFingerprint(s, resolved) } }
+    const why = needsChangeSet(s, deployed.get(s.stack), resolved, full)
+    return why === undefined ? { ...tagged, unchanged: true } : { ...tagged, why }
+  })
 }
 
 export type StackResult =
@@ -30,12 +50,18 @@ export async function applyStacks(specs: PlannedStack[], updater: StackUpdater, 
       results.push({ stack: spec.stack, outcome: 'skipped', reason: skipped })
       continue
     }
+    if (spec.unchanged) {
+      opts.log(`stack ${spec.stack}: unchanged (its fingerprint matches the last apply; no change set)`)
+      results.push({ stack: spec.stack, outcome: 'unchanged' })
+      continue
+    }
     const before = await updater.status(spec.stack)
     if (!isUsable(before)) {
       opts.log(`stack ${spec.stack}: ${before}; not touching it`)
       results.push({ stack: spec.stack, outcome: 'failed', status: before!, failures: [], recovery: recoveryCommand(spec.stack, before!), reason: `the stack is ${before}` })
       break
     }
+    if (spec.why) opts.log(`stack ${spec.stack}: change set (${spec.why})`)
     let cs: ChangeSetInfo
     try {
       cs = await updater.createChangeSet(spec, changeSetName('apply', opts.commit))

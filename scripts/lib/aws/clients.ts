@@ -3,9 +3,10 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation'
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy'
 import { S3Client } from '@aws-sdk/client-s3'
 import { SNSClient } from '@aws-sdk/client-sns'
+import { SSMClient } from '@aws-sdk/client-ssm'
 import { STSClient } from '@aws-sdk/client-sts'
 
-export type AwsClients = { s3: S3Client; cfn: CloudFormationClient; codedeploy: CodeDeployClient; sns: SNSClient; sts: STSClient }
+export type AwsClients = { s3: S3Client; cfn: CloudFormationClient; codedeploy: CodeDeployClient; sns: SNSClient; sts: STSClient; ssm: SSMClient }
 
 export function awsClients(region: string): AwsClients {
   // The SDK reads AWS_ENDPOINT_URL itself; an emulator needs path-style bucket addressing.
@@ -19,5 +20,6 @@ export function awsClients(region: string): AwsClients {
     codedeploy: new CodeDeployClient(common),
     sns: new SNSClient(common),
     sts: new STSClient(common),
+    ssm: new SSMClient(common),
   }
 }

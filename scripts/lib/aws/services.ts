@@ -15,7 +15,7 @@ export function awsServices(model: Model, opts: { pollMs?: number; clients?: Aws
   const clients = opts.clients ?? awsClients(env.region)
   return {
     clients,
-    stacks: cfnStackUpdater(clients.cfn, { pollMs: opts.pollMs, createWithCreateStack: opts.createWithCreateStack, roleArn: opts.roleArn }),
+    stacks: cfnStackUpdater(clients.cfn, { pollMs: opts.pollMs, createWithCreateStack: opts.createWithCreateStack, roleArn: opts.roleArn, ssm: clients.ssm }),
     store: s3ArtifactStore(clients.s3, env.buckets.artifacts, env.kms.keyAlias),
     lock: s3EnvLock(clients.s3, env.buckets.artifacts, lockKey(env.name), env.kms.keyAlias),
     deployer: codeDeployDeployer(clients.codedeploy),

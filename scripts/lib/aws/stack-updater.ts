@@ -4,7 +4,9 @@ import {
   DescribeStackEventsCommand, DescribeStackResourceDriftsCommand, DescribeStacksCommand, DetectStackDriftCommand, ExecuteChangeSetCommand,
   type CloudFormationClient, type Capability, type Change, type StackEvent,
 } from '@aws-sdk/client-cloudformation'
+import { GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm'
 import { errorName, failsEveryCall, isUnparsable, retrying } from './retry.ts'
+import type { DeployedStack } from '../apply/fingerprint.ts'
 
 export type StackSpec = { stack: string; templateBody: string; parameters: Record<string, string>; tags: Record<string, string> }
 export type ResourceChange = { action: string; logicalId: string; type: string; replacement?: string }
@@ -24,6 +26,10 @@ export interface StackUpdater {
   /** Polls until the stack leaves every *_IN_PROGRESS state; failures are the events of this operation that failed. */
   wait(stack: string, onEvent?: (line: string) => void): Promise<StackOutcome>
   drift(stack: string): Promise<DriftReport>
+  /** Every stack in the region with its status and tags: one paginated DescribeStacks for the whole environment. */
+  deployedStacks(): Promise<Map<string, DeployedStack>>
+  /** The current values of these SSM parameters (GetParameters, 10 at a time); a name that cannot be read is absent. */
+  resolveSsm(names: string[]): Promise<Record<string, string>>
 }
 
 const CAPABILITIES: Capability[] = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND']
@@ -40,8 +46,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
  * set executes, so later stacks' Fn::ImportValue fail there. Against moto a new stack is previewed by its change set and then
  * created with CreateStack; AWS itself always executes the change set.
  */
-export const cfnStackUpdater = (cfn: CloudFormationClient, opts: { pollMs?: number; timeoutMs?: number; createWithCreateStack?: boolean; roleArn?: string } = {}): StackUpdater => {
+export const cfnStackUpdater = (cfn: CloudFormationClient, opts: { pollMs?: number; timeoutMs?: number; createWithCreateStack?: boolean; roleArn?: string; ssm?: SSMClient } = {}): StackUpdater => {
   const send = retrying(cfn)
+  const ssm = opts.ssm && retrying(opts.ssm)
   const pollMs = opts.pollMs ?? 5000
   const timeoutMs = opts.timeoutMs ?? 60 * 60_000
   const describe = async (stack: string) => {
@@ -132,6 +139,34 @@ export const cfnStackUpdater = (cfn: CloudFormationClient, opts: { pollMs?: numb
         if (Date.now() - started > timeoutMs) return { status, failures: [{ logicalId: stack, type: 'AWS::CloudFormation::Stack', status, reason: 'timed out waiting' }] }
         await sleep(pollMs)
       }
+    },
+
+    async deployedStacks() {
+      const out = new Map<string, DeployedStack>()
+      let token: string | undefined
+      do {
+        const page = await send<{ Stacks?: { StackName?: string; StackStatus?: string; Tags?: { Key?: string; Value?: string }[] }[]; NextToken?: string }>(new DescribeStacksCommand({ NextToken: token }))
+        for (const s of page.Stacks ?? []) {
+          if (s.StackName && s.StackStatus !== 'REVIEW_IN_PROGRESS') out.set(s.StackName, { status: s.StackStatus ?? '', tags: Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])) })
+        }
+        token = page.NextToken
+      } while (token)
+      return out
+    },
+
+    async resolveSsm(names) {
+      const out: Record<string, string> = {}
+      if (!ssm) return out
+      for (let i = 0; i < names.length; i += 10) {
+        try {
+          const r = await ssm<{ Parameters?: { Name?: string; Value?: string }[] }>(new GetParametersCommand({ Names: names.slice(i, i + 10) }))
+          for (const p of r.Parameters ?? []) if (p.Name && p.Value !== undefined) out[p.Name] = p.Value
+        } catch (e) {
+          // Unreadable values only cost their stacks the change set (needsChangeSet says which); no endpoint fails the run.
+          if (failsEveryCall(e)) throw e
+        }
+      }
+      return out
     },
 
     async drift(stack) {

@@ -6,7 +6,7 @@ import type { ResourceChange, StackUpdater } from '../aws/stack-updater.ts'
 import type { ArtifactStore } from '../aws/artifact-store.ts'
 import { desiredReleases } from '../apply/bundle.ts'
 import { isUsable, recoveryCommand } from '../apply/recovery.ts'
-import { changeSetName, stackSpecs, type PlannedStack } from '../apply/stacks.ts'
+import { changeSetName, stackSpecs, triageStacks, type PlannedStack } from '../apply/stacks.ts'
 import { readState } from '../apply/state.ts'
 
 /** One parameter whose value changes; `from` is undefined for a parameter the stack does not have yet. */
@@ -33,21 +33,25 @@ export type FileDiff = { path: string; patch: string }
 export type PlanTools = { commit: string; changed: string[] }
 export type Plan = { environment: string; stacks: StackPlan[]; apps: AppPlan[]; diffs: FileDiff[]; tools?: PlanTools }
 
+/** The note on a stack whose fingerprint proved it unchanged, so it had no change set. */
+export const UNCHANGED_NOTE = 'fingerprint matches the last apply; no change set'
+
 export const isReplacement = (c: ResourceChange) => c.replacement === 'True' || c.replacement === 'Conditional'
 
-export async function buildPlan(model: Model, svc: { stacks: StackUpdater; store: ArtifactStore }, opts: { commit: string; root?: string; skip?: (s: PlannedStack) => string | undefined; log?: (l: string) => void }): Promise<Plan> {
+export async function buildPlan(model: Model, svc: { stacks: StackUpdater; store: ArtifactStore }, opts: { commit: string; root?: string; full?: boolean; skip?: (s: PlannedStack) => string | undefined; log?: (l: string) => void }): Promise<Plan> {
   const log = opts.log ?? (() => {})
   const stacks: StackPlan[] = []
-  for (const spec of stackSpecs(model, opts.root)) {
+  for (const spec of await triageStacks(stackSpecs(model, opts.root), svc.stacks, !!opts.full)) {
     const base = { stack: spec.stack, template: spec.template, changes: [] as ResourceChange[] }
     const skipped = opts.skip?.(spec)
     if (skipped) { stacks.push({ ...base, action: 'skipped', note: skipped }); continue }
+    if (spec.unchanged) { stacks.push({ ...base, action: 'none', note: UNCHANGED_NOTE }); continue }
     const status = await svc.stacks.status(spec.stack)
     if (!isUsable(status)) {
       stacks.push({ ...base, action: 'blocked', note: `the stack is ${status}; to recover: ${recoveryCommand(spec.stack, status!) ?? 'wait for the current operation'}` })
       continue
     }
-    log(`plan: change set for ${spec.stack}`)
+    log(`plan: change set for ${spec.stack}${spec.why ? ` (${spec.why})` : ''}`)
     try {
       const cs = await svc.stacks.createChangeSet(spec, changeSetName('plan', opts.commit))
       await svc.stacks.deleteChangeSet(spec.stack, cs.id, cs.type)

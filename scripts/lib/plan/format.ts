@@ -1,5 +1,5 @@
 // Prints a plan as plain text (CodeBuild logs, no colour) or as a pull-request comment in markdown with a size cap (pure).
-import { isReplacement, type Plan, type StackPlan } from './build-plan.ts'
+import { isReplacement, UNCHANGED_NOTE, type Plan, type StackPlan } from './build-plan.ts'
 
 // CodeCommit and GitHub comments stop around 64 KiB; keep room for the header and the truncation note.
 export const COMMENT_LIMIT = 60_000
@@ -7,12 +7,13 @@ export const COMMENT_LIMIT = 60_000
 const counts = (p: Plan) => {
   const by = (a: StackPlan['action']) => p.stacks.filter((s) => s.action === a).length
   const replacements = p.stacks.flatMap((s) => s.changes.filter(isReplacement).map((c) => `${s.stack}/${c.logicalId}`))
-  return { create: by('create'), update: by('update'), none: by('none'), skipped: by('skipped'), blocked: by('blocked'), error: by('error'), replacements, apps: p.apps.filter((a) => a.changed) }
+  const proven = p.stacks.filter((s) => s.action === 'none' && s.note === UNCHANGED_NOTE).length
+  return { create: by('create'), update: by('update'), none: by('none'), proven, skipped: by('skipped'), blocked: by('blocked'), error: by('error'), replacements, apps: p.apps.filter((a) => a.changed) }
 }
 
 export function summaryLine(p: Plan): string {
   const c = counts(p)
-  const parts = [`${c.create} to create`, `${c.update} to update`, `${c.none} unchanged`]
+  const parts = [`${c.create} to create`, `${c.update} to update`, `${c.none} unchanged${c.proven ? ` (${c.proven} by fingerprint, without a change set)` : ''}`]
   if (c.skipped) parts.push(`${c.skipped} skipped`)
   if (c.blocked) parts.push(`${c.blocked} blocked`)
   if (c.error) parts.push(`${c.error} failed to plan`)

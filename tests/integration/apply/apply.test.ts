@@ -11,7 +11,7 @@ import { readAudit, readState } from '../../../scripts/lib/apply/state.ts'
 import { buildPlan } from '../../../scripts/lib/plan/build-plan.ts'
 import { formatMarkdown, summaryLine } from '../../../scripts/lib/plan/format.ts'
 import type { Model } from '../../../scripts/lib/config/model.ts'
-import { agentStandIn, createDeploymentGroups, makeArtifacts, motoDeployment, motoSkip, stagingModel, useMotoEnv } from './support.ts'
+import { agentStandIn, createDeploymentGroups, makeArtifacts, motoDeployment, motoSkip, recordCalls, stagingModel, useMotoEnv } from './support.ts'
 
 let moto: Moto
 let model: Model
@@ -90,24 +90,45 @@ test('the first apply creates the stacks moto supports, uploads bundles with SSE
 test('a second apply with nothing changed does nothing and says so', async () => {
   lines.length = 0
   const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
+  const calls = recordCalls(svc.clients.cfn)
   const deployer = agentStandIn(svc.deployer, moto.endpoint)
   const r = await runApply(model, { ...svc, deployer }, rt(), { artifacts: folderArtifacts(artifacts), skipStack: motoSkip })
   assert.is(r.code, 0, `${r.summary}\n${lines.join('\n')}`)
   assert.is(deployer.created.length, 0)
   assert.is(r.summary, 'apply staging: nothing to do: every stack is up to date and every app runs its desired revision (stacks: 0 created, 0 updated, 11 unchanged, 17 skipped)')
+  // The first apply tagged every stack with its fingerprint: one DescribeStacks replaces eleven change sets.
+  assert.equal(calls, ['DescribeStacks'])
+  assert.ok(lines.includes('stack drsignet-staging-data: unchanged (its fingerprint matches the last apply; no change set)'), lines.join('\n'))
+})
+
+test('apply --full trusts no fingerprint: a change set for every stack, each with no changes', async () => {
+  lines.length = 0
+  const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
+  const calls = recordCalls(svc.clients.cfn)
+  const r = await runApply(model, { ...svc, deployer: agentStandIn(svc.deployer, moto.endpoint) }, rt(), { artifacts: folderArtifacts(artifacts), skipStack: motoSkip, full: true })
+  assert.is(r.code, 0, `${r.summary}\n${lines.join('\n')}`)
+  assert.is(calls.filter((c) => c === 'CreateChangeSet').length, 11)
+  assert.ok(lines.includes('stack drsignet-staging-data: change set (--full)'), lines.join('\n'))
+  assert.is(r.stacks.filter((s) => s.outcome === 'unchanged').length, 11)
 })
 
 test('plan after the applies: nothing to change', async () => {
   const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
+  const calls = recordCalls(svc.clients.cfn)
   const plan = await buildPlan(model, svc, { commit: 'abc1234', skip: motoSkip })
-  assert.is(summaryLine(plan), 'plan staging: stacks 0 to create, 0 to update, 11 unchanged, 17 skipped; 0 replacement(s); apps to deploy: none')
+  assert.is(summaryLine(plan), 'plan staging: stacks 0 to create, 0 to update, 11 unchanged (11 by fingerprint, without a change set), 17 skipped; 0 replacement(s); apps to deploy: none')
   assert.equal(plan.diffs, [])
+  assert.equal(calls, ['DescribeStacks'])
 })
 
 test('plan after a retention change: the data stack updates, and says BackupRetentionDays 7 → 10', async () => {
   const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
+  const calls = recordCalls(svc.clients.cfn)
   const changed = { ...model, env: { ...model.env, backup: { ...model.env.backup, retentionDays: 10 } } }
   const plan = await buildPlan(changed, svc, { commit: 'abc1234', skip: motoSkip })
+  // Only the stack whose parameter changed gets a change set; the other ten are proven unchanged.
+  assert.is(calls.filter((c) => c === 'CreateChangeSet').length, 1)
+  assert.is(plan.stacks.filter((st) => st.action === 'none').length, 10)
   const data = plan.stacks.find((st) => st.stack === 'drsignet-staging-data')!
   assert.is(data.action, 'update', JSON.stringify(data))
   assert.equal(data.parameters, [{ key: 'BackupRetentionDays', from: '7', to: '10' }])

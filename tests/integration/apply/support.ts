@@ -116,3 +116,11 @@ export function agentStandIn(real: Deployer, endpoint: string, outcome: (id: str
     instances: (id) => real.instances(id),
   }
 }
+
+/** Records the name of every CloudFormation call the client sends from now on (e.g. 'DescribeStacks'). */
+export function recordCalls(client: { middlewareStack: { add: (mw: never, opts: { step: 'initialize'; name: string }) => void } }): string[] {
+  const calls: string[] = []
+  const mw = (next: (a: unknown) => Promise<unknown>, ctx: { commandName?: string }) => (args: unknown) => (calls.push((ctx.commandName ?? '?').replace(/Command$/, '')), next(args))
+  client.middlewareStack.add(mw as never, { step: 'initialize', name: `recordCalls${Math.random()}` })
+  return calls
+}
