@@ -6,7 +6,7 @@ import { deploymentAlert } from './alert.ts'
 import { filesPrefix } from './desired.ts'
 import { followDeployment, type Followed } from './follow.ts'
 import type { Runtime, Services } from './services.ts'
-import { appendAudit, readState, writeState, type AuditRecord } from './state.ts'
+import { appendAudit, updateState, type AuditRecord } from './state.ts'
 
 export const codeDeployApplication = (model: Model) => `${PROJECT}-${model.env.name}`
 export const topicName = (model: Model, topic: string) => `${PROJECT}-${model.env.name}-${topic}`
@@ -37,11 +37,11 @@ export async function deployRelease(model: Model, release: Release, action: Audi
   }
   const auditKey = await appendAudit(svc.store, record)
   if (ok) {
-    const state = await readState(svc.store, env.name)
-    state.apps[release.app] = { version: release.version, revision: release.revision, bundleKey: release.bundle.key, sha256: release.sha256, deploymentId: id, deployedAt: record.endedAt, commit: rt.commit }
-    for (const k of Object.keys(state.files)) if (k.startsWith(filesPrefix(release.app))) delete state.files[k]
-    Object.assign(state.files, release.files)
-    await writeState(svc.store, state)
+    await updateState(svc.store, env.name, (state) => {
+      state.apps[release.app] = { version: release.version, revision: release.revision, bundleKey: release.bundle.key, sha256: release.sha256, deploymentId: id, deployedAt: record.endedAt, commit: rt.commit }
+      for (const k of Object.keys(state.files)) if (k.startsWith(filesPrefix(release.app))) delete state.files[k]
+      Object.assign(state.files, release.files)
+    })
     rt.log(`${release.app}: deployed ${release.revision}; audit s3://${svc.store.bucket}/${auditKey}`)
   } else {
     const alert = deploymentAlert({ environment: env.name, app: release.app, version: release.version, revision: release.revision, commit: rt.commit, who: rt.who, followed })

@@ -3,6 +3,7 @@
 import type { Model } from '../config/model.ts'
 import { MissingBucketError } from '../aws/env-lock.ts'
 import { buildRelease, desiredReleases, type ArtifactSource } from './bundle.ts'
+import type { DesiredRelease } from './desired.ts'
 import { deployRelease } from './deploy-app.ts'
 import { acquireLock, type Held } from './lock.ts'
 import type { Runtime, Services } from './services.ts'
@@ -21,6 +22,16 @@ export type ApplyOptions = {
   lockTtlSeconds?: number
   /** Told the lock once it is held, so a signal handler can release it. */
   onLocked?: (held: Held) => void
+}
+
+/** Releases grouped by the instance group they deploy to, in their order; groups in order of first appearance. */
+export function deploymentLanes(releases: DesiredRelease[]): DesiredRelease[][] {
+  const lanes = new Map<string, DesiredRelease[]>()
+  for (const d of releases) {
+    const group = d.app?.instanceGroup ?? ''
+    lanes.set(group, [...(lanes.get(group) ?? []), d])
+  }
+  return [...lanes.values()]
 }
 
 export type ApplyResult = { code: 0 | 1; stacks: StackResult[]; deployed: string[]; summary: string }
@@ -54,7 +65,8 @@ export async function runApply(model: Model, svc: Services, rt: Runtime, opts: A
     const state = await readState(svc.store, env)
     const changed = desiredReleases(model, opts.root).filter((d) => state.apps[d.name]?.revision !== d.revision)
     const deployed: string[] = []
-    for (const d of changed) {
+    let failure: string | undefined
+    const deploy = async (d: DesiredRelease) => {
       const from = state.apps[d.name]?.revision ?? 'nothing'
       rt.log(`${d.name}: ${from} -> ${d.revision}: building the bundle from ${d.app ? opts.artifacts.describe : 'this checkout'}`)
       const bundle = await buildRelease(d, model, opts.artifacts)
@@ -67,9 +79,20 @@ export async function runApply(model: Model, svc: Services, rt: Runtime, opts: A
         bundle: { bucket: svc.store.bucket, key, eTag: put.eTag, versionId: put.versionId },
         files: Object.fromEntries(d.files.map((f) => [f.path, f.contents])),
       }, 'deploy', svc, rt)
-      if (!r.ok) return { code: 1, stacks, deployed, summary: `apply ${env}: ${d.name} deployment ${r.deploymentId} ${r.followed.state.status}; CodeDeploy rolls it back; later deployment groups were not deployed` }
-      deployed.push(d.name)
+      if (!r.ok) failure ??= `apply ${env}: ${d.name} deployment ${r.deploymentId} ${r.followed.state.status}; CodeDeploy rolls it back; no deployment started after it`
+      else deployed.push(d.name)
     }
+    // One lane per instance group: an instance runs one deployment at a time, so a group's apps go one after another
+    // while other groups' apps deploy side by side. After a failure no lane starts another deployment.
+    const lane = async (releases: DesiredRelease[]) => {
+      for (const d of releases) if (!failure) await deploy(d)
+    }
+    // The backup tool first, alone: its hosts make the database's TLS CA that the apps' instances fetch.
+    await lane(changed.filter((d) => !d.app))
+    await Promise.all(deploymentLanes(changed.filter((d) => d.app)).map(lane))
+    // Lanes finish in any order; report in the order the releases were planned.
+    deployed.sort((a, b) => changed.findIndex((d) => d.name === a) - changed.findIndex((d) => d.name === b))
+    if (failure) return { code: 1, stacks, deployed, summary: failure }
     const count = (o: StackResult['outcome']) => stacks.filter((s) => s.outcome === o).length
     const stackLine = `stacks: ${count('created')} created, ${count('updated')} updated, ${count('unchanged')} unchanged, ${count('skipped')} skipped`
     const nothing = count('created') + count('updated') === 0 && deployed.length === 0

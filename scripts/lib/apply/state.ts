@@ -41,6 +41,22 @@ export async function writeState(store: ArtifactStore, state: DeployedState): Pr
   await store.put(keys.state(state.environment), JSON.stringify({ ...state, apps: sorted(state.apps), files: sorted(state.files) }, null, 2) + '\n', 'application/json')
 }
 
+const updates = new Map<string, Promise<void>>()
+
+/**
+ * Read, change and write the deployed state, one update at a time per environment in this process: deployments on
+ * different instance groups finish side by side, and two read-modify-writes must not lose one another's app.
+ */
+export function updateState(store: ArtifactStore, env: string, change: (state: DeployedState) => void): Promise<void> {
+  const next = (updates.get(env) ?? Promise.resolve()).catch(() => {}).then(async () => {
+    const state = await readState(store, env)
+    change(state)
+    await writeState(store, state)
+  })
+  updates.set(env, next)
+  return next
+}
+
 /** S3 has no append: each record is its own object, and the log is the time-ordered listing. */
 export async function appendAudit(store: ArtifactStore, record: AuditRecord): Promise<string> {
   const key = keys.audit(record)

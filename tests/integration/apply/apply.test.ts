@@ -46,7 +46,19 @@ test('plan before the first apply: every supported stack to create, every app to
 
 test('the first apply creates the stacks moto supports, uploads bundles with SSE-KMS, deploys each app and the backup tool, and writes the audit log', async () => {
   const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
-  const deployer = agentStandIn(svc.deployer, moto.endpoint)
+  // Each deployment is in progress for two polls, so the order of starts and ends shows which ran side by side.
+  const events: string[] = []
+  const polls = new Map<string, number>()
+  const stand = agentStandIn(svc.deployer, moto.endpoint, (id) => {
+    polls.set(id, (polls.get(id) ?? 0) + 1)
+    return polls.get(id)! < 3 ? { id, status: 'InProgress', overview: { Pending: 1, InProgress: 1, Succeeded: 0, Failed: 0, Skipped: 0 } } : undefined
+  })
+  const groupOf = new Map<string, string>()
+  const deployer = {
+    ...stand,
+    async create(req: Parameters<typeof stand.create>[0]) { const id = await stand.create(req); groupOf.set(id, req.group); events.push(`start ${req.group}`); return id },
+    async get(id: string) { const s = await stand.get(id); if (s.status === 'Succeeded') events.push(`end ${groupOf.get(id)}`); return s },
+  }
   const r = await runApply(model, { ...svc, deployer }, rt(), { artifacts: folderArtifacts(artifacts), skipStack: motoSkip })
   assert.is(r.code, 0, `${r.summary}\n${lines.join('\n')}`)
   const created = r.stacks.filter((s) => s.outcome === 'created').map((s) => s.stack)
@@ -59,6 +71,11 @@ test('the first apply creates the stacks moto supports, uploads bundles with SSE
   assert.ok(lines.includes("stack drsignet-staging-app-patient-api: skipped (moto's CloudFormation cannot create AWS::CodeDeploy::DeploymentGroup)"))
   assert.equal(r.deployed, ['backup', 'admin-portal', 'doctor-api', 'patient-api'])
   assert.is(deployer.created.length, 4)
+  // The backup tool alone first; then the portal group beside the api group, whose two apps go one after another.
+  const at = (e: string) => events.indexOf(e)
+  assert.equal(events.slice(0, 2), ['start backup', 'end backup'], events.join(', '))
+  assert.ok(at('start admin-portal') < at('end doctor-api') && at('start doctor-api') < at('end admin-portal'), `the portal and api groups overlap: ${events.join(', ')}`)
+  assert.ok(at('end doctor-api') < at('start patient-api'), `one deployment at a time on the api group: ${events.join(', ')}`)
 
   const { s3 } = svc.clients
   for (const id of deployer.created) {
@@ -72,11 +89,10 @@ test('the first apply creates the stacks moto supports, uploads bundles with SSE
     const head = await s3.send(new HeadObjectCommand({ Bucket: loc.bucket, Key: loc.key }))
     assert.equal([head.ServerSideEncryption, head.SSEKMSKeyId?.endsWith('alias/drsignet-staging')], ['aws:kms', true])
   }
+  // The audit log is in order of completion; the two groups' lanes finish in either order.
   const audit = await readAudit(svc.store, 'staging')
-  assert.equal(audit.map((a) => [a.app, a.action, a.result, a.commit, a.who]), [
-    ['backup', 'deploy', 'Succeeded', 'abc1234', rt().who],
-    ['admin-portal', 'deploy', 'Succeeded', 'abc1234', rt().who], ['doctor-api', 'deploy', 'Succeeded', 'abc1234', rt().who], ['patient-api', 'deploy', 'Succeeded', 'abc1234', rt().who],
-  ])
+  assert.equal(audit.map((a) => [a.app, a.action, a.result, a.commit, a.who]).sort(), ['admin-portal', 'backup', 'doctor-api', 'patient-api'].map((app) => [app, 'deploy', 'Succeeded', 'abc1234', rt().who]))
+  assert.is(audit[0]!.app, 'backup')
   const state = await readState(svc.store, 'staging')
   assert.equal(Object.keys(state.apps), ['admin-portal', 'backup', 'doctor-api', 'patient-api'])
   assert.match(state.apps.backup!.revision, /^ops\+[0-9a-f]{12}$/)
@@ -133,6 +149,29 @@ test('plan after a retention change: the data stack updates, and says BackupRete
   assert.is(data.action, 'update', JSON.stringify(data))
   assert.equal(data.parameters, [{ key: 'BackupRetentionDays', from: '7', to: '10' }])
   assert.ok(formatMarkdown(plan).includes('| `drsignet-staging-data` | update | `BackupRetentionDays`: `7` → `10`'), formatMarkdown(plan).slice(0, 2000))
+})
+
+test('a failed deployment on one group: the other group finishes what it started and starts nothing new', async () => {
+  lines.length = 0
+  const to = { 'admin-portal': '2.0.0', 'doctor-api': '2.0.0', 'patient-api': '2.0.0' } as Record<string, string>
+  const next: Model = { env: model.env, apps: model.apps.map((a) => ({ ...a, version: to[a.name] ?? a.version })) }
+  const svc = awsServices(next, { pollMs: 10, createWithCreateStack: true })
+  const started: string[] = []
+  const polls = new Map<string, number>()
+  const groupOf = new Map<string, string>()
+  const stand = agentStandIn(svc.deployer, moto.endpoint, (id) => {
+    polls.set(id, (polls.get(id) ?? 0) + 1)
+    if (groupOf.get(id) === 'admin-portal') return { id, status: 'Failed', overview: { Pending: 0, InProgress: 0, Succeeded: 0, Failed: 2, Skipped: 0 }, error: { code: 'HEALTH_CONSTRAINTS', message: 'too many individual instances failed' } }
+    return polls.get(id)! < 4 ? { id, status: 'InProgress', overview: { Pending: 1, InProgress: 1, Succeeded: 0, Failed: 0, Skipped: 0 } } : undefined
+  })
+  const deployer = { ...stand, async create(req: Parameters<typeof stand.create>[0]) { const id = await stand.create(req); groupOf.set(id, req.group); started.push(req.group); return id } }
+  const r = await runApply(next, { ...svc, deployer }, rt(), { artifacts: folderArtifacts(makeArtifacts(next)), skipStack: motoSkip })
+  assert.is(r.code, 1)
+  assert.match(r.summary, /^apply staging: admin-portal deployment \S+ Failed; CodeDeploy rolls it back; no deployment started after it$/)
+  assert.equal(started.sort(), ['admin-portal', 'doctor-api'], 'patient-api waits behind doctor-api and never starts')
+  assert.equal(r.deployed, ['doctor-api'], 'the deployment already running on the api group finished')
+  const state = await readState(svc.store, 'staging')
+  assert.equal([state.apps['doctor-api']!.version, state.apps['patient-api']!.version, state.apps['admin-portal']!.version], ['2.0.0', model.apps.find((a) => a.name === 'patient-api')!.version, model.apps.find((a) => a.name === 'admin-portal')!.version])
 })
 
 test.run()

@@ -93,7 +93,7 @@ test('a deployment failing at ValidateService on the second instance alerts with
   const r = await runApply(bumped('1.16.0'), services(scripted), rt(), { artifacts: folderArtifacts(artifacts), skipStack: onlyDataAndTopics })
   assert.is(r.code, 1)
   const id = real.created[0]
-  assert.is(r.summary, `apply staging: patient-api deployment ${id} Failed; CodeDeploy rolls it back; later deployment groups were not deployed`)
+  assert.is(r.summary, `apply staging: patient-api deployment ${id} Failed; CodeDeploy rolls it back; no deployment started after it`)
   assert.is(published.length, 1)
   const revision = lines.find((l) => l.startsWith('patient-api: 1.15.0-rc.1+'))!.match(/-> (\S+):/)![1]
   assert.is(published[0]!.subject, '[staging] patient-api deployment failed at ValidateService on i-0bbb')
