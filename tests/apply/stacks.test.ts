@@ -5,7 +5,7 @@ import type { StackOutcome, StackUpdater } from '../../scripts/lib/aws/stack-upd
 import { cfnStackUpdater } from '../../scripts/lib/aws/stack-updater.ts'
 import { applyStacks, stackFailureReport, type PlannedStack, type StackResult } from '../../scripts/lib/apply/stacks.ts'
 
-const spec = (stack: string): PlannedStack => ({ stack, template: `${stack}.yaml`, templateBody: '{}', parameters: {}, tags: {} })
+const spec = (stack: string, after: string[] = []): PlannedStack => ({ stack, template: `${stack}.yaml`, templateBody: '{}', parameters: {}, tags: {}, after })
 
 function scripted(statuses: Record<string, string | undefined>, outcomes: Record<string, StackOutcome>, calls: string[]): StackUpdater {
   return {
@@ -24,7 +24,7 @@ function scripted(statuses: Record<string, string | undefined>, outcomes: Record
 test('stops at the first failed stack and reports its failed resources, reasons and the recovering command', async () => {
   const calls: string[] = []
   const logs: string[] = []
-  const results = await applyStacks([spec('new'), spec('same'), spec('app'), spec('after')], scripted(
+  const results = await applyStacks([spec('new'), spec('same', ['new']), spec('app', ['same']), spec('after', ['app'])], scripted(
     { same: 'UPDATE_COMPLETE', app: 'UPDATE_COMPLETE' },
     {
       new: { status: 'CREATE_COMPLETE', failures: [] },

@@ -1,21 +1,23 @@
-// Applies the environment's stacks in order through change sets: create, wait, execute, wait; stops at the first failure (I/O through StackUpdater).
+// Applies the environment's stacks through change sets as their dependencies allow: create, wait, execute, wait; no new
+// stack after the first failure (I/O through StackUpdater).
 import type { Model } from '../config/model.ts'
 import type { ChangeSetInfo, FailedResource, StackSpec, StackUpdater } from '../aws/stack-updater.ts'
 import { readTemplates } from '../render/render-all.ts'
 import { stackInstances } from '../render/stack-parameters.ts'
 import { isUsable, recoveryCommand } from './recovery.ts'
 import { FINGERPRINT_TAG, needsChangeSet, ssmInputs, stackFingerprint } from './fingerprint.ts'
+import { stackDependencies } from './stack-graph.ts'
 
 /**
  * After triage: `unchanged` when its fingerprint proves the stack already runs exactly this (no change set, see
  * fingerprint.ts), otherwise `why` it needs one ('changed', 'new stack', 'no fingerprint from an earlier apply', …).
  */
-export type PlannedStack = StackSpec & { template: string; unchanged?: boolean; why?: string }
+export type PlannedStack = StackSpec & { template: string; after?: string[]; unchanged?: boolean; why?: string }
 
 /** The stacks in deployment order with their template as JSON (moto's YAML loader mishandles short-form tags over mappings). */
 export function stackSpecs(model: Model, root?: string): PlannedStack[] {
   const templates = readTemplates(root)
-  return stackInstances(model).map((s) => ({ stack: s.stack, template: s.template, templateBody: JSON.stringify(templates.get(s.template)), parameters: s.parameters, tags: s.tags }))
+  return stackInstances(model).map((s) => ({ stack: s.stack, template: s.template, templateBody: JSON.stringify(templates.get(s.template)), parameters: s.parameters, tags: s.tags, after: s.after }))
 }
 
 /**
@@ -41,69 +43,97 @@ export type StackResult =
 // Change set names must be unique per stack while they exist and match [a-zA-Z][-a-zA-Z0-9]*.
 export const changeSetName = (purpose: string, commit: string) => `drsignet-${purpose}-${commit.replace(/[^a-zA-Z0-9]/g, '').slice(0, 12) || 'local'}-${Date.now().toString(36)}`
 
-export async function applyStacks(specs: PlannedStack[], updater: StackUpdater, opts: { commit: string; skip: (s: PlannedStack) => string | undefined; log: (line: string) => void }): Promise<StackResult[]> {
-  const results: StackResult[] = []
-  for (const spec of specs) {
-    const skipped = opts.skip(spec)
-    if (skipped) {
-      opts.log(`stack ${spec.stack}: skipped (${skipped})`)
-      results.push({ stack: spec.stack, outcome: 'skipped', reason: skipped })
-      continue
+/**
+ * At most this many stacks change at once. CloudFormation allows far more concurrent operations; the bound keeps the
+ * DescribeStacks/DescribeStackEvents polling of the stacks in flight well under the API's request rate.
+ */
+export const STACK_CONCURRENCY = 4
+
+type ApplyStackOptions = { commit: string; skip: (s: PlannedStack) => string | undefined; log: (line: string) => void; concurrency?: number }
+
+/**
+ * Applies the stacks as their dependencies allow (stack-graph.ts): a stack starts once every stack it waits for is done,
+ * up to `concurrency` at a time. After the first failure no stack starts; those already changing finish. Results come
+ * in the order of `specs`, for the stacks that ran.
+ */
+export async function applyStacks(specs: PlannedStack[], updater: StackUpdater, opts: ApplyStackOptions): Promise<StackResult[]> {
+  const deps = stackDependencies(specs)
+  const bound = opts.concurrency ?? STACK_CONCURRENCY
+  const results = new Map<string, StackResult>()
+  const running = new Map<string, Promise<void>>()
+  let stop = false
+  let thrown: { error: unknown } | undefined
+  const ready = (s: PlannedStack) => [...deps.get(s.stack)!].every((d) => results.has(d) && results.get(d)!.outcome !== 'failed')
+  for (;;) {
+    for (const s of specs) {
+      if (stop || running.size >= bound) break
+      if (results.has(s.stack) || running.has(s.stack) || !ready(s)) continue
+      const work = applyOne(s, updater, opts)
+        .then((r) => {
+          results.set(s.stack, r)
+          if (r.outcome === 'failed') stop = true
+        }, (error) => {
+          // No credentials, no endpoint: the command's failure, reported once the stacks in flight have finished.
+          thrown ??= { error }
+          stop = true
+        })
+        .finally(() => running.delete(s.stack))
+      running.set(s.stack, work)
     }
-    if (spec.unchanged) {
-      opts.log(`stack ${spec.stack}: unchanged (its fingerprint matches the last apply; no change set)`)
-      results.push({ stack: spec.stack, outcome: 'unchanged' })
-      continue
-    }
-    const before = await updater.status(spec.stack)
-    if (!isUsable(before)) {
-      opts.log(`stack ${spec.stack}: ${before}; not touching it`)
-      results.push({ stack: spec.stack, outcome: 'failed', status: before!, failures: [], recovery: recoveryCommand(spec.stack, before!), reason: `the stack is ${before}` })
-      break
-    }
-    if (spec.why) opts.log(`stack ${spec.stack}: change set (${spec.why})`)
-    let cs: ChangeSetInfo
-    try {
-      cs = await updater.createChangeSet(spec, changeSetName('apply', opts.commit))
-    } catch (e) {
-      results.push({ stack: spec.stack, outcome: 'failed', status: before ?? 'NONE', failures: [], reason: (e as Error).message })
-      opts.log(`stack ${spec.stack}: change set refused: ${(e as Error).message}`)
-      break
-    }
-    if (cs.noChanges) {
-      await updater.deleteChangeSet(spec.stack, cs.id, cs.type)
-      opts.log(`stack ${spec.stack}: no changes`)
-      results.push({ stack: spec.stack, outcome: 'unchanged' })
-      continue
-    }
-    if (cs.failure) {
-      await updater.deleteChangeSet(spec.stack, cs.id, cs.type)
-      opts.log(`stack ${spec.stack}: change set failed: ${cs.failure}`)
-      results.push({ stack: spec.stack, outcome: 'failed', status: before ?? 'NONE', failures: [], reason: cs.failure })
-      break
-    }
-    opts.log(`stack ${spec.stack}: executing ${cs.type === 'CREATE' ? 'create' : 'update'} (${cs.changes.length} resource changes)`)
-    let done
-    try {
-      await updater.execute(spec, cs)
-      done = await updater.wait(spec.stack, (line) => opts.log(`  ${line}`))
-    } catch (e) {
-      const status = (await updater.status(spec.stack).catch(() => undefined)) ?? 'UNKNOWN'
-      opts.log(`stack ${spec.stack}: executing the change set failed: ${(e as Error).message}`)
-      results.push({ stack: spec.stack, outcome: 'failed', status, failures: [], reason: `executing the change set failed: ${(e as Error).message}`, recovery: recoveryCommand(spec.stack, status) })
-      break
-    }
-    if (/^(CREATE|UPDATE)_COMPLETE$/.test(done.status)) {
-      opts.log(`stack ${spec.stack}: ${done.status}`)
-      results.push({ stack: spec.stack, outcome: cs.type === 'CREATE' ? 'created' : 'updated' })
-      continue
-    }
-    opts.log(`stack ${spec.stack}: ${done.status}`)
-    for (const f of done.failures) opts.log(`  failed: ${f.logicalId} (${f.type}) ${f.status}: ${f.reason}`)
-    results.push({ stack: spec.stack, outcome: 'failed', status: done.status, failures: done.failures, recovery: recoveryCommand(spec.stack, done.status) })
-    break
+    if (!running.size) break
+    await Promise.race(running.values())
   }
-  return results
+  if (thrown) throw thrown.error
+  return specs.filter((s) => results.has(s.stack)).map((s) => results.get(s.stack)!)
+}
+
+async function applyOne(spec: PlannedStack, updater: StackUpdater, opts: ApplyStackOptions): Promise<StackResult> {
+  const skipped = opts.skip(spec)
+  if (skipped) {
+    opts.log(`stack ${spec.stack}: skipped (${skipped})`)
+    return { stack: spec.stack, outcome: 'skipped', reason: skipped }
+  }
+  if (spec.unchanged) {
+    opts.log(`stack ${spec.stack}: unchanged (its fingerprint matches the last apply; no change set)`)
+    return { stack: spec.stack, outcome: 'unchanged' }
+  }
+  const before = await updater.status(spec.stack)
+  if (!isUsable(before)) {
+    opts.log(`stack ${spec.stack}: ${before}; not touching it`)
+    return { stack: spec.stack, outcome: 'failed', status: before!, failures: [], recovery: recoveryCommand(spec.stack, before!), reason: `the stack is ${before}` }
+  }
+  if (spec.why) opts.log(`stack ${spec.stack}: change set (${spec.why})`)
+  let cs: ChangeSetInfo
+  try {
+    cs = await updater.createChangeSet(spec, changeSetName('apply', opts.commit))
+  } catch (e) {
+    opts.log(`stack ${spec.stack}: change set refused: ${(e as Error).message}`)
+    return { stack: spec.stack, outcome: 'failed', status: before ?? 'NONE', failures: [], reason: (e as Error).message }
+  }
+  if (cs.noChanges) {
+    await updater.deleteChangeSet(spec.stack, cs.id, cs.type)
+    opts.log(`stack ${spec.stack}: no changes`)
+    return { stack: spec.stack, outcome: 'unchanged' }
+  }
+  if (cs.failure) {
+    await updater.deleteChangeSet(spec.stack, cs.id, cs.type)
+    opts.log(`stack ${spec.stack}: change set failed: ${cs.failure}`)
+    return { stack: spec.stack, outcome: 'failed', status: before ?? 'NONE', failures: [], reason: cs.failure }
+  }
+  opts.log(`stack ${spec.stack}: executing ${cs.type === 'CREATE' ? 'create' : 'update'} (${cs.changes.length} resource changes)`)
+  let done
+  try {
+    await updater.execute(spec, cs)
+    done = await updater.wait(spec.stack, (line) => opts.log(`  ${line}`))
+  } catch (e) {
+    const status = (await updater.status(spec.stack).catch(() => undefined)) ?? 'UNKNOWN'
+    opts.log(`stack ${spec.stack}: executing the change set failed: ${(e as Error).message}`)
+    return { stack: spec.stack, outcome: 'failed', status, failures: [], reason: `executing the change set failed: ${(e as Error).message}`, recovery: recoveryCommand(spec.stack, status) }
+  }
+  opts.log(`stack ${spec.stack}: ${done.status}`)
+  if (/^(CREATE|UPDATE)_COMPLETE$/.test(done.status)) return { stack: spec.stack, outcome: cs.type === 'CREATE' ? 'created' : 'updated' }
+  for (const f of done.failures) opts.log(`  failed: ${f.logicalId} (${f.type}) ${f.status}: ${f.reason}`)
+  return { stack: spec.stack, outcome: 'failed', status: done.status, failures: done.failures, recovery: recoveryCommand(spec.stack, done.status) }
 }
 
 export function stackFailureReport(r: Extract<StackResult, { outcome: 'failed' }>): string {

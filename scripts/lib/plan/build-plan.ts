@@ -6,7 +6,8 @@ import type { ResourceChange, StackUpdater } from '../aws/stack-updater.ts'
 import type { ArtifactStore } from '../aws/artifact-store.ts'
 import { desiredReleases } from '../apply/bundle.ts'
 import { isUsable, recoveryCommand } from '../apply/recovery.ts'
-import { changeSetName, stackSpecs, triageStacks, type PlannedStack } from '../apply/stacks.ts'
+import { changeSetName, STACK_CONCURRENCY, stackSpecs, triageStacks, type PlannedStack } from '../apply/stacks.ts'
+import { mapBounded } from '../apply/bounded.ts'
 import { readState } from '../apply/state.ts'
 
 /** One parameter whose value changes; `from` is undefined for a parameter the stack does not have yet. */
@@ -40,29 +41,26 @@ export const isReplacement = (c: ResourceChange) => c.replacement === 'True' || 
 
 export async function buildPlan(model: Model, svc: { stacks: StackUpdater; store: ArtifactStore }, opts: { commit: string; root?: string; full?: boolean; skip?: (s: PlannedStack) => string | undefined; log?: (l: string) => void }): Promise<Plan> {
   const log = opts.log ?? (() => {})
-  const stacks: StackPlan[] = []
-  for (const spec of await triageStacks(stackSpecs(model, opts.root), svc.stacks, !!opts.full)) {
+  // Previews change nothing, so every stack's is made side by side (bounded as apply is), reported in stack order.
+  const stacks = await mapBounded(await triageStacks(stackSpecs(model, opts.root), svc.stacks, !!opts.full), STACK_CONCURRENCY, async (spec): Promise<StackPlan> => {
     const base = { stack: spec.stack, template: spec.template, changes: [] as ResourceChange[] }
     const skipped = opts.skip?.(spec)
-    if (skipped) { stacks.push({ ...base, action: 'skipped', note: skipped }); continue }
-    if (spec.unchanged) { stacks.push({ ...base, action: 'none', note: UNCHANGED_NOTE }); continue }
+    if (skipped) return { ...base, action: 'skipped', note: skipped }
+    if (spec.unchanged) return { ...base, action: 'none', note: UNCHANGED_NOTE }
     const status = await svc.stacks.status(spec.stack)
-    if (!isUsable(status)) {
-      stacks.push({ ...base, action: 'blocked', note: `the stack is ${status}; to recover: ${recoveryCommand(spec.stack, status!) ?? 'wait for the current operation'}` })
-      continue
-    }
+    if (!isUsable(status)) return { ...base, action: 'blocked', note: `the stack is ${status}; to recover: ${recoveryCommand(spec.stack, status!) ?? 'wait for the current operation'}` }
     log(`plan: change set for ${spec.stack}${spec.why ? ` (${spec.why})` : ''}`)
     try {
       const cs = await svc.stacks.createChangeSet(spec, changeSetName('plan', opts.commit))
       await svc.stacks.deleteChangeSet(spec.stack, cs.id, cs.type)
-      if (cs.failure) stacks.push({ ...base, action: 'error', note: cs.failure })
-      else if (cs.noChanges || cs.type === 'CREATE') stacks.push({ ...base, action: cs.noChanges ? 'none' : 'create', changes: cs.changes })
-      else stacks.push({ ...base, action: 'update', changes: cs.changes, parameters: parameterChanges(await svc.stacks.parameters(spec.stack), spec.parameters) })
+      if (cs.failure) return { ...base, action: 'error', note: cs.failure }
+      if (cs.noChanges || cs.type === 'CREATE') return { ...base, action: cs.noChanges ? 'none' : 'create', changes: cs.changes }
+      return { ...base, action: 'update', changes: cs.changes, parameters: parameterChanges(await svc.stacks.parameters(spec.stack), spec.parameters) }
     } catch (e) {
       // One stack's refusal (a missing import on a first deploy, say) must not hide the others.
-      stacks.push({ ...base, action: 'error', note: (e as Error).message })
+      return { ...base, action: 'error', note: (e as Error).message }
     }
-  }
+  })
 
   const state = await readState(svc.store, model.env.name)
   const desired = desiredReleases(model, opts.root)

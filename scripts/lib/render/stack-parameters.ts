@@ -2,7 +2,11 @@
 // in deployment order, and checks parameters against a template's declarations; pure, no I/O.
 import { BACKUP_METRIC, type Alarm, type AlarmMetric, type App, type Environment, type InstanceGroup, type Model } from '../config/model.ts'
 
-export type StackInstance = { stack: string; template: string; parameters: Record<string, string>; tags: Record<string, string> }
+/**
+ * `after`: stacks this one needs although it imports nothing from them: it is given their resources by name (a topic's
+ * ARN for CodeDeploy triggers and alarm actions). Imports are found in the templates (apply/stack-graph.ts).
+ */
+export type StackInstance = { stack: string; template: string; parameters: Record<string, string>; tags: Record<string, string>; after?: string[] }
 
 export type TemplateParameter = {
   Type: string
@@ -170,8 +174,12 @@ function appStack(env: Environment, app: App, priority: number): StackInstance {
       ...slots('StopAlarm', stopAlarms),
       ...slots('NotifyTopicArn', env.deployment.notify.map((t) => topicArn(env, t))),
     },
+    after: topicStacks(env, env.deployment.notify),
   }
 }
+
+/** The stacks that make these topics. */
+const topicStacks = (env: Environment, topics: string[]) => topics.map((t) => stackName(env, `topic-${t}`))
 
 const TARGET_METRICS: Partial<Record<AlarmMetric, string>> = {
   'target-5xx': 'HTTPCode_Target_5XX_Count',
@@ -200,11 +208,12 @@ function alarmStack(env: Environment, alarm: Alarm): StackInstance {
   const stack = stackName(env, `alarm-${alarm.name}`)
   const tags = baseTags(env)
   const target = TARGET_METRICS[alarm.metric]
-  if (target) return { stack, tags, template: 'target-alarm.yaml', parameters: { ...common, AppName: alarm.app ?? '', MetricName: target } }
+  const after = topicStacks(env, alarm.notify)
+  if (target) return { stack, tags, template: 'target-alarm.yaml', parameters: { ...common, AppName: alarm.app ?? '', MetricName: target }, after }
   const group = GROUP_METRICS[alarm.metric]
   if (group) {
     return {
-      stack, tags, template: 'alarm.yaml',
+      stack, tags, template: 'alarm.yaml', after: [...after, stackName(env, `group-${alarm.instanceGroup}`)],
       parameters: {
         ...common, Namespace: group[0], MetricName: group[1], DimensionName: 'AutoScalingGroupName',
         DimensionValue: stackName(env, alarm.instanceGroup ?? ''), TreatMissingData: 'missing',
@@ -214,7 +223,7 @@ function alarmStack(env: Environment, alarm: Alarm): StackInstance {
   // backup-age (the model gives its Sum, LessThanThreshold and periods, see backupAgeShape): fewer than one success,
   // with silence breaching, so a job that stopped running alarms too. The YAML's threshold is the age in seconds.
   return {
-    stack, tags, template: 'alarm.yaml',
+    stack, tags, template: 'alarm.yaml', after,
     parameters: {
       ...common, Namespace: BACKUP_METRIC.namespace, MetricName: BACKUP_METRIC.name, DimensionName: BACKUP_METRIC.dimension,
       DimensionValue: env.name, TreatMissingData: 'breaching', Threshold: '1',
@@ -222,7 +231,7 @@ function alarmStack(env: Environment, alarm: Alarm): StackInstance {
   }
 }
 
-/** Every stack of one environment, in the order they must be deployed (exports before imports). */
+/** Every stack of one environment, in an order that deploys one at a time (apply/stack-graph.ts finds what may run side by side). */
 export function stackInstances(model: Model): StackInstance[] {
   const { env, apps } = model
   const tags = baseTags(env)
@@ -272,15 +281,18 @@ export function stackInstances(model: Model): StackInstance[] {
       ArtifactsBucketName: env.buckets.artifacts,
       LogRetentionDays: logRetention(env.audit.logRetentionDays),
     }),
-    simple('backup-agent', 'backup-agent.yaml', {
-      InstanceGroup: env.backup.instanceGroup,
-      ArtifactsBucketName: env.buckets.artifacts,
-      SecretsBucketName: env.secrets.bucket,
-      SecretsPrefix: env.secrets.prefix,
-      DeploymentConfig: env.deployment.config,
-      RollbackEvents: env.deployment.autoRollbackEvents.join(','),
-      ...slots('NotifyTopicArn', env.deployment.notify.map((t) => topicArn(env, t))),
-    }),
+    {
+      ...simple('backup-agent', 'backup-agent.yaml', {
+        InstanceGroup: env.backup.instanceGroup,
+        ArtifactsBucketName: env.buckets.artifacts,
+        SecretsBucketName: env.secrets.bucket,
+        SecretsPrefix: env.secrets.prefix,
+        DeploymentConfig: env.deployment.config,
+        RollbackEvents: env.deployment.autoRollbackEvents.join(','),
+        ...slots('NotifyTopicArn', env.deployment.notify.map((t) => topicArn(env, t))),
+      }),
+      after: topicStacks(env, env.deployment.notify),
+    },
     ...apps.map((a) => appStack(env, a, priorities.get(a.name) ?? 0)),
     ...env.alarms.map((a) => alarmStack(env, a)),
   ]
