@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<Command>> = {
   apply: () => import('./commands/apply.ts'),
   rollback: () => import('./commands/rollback.ts'),
   history: () => import('./commands/history.ts'),
+  metrics: () => import('./commands/metrics.ts'),
   drift: () => import('./commands/drift.ts'),
   backup: () => import('./commands/backup.ts'),
   restore: () => import('./commands/restore.ts'),

@@ -23,6 +23,23 @@ export function commitOf(flag: unknown): string {
   }
 }
 
+/**
+ * When the commit was made: COMMIT_TIME (the pipeline passes its source's CommitterDate; a CodePipeline artifact has
+ * no .git), else git, else unknown. Normalised to ISO 8601 UTC.
+ */
+export function commitTimeOf(commit: string): string | undefined {
+  let raw = process.env.COMMIT_TIME
+  if (!raw && commit !== 'unknown') {
+    try {
+      raw = execFileSync('git', ['show', '-s', '--format=%cI', commit], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()
+    } catch {
+      raw = undefined
+    }
+  }
+  const t = raw ? Date.parse(raw) : NaN
+  return Number.isFinite(t) ? new Date(t).toISOString() : undefined
+}
+
 /** --skip-template FILE (repeatable): stacks of those templates are reported as skipped, never applied. */
 export function skipTemplates(values: unknown): ((s: PlannedStack) => string | undefined) | undefined {
   const list = (Array.isArray(values) ? values : []) as string[]
@@ -37,6 +54,7 @@ export async function wire(values: { root?: string; commit?: unknown; 'role-arn'
   const roleArn = typeof values['role-arn'] === 'string' ? values['role-arn'] : process.env.OPS_CFN_ROLE_ARN
   const all = awsServices(model, { pollMs, createWithCreateStack: usingEmulator(), roleArn })
   const who = process.env.CODEBUILD_BUILD_ARN ? `${await callerArn(all.clients.sts)} (${process.env.CODEBUILD_BUILD_ARN})` : await callerArn(all.clients.sts)
-  const rt: Runtime = { log: progress, now: () => new Date(), pollMs, timeoutMs: 60 * 60_000, who, commit: commitOf(values.commit) }
+  const commit = commitOf(values.commit)
+  const rt: Runtime = { log: progress, now: () => new Date(), pollMs, timeoutMs: 60 * 60_000, who, commit, committedAt: commitTimeOf(commit) }
   return { model, svc: all, rt }
 }

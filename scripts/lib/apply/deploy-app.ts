@@ -30,7 +30,7 @@ export async function deployRelease(model: Model, release: Release, action: Audi
   const followed = await followDeployment(svc.deployer, id, { label: release.app, log: rt.log, pollMs: rt.pollMs, timeoutMs: rt.timeoutMs })
   const ok = followed.state.status === 'Succeeded'
   const record: AuditRecord = {
-    environment: env.name, app: release.app, action, who: rt.who, commit: rt.commit, version: release.version, revision: release.revision,
+    environment: env.name, app: release.app, action, who: rt.who, commit: rt.commit, committedAt: rt.committedAt, version: release.version, revision: release.revision,
     bundleKey: release.bundle.key, sha256: release.sha256, deploymentId: id, startedAt, endedAt: rt.now().toISOString(),
     result: ok ? 'Succeeded' : followed.state.status === 'Stopped' ? 'Stopped' : 'Failed',
     error: ok ? undefined : [followed.state.error && `${followed.state.error.code}: ${followed.state.error.message}`, followed.failure && `${followed.failure.event} on ${followed.failure.instanceId}`].filter(Boolean).join('; ') || followed.state.status,

@@ -16,6 +16,8 @@ export type AuditRecord = {
   bundleKey: string
   sha256: string
   deploymentId: string
+  /** When the deployed commit was made (the pipeline's CommitterDate), for lead time; absent when unknown. */
+  committedAt?: string
   startedAt: string
   endedAt: string
   result: 'Succeeded' | 'Failed' | 'Stopped'

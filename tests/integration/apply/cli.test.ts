@@ -52,7 +52,7 @@ test('after the deploy, apply through the CLI does nothing and says so; history 
   // The deployment itself needs agents moto does not have (see agentStandIn); the CLI then runs against what it left.
   const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
   const skip = (s: { template: string }) => (skipped.includes(s.template) ? 'moto' : undefined)
-  const first = await runApply(model, { ...svc, deployer: agentStandIn(svc.deployer, moto.endpoint) }, { log: () => {}, now: () => new Date(), pollMs: 10, timeoutMs: 10_000, who: 'test', commit: 'abc1234' }, { artifacts: folderArtifacts(makeArtifacts(model)), skipStack: skip })
+  const first = await runApply(model, { ...svc, deployer: agentStandIn(svc.deployer, moto.endpoint) }, { log: () => {}, now: () => new Date(), pollMs: 10, timeoutMs: 10_000, who: 'test', commit: 'abc1234', committedAt: new Date(Date.now() - 2 * 3_600_000).toISOString() }, { artifacts: folderArtifacts(makeArtifacts(model)), skipStack: skip })
   assert.is(first.code, 0, first.summary)
 
   const again = await ops(['apply', 'staging', '--commit', 'abc1234', ...skipFlags])
@@ -64,6 +64,15 @@ test('after the deploy, apply through the CLI does nothing and says so; history 
   assert.is(history.code, 0, history.stderr)
   assert.is(history.stdout.trimEnd().split('\n').length, 2)
   assert.match(history.stdout.split('\n')[1]!, /patient-api {2}deploy {2}Succeeded {2}1\.15\.0-rc\.1\+[0-9a-f]{12}/)
+
+  // The DORA keys from that audit log: four good deploys, commits two hours old, nothing failed.
+  const metrics = await ops(['metrics', 'staging', '--since', '7', '--format', 'json'])
+  assert.is(metrics.code, 0, metrics.stderr)
+  const all = (JSON.parse(metrics.stdout) as { metrics: { scope: string; deployments: number; leadTimeHours?: number; changeFailureRate?: number; incidents: number }[] }).metrics
+  assert.equal(all.map((m) => [m.scope, m.deployments, m.changeFailureRate, m.incidents]), [['admin-portal', 1, 0, 0], ['backup', 1, 0, 0], ['doctor-api', 1, 0, 0], ['patient-api', 1, 0, 0], ['all', 4, 0, 0]])
+  assert.ok(all.every((m) => m.leadTimeHours! > 1.9 && m.leadTimeHours! < 2.2), metrics.stdout)
+  const text = await ops(['metrics', 'staging'])
+  assert.match(text.stdout, /^delivery of staging over the last 30 days \(DORA keys, from the audit log\)\napp /)
 
   const drift = await ops(['drift', 'staging', ...skipFlags])
   assert.is(drift.code, 0, drift.stdout + drift.stderr)
