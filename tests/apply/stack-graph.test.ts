@@ -103,4 +103,16 @@ test('plan previews side by side: at most the bound in flight, results in the it
   assert.equal(await mapBounded([], 4, async () => 1), [])
 })
 
+test('a call that throws: no new call starts, the ones in flight finish, then the error is thrown', async () => {
+  const done: number[] = []
+  const err = await mapBounded([1, 30, 2, 3], 2, async (ms) => {
+    await new Promise((r) => setTimeout(r, ms))
+    if (ms === 1) throw new Error('endpoint gone')
+    done.push(ms)
+    return ms
+  }).catch((e) => e)
+  assert.is(err.message, 'endpoint gone')
+  assert.equal(done, [30], 'the 30 ms call in flight finished; 2 and 3 never started')
+})
+
 test.run()

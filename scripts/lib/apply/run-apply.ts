@@ -7,8 +7,8 @@ import type { DesiredRelease } from './desired.ts'
 import { deployRelease } from './deploy-app.ts'
 import { acquireLock, type Held } from './lock.ts'
 import type { Runtime, Services } from './services.ts'
-import { applyStacks, stackFailureReport, stackSpecs, triageStacks, type PlannedStack, type StackResult } from './stacks.ts'
-import { keys, readState } from './state.ts'
+import { applyStacks, stackFailureReport, stackRecords, stackSpecs, triageStacks, type PlannedStack, type StackResult } from './stacks.ts'
+import { keys, readState, updateState } from './state.ts'
 
 export type ApplyOptions = {
   artifacts: ArtifactSource
@@ -43,13 +43,15 @@ export async function runApply(model: Model, svc: Services, rt: Runtime, opts: A
   const lockOpts = { holder: rt.who, commit: rt.commit, ttlSeconds: opts.lockTtlSeconds ?? 7200, now: rt.now(), forceUnlock: opts.forceUnlock, log: rt.log }
   let held: Held
   let bootstrap: StackResult[] = []
+  let bootstrapSpecs: PlannedStack[] = []
   try {
     held = await acquireLock(svc.lock, lockOpts)
   } catch (e) {
     if (!(e instanceof MissingBucketError)) throw e
     // The lock lives in the artifacts bucket, which the data stack creates: a first apply makes that stack first.
     rt.log(`lock: ${e.message}; first apply of ${env}: creating the data stack before taking the lock`)
-    bootstrap = await applyStacks(await triageStacks(specs.slice(0, 1), svc.stacks, !!opts.full), svc.stacks, { commit: rt.commit, skip, log: rt.log })
+    bootstrapSpecs = await triageStacks(specs.slice(0, 1), svc.stacks, !!opts.full)
+    bootstrap = await applyStacks(bootstrapSpecs, svc.stacks, { commit: rt.commit, skip, log: rt.log })
     const failed = bootstrap.find((r) => r.outcome === 'failed')
     if (failed) return { code: 1, stacks: bootstrap, deployed: [], summary: stackFailureReport(failed as Extract<StackResult, { outcome: 'failed' }>) }
     held = await acquireLock(svc.lock, lockOpts)
@@ -57,8 +59,12 @@ export async function runApply(model: Model, svc: Services, rt: Runtime, opts: A
   opts.onLocked?.(held)
   try {
     // Read what is deployed only once the lock is held: no other apply can change it between this read and the writes.
-    const triaged = await triageStacks(specs.slice(bootstrap.length), svc.stacks, !!opts.full)
+    const before = await readState(svc.store, env)
+    const triaged = await triageStacks(specs.slice(bootstrap.length), svc.stacks, !!opts.full, before.stacks)
     const stacks = [...bootstrap, ...(await applyStacks(triaged, svc.stacks, { commit: rt.commit, skip, log: rt.log }))]
+    // What each stack that went through a change set now runs, recorded even when a later stack failed.
+    const records = await stackRecords([...bootstrapSpecs, ...triaged], stacks, svc.stacks)
+    if (Object.keys(records).length) await updateState(svc.store, env, (s) => void (s.stacks = { ...s.stacks, ...records }))
     const failed = stacks.find((r) => r.outcome === 'failed')
     if (failed) return { code: 1, stacks, deployed: [], summary: stackFailureReport(failed as Extract<StackResult, { outcome: 'failed' }>) }
 
@@ -84,12 +90,23 @@ export async function runApply(model: Model, svc: Services, rt: Runtime, opts: A
     }
     // One lane per instance group: an instance runs one deployment at a time, so a group's apps go one after another
     // while other groups' apps deploy side by side. After a failure no lane starts another deployment.
+    // A lane that throws (S3, CodeDeploy unreachable) stops the others from starting; the error is thrown once every
+    // lane has finished, so the lock is never released under a deployment that is still being followed.
+    let thrown: { error: unknown } | undefined
     const lane = async (releases: DesiredRelease[]) => {
-      for (const d of releases) if (!failure) await deploy(d)
+      for (const d of releases) {
+        if (failure || thrown) return
+        try {
+          await deploy(d)
+        } catch (error) {
+          thrown ??= { error }
+        }
+      }
     }
     // The backup tool first, alone: its hosts make the database's TLS CA that the apps' instances fetch.
     await lane(changed.filter((d) => !d.app))
     await Promise.all(deploymentLanes(changed.filter((d) => d.app)).map(lane))
+    if (thrown) throw thrown.error
     // Lanes finish in any order; report in the order the releases were planned.
     deployed.sort((a, b) => changed.findIndex((d) => d.name === a) - changed.findIndex((d) => d.name === b))
     if (failure) return { code: 1, stacks, deployed, summary: failure }

@@ -27,15 +27,20 @@ function collect(node: Json, key: string, out: Json[] = []): Json[] {
 
 /**
  * For each stack, the stacks it must wait for. An import no stack here exports (made outside this repository) adds no
- * edge; an import whose name cannot be worked out makes the stack wait for every stack listed before it, as before.
+ * edge; an import whose name cannot be worked out (or any import, once some export's name cannot be) makes the stack
+ * wait for every stack listed before it, as before.
  */
 export function stackDependencies(specs: (StackSpec & { after?: string[] })[]): Map<string, Set<string>> {
   const parsed = specs.map((s) => ({ spec: s, template: JSON.parse(s.templateBody) as { Outputs?: Record<string, { Export?: { Name?: Json } }> } }))
   const exporter = new Map<string, string>()
+  // An export whose name cannot be worked out could be any import's: then an import no known stack exports waits too.
+  let unknownExports = false
   for (const { spec, template } of parsed) {
     for (const o of Object.values(template.Outputs ?? {})) {
-      const name = o.Export?.Name === undefined ? null : resolveName(o.Export.Name, spec)
+      if (o.Export?.Name === undefined) continue
+      const name = resolveName(o.Export.Name, spec)
       if (name) exporter.set(name, spec.stack)
+      else unknownExports = true
     }
   }
   const deps = new Map<string, Set<string>>()
@@ -44,7 +49,7 @@ export function stackDependencies(specs: (StackSpec & { after?: string[] })[]): 
     const mine = new Set<string>((spec.after ?? []).filter((s) => known.has(s)))
     for (const imp of collect(template, 'Fn::ImportValue')) {
       const name = resolveName(imp, spec)
-      if (name === null) specs.slice(0, i).forEach((s) => mine.add(s.stack))
+      if (name === null || (unknownExports && !exporter.has(name))) specs.slice(0, i).forEach((s) => mine.add(s.stack))
       else if (exporter.has(name) && exporter.get(name) !== spec.stack) mine.add(exporter.get(name)!)
     }
     deps.set(spec.stack, mine)

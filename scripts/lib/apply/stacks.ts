@@ -5,7 +5,7 @@ import type { ChangeSetInfo, FailedResource, StackSpec, StackUpdater } from '../
 import { readTemplates } from '../render/render-all.ts'
 import { stackInstances } from '../render/stack-parameters.ts'
 import { isUsable, recoveryCommand } from './recovery.ts'
-import { FINGERPRINT_TAG, needsChangeSet, ssmInputs, stackFingerprint } from './fingerprint.ts'
+import { FINGERPRINT_TAG, needsChangeSet, ssmInputs, stackFingerprint, type StackRecord } from './fingerprint.ts'
 import { stackDependencies } from './stack-graph.ts'
 
 /**
@@ -24,15 +24,26 @@ export function stackSpecs(model: Model, root?: string): PlannedStack[] {
  * Tags every stack with its fingerprint and marks those proven unchanged: one DescribeStacks for the environment and one
  * GetParameters per ten SSM names, instead of a change set per stack. `full` trusts no fingerprint.
  */
-export async function triageStacks(specs: PlannedStack[], updater: StackUpdater, full: boolean): Promise<PlannedStack[]> {
+export async function triageStacks(specs: PlannedStack[], updater: StackUpdater, full: boolean, records: Record<string, StackRecord> = {}): Promise<PlannedStack[]> {
   const deployed = full ? new Map() : await updater.deployedStacks()
   const names = [...new Set(specs.flatMap(ssmInputs))].sort()
   const resolved = names.length ? await updater.resolveSsm(names) : {}
   return specs.map((s) => {
     const tagged = { ...s, tags: { ...s.tags, [FINGERPRINT_TAG]: stackFingerprint(s, resolved) } }
-    const why = needsChangeSet(s, deployed.get(s.stack), resolved, full)
+    const why = needsChangeSet(s, deployed.get(s.stack), records[s.stack], resolved, full)
     return why === undefined ? { ...tagged, unchanged: true } : { ...tagged, why }
   })
+}
+
+/**
+ * What apply records for the stacks that went through a change set and came out complete: the fingerprint it sent and
+ * the stack's LastUpdatedTime now (one DescribeStacks), so the next triage can trust the tag. None when all were skipped.
+ */
+export async function stackRecords(specs: PlannedStack[], results: StackResult[], updater: StackUpdater): Promise<Record<string, StackRecord>> {
+  const checked = results.filter((r) => r.outcome === 'created' || r.outcome === 'updated' || r.outcome === 'unchanged').map((r) => specs.find((s) => s.stack === r.stack)!).filter((s) => !s.unchanged)
+  if (!checked.length) return {}
+  const now = await updater.deployedStacks()
+  return Object.fromEntries(checked.filter((s) => now.has(s.stack)).map((s) => [s.stack, { fingerprint: s.tags[FINGERPRINT_TAG]!, updatedAt: now.get(s.stack)!.updatedAt }]))
 }
 
 export type StackResult =

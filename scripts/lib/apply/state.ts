@@ -1,9 +1,13 @@
 // Where apply keeps what it did, in the artifacts bucket: the deployed state, the audit log and bundle keys (I/O through ArtifactStore).
 import type { ArtifactStore } from '../aws/artifact-store.ts'
+import type { StackRecord } from './fingerprint.ts'
 
 export type DeployedApp = { version: string; revision: string; bundleKey: string; sha256: string; deploymentId: string; deployedAt: string; commit: string }
-/** files: the rendered app files (appspec, vhost, deploy/) as last applied, for plan's diffs. */
-export type DeployedState = { environment: string; apps: Record<string, DeployedApp>; files: Record<string, string> }
+/**
+ * files: the rendered app files (appspec, vhost, deploy/) as last applied, for plan's diffs. stacks: what apply sent
+ * each stack last and when the stack was then last updated, which lets a later run skip its change set (fingerprint.ts).
+ */
+export type DeployedState = { environment: string; apps: Record<string, DeployedApp>; files: Record<string, string>; stacks?: Record<string, StackRecord> }
 
 export type AuditRecord = {
   environment: string
@@ -40,7 +44,7 @@ export async function readState(store: ArtifactStore, env: string): Promise<Depl
 
 export async function writeState(store: ArtifactStore, state: DeployedState): Promise<void> {
   const sorted = <T>(o: Record<string, T>) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]))
-  await store.put(keys.state(state.environment), JSON.stringify({ ...state, apps: sorted(state.apps), files: sorted(state.files) }, null, 2) + '\n', 'application/json')
+  await store.put(keys.state(state.environment), JSON.stringify({ ...state, apps: sorted(state.apps), files: sorted(state.files), ...(state.stacks && { stacks: sorted(state.stacks) }) }, null, 2) + '\n', 'application/json')
 }
 
 const updates = new Map<string, Promise<void>>()

@@ -145,9 +145,12 @@ export const cfnStackUpdater = (cfn: CloudFormationClient, opts: { pollMs?: numb
       const out = new Map<string, DeployedStack>()
       let token: string | undefined
       do {
-        const page = await send<{ Stacks?: { StackName?: string; StackStatus?: string; Tags?: { Key?: string; Value?: string }[] }[]; NextToken?: string }>(new DescribeStacksCommand({ NextToken: token }))
+        const page = await send<{ Stacks?: { StackName?: string; StackStatus?: string; Tags?: { Key?: string; Value?: string }[]; Parameters?: { ParameterKey?: string; ParameterValue?: string }[]; CreationTime?: Date; LastUpdatedTime?: Date }[]; NextToken?: string }>(new DescribeStacksCommand({ NextToken: token }))
         for (const s of page.Stacks ?? []) {
-          if (s.StackName && s.StackStatus !== 'REVIEW_IN_PROGRESS') out.set(s.StackName, { status: s.StackStatus ?? '', tags: Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])) })
+          if (!s.StackName || s.StackStatus === 'REVIEW_IN_PROGRESS') continue
+          const updatedAt = (s.LastUpdatedTime ?? s.CreationTime)?.toISOString() ?? ''
+          const parameters = Object.fromEntries((s.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? '']))
+          out.set(s.StackName, { status: s.StackStatus ?? '', tags: Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])), updatedAt, parameters })
         }
         token = page.NextToken
       } while (token)

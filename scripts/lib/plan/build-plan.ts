@@ -42,7 +42,8 @@ export const isReplacement = (c: ResourceChange) => c.replacement === 'True' || 
 export async function buildPlan(model: Model, svc: { stacks: StackUpdater; store: ArtifactStore }, opts: { commit: string; root?: string; full?: boolean; skip?: (s: PlannedStack) => string | undefined; log?: (l: string) => void }): Promise<Plan> {
   const log = opts.log ?? (() => {})
   // Previews change nothing, so every stack's is made side by side (bounded as apply is), reported in stack order.
-  const stacks = await mapBounded(await triageStacks(stackSpecs(model, opts.root), svc.stacks, !!opts.full), STACK_CONCURRENCY, async (spec): Promise<StackPlan> => {
+  const state = await readState(svc.store, model.env.name)
+  const stacks = await mapBounded(await triageStacks(stackSpecs(model, opts.root), svc.stacks, !!opts.full, state.stacks), STACK_CONCURRENCY, async (spec): Promise<StackPlan> => {
     const base = { stack: spec.stack, template: spec.template, changes: [] as ResourceChange[] }
     const skipped = opts.skip?.(spec)
     if (skipped) return { ...base, action: 'skipped', note: skipped }
@@ -62,7 +63,6 @@ export async function buildPlan(model: Model, svc: { stacks: StackUpdater; store
     }
   })
 
-  const state = await readState(svc.store, model.env.name)
   const desired = desiredReleases(model, opts.root)
   const apps: AppPlan[] = desired.map((d) => {
     const was = state.apps[d.name]

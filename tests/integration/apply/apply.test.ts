@@ -8,7 +8,8 @@ import { runApply } from '../../../scripts/lib/apply/run-apply.ts'
 import { folderArtifacts } from '../../../scripts/lib/apply/bundle.ts'
 import type { Runtime } from '../../../scripts/lib/apply/services.ts'
 import { readAudit, readState } from '../../../scripts/lib/apply/state.ts'
-import { buildPlan } from '../../../scripts/lib/plan/build-plan.ts'
+import { buildPlan, UNCHANGED_NOTE } from '../../../scripts/lib/plan/build-plan.ts'
+import { DescribeStacksCommand, GetTemplateCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation'
 import { formatMarkdown, summaryLine } from '../../../scripts/lib/plan/format.ts'
 import type { Model } from '../../../scripts/lib/config/model.ts'
 import { agentStandIn, createDeploymentGroups, makeArtifacts, motoDeployment, motoSkip, recordCalls, stagingModel, useMotoEnv } from './support.ts'
@@ -172,6 +173,23 @@ test('a failed deployment on one group: the other group finishes what it started
   assert.equal(r.deployed, ['doctor-api'], 'the deployment already running on the api group finished')
   const state = await readState(svc.store, 'staging')
   assert.equal([state.apps['doctor-api']!.version, state.apps['patient-api']!.version, state.apps['admin-portal']!.version], ['2.0.0', model.apps.find((a) => a.name === 'patient-api')!.version, model.apps.find((a) => a.name === 'admin-portal')!.version])
+})
+
+test('a stack updated outside apply (its tags kept) gets its change set again: the tag alone is not trusted', async () => {
+  const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
+  const stack = 'drsignet-staging-topic-operations'
+  const now = (await svc.clients.cfn.send(new DescribeStacksCommand({ StackName: stack }))).Stacks![0]!
+  // What someone does from the console: the same template, one parameter changed, every tag kept.
+  const body = (await svc.clients.cfn.send(new GetTemplateCommand({ StackName: stack }))).TemplateBody
+  await svc.clients.cfn.send(new UpdateStackCommand({
+    StackName: stack, TemplateBody: body, Tags: now.Tags,
+    Parameters: now.Parameters!.map((p) => ({ ParameterKey: p.ParameterKey, ParameterValue: p.ParameterKey === 'Email1' ? 'someone-else@example.com' : p.ParameterValue })),
+  }))
+  const logged: string[] = []
+  const plan = await buildPlan(model, svc, { commit: 'abc1234', skip: motoSkip, log: (l) => logged.push(l) })
+  // moto keeps LastUpdatedTime unset through UpdateStack (AWS moves it, which triage also checks); the parameter shows.
+  assert.ok(logged.includes(`plan: change set for ${stack} (parameter Email1 differs from the deployed stack's)`), logged.join('\n'))
+  assert.is(plan.stacks.filter((st) => st.note === UNCHANGED_NOTE).length, 10)
 })
 
 test.run()
