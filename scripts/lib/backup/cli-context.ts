@@ -31,10 +31,12 @@ export async function connectMongo(uri: string, caFile = process.env.MONGODB_TLS
 
 /**
  * Bounds on every wait, so a frozen server fails a backup or restore instead of holding it until systemd's timeout:
- * finding the server, opening a connection, and any one reply (an index build on a large collection is the longest
- * single reply these tools wait for). A value the URI sets wins.
+ * finding the server, opening a connection, and any one reply. The longest single reply these tools wait for is a
+ * restore's index build, which on this platform's collections takes minutes: 30 min leaves it room and still ends a
+ * hung restore well inside the RTO. A value the URI sets wins (a larger socketTimeoutMS for a collection whose index
+ * builds take longer).
  */
-export const MONGO_TIMEOUTS = { serverSelectionTimeoutMS: 15_000, connectTimeoutMS: 10_000, socketTimeoutMS: 10 * 60_000 } as const
+export const MONGO_TIMEOUTS = { serverSelectionTimeoutMS: 15_000, connectTimeoutMS: 10_000, socketTimeoutMS: 30 * 60_000 } as const
 
 export function mongoTimeouts(uri: string): Partial<typeof MONGO_TIMEOUTS> {
   const query = uri.includes('?') ? new URLSearchParams(uri.slice(uri.indexOf('?') + 1)) : new URLSearchParams()

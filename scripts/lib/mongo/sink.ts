@@ -36,7 +36,7 @@ export function idOf(doc: Uint8Array): string {
   }
 }
 
-type InsertReply = { n?: number; writeErrors?: { index: number; code?: number; errmsg?: string }[] }
+type InsertReply = { n?: number; writeErrors?: { index: number; code?: number; errmsg?: string }[]; writeConcernError?: { code?: number; errmsg?: string } }
 
 export const mongoTarget = (client: MongoClient): RestoreTarget => {
   const target: RestoreTarget = {
@@ -63,6 +63,8 @@ export const mongoTarget = (client: MongoClient): RestoreTarget => {
         if (w.code === 11000) throw new RestoreWriteError(`${at} is already there (${w.errmsg}); restore into an empty target or pass --drop`)
         throw new RestoreWriteError(`${at} was refused: ${w.errmsg ?? `code ${w.code}`}`)
       }
+      // Written, but not acknowledged as the write concern asks (a replica set without its majority): not restored.
+      if (reply.writeConcernError) throw new RestoreWriteError(`${db}.${collection}: the write concern failed: ${reply.writeConcernError.errmsg ?? `code ${reply.writeConcernError.code}`}`)
       if (reply.n !== docs.length) throw new RestoreWriteError(`${db}.${collection}: the server stored ${reply.n} of ${docs.length} documents without saying why`)
     },
 
@@ -78,7 +80,8 @@ export const mongoTarget = (client: MongoClient): RestoreTarget => {
     async observe(db, collection) {
       const hash = new ContentHash()
       let count = 0
-      for await (const batch of mongoSource(client).documents(db, collection)) for (const d of batch) (hash.add(d), count++)
+      // From the primary, whatever the URI prefers: the proof reads what was just written, not a lagging secondary.
+      for await (const batch of mongoSource(client, 1000, 'primary').documents(db, collection)) for (const d of batch) (hash.add(d), count++)
       const indexes = (await client.db(db).collection(collection).listIndexes().toArray()).map((i) => String(i.name)).sort()
       return { count, contentHash: hash.hex(), indexes }
     },

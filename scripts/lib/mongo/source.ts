@@ -17,7 +17,7 @@ export interface MongoSource {
   dataSize(dbs: string[]): Promise<number | undefined>
 }
 
-export const mongoSource = (client: MongoClient, batchSize = 1000): MongoSource => ({
+export const mongoSource = (client: MongoClient, batchSize = 1000, readPreference?: 'primary'): MongoSource => ({
   async serverVersion() {
     const info = await client.db('admin').command({ buildInfo: 1 })
     return String(info.version ?? 'unknown')
@@ -52,7 +52,7 @@ export const mongoSource = (client: MongoClient, batchSize = 1000): MongoSource 
   },
 
   async *documents(db, collection) {
-    const cursor = client.db(db).collection(collection).find({}, { raw: true, batchSize })
+    const cursor = client.db(db).collection(collection).find({}, { raw: true, batchSize, ...(readPreference && { readPreference }) })
     let failed = false
     try {
       while (await cursor.hasNext()) yield cursor.readBufferedDocuments() as unknown as Buffer[]

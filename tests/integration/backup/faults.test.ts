@@ -122,7 +122,7 @@ test('MongoDB hanging mid-restore (connection open, no reply): the restore fails
   const proxy = await startCutProxy(dst.port, 3_000_000, 'freeze')
   const started = Date.now()
   try {
-    // The URI's socketTimeoutMS wins over the 10 min default, so the bound is seconds here.
+    // The URI's socketTimeoutMS wins over the 30 min default, so the bound is seconds here.
     const r = await ops(['restore', ENV, '--from', m.key, '--to', `${proxy.uri}&socketTimeoutMS=3000`], {})
     const seconds = (Date.now() - started) / 1000
     assert.ok(proxy.cut(), 'the proxy never froze')
