@@ -79,6 +79,9 @@ test('backup-duration: a stuck backup is stopped before the next run and within 
     "environments/production.yaml:90:20: a backup expected to take 800 min may run for 1600 min before its unit stops it, more than the 1440 min that the schedule and the RPO of 24 h leave; a backup this slow needs fewer databases per run (backup.databases) or a faster database instance")
   expectOnly(problemsWith({ file: P, from: 'expectedMinutes: 20', to: 'expectedMinutes: 200' }, { file: P, from: 'schedule: "0 0 * * *"', to: 'schedule: "0 */6 * * *"' }),
     "environments/production.yaml:90:20: a backup expected to take 200 min may run for 400 min before its unit stops it, more than the 360 min that the schedule and the RPO of 24 h leave; a backup this slow needs fewer databases per run (backup.databases) or a faster database instance")
+  // Runs at 02:00 and 04:00: the longest gap is 22 h, but the 04:00 run is due 120 min after the 02:00 one.
+  expectOnly(problemsWith({ file: P, from: 'expectedMinutes: 20', to: 'expectedMinutes: 90' }, { file: P, from: 'schedule: "0 0 * * *"', to: 'schedule: "0 2,4 * * *"' }),
+    "environments/production.yaml:90:20: a backup expected to take 90 min may run for 180 min before its unit stops it, more than the 120 min that the schedule and the RPO of 24 h leave; a backup this slow needs fewer databases per run (backup.databases) or a faster database instance")
   assert.is(backupTimeoutMinutes({ expectedMinutes: 20 }), 50)
   assert.is(backupTimeoutMinutes({ expectedMinutes: 45 }), 90)
 })

@@ -12,26 +12,33 @@ export const isTimeZone = (tz: string) => {
   }
 }
 
-const gaps = new Map<string, number>()
+const gaps = new Map<string, { longest: number; shortest: number }>()
 
-/** Longest gap, in hours, between consecutive runs over a year (leap days and month ends included). Memoized: it walks a year of runs. */
-export function longestGapHours(cron: string, tz: string): number {
+/** Longest and shortest gaps, in hours, between consecutive runs over a year (leap days, month ends, DST). Memoized. */
+function scheduleGaps(cron: string, tz: string): { longest: number; shortest: number } {
   const key = `${cron}\u0000${tz}`
   if (!gaps.has(key)) gaps.set(key, scanGaps(cron, tz))
   return gaps.get(key)!
 }
 
-function scanGaps(cron: string, tz: string): number {
+/** Longest gap, in hours, between consecutive runs: what the RPO must cover. */
+export const longestGapHours = (cron: string, tz: string) => scheduleGaps(cron, tz).longest
+/** Shortest gap, in hours: a run still going then makes systemd skip the next one. */
+export const shortestGapHours = (cron: string, tz: string) => scheduleGaps(cron, tz).shortest
+
+function scanGaps(cron: string, tz: string): { longest: number; shortest: number } {
   const it = CronExpressionParser.parse(cron, { tz, currentDate: new Date('2026-01-01T00:00:00Z') })
   const end = Date.parse('2027-01-01T00:00:00Z')
   let prev = it.next().getTime()
-  let gap = 0
+  let longest = 0
+  let shortest = Infinity
   for (let n = 0; n < 20_000 && prev < end; n++) {
     const next = it.next().getTime()
-    gap = Math.max(gap, next - prev)
+    longest = Math.max(longest, next - prev)
+    shortest = Math.min(shortest, next - prev)
     prev = next
   }
-  return gap / 3_600_000
+  return { longest: longest / 3_600_000, shortest: shortest / 3_600_000 }
 }
 
 export const backupSchedule: Rule = (ctx) => {
@@ -47,7 +54,8 @@ export const backupSchedule: Rule = (ctx) => {
   if (gap > b.rpoHours)
     problems.push(envProblem(ctx, ['backup', 'schedule'], `backup schedule '${b.schedule}' leaves up to ${Math.round(gap)} h between backups, more than the RPO of ${b.rpoHours} h; run it more often`, 'backup-rpo'))
   const timeout = backupTimeoutMinutes(b)
-  const room = Math.round(Math.min(gap, b.rpoHours) * 60)
+  // A run must end before the next one is due (systemd skips a start while the unit is active), at the closest two.
+  const room = Math.round(Math.min(shortestGapHours(b.schedule, b.timezone), b.rpoHours) * 60)
   if (timeout > room)
     problems.push(envProblem(ctx, ['backup', 'expectedMinutes'], `a backup expected to take ${b.expectedMinutes} min may run for ${timeout} min before its unit stops it, more than the ${room} min that the schedule and the RPO of ${b.rpoHours} h leave; a backup this slow needs fewer databases per run (backup.databases) or a faster database instance`, 'backup-duration'))
   if (b.retentionDays * 24 < b.rpoHours)
