@@ -27,6 +27,17 @@ test('per app and overall: frequency, median lead time, failure rate with rollba
   ])
 })
 
+test('a rollback after a failed deploy is the same incident; one that began before the window counts when it ends in it', () => {
+  const c = [
+    rec('c', 'deploy', 'Succeeded', '2026-11-19T00:00:00Z'),
+    rec('c', 'deploy', 'Failed', '2026-11-20T22:00:00Z'), // before the window, restored inside it by the rollback
+    rec('c', 'rollback', 'Succeeded', '2026-11-21T02:00:00Z'),
+    rec('c', 'deploy', 'Succeeded', '2026-11-22T00:00:00Z'),
+  ]
+  const [m] = deliveryMetrics(c, new Date('2026-12-01T00:00:00Z'), 10)
+  assert.equal(m, { scope: 'c', deployments: 1, perDay: 0.1, leadTimeHours: undefined, changeFailureRate: 0, restoreHours: 4, incidents: 1 })
+})
+
 test('an empty window says so rather than dividing by nothing', () => {
   const [a] = deliveryMetrics(log, new Date('2026-12-31T00:00:00Z'), 3)
   assert.equal(a, { scope: 'a', deployments: 0, perDay: 0, leadTimeHours: undefined, changeFailureRate: undefined, restoreHours: undefined, incidents: 0 })

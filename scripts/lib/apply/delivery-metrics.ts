@@ -6,7 +6,7 @@ export type DeliveryMetrics = {
   deployments: number // deploy attempts in the window
   perDay: number // successful deploys per day
   leadTimeHours?: number // median, commit to serving, over successful deploys that know their commit time
-  changeFailureRate?: number // (failed deploys + rollbacks) / deploy attempts
+  changeFailureRate?: number // (failed deploys + rollbacks of deploys that went live) / deploy attempts
   restoreHours?: number // median, from a bad change to the next good release of that app
   incidents: number
 }
@@ -20,22 +20,26 @@ const median = (xs: number[]) => {
 }
 const time = (iso: string) => Date.parse(iso)
 
+/** A rollback of a change that had gone live: the deploy just before it succeeded (after a failed one there is nothing new to undo). */
+const undoesGoodDeploy = (records: AuditRecord[], i: number) => {
+  const before = records.slice(0, i).reverse().find((p) => p.action === 'deploy')
+  return records[i]!.action === 'rollback' && before?.result === 'Succeeded'
+}
+
 /**
- * Incidents of one app, oldest first: a deploy that did not succeed (bad from when it ended), or a rollback (the change
- * it undid was bad from when that change ended). Each is restored by the app's next successful record after it.
+ * Incidents of one app (its records, oldest first): a deploy that did not succeed (bad from when it ended), or a
+ * rollback of a deploy that had succeeded (bad from when that deploy ended). Each is restored by the app's next
+ * successful record: a later deploy, or the rollback itself.
  */
-function incidents(records: AuditRecord[]): { from: number; to?: number }[] {
-  const out: { from: number; to?: number }[] = []
+function incidents(records: AuditRecord[]): { from: number; to?: number; at: number }[] {
+  const out: { from: number; to?: number; at: number }[] = []
   records.forEach((r, i) => {
     let from: number | undefined
     if (r.action === 'deploy' && r.result !== 'Succeeded') from = time(r.endedAt)
-    if (r.action === 'rollback') {
-      const bad = records.slice(0, i).reverse().find((p) => p.action === 'deploy' && p.result === 'Succeeded')
-      from = bad ? time(bad.endedAt) : time(r.startedAt)
-    }
+    if (undoesGoodDeploy(records, i)) from = time(records.slice(0, i).reverse().find((p) => p.action === 'deploy')!.endedAt)
     if (from === undefined) return
-    const good = records.slice(i).find((n) => n.result === 'Succeeded' && time(n.endedAt) >= time(r.endedAt) && (n !== r || r.action === 'rollback'))
-    out.push({ from, to: good && time(good.endedAt) })
+    const good = records.slice(r.action === 'rollback' ? i : i + 1).find((n) => n.result === 'Succeeded')
+    out.push({ from, to: good && time(good.endedAt), at: time(r.endedAt) })
   })
   return out
 }
@@ -45,17 +49,20 @@ function measure(scope: string, all: AuditRecord[], since: number, until: number
   const deploys = inWindow.filter((r) => r.action === 'deploy')
   const good = deploys.filter((r) => r.result === 'Succeeded')
   const leads = good.filter((r) => r.committedAt).map((r) => hours(time(r.endedAt) - time(r.committedAt!)))
-  const failures = deploys.length - good.length + inWindow.filter((r) => r.action === 'rollback').length
-  // Incidents are found per app over the whole log, so one that began before the window still counts when it ends in it.
+  // Incidents are found per app over the whole log; one counts when it overlaps the window.
   const apps = [...new Set(all.map((r) => r.app))]
-  const found = apps.flatMap((app) => incidents(all.filter((r) => r.app === app))).filter((x) => x.from >= since && x.from <= until)
+  const every = apps.flatMap((app) => incidents(all.filter((r) => r.app === app)))
+  const found = every.filter((x) => x.from <= until && (x.to ?? until) >= since)
+  // Failed changes among this window's deploys: each incident recorded in the window (a failed deploy, or the rollback
+  // of one that went live) stands for one deploy, so the rate never passes 100 %.
+  const failures = every.filter((x) => x.at >= since && x.at <= until).length
   const restored = found.filter((x) => x.to !== undefined).map((x) => hours(x.to! - x.from))
   return {
     scope,
     deployments: deploys.length,
     perDay: good.length / Math.max((until - since) / 86_400_000, 1 / 24),
     leadTimeHours: median(leads),
-    changeFailureRate: deploys.length ? Math.min(failures / deploys.length, 1) : undefined,
+    changeFailureRate: deploys.length ? failures / deploys.length : undefined,
     restoreHours: median(restored),
     incidents: found.length,
   }
