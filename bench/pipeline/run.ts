@@ -1,6 +1,6 @@
 // Benchmark: today's pipeline (apply at --baseline, checked out into a temporary worktree) against this checkout's, on
 // the same stand-in: moto on loopback, every CloudFormation and CodeDeploy call delayed by the services' own latency
-// (latency.ts) on a scaled clock. Five scenarios, each on both paths; prints simulated wall time, calls by kind, ratios.
+// (scripts/lib/plan/apply-duration.ts, the model plan's estimate uses) on a scaled clock. Five scenarios, each on both paths; prints simulated wall time, calls by kind, ratios.
 // Usage: npm run bench:pipeline -- [--baseline 238721b] [--scale 100]   (I/O: moto, git worktree, temp dirs)
 //
 // Simulated time: each scenario runs twice on fresh moto, with the latency (A, real seconds) and without it (B, the
@@ -20,7 +20,8 @@ import { stackSpecs } from '../../scripts/lib/apply/stacks.ts'
 import { criticalPath, stackDependencies } from '../../scripts/lib/apply/stack-graph.ts'
 import { startMoto } from '../../tests/harness/moto.ts'
 import { agentStandIn, createDeploymentGroups, makeArtifacts, motoSkip, root, stagingModel, useMotoEnv } from '../../tests/integration/apply/support.ts'
-import { addLatency, API_CALL_S, CHANGE_SET_S, CREATE_S, deploymentSeconds, updateSeconds } from './latency.ts'
+import { addLatency } from './latency.ts'
+import { API_CALL_S, CHANGE_SET_S, createSeconds, deploymentSeconds, slowestLaneSeconds, updateSeconds } from '../../scripts/lib/plan/apply-duration.ts'
 
 const { values } = parseArgs({ options: { baseline: { type: 'string', default: '238721b' }, scale: { type: 'string', default: '100' } } })
 const SCALE = Number(values.scale)
@@ -60,8 +61,8 @@ async function runPath(code: Code, scale: number): Promise<Measured[]> {
       addLatency(clients.cfn, scale, (command, input) => {
         const template = templateOf.get(String(input.StackName)) ?? ''
         if (command === 'CreateChangeSet') return CHANGE_SET_S
-        if (command === 'CreateStack') return (created.add(String(input.StackName)), CREATE_S[template] ?? 30)
-        if (command === 'ExecuteChangeSet') return created.has(String(input.StackName)) ? updateSeconds(template) : (created.add(String(input.StackName)), CREATE_S[template] ?? 30)
+        if (command === 'CreateStack') return (created.add(String(input.StackName)), createSeconds(template))
+        if (command === 'ExecuteChangeSet') return created.has(String(input.StackName)) ? updateSeconds(template) : (created.add(String(input.StackName)), createSeconds(template))
         return API_CALL_S
       }, cfn)
       const m = model
@@ -116,8 +117,8 @@ try {
   // its creation), then the backup tool's deployment, then the slowest instance group's deployments one after another.
   const staging = readModel(root, 'staging')
   const kept = stackSpecs(staging).filter((s) => !motoSkip(s))
-  const path = criticalPath(stackDependencies(kept), (stack) => CHANGE_SET_S + (CREATE_S[kept.find((s) => s.stack === stack)!.template] ?? 30))
-  const slowestLane = (apps: string[]) => Math.max(...staging.env.instanceGroups.map((g) => apps.filter((a) => staging.apps.find((x) => x.name === a)?.instanceGroup === g.name).reduce((t, a) => t + deploymentSeconds(staging, a), 0)))
+  const path = criticalPath(stackDependencies(kept), (stack) => CHANGE_SET_S + createSeconds(kept.find((s) => s.stack === stack)!.template))
+  const slowestLane = (apps: string[]) => slowestLaneSeconds(staging, apps)
   const allApps = staging.apps.map((a) => a.name)
   const firstBound = path.cost + deploymentSeconds(staging, 'backup') + slowestLane(allApps)
   const bumpBound = slowestLane(['patient-api', 'doctor-api', 'admin-portal'])

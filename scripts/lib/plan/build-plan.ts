@@ -8,6 +8,8 @@ import { desiredReleases } from '../apply/bundle.ts'
 import { isUsable, recoveryCommand } from '../apply/recovery.ts'
 import { changeSetName, STACK_CONCURRENCY, stackSpecs, triageStacks, type PlannedStack } from '../apply/stacks.ts'
 import { mapBounded } from '../apply/bounded.ts'
+import { expectedApplySeconds, type StackWork } from './apply-duration.ts'
+import { BACKUP_AGENT } from '../render/backup-paths.ts'
 import { readState } from '../apply/state.ts'
 
 /** One parameter whose value changes; `from` is undefined for a parameter the stack does not have yet. */
@@ -32,7 +34,8 @@ export type AppPlan = { app: string; deployed?: { version: string; revision: str
 export type FileDiff = { path: string; patch: string }
 /** Which code computed a pull request's plan: the target branch's, and the tool files the pull request changes. */
 export type PlanTools = { commit: string; changed: string[] }
-export type Plan = { environment: string; stacks: StackPlan[]; apps: AppPlan[]; diffs: FileDiff[]; tools?: PlanTools }
+/** expectedSeconds: how long the apply should take on AWS, from the latency model of apply-duration.ts. */
+export type Plan = { environment: string; stacks: StackPlan[]; apps: AppPlan[]; diffs: FileDiff[]; tools?: PlanTools; expectedSeconds?: number }
 
 /** The note on a stack whose fingerprint proved it unchanged, so it had no change set. */
 export const UNCHANGED_NOTE = 'fingerprint matches the last apply; no change set'
@@ -43,7 +46,8 @@ export async function buildPlan(model: Model, svc: { stacks: StackUpdater; store
   const log = opts.log ?? (() => {})
   // Previews change nothing, so every stack's is made side by side (bounded as apply is), reported in stack order.
   const state = await readState(svc.store, model.env.name)
-  const stacks = await mapBounded(await triageStacks(stackSpecs(model, opts.root), svc.stacks, !!opts.full, state.stacks), STACK_CONCURRENCY, async (spec): Promise<StackPlan> => {
+  const triaged = await triageStacks(stackSpecs(model, opts.root), svc.stacks, !!opts.full, state.stacks)
+  const stacks = await mapBounded(triaged, STACK_CONCURRENCY, async (spec): Promise<StackPlan> => {
     const base = { stack: spec.stack, template: spec.template, changes: [] as ResourceChange[] }
     const skipped = opts.skip?.(spec)
     if (skipped) return { ...base, action: 'skipped', note: skipped }
@@ -78,5 +82,13 @@ export async function buildPlan(model: Model, svc: { stacks: StackUpdater; store
       diffs.push({ path: f.path, patch: createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, before ?? '', f.contents, before === undefined ? '(never applied)' : '(last applied)', '(desired)', { context: 3 }) })
     }
   }
-  return { environment: model.env.name, stacks, apps, diffs }
+  const action = new Map(stacks.map((s) => [s.stack, s]))
+  const work = (stack: string): StackWork => {
+    const s = action.get(stack)
+    if (s?.action === 'create' || s?.action === 'update') return s.action
+    return s?.action === 'none' && s.note !== UNCHANGED_NOTE ? 'change set' : 'none'
+  }
+  const changedApps = apps.filter((a) => a.changed).map((a) => a.app)
+  const expectedSeconds = expectedApplySeconds(model, triaged, work, changedApps.filter((a) => a !== BACKUP_AGENT), changedApps.includes(BACKUP_AGENT))
+  return { environment: model.env.name, stacks, apps, diffs, expectedSeconds }
 }

@@ -11,13 +11,20 @@ const counts = (p: Plan) => {
   return { create: by('create'), update: by('update'), none: by('none'), proven, skipped: by('skipped'), blocked: by('blocked'), error: by('error'), replacements, apps: p.apps.filter((a) => a.changed) }
 }
 
+/** "under a minute", "about 7 min", "about 1 h 20 min": an estimate, said as one. */
+export const formatDuration = (seconds: number) => {
+  const min = Math.round(seconds / 60)
+  return min < 1 ? 'under a minute' : min < 60 ? `about ${min} min` : `about ${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ''}`
+}
+
 export function summaryLine(p: Plan): string {
   const c = counts(p)
   const parts = [`${c.create} to create`, `${c.update} to update`, `${c.none} unchanged${c.proven ? ` (${c.proven} by fingerprint, without a change set)` : ''}`]
   if (c.skipped) parts.push(`${c.skipped} skipped`)
   if (c.blocked) parts.push(`${c.blocked} blocked`)
   if (c.error) parts.push(`${c.error} failed to plan`)
-  return `plan ${p.environment}: stacks ${parts.join(', ')}; ${c.replacements.length} replacement(s); apps to deploy: ${c.apps.map((a) => a.app).join(', ') || 'none'}`
+  const expected = p.expectedSeconds === undefined ? '' : `; expected apply: ${formatDuration(p.expectedSeconds)}`
+  return `plan ${p.environment}: stacks ${parts.join(', ')}; ${c.replacements.length} replacement(s); apps to deploy: ${c.apps.map((a) => a.app).join(', ') || 'none'}${expected}`
 }
 
 const revision = (r?: { revision: string }) => r?.revision ?? '(none)'

@@ -38,7 +38,7 @@ test('plan before the first apply: every supported stack to create, every app to
   assert.ok(plan.diffs.some((d) => d.path === 'apps/patient-api/nginx/patient-api.conf'))
   assert.ok(plan.diffs.some((d) => d.path === 'backup/systemd/drsignet-backup-staging.timer'), 'the backup timer is reviewed like a vhost')
   const md = formatMarkdown(plan)
-  assert.is(md.split('\n').slice(0, 3).join('\n'), '## Plan for `staging`\n\n**stacks 11 to create, 0 to update, 0 unchanged, 17 skipped; 0 replacement(s); apps to deploy: backup, admin-portal, doctor-api, patient-api**')
+  assert.is(md.split('\n').slice(0, 3).join('\n'), '## Plan for `staging`\n\n**stacks 11 to create, 0 to update, 0 unchanged, 17 skipped; 0 replacement(s); apps to deploy: backup, admin-portal, doctor-api, patient-api; expected apply: about 17 min**')
   // Previews leave nothing behind: no stack exists after planning.
   assert.is(await svc.stacks.status('drsignet-staging-data'), undefined)
   const small = formatMarkdown(plan, 4000)
@@ -133,7 +133,7 @@ test('plan after the applies: nothing to change', async () => {
   const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
   const calls = recordCalls(svc.clients.cfn)
   const plan = await buildPlan(model, svc, { commit: 'abc1234', skip: motoSkip })
-  assert.is(summaryLine(plan), 'plan staging: stacks 0 to create, 0 to update, 11 unchanged (11 by fingerprint, without a change set), 17 skipped; 0 replacement(s); apps to deploy: none')
+  assert.is(summaryLine(plan), 'plan staging: stacks 0 to create, 0 to update, 11 unchanged (11 by fingerprint, without a change set), 17 skipped; 0 replacement(s); apps to deploy: none; expected apply: under a minute')
   assert.equal(plan.diffs, [])
   assert.equal(calls, ['DescribeStacks'])
 })

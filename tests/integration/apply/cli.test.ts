@@ -42,9 +42,9 @@ test('plan --format markdown from a clean account: the comment a reviewer sees',
   const r = await ops(['plan', 'staging', '--out', join(dir, 'plan.txt'), '--markdown', join(dir, 'plan.md'), '--max-bytes', '10000', '--commit', 'abc1234', ...skipFlags])
   assert.is(r.code, 0, r.stderr)
   const md = readFileSync(join(dir, 'plan.md'), 'utf8')
-  assert.is(md.split('\n')[2], '**stacks 9 to create, 0 to update, 0 unchanged, 19 skipped; 0 replacement(s); apps to deploy: backup, admin-portal, doctor-api, patient-api**')
+  assert.is(md.split('\n')[2], '**stacks 9 to create, 0 to update, 0 unchanged, 19 skipped; 0 replacement(s); apps to deploy: backup, admin-portal, doctor-api, patient-api; expected apply: about 17 min**')
   assert.ok(Buffer.byteLength(md) <= 10_000 && md.endsWith("_Plan truncated at 10000 bytes: the full plan is build/plan/plan.txt, printed in the build's log._\n"))
-  assert.is(readFileSync(join(dir, 'plan.txt'), 'utf8').split('\n')[0], 'plan staging: stacks 9 to create, 0 to update, 0 unchanged, 19 skipped; 0 replacement(s); apps to deploy: backup, admin-portal, doctor-api, patient-api')
+  assert.is(readFileSync(join(dir, 'plan.txt'), 'utf8').split('\n')[0], 'plan staging: stacks 9 to create, 0 to update, 0 unchanged, 19 skipped; 0 replacement(s); apps to deploy: backup, admin-portal, doctor-api, patient-api; expected apply: about 17 min')
   console.log(md.slice(0, 3000))
 })
 
