@@ -3,6 +3,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { deliveryMetrics, formatMetrics } from '../../scripts/lib/apply/delivery-metrics.ts'
 import type { AuditRecord } from '../../scripts/lib/apply/state.ts'
+import { deliveryData } from '../../scripts/lib/aws/delivery-publisher.ts'
 
 const rec = (app: string, action: AuditRecord['action'], result: AuditRecord['result'], endedAt: string, committedAt?: string): AuditRecord => ({
   environment: 'production', app, action, result, endedAt, startedAt: endedAt, committedAt, who: 'w', commit: 'c', version: '1', revision: 'r', bundleKey: 'k', sha256: 's', deploymentId: 'd',
@@ -54,6 +55,14 @@ test('text and markdown tables', () => {
     '',
   ].join('\n'))
   assert.ok(formatMetrics('production', 10, m, 'markdown').includes('| all | 6 | 0.40 | 3.0 h | 50 % | 2.3 h | 3 |'))
+})
+
+test('published as CloudWatch data per scope; a key with no value in the window is left out', () => {
+  const at = new Date('2026-12-01T00:00:00Z')
+  const data = deliveryData('production', deliveryMetrics(log, at, 10), at)
+  const of = (app: string) => data.filter((d) => d.Dimensions!.some((x) => x.Name === 'App' && x.Value === app)).map((d) => [d.MetricName, d.Value, d.Unit])
+  assert.equal(of('b'), [['DeploymentsPerDay', 0.1, 'Count'], ['LeadTimeHours', 24, 'None'], ['ChangeFailureRate', 50, 'Percent']])
+  assert.ok(data.every((d) => d.Dimensions![0]!.Value === 'production' && d.Timestamp === at))
 })
 
 test.run()

@@ -199,6 +199,10 @@ check('the CodeBuild roles cannot create IAM users or change their own policies'
   [applyBuild, 'cloudformation:DescribeStacks', '*', 'Allowed'],
   [applyBuild, 'ssm:GetParameters', `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/drsignet/production/anything`, 'ImplicitlyDenied'],
   [prBuild, 'cloudformation:DescribeStacks', '*', 'Allowed'],
+  // apply publishes the DORA keys, in their namespace only; the pull-request build publishes nothing.
+  [applyBuild, 'cloudwatch:PutMetricData', '*', 'Allowed', { 'cloudwatch:namespace': 'DrSignet/Delivery' }],
+  [applyBuild, 'cloudwatch:PutMetricData', '*', 'Denied', { 'cloudwatch:namespace': 'DrSignet/Backup' }],
+  [prBuild, 'cloudwatch:PutMetricData', '*', 'Denied', { 'cloudwatch:namespace': 'DrSignet/Delivery' }],
   [prBuild, 'ssm:GetParameters', `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/drsignet/production/anything`, 'ImplicitlyDenied'],
   [applyBuild, 'codedeploy:CreateDeployment', `arn:aws:codedeploy:${REGION}:${ACCOUNT}:deploymentgroup:drsignet-production/patient-api`, 'Allowed'],
   [applyBuild, 'codedeploy:CreateDeployment', `arn:aws:codedeploy:${REGION}:${ACCOUNT}:deploymentgroup:drsignet-production/backup`, 'Allowed'],

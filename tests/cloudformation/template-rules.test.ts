@@ -180,7 +180,13 @@ test('the dashboard body is valid JSON with a widget per signal', () => {
   const body = JSON.parse(ofType('AWS::CloudWatch::Dashboard')[0].Properties.DashboardBody)
   assert.equal(body.widgets.map((w: any) => w.properties.title), [
     'CPU by instance group', 'Memory and disk used %', 'Target 5xx', 'Target response time', 'Unhealthy hosts', 'Good backups per day',
+    'Delivery, all apps: good deploys per day and change failure rate % (30 days, from apply)',
+    'Delivery, all apps: median lead time and time to restore, hours (30 days, from apply)',
   ])
+  // The delivery widgets read what apply publishes (delivery-publisher.ts): its namespace, the 'all' scope, its names.
+  const delivery = body.widgets.slice(6).flatMap((w: any) => w.properties.metrics)
+  assert.equal(delivery.map((m: string[]) => m[1]), ['DeploymentsPerDay', 'ChangeFailureRate', 'LeadTimeHours', 'TimeToRestoreHours'])
+  assert.equal(delivery[0].slice(2), ['Environment', model.env.name, 'App', 'all'])
 })
 
 // IAM cannot condition on a trust policy's content, so this rule is the guard: a role is assumed by

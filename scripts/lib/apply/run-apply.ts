@@ -1,6 +1,6 @@
 // apply ENV: lock, stacks through change sets, then a bundle and a CodeDeploy deployment per app (and for the backup
 // tool) whose revision changed (I/O through Services).
-import type { Model } from '../config/model.ts'
+import { DELIVERY_METRIC, type Model } from '../config/model.ts'
 import { MissingBucketError } from '../aws/env-lock.ts'
 import { buildRelease, desiredReleases, type ArtifactSource } from './bundle.ts'
 import type { DesiredRelease } from './desired.ts'
@@ -8,7 +8,8 @@ import { deployRelease } from './deploy-app.ts'
 import { acquireLock, type Held } from './lock.ts'
 import type { Runtime, Services } from './services.ts'
 import { applyStacks, stackFailureReport, stackRecords, stackSpecs, triageStacks, type PlannedStack, type StackResult } from './stacks.ts'
-import { keys, readState, updateState } from './state.ts'
+import { keys, readAudit, readState, updateState } from './state.ts'
+import { deliveryMetrics } from './delivery-metrics.ts'
 
 export type ApplyOptions = {
   artifacts: ArtifactSource
@@ -22,6 +23,18 @@ export type ApplyOptions = {
   lockTtlSeconds?: number
   /** Told the lock once it is held, so a signal handler can release it. */
   onLocked?: (held: Held) => void
+}
+
+/** The DORA keys over the audit log as it now stands, to CloudWatch for the dashboard; never fails the apply. */
+async function publishDelivery(model: Model, svc: Services, rt: Runtime) {
+  const env = model.env.name
+  try {
+    const metrics = deliveryMetrics(await readAudit(svc.store, env), rt.now(), DELIVERY_METRIC.days)
+    const n = await svc.delivery.publish(env, metrics, rt.now())
+    rt.log(`delivery: ${n} datapoints to CloudWatch ${DELIVERY_METRIC.namespace} (\`ops metrics ${env}\` prints them)`)
+  } catch (e) {
+    rt.log(`delivery: metrics not published (${(e as Error).message}); the deployments are unaffected`)
+  }
 }
 
 /** Releases grouped by the instance group they deploy to, in their order; groups in order of first appearance. */
@@ -107,6 +120,7 @@ export async function runApply(model: Model, svc: Services, rt: Runtime, opts: A
     await lane(changed.filter((d) => !d.app))
     await Promise.all(deploymentLanes(changed.filter((d) => d.app)).map(lane))
     if (thrown) throw thrown.error
+    if (changed.length) await publishDelivery(model, svc, rt)
     // Lanes finish in any order; report in the order the releases were planned.
     deployed.sort((a, b) => changed.findIndex((d) => d.name === a) - changed.findIndex((d) => d.name === b))
     if (failure) return { code: 1, stacks, deployed, summary: failure }

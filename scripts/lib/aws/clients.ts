@@ -1,12 +1,14 @@
 // Builds the SDK clients apply, plan and rollback use, for one region; AWS_ENDPOINT_URL points them all at an emulator (no I/O until used).
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation'
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import { AwsQueryProtocol } from '@aws-sdk/core/protocols'
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy'
 import { S3Client } from '@aws-sdk/client-s3'
 import { SNSClient } from '@aws-sdk/client-sns'
 import { SSMClient } from '@aws-sdk/client-ssm'
 import { STSClient } from '@aws-sdk/client-sts'
 
-export type AwsClients = { s3: S3Client; cfn: CloudFormationClient; codedeploy: CodeDeployClient; sns: SNSClient; sts: STSClient; ssm: SSMClient }
+export type AwsClients = { s3: S3Client; cfn: CloudFormationClient; codedeploy: CodeDeployClient; sns: SNSClient; sts: STSClient; ssm: SSMClient; cloudwatch: CloudWatchClient }
 
 export function awsClients(region: string): AwsClients {
   // The SDK reads AWS_ENDPOINT_URL itself; an emulator needs path-style bucket addressing.
@@ -21,5 +23,7 @@ export function awsClients(region: string): AwsClients {
     sns: new SNSClient(common),
     sts: new STSClient(common),
     ssm: new SSMClient(common),
+    // CloudWatch still speaks the query protocol the SDK used before JSON; local emulators (moto) only speak that one.
+    cloudwatch: new CloudWatchClient({ ...common, protocol: AwsQueryProtocol as never }),
   }
 }

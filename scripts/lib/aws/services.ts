@@ -6,9 +6,10 @@ import { codeDeployDeployer, type Deployer } from './deployer.ts'
 import { lockKey, s3EnvLock, type EnvLock } from './env-lock.ts'
 import { snsNotifier, type Notifier } from './notifier.ts'
 import { cfnStackUpdater, type StackUpdater } from './stack-updater.ts'
+import { cloudWatchDelivery, type DeliveryPublisher } from './delivery-publisher.ts'
 
 /** Every side effect plan, apply, rollback and drift need; tests hand in these moto-backed or a scripted one. */
-export type Services = { stacks: StackUpdater; store: ArtifactStore; lock: EnvLock; deployer: Deployer; notifier: Notifier }
+export type Services = { stacks: StackUpdater; store: ArtifactStore; lock: EnvLock; deployer: Deployer; notifier: Notifier; delivery: DeliveryPublisher }
 
 export function awsServices(model: Model, opts: { pollMs?: number; clients?: AwsClients; createWithCreateStack?: boolean; roleArn?: string } = {}): Services & { clients: AwsClients } {
   const { env } = model
@@ -20,5 +21,6 @@ export function awsServices(model: Model, opts: { pollMs?: number; clients?: Aws
     lock: s3EnvLock(clients.s3, env.buckets.artifacts, lockKey(env.name), env.kms.keyAlias),
     deployer: codeDeployDeployer(clients.codedeploy),
     notifier: snsNotifier(clients.sns),
+    delivery: cloudWatchDelivery(clients.cloudwatch),
   }
 }

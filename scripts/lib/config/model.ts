@@ -109,6 +109,8 @@ export type Environment = {
  * backup-age alarm so the two cannot drift apart.
  */
 export const BACKUP_METRIC = { namespace: 'DrSignet/Backup', name: 'BackupSucceeded', dimension: 'Environment' } as const
+/** The DORA keys apply publishes after each run (ops metrics' figures over 30 days), per app and for 'all'. */
+export const DELIVERY_METRIC = { namespace: 'DrSignet/Delivery', days: 30 } as const
 
 /** Periods without a successful backup that make its age exceed the alarm's threshold (seconds). */
 export const backupAgePeriods = (alarm: Pick<Alarm, 'threshold' | 'period'>) => Math.max(1, Math.ceil(alarm.threshold / alarm.period))

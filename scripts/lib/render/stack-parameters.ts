@@ -1,6 +1,6 @@
 // Turns one environment's Model into the CloudFormation stacks to deploy (template, parameters, tags),
 // in deployment order, and checks parameters against a template's declarations; pure, no I/O.
-import { BACKUP_METRIC, type Alarm, type AlarmMetric, type App, type Environment, type InstanceGroup, type Model } from '../config/model.ts'
+import { BACKUP_METRIC, DELIVERY_METRIC, type Alarm, type AlarmMetric, type App, type Environment, type InstanceGroup, type Model } from '../config/model.ts'
 
 /**
  * `after`: stacks this one needs although it imports nothing from them: it is given their resources by name (a topic's
@@ -264,6 +264,7 @@ export function stackInstances(model: Model): StackInstance[] {
     simple('monitoring', 'monitoring.yaml', {
       LogRetentionDays: logRetention(env.audit.logRetentionDays),
       BackupMetricNamespace: backupMetricNamespace(),
+      DeliveryMetricNamespace: DELIVERY_METRIC.namespace,
     }),
     simple('governance', 'governance.yaml', {
       EnableCloudTrail: String(env.audit.cloudTrail),
@@ -280,6 +281,7 @@ export function stackInstances(model: Model): StackInstance[] {
       Branch: env.branch,
       ArtifactsBucketName: env.buckets.artifacts,
       LogRetentionDays: logRetention(env.audit.logRetentionDays),
+      DeliveryMetricNamespace: DELIVERY_METRIC.namespace,
     }),
     {
       ...simple('backup-agent', 'backup-agent.yaml', {

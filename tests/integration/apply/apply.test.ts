@@ -10,6 +10,7 @@ import type { Runtime } from '../../../scripts/lib/apply/services.ts'
 import { readAudit, readState } from '../../../scripts/lib/apply/state.ts'
 import { buildPlan, UNCHANGED_NOTE } from '../../../scripts/lib/plan/build-plan.ts'
 import { DescribeStacksCommand, GetTemplateCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation'
+import { ListMetricsCommand } from '@aws-sdk/client-cloudwatch'
 import { formatMarkdown, summaryLine } from '../../../scripts/lib/plan/format.ts'
 import type { Model } from '../../../scripts/lib/config/model.ts'
 import { agentStandIn, createDeploymentGroups, makeArtifacts, motoDeployment, motoSkip, recordCalls, stagingModel, useMotoEnv } from './support.ts'
@@ -99,6 +100,9 @@ test('the first apply creates the stacks moto supports, uploads bundles with SSE
   assert.match(state.apps.backup!.revision, /^ops\+[0-9a-f]{12}$/)
   assert.ok(state.files['backup/systemd/drsignet-backup-staging.service']?.includes('ExecStart='))
   assert.ok(state.files['apps/patient-api/appspec.yml']?.includes('hooks:'))
+  // The DORA keys went to CloudWatch for the dashboard: one scope per app and 'all'.
+  const published = await svc.clients.cloudwatch.send(new ListMetricsCommand({ Namespace: 'DrSignet/Delivery', MetricName: 'DeploymentsPerDay' }))
+  assert.equal((published.Metrics ?? []).map((m) => m.Dimensions!.find((d) => d.Name === 'App')!.Value).sort(), ['admin-portal', 'all', 'backup', 'doctor-api', 'patient-api'])
   const lock = await s3.send(new ListObjectsV2Command({ Bucket: 'drsignet-staging-artifacts', Prefix: 'locks/' }))
   assert.is(lock.KeyCount ?? 0, 0, 'the lock is released')
   console.log(lines.join('\n'))
