@@ -21,7 +21,7 @@ import { criticalPath, stackDependencies } from '../../scripts/lib/apply/stack-g
 import { startMoto } from '../../tests/harness/moto.ts'
 import { agentStandIn, createDeploymentGroups, makeArtifacts, motoSkip, root, stagingModel, useMotoEnv } from '../../tests/integration/apply/support.ts'
 import { addLatency } from './latency.ts'
-import { API_CALL_S, CHANGE_SET_S, createSeconds, deploymentSeconds, slowestLaneSeconds, updateSeconds } from '../../scripts/lib/plan/apply-duration.ts'
+import { API_CALL_S, CHANGE_SET_S, createSeconds, deploymentSeconds, expectedApplySeconds, slowestLaneSeconds, updateSeconds } from '../../scripts/lib/plan/apply-duration.ts'
 
 const { values } = parseArgs({ options: { baseline: { type: 'string', default: '238721b' }, scale: { type: 'string', default: '100' } } })
 const SCALE = Number(values.scale)
@@ -118,10 +118,9 @@ try {
   const staging = readModel(root, 'staging')
   const kept = stackSpecs(staging).filter((s) => !motoSkip(s))
   const path = criticalPath(stackDependencies(kept), (stack) => CHANGE_SET_S + createSeconds(kept.find((s) => s.stack === stack)!.template))
-  const slowestLane = (apps: string[]) => slowestLaneSeconds(staging, apps)
   const allApps = staging.apps.map((a) => a.name)
-  const firstBound = path.cost + deploymentSeconds(staging, 'backup') + slowestLane(allApps)
-  const bumpBound = slowestLane(['patient-api', 'doctor-api', 'admin-portal'])
+  const firstBound = expectedApplySeconds(staging, kept, () => 'create', allApps, true)
+  const bumpBound = slowestLaneSeconds(staging, ['patient-api', 'doctor-api', 'admin-portal'])
   const n = result.new!
   const changeSets = (i: number) => n.calls[i]!.cfn.get('CreateChangeSet') ?? 0
   const cfnCalls = (i: number) => sum(n.calls[i]!.cfn)

@@ -20,12 +20,6 @@ const median = (xs: number[]) => {
 }
 const time = (iso: string) => Date.parse(iso)
 
-/** A rollback of a change that had gone live: the deploy just before it succeeded (after a failed one there is nothing new to undo). */
-const undoesGoodDeploy = (records: AuditRecord[], i: number) => {
-  const before = records.slice(0, i).reverse().find((p) => p.action === 'deploy')
-  return records[i]!.action === 'rollback' && before?.result === 'Succeeded'
-}
-
 /**
  * Incidents of one app (its records, oldest first): a deploy that did not succeed (bad from when it ended), or a
  * rollback of a deploy that had succeeded (bad from when that deploy ended). Each is restored by the app's next
@@ -36,7 +30,12 @@ function incidents(records: AuditRecord[]): { from: number; to?: number; at: num
   records.forEach((r, i) => {
     let from: number | undefined
     if (r.action === 'deploy' && r.result !== 'Succeeded') from = time(r.endedAt)
-    if (undoesGoodDeploy(records, i)) from = time(records.slice(0, i).reverse().find((p) => p.action === 'deploy')!.endedAt)
+    if (r.action === 'rollback') {
+      // A rollback of a change that had gone live: the deploy just before it succeeded (after a failed one there is
+      // nothing new to undo, and that failure is already the incident).
+      const undone = records.slice(0, i).reverse().find((p) => p.action === 'deploy')
+      if (undone?.result === 'Succeeded') from = time(undone.endedAt)
+    }
     if (from === undefined) return
     const good = records.slice(r.action === 'rollback' ? i : i + 1).find((n) => n.result === 'Succeeded')
     out.push({ from, to: good && time(good.endedAt), at: time(r.endedAt) })

@@ -72,8 +72,9 @@ export async function runApply(model: Model, svc: Services, rt: Runtime, opts: A
   opts.onLocked?.(held)
   try {
     // Read what is deployed only once the lock is held: no other apply can change it between this read and the writes.
-    const before = await readState(svc.store, env)
-    const triaged = await triageStacks(specs.slice(bootstrap.length), svc.stacks, !!opts.full, before.stacks)
+    // Read once: the stack records below change only `stacks`, and the app revisions compared here are read here.
+    const state = await readState(svc.store, env)
+    const triaged = await triageStacks(specs.slice(bootstrap.length), svc.stacks, !!opts.full, state.stacks)
     const stacks = [...bootstrap, ...(await applyStacks(triaged, svc.stacks, { commit: rt.commit, skip, log: rt.log }))]
     // What each stack that went through a change set now runs, recorded even when a later stack failed.
     const records = await stackRecords([...bootstrapSpecs, ...triaged], stacks, svc.stacks)
@@ -81,7 +82,6 @@ export async function runApply(model: Model, svc: Services, rt: Runtime, opts: A
     const failed = stacks.find((r) => r.outcome === 'failed')
     if (failed) return { code: 1, stacks, deployed: [], summary: stackFailureReport(failed as Extract<StackResult, { outcome: 'failed' }>) }
 
-    const state = await readState(svc.store, env)
     const changed = desiredReleases(model, opts.root).filter((d) => state.apps[d.name]?.revision !== d.revision)
     const deployed: string[] = []
     let failure: string | undefined

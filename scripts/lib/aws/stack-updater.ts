@@ -38,6 +38,9 @@ const input = (spec: StackSpec, roleArn?: string) => ({
   Parameters: Object.entries(spec.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
   Tags: Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value })),
 })
+type ParameterList = { ParameterKey?: string; ParameterValue?: string }[]
+/** DescribeStacks' Parameters as name → value. */
+const parametersOf = (list: ParameterList | undefined) => Object.fromEntries((list ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? '']))
 const NO_CHANGES = /didn't contain changes|No updates are to be performed/i
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -53,7 +56,7 @@ export const cfnStackUpdater = (cfn: CloudFormationClient, opts: { pollMs?: numb
   const timeoutMs = opts.timeoutMs ?? 60 * 60_000
   const describe = async (stack: string) => {
     try {
-      return (await send<{ Stacks?: { StackStatus?: string; Parameters?: { ParameterKey?: string; ParameterValue?: string }[] }[] }>(new DescribeStacksCommand({ StackName: stack }))).Stacks?.[0]
+      return (await send<{ Stacks?: { StackStatus?: string; Parameters?: ParameterList }[] }>(new DescribeStacksCommand({ StackName: stack }))).Stacks?.[0]
     } catch (e) {
       if (errorName(e) === 'ValidationError') return undefined
       throw e
@@ -67,7 +70,7 @@ export const cfnStackUpdater = (cfn: CloudFormationClient, opts: { pollMs?: numb
 
     async parameters(stack) {
       const s = await describe(stack)
-      return Object.fromEntries((s?.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? '']))
+      return parametersOf(s?.Parameters)
     },
 
     async createChangeSet(spec, name) {
@@ -145,12 +148,11 @@ export const cfnStackUpdater = (cfn: CloudFormationClient, opts: { pollMs?: numb
       const out = new Map<string, DeployedStack>()
       let token: string | undefined
       do {
-        const page = await send<{ Stacks?: { StackName?: string; StackStatus?: string; Tags?: { Key?: string; Value?: string }[]; Parameters?: { ParameterKey?: string; ParameterValue?: string }[]; CreationTime?: Date; LastUpdatedTime?: Date }[]; NextToken?: string }>(new DescribeStacksCommand({ NextToken: token }))
+        const page = await send<{ Stacks?: { StackName?: string; StackStatus?: string; Tags?: { Key?: string; Value?: string }[]; Parameters?: ParameterList; CreationTime?: Date; LastUpdatedTime?: Date }[]; NextToken?: string }>(new DescribeStacksCommand({ NextToken: token }))
         for (const s of page.Stacks ?? []) {
           if (!s.StackName || s.StackStatus === 'REVIEW_IN_PROGRESS') continue
           const updatedAt = (s.LastUpdatedTime ?? s.CreationTime)?.toISOString() ?? ''
-          const parameters = Object.fromEntries((s.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? '']))
-          out.set(s.StackName, { status: s.StackStatus ?? '', tags: Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])), updatedAt, parameters })
+          out.set(s.StackName, { status: s.StackStatus ?? '', tags: Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])), updatedAt, parameters: parametersOf(s.Parameters) })
         }
         token = page.NextToken
       } while (token)

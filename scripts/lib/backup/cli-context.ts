@@ -5,7 +5,7 @@ import { readModel } from '../config/read.ts'
 import type { Backup } from '../config/model.ts'
 import { backupS3Client, s3BackupStore, type BackupStore } from '../aws/backup-store.ts'
 import { redactError } from '../mongo/redact.ts'
-import { tlsPolicy } from '../mongo/tls-policy.ts'
+import { parseMongoUri, tlsPolicy } from '../mongo/tls-policy.ts'
 import { envPrefix } from './manifest.ts'
 
 export type BackupContext = { env: string; region: string; policy: Backup; store: BackupStore; prefix: string }
@@ -39,9 +39,8 @@ export async function connectMongo(uri: string, caFile = process.env.MONGODB_TLS
 export const MONGO_TIMEOUTS = { serverSelectionTimeoutMS: 15_000, connectTimeoutMS: 10_000, socketTimeoutMS: 30 * 60_000 } as const
 
 export function mongoTimeouts(uri: string): Partial<typeof MONGO_TIMEOUTS> {
-  const query = uri.includes('?') ? new URLSearchParams(uri.slice(uri.indexOf('?') + 1)) : new URLSearchParams()
-  const inUri = new Set([...query.keys()].map((k) => k.toLowerCase()))
-  return Object.fromEntries(Object.entries(MONGO_TIMEOUTS).filter(([k]) => !inUri.has(k.toLowerCase())))
+  const query = parseMongoUri(uri).typedSearchParams<Record<string, string>>()
+  return Object.fromEntries(Object.entries(MONGO_TIMEOUTS).filter(([k]) => !query.has(k)))
 }
 
 export const stderrProgress = (line: string) => process.stderr.write(line + '\n')

@@ -9,6 +9,9 @@ const { ConnectionString } = createRequire(import.meta.url)('mongodb-connection-
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[?::1\]?)(?::\d+)?$/i
 const INSECURE = ['tlsInsecure', 'tlsAllowInvalidCertificates', 'tlsAllowInvalidHostnames', 'sslAllowInvalidCertificates', 'sslAllowInvalidHostnames']
 
+/** The URI parsed as the driver parses it (option names case-insensitive); throws on a malformed one. */
+export const parseMongoUri = (uri: string) => new ConnectionString(uri)
+
 export type TlsDecision = { ok: true; options: { tls?: true; tlsCAFile?: string } } | { ok: false; reason: string }
 
 /**
@@ -19,7 +22,7 @@ export type TlsDecision = { ok: true; options: { tls?: true; tlsCAFile?: string 
 export function tlsPolicy(uri: string, caFile: string | undefined): TlsDecision {
   let cs: ConnectionStringType
   try {
-    cs = new ConnectionString(uri)
+    cs = parseMongoUri(uri)
   } catch (e) {
     return { ok: false, reason: `MONGODB_URI is not a MongoDB connection string (${(e as Error).message.split('\n')[0]})` }
   }
