@@ -36,6 +36,23 @@ export const AWS_MANAGED_POLICIES: Record<string, Policy> = {
       { Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: 'arn:aws:ssm:*:*:parameter/AmazonCloudWatch-*' },
     ],
   },
+  // Abbreviated: its EC2 snapshot actions and its own EventBridge rules.
+  'service-role/AWSDataLifecycleManagerServiceRole': {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: [
+          'ec2:CreateSnapshot', 'ec2:CreateSnapshots', 'ec2:DeleteSnapshot', 'ec2:DescribeInstances', 'ec2:DescribeVolumes',
+          'ec2:DescribeSnapshots', 'ec2:EnableFastSnapshotRestores', 'ec2:DescribeFastSnapshotRestores', 'ec2:DisableFastSnapshotRestores',
+          'ec2:CopySnapshot', 'ec2:ModifySnapshotAttribute', 'ec2:DescribeSnapshotAttribute', 'ec2:ModifySnapshotTier', 'ec2:DescribeSnapshotTierStatus',
+        ],
+        Resource: '*',
+      },
+      { Effect: 'Allow', Action: ['ec2:CreateTags'], Resource: 'arn:aws:ec2:*::snapshot/*' },
+      { Effect: 'Allow', Action: ['events:PutRule', 'events:DeleteRule', 'events:DescribeRule', 'events:EnableRule', 'events:DisableRule', 'events:ListTargetsByRule', 'events:PutTargets', 'events:RemoveTargets'], Resource: 'arn:aws:events:*:*:rule/AwsDataLifecycleRule.managed-cwe.*' },
+    ],
+  },
   'service-role/AWSCodeDeployRole': {
     Version: '2012-10-17',
     Statement: [

@@ -57,6 +57,7 @@ export const fixtureModel = (): Model => ({
       instanceGroup: 'database', schedule: '0 0 * * *', timezone: 'Asia/Kolkata', retentionDays: 15, rpoHours: 24, rtoHours: 2, expectedMinutes: 20,
       bucket: 'drsignet-production-backups', prefix: 'backups', kmsKey: 'alias/drsignet-production', compression: 'gzip', databases: ['drsignet'],
     },
+    database: { address: '10.20.128.10', zone: 'a', dataVolume: { size: 100 }, snapshots: { everyHours: 1, keepHours: 72 }, clients: { 'patient-api': 'drsignet', 'doctor-api': 'drsignet' } },
     alarms: [
       { name: 'api-cpu-high', metric: 'cpu', instanceGroup: 'api', statistic: 'Average', threshold: 80, comparison: 'GreaterThanThreshold', period: 300, evaluationPeriods: 2, notify: ['operations'] },
       { name: 'api-memory-high', metric: 'memory', instanceGroup: 'api', statistic: 'Average', threshold: 85, comparison: 'GreaterThanThreshold', period: 300, evaluationPeriods: 2, notify: ['operations'] },

@@ -173,14 +173,45 @@ check("the database CA: the database hosts make and read it; app hosts read its 
   [dbInstance, 's3:ListBucket', 'arn:aws:s3:::drsignet-production-secrets', 'Allowed', { 's3:prefix': 'secrets/production/mongo-tls/ca.key' }],
 ])
 
-check("the database role reads the backup tool's revisions and its own secret, nothing of the apps'", [
-  [dbInstance, 's3:GetObject', secrets('production', 'backup'), 'Allowed'],
-  [dbInstance, 's3:GetObject', secrets('staging', 'backup'), 'ImplicitlyDenied'],
+const ec2 = (kind: string, id: string) => `arn:aws:ec2:${REGION}:${ACCOUNT}:${kind}/${id}`
+const DATA_VOLUME = ec2('volume', 'drsignet-production-database-DataVolume')
+const ADDRESS = ec2('network-interface', 'drsignet-production-database-Address0')
+const OWN = { 'aws:ResourceTag/Environment': 'production', 'aws:ResourceTag/InstanceGroup': 'database' }
+check('the database role attaches its own data volume and address to its own instances, nothing else', [
+  [dbInstance, 'ec2:AttachVolume', DATA_VOLUME, 'Allowed', OWN],
+  [dbInstance, 'ec2:AttachVolume', ec2('instance', 'i-0123456789abcdef0'), 'Allowed', OWN],
+  [dbInstance, 'ec2:AttachVolume', ec2('instance', 'i-0123456789abcdef0'), 'ImplicitlyDenied', { ...OWN, 'aws:ResourceTag/InstanceGroup': 'api' }],
+  [dbInstance, 'ec2:AttachVolume', ec2('volume', 'vol-0fedcba9876543210'), 'ImplicitlyDenied', OWN],
+  [dbInstance, 'ec2:AttachNetworkInterface', ADDRESS, 'Allowed', OWN],
+  [dbInstance, 'ec2:AttachNetworkInterface', ec2('network-interface', 'eni-0fedcba9876543210'), 'ImplicitlyDenied', OWN],
+  [dbInstance, 'ec2:DetachVolume', DATA_VOLUME, 'ImplicitlyDenied', OWN],
+  [dbInstance, 'ec2:DeleteVolume', DATA_VOLUME, 'ImplicitlyDenied', OWN],
+  [dbInstance, 'ec2:DeleteSnapshot', ec2('snapshot', 'snap-0123456789abcdef0').replace(`${ACCOUNT}:`, ':'), 'ImplicitlyDenied'],
+  [dbInstance, 'kms:CreateGrant', KEY, 'Allowed', { 'kms:GrantIsForAWSResource': 'true', 'kms:ViaService': `ec2.${REGION}.amazonaws.com` }],
+  [dbInstance, 'kms:CreateGrant', KEY, 'ImplicitlyDenied', { 'kms:GrantIsForAWSResource': 'false', 'kms:ViaService': `ec2.${REGION}.amazonaws.com` }],
+  [apiInstance, 'ec2:AttachVolume', DATA_VOLUME, 'ImplicitlyDenied', OWN],
+  [apiInstance, 'ec2:AttachNetworkInterface', ADDRESS, 'ImplicitlyDenied', OWN],
+])
+
+const secretKey = (key: string) => `arn:aws:s3:::drsignet-production-secrets/secrets/production/${key}`
+check("the database role reads the backup tool's revisions, keeps the users' passwords and writes the apps' connection strings, never their .env", [
+  [dbInstance, 's3:GetObject', secretKey('database/users/patient-api'), 'Allowed'],
+  [dbInstance, 's3:PutObject', secretKey('database/users/patient-api'), 'Allowed', KMS_UPLOAD],
+  [dbInstance, 's3:PutObject', secretKey('database/users/patient-api'), 'ExplicitlyDenied'],
+  [dbInstance, 's3:PutObject', secretKey('patient-api/mongodb.env'), 'Allowed', KMS_UPLOAD],
+  [dbInstance, 's3:GetObject', secrets('production', 'patient-api'), 'ImplicitlyDenied'],
+  [dbInstance, 's3:PutObject', secrets('production', 'patient-api'), 'ImplicitlyDenied', KMS_UPLOAD],
+  [dbInstance, 's3:GetObject', 'arn:aws:s3:::drsignet-production-secrets/secrets/staging/database/users/admin', 'ImplicitlyDenied'],
+  [dbInstance, 's3:ListBucket', 'arn:aws:s3:::drsignet-production-secrets', 'Allowed', { 's3:prefix': 'secrets/production/database/users/admin' }],
+  [dbInstance, 's3:ListBucket', 'arn:aws:s3:::drsignet-production-secrets', 'ImplicitlyDenied', { 's3:prefix': 'secrets/production/' }],
   [dbInstance, 's3:GetObject', 'arn:aws:s3:::drsignet-production-artifacts/bundles/production/backup/abc.tar.gz', 'Allowed'],
   [dbInstance, 's3:GetObject', 'arn:aws:s3:::drsignet-production-artifacts/bundles/production/patient-api/abc.tar.gz', 'ImplicitlyDenied'],
   [dbInstance, 's3:GetObject', 'arn:aws:s3:::drsignet-production-artifacts/state/production/deployed.json', 'ImplicitlyDenied'],
-  [dbInstance, 's3:PutObject', secrets('production', 'backup'), 'Denied', KMS_UPLOAD],
-  [apiInstance, 's3:GetObject', secrets('production', 'backup'), 'ImplicitlyDenied'],
+  // The apps read their own connection string, never another's, and never a database password.
+  [apiInstance, 's3:GetObject', secretKey('patient-api/mongodb.env'), 'Allowed'],
+  [portalInstance, 's3:GetObject', secretKey('patient-api/mongodb.env'), 'ImplicitlyDenied'],
+  [apiInstance, 's3:GetObject', secretKey('database/users/patient-api'), 'ImplicitlyDenied'],
+  [apiInstance, 's3:PutObject', secretKey('patient-api/mongodb.env'), 'ImplicitlyDenied', KMS_UPLOAD],
 ])
 
 check('the CodeBuild roles cannot create IAM users or change their own policies', [

@@ -31,6 +31,7 @@ test('every stack of the fixture environment, in deployment order', () => {
     'drsignet-production-group-api instance-group.yaml',
     'drsignet-production-group-database instance-group.yaml',
     'drsignet-production-group-portal instance-group.yaml',
+    'drsignet-production-database database.yaml',
     'drsignet-production-load-balancer load-balancer.yaml',
     'drsignet-production-deploy deploy.yaml',
     'drsignet-production-topic-deployments topic.yaml',

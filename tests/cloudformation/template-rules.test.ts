@@ -99,7 +99,9 @@ test('deployment groups: in place, one at a time, traffic control, rollback on f
   // The backup tool's group: the database instances, no load balancer in front, the same rollback and triggers.
   const [backup] = all.filter((g) => g.Properties.DeploymentGroupName === 'backup')
   assert.equal(backup!.Properties.DeploymentStyle, { DeploymentType: 'IN_PLACE', DeploymentOption: 'WITHOUT_TRAFFIC_CONTROL' })
-  assert.equal(backup!.Properties.Ec2TagSet.Ec2TagSetList[1], { Ec2TagGroup: [{ Key: 'InstanceGroup', Value: model.env.backup.instanceGroup, Type: 'KEY_AND_VALUE' }] })
+  // The database's Auto Scaling group itself, so CodeDeploy deploys to every instance it launches (a replacement).
+  assert.equal(backup!.Properties.AutoScalingGroups, ['import:drsignet-production-database-asg'])
+  assert.is(backup!.Properties.Ec2TagSet, undefined, 'tags would select the same instance twice')
   assert.equal(backup!.Properties.AutoRollbackConfiguration, { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] })
   assert.is(backup!.Properties.TriggerConfigurations.length, 1)
 })

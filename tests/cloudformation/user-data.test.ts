@@ -62,7 +62,10 @@ test('every group gets Node.js 22; app groups nginx and the pm2 version the test
     assert.match(app, new RegExp(`^  npm-22 install -g pm2@${pm2Version.replace(/\./g, '\\.')}$`, 'm'))
     assert.not.match(app, /mongo/)
     assert.match(db, /^  dnf install -y mongodb-org$/m)
-    assert.match(db, /^  systemctl enable --now mongod$/m)
+    // mongod never starts on the root volume: only on the data volume ops database-up mounts.
+    assert.match(db, /^  printf '%s\\n' '\[Unit\]' 'RequiresMountsFor=\/var\/lib\/mongo' 'ConditionPathIsMountPoint=\/var\/lib\/mongo'/m)
+    assert.match(db, /^  systemctl disable --now mongod \|\| true$/m)
+    assert.not.match(db, /enable --now mongod/)
     assert.not.match(db, /nginx|pm2/)
   }
 })

@@ -75,6 +75,18 @@ export type Backup = {
   databases?: string[] // include list; default all but admin/local/config
 }
 
+/** The database server's recovery (docs/disaster-recovery.md). */
+export type Database = {
+  address: string // fixed private IPv4 of the network interface every replacement attaches
+  zone: 'a' | 'b' // the private subnet of the instance, its address and its data volume
+  dataVolume: { size: number; iops?: number; throughput?: number } // GiB, gp3
+  snapshots: { everyHours: 1 | 2 | 3 | 4 | 6 | 8 | 12 | 24; keepHours: number } // DLM
+  clients: Record<string, string> // app -> the database it reads and writes (a MongoDB user of its own)
+}
+
+/** Snapshots DLM keeps: one per interval over the retention period (its count-based rule). */
+export const snapshotsKept = (s: Database['snapshots']) => Math.ceil(s.keepHours / s.everyHours)
+
 export type Environment = {
   name: string
   account: string // 12 digits
@@ -90,6 +102,7 @@ export type Environment = {
   deployment: { config: string; autoRollbackEvents: string[]; stopOnAlarms: string[]; notify: string[] }
   notifications: { name: string; emails: string[] }[] // sorted by name
   backup: Backup
+  database: Database
   alarms: Alarm[]
   patching: {
     frequency: 'monthly' | 'quarterly'

@@ -1,6 +1,7 @@
 // Turns one environment's Model into the CloudFormation stacks to deploy (template, parameters, tags),
 // in deployment order, and checks parameters against a template's declarations; pure, no I/O.
-import { BACKUP_METRIC, DELIVERY_METRIC, type Alarm, type AlarmMetric, type App, type Environment, type InstanceGroup, type Model } from '../config/model.ts'
+import { quarterCidrs } from '../config/subnets.ts'
+import { BACKUP_METRIC, DELIVERY_METRIC, snapshotsKept, type Alarm, type AlarmMetric, type App, type Environment, type InstanceGroup, type Model } from '../config/model.ts'
 
 /**
  * `after`: stacks this one needs although it imports nothing from them: it is given their resources by name (a topic's
@@ -93,16 +94,6 @@ function dataStack(env: Environment): StackInstance {
   }
 }
 
-/** The VPC split into four equal subnets, in address order. */
-export function quarterCidrs(vpcCidr: string): string[] {
-  const [address, bits] = vpcCidr.split('/')
-  const base = address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0)
-  const prefix = Number(bits) + 2
-  const size = 2 ** (32 - prefix)
-  const dotted = (n: number) => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.')
-  return [0, 1, 2, 3].map((i) => `${dotted(base + i * size)}/${prefix}`)
-}
-
 function networkStack(env: Environment): StackInstance {
   const [publicA, publicB, privateA, privateB] = quarterCidrs(env.network.vpcCidr)
   return {
@@ -120,6 +111,7 @@ function networkStack(env: Environment): StackInstance {
 }
 
 function instanceGroupStack(env: Environment, group: InstanceGroup): StackInstance {
+  const isDatabase = group.name === env.backup.instanceGroup
   return {
     stack: stackName(env, `group-${group.name}`), template: 'instance-group.yaml',
     // Stack tags reach the instances: CloudFormation propagates them to the Auto Scaling group.
@@ -127,7 +119,9 @@ function instanceGroupStack(env: Environment, group: InstanceGroup): StackInstan
     parameters: {
       ...base(env),
       GroupName: group.name,
-      Purpose: group.name === env.backup.instanceGroup ? 'database' : 'app',
+      Purpose: isDatabase ? 'database' : 'app',
+      // An EBS volume attaches only in its own zone: the database group launches where its data volume is.
+      Zone: isDatabase ? env.database.zone : 'any',
       InstanceType: group.instanceType,
       ImageId: imageParameter(group.instanceType),
       VolumeSize: String(group.volumeSize),
@@ -137,6 +131,24 @@ function instanceGroupStack(env: Environment, group: InstanceGroup): StackInstan
       ArtifactsBucketName: env.buckets.artifacts,
       BackupBucketName: env.backup.bucket,
       BackupPrefix: backupKeyPrefix(env),
+    },
+  }
+}
+
+function databaseStack(env: Environment): StackInstance {
+  const { address, zone, dataVolume, snapshots } = env.database
+  return {
+    stack: stackName(env, 'database'), template: 'database.yaml', tags: baseTags(env),
+    parameters: {
+      ...base(env),
+      InstanceGroup: env.backup.instanceGroup,
+      Zone: zone,
+      Address: address,
+      VolumeSize: String(dataVolume.size),
+      VolumeIops: String(dataVolume.iops ?? 3000),
+      VolumeThroughput: String(dataVolume.throughput ?? 125),
+      SnapshotEveryHours: String(snapshots.everyHours),
+      SnapshotsKept: String(snapshotsKept(snapshots)),
     },
   }
 }
@@ -193,6 +205,7 @@ const GROUP_METRICS: Partial<Record<AlarmMetric, [string, string]>> = {
 }
 
 export { backupAgePeriods } from '../config/model.ts'
+export { quarterCidrs } from '../config/subnets.ts'
 
 function alarmStack(env: Environment, alarm: Alarm): StackInstance {
   const common = {
@@ -248,6 +261,7 @@ export function stackInstances(model: Model): StackInstance[] {
     }),
     simple('vpn', 'vpn.yaml', { VpnClientCidr: env.network.vpnClientCidr }),
     ...env.instanceGroups.map((g) => instanceGroupStack(env, g)),
+    databaseStack(env),
     simple('load-balancer', 'load-balancer.yaml', {
       CertificateArn: env.loadBalancer.certificateArn,
       SslPolicy: env.loadBalancer.sslPolicy,
