@@ -28,5 +28,5 @@ if [[ -d "$RELEASE_DIR" ]]; then
   find "$RELEASE_DIR" -xdev ! -uid 0 -exec chown -h root:root {} +
 fi
 
-install_secret "$SECRETS_BUCKET" "$SECRETS_KEY" "$ENV_FILE" "$APP_USER"
+install_secret "$SECRETS_BUCKET" "$SECRETS_KEY" "$ENV_FILE" "$APP_USER" "" "${MONGO_ENV_KEY:-}"
 install_ca "$SECRETS_BUCKET" "$MONGO_CA_KEY" "$MONGO_CA_FILE"

@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<Command>> = {
   verify: () => import('./commands/verify.ts'),
   prune: () => import('./commands/prune.ts'),
   'mongo-tls': () => import('./commands/mongo-tls.ts'),
+  'database-up': () => import('./commands/database-up.ts'),
   'deploy-local': () => import('./commands/deploy-local.ts'),
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# AfterInstall (root): the ops tool becomes a new release beside the one a running backup may be using,
-# gets its production dependencies, and only then replaces `current` (one rename); then the systemd units and
-# the group's CloudWatch agent configuration.
+# AfterInstall (root): the ops tool becomes a new release beside the one a running backup may be using and gets
+# its production dependencies; the database comes up from it (ops database-up); only then does it replace
+# `current` (one rename); then the systemd units and the group's CloudWatch agent configuration.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -24,18 +24,18 @@ log "installing the backup tool's production dependencies"
 rm -rf "$release"
 mv -T "$release.partial" "$release"
 trap - EXIT
+# The database itself, from the new release, before `current` moves to it (a failure leaves the running release in
+# place): ops database-up takes the fixed address and the data volume (attached on a new instance, a replacement
+# included), gives mongod TLS from the environment's CA (ops mongo-tls; mongod restarts only when that changed),
+# starts it, restores the newest good backup onto a new volume before mongod listens off loopback, and makes every
+# user with its password from the secrets bucket; then it writes the backup tool's URI (ENV_FILE) and the client apps'
+# connection strings. A daily timer renews the certificate.
+[[ -f "$MONGOD_CONF" ]] || die "no $MONGOD_CONF: the database group's boot script installs MongoDB; this instance did not finish booting"
+(cd "$release" && /usr/bin/node --import tsx scripts/ops.ts database-up "$ENVIRONMENT") || die "ops database-up failed (above); the apps cannot reach MongoDB on this instance"
+
 ln -sfn "$(basename "$releases")/$DEPLOYMENT_ID" "$current.next"
 mv -T "$current.next" "$current"
 log "current -> releases/$DEPLOYMENT_ID"
-
-# The database's TLS, from the release just made current (ops mongo-tls): the environment's CA from the secrets
-# bucket (made there by the first database host), this host's certificate, and mongod.conf requiring TLS on
-# loopback and the private address; mongod restarts only when either changed. A daily timer renews the certificate.
-if [[ -f "$MONGOD_CONF" ]]; then
-  (cd "$current" && /usr/bin/node --import tsx scripts/ops.ts mongo-tls "$ENVIRONMENT" --restart) || die "ops mongo-tls failed; mongod keeps the configuration it had"
-else
-  log "no $MONGOD_CONF: MongoDB is not on this host, so there is no TLS to set up here"
-fi
 
 # systemd appends the backup's output to this file (the agent ships it); it needs its folder.
 install -d -m 0755 "$(dirname "$BACKUP_LOG")"

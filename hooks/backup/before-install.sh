@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# BeforeInstall (root): the backup user, and its MongoDB URI from the secrets bucket into a 0600 file only it reads.
+# BeforeInstall (root): the backup user, the folder of its MongoDB URI (AfterInstall's ops database-up writes the
+# file, 0600, the backup user's), and the metadata service for it alone.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -9,4 +10,3 @@ ensure_user "$BACKUP_USER" "$BACKUP_HOME"
 bash "$HOOKS_DIR/lib/imds-guard.sh" "$BACKUP_USER"
 user_dir "$BACKUP_HOME" "$BACKUP_USER" 0750
 root_dir "$(dirname "$ENV_FILE")"
-install_secret "$SECRETS_BUCKET" "$SECRETS_KEY" "$ENV_FILE" "$BACKUP_USER" MONGODB_URI

@@ -94,7 +94,7 @@ user_dir() {
 # renamed into place only when complete (and holding a REQUIRED_KEY=... line, when one is named), so a bad
 # secret never replaces a good one. The body goes straight to the file: never to the terminal, the log, or argv.
 install_secret() {
-  local bucket=$1 key=$2 file=$3 user=$4 required=${5:-} tmp
+  local bucket=$1 key=$2 file=$3 user=$4 required=${5:-} extra=${6:-} tmp status=0
   # In a folder only root writes, the temporary file cannot be raced: no one can put a link where it is made.
   root_only "$(dirname -- "$file")" || die "$(dirname -- "$file") must be root's alone to hold a secret"
   tmp=$(umask 077 && mktemp "$(dirname "$file")/.secret.XXXXXX")
@@ -102,6 +102,16 @@ install_secret() {
   trap "rm -f '$tmp'" EXIT
   node "$HOOKS_DIR/lib/fetch-secret.mjs" "$bucket" "$key" >"$tmp" || die "could not fetch s3://$bucket/$key (see above; upload the file there first)"
   [[ -s "$tmp" ]] || die "s3://$bucket/$key is empty"
+  # EXTRA_KEY: the database host's part (the connection string it made), after the app's own lines so it wins.
+  if [[ -n "$extra" ]]; then
+    printf '\n' >>"$tmp"
+    node "$HOOKS_DIR/lib/fetch-secret.mjs" "$bucket" "$extra" >>"$tmp" || status=$?
+    if ((status == 3)); then
+      log "warning: no s3://$bucket/$extra yet (the database host writes it when the backup tool deploys); the app gets its own .env alone"
+    elif ((status != 0)); then
+      die "could not fetch s3://$bucket/$extra (see above)"
+    fi
+  fi
   [[ -z "$required" ]] || grep -q "^$required=." "$tmp" || die "s3://$bucket/$key has no $required=... line; $file is unchanged"
   chmod 0600 "$tmp"
   chown "$user:$user" "$tmp"

@@ -3,7 +3,7 @@
 // and mongod.conf with TLS required (or preferred while an environment moves over); --restart restarts mongod
 // when either changed.
 import { execFileSync } from 'node:child_process'
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseCommand } from '../lib/cli/args.ts'
 import { InputError } from '../lib/cli/errors.ts'
@@ -13,6 +13,7 @@ import { loadOrCreateCa } from '../lib/tls/ca-store.ts'
 import { certFits, createCa, hostNames, issueServerCert, type HostNames } from '../lib/tls/certificates.ts'
 import { withTls } from '../lib/tls/mongod-conf.ts'
 import { $ } from 'zx'
+import { writeAtomically } from '../lib/database/host.ts'
 import { PROJECT } from '../lib/render/stack-parameters.ts'
 import { backupAgentPaths } from '../lib/render/backup-paths.ts'
 
@@ -95,11 +96,3 @@ function groupId(name: string): number | undefined {
   }
 }
 
-/** Written beside, owned and moded, then renamed over: mongod never reads half a file, nobody reads a key early. */
-function writeAtomically(path: string, data: string, mode: number, gid?: number) {
-  const tmp = `${path}.${process.pid}.tmp`
-  writeFileSync(tmp, data, { mode: 0o600, flag: 'wx' })
-  if (gid !== undefined) chownSync(tmp, 0, gid)
-  chmodSync(tmp, mode)
-  renameSync(tmp, path)
-}

@@ -3,7 +3,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { tlsPolicy } from '../../scripts/lib/mongo/tls-policy.ts'
 import { withTls } from '../../scripts/lib/tls/mongod-conf.ts'
-import { PACKAGED_MONGOD_CONF } from '../harness/tls-database.ts'
+import { PACKAGED_MONGOD_CONF } from '../harness/mongod-conf.ts'
 
 const CA = '/etc/drsignet/mongo-tls/ca.pem'
 

@@ -41,9 +41,10 @@ test('the bundle holds the ops tool and its own hooks, never node_modules or the
   assert.not.ok(appHookEntries().some((e) => e.path.startsWith('backup/')), 'app bundles carry no backup hooks')
 })
 
-test('the hook settings point at the backup secret and the release layout the units run from', () => {
+test('the hook settings point at the URI file database-up writes and the release layout the units run from', () => {
   const env = renderBackupAgentFiles(model).find((f) => f.path === 'deploy/hook.env')!.contents
-  assert.match(env, "SECRETS_KEY='secrets/production/backup/.env'\n")
+  assert.match(env, "ENV_FILE='/etc/drsignet/backup.env'\n")
+  assert.not.match(env, 'SECRETS_KEY', 'no hand-made secret: the backup user and its password are made by code')
   assert.match(env, "OPS_CURRENT='/opt/drsignet/ops/current'\n")
   const service = renderBackupAgentFiles(model).find((f) => f.path.endsWith('.service'))!.contents
   assert.match(service, 'WorkingDirectory=/opt/drsignet/ops/current\n')

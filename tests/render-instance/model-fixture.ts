@@ -40,6 +40,7 @@ export function fixtureModel(apps: App[] = [fixtureApp()]): Model {
       deployment: { config: 'CodeDeployDefault.OneAtATime', autoRollbackEvents: ['DEPLOYMENT_FAILURE'], stopOnAlarms: [], notify: ['deployments'] },
       notifications: [{ name: 'deployments', emails: ['devops@drsignet.com'] }],
       backup: { instanceGroup: 'database', schedule: '0 0 * * *', timezone: 'Asia/Kolkata', retentionDays: 15, rpoHours: 24, rtoHours: 2, expectedMinutes: 20, bucket: 'drsignet-production-backups', prefix: 'backups', kmsKey: 'alias/drsignet-production', compression: 'gzip' },
+      database: { address: '10.20.128.10', zone: 'a', dataVolume: { size: 100 }, snapshots: { everyHours: 1, keepHours: 72 }, clients: { 'patient-api': 'drsignet', 'doctor-api': 'drsignet' } },
       alarms: [],
       patching: { frequency: 'quarterly', weekday: 'SUN', week: 1, time: '02:00', timezone: 'Asia/Kolkata', operation: 'Install', rebootOption: 'RebootIfNeeded', approveAfterDays: 7 },
       audit: { cloudTrail: true, config: true, logRetentionDays: 365 },

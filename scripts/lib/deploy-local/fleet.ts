@@ -19,6 +19,7 @@ export type Fleet = {
   allowed: string[] // instance names the load balancer sends traffic to
   lastGood?: string // the last revision deployed to every instance, a copy kept in the fleet folder
   deployments: number
+  launched?: number // instances ever launched: a new one never takes a terminated one's name, disk or network
 }
 
 const stateFile = (dir: string) => join(dir, 'fleet.json')
@@ -76,6 +77,9 @@ function newInstance(f: Fleet, n: number, net: [number, number]): Instance {
   }
 }
 
+/** The fleet's /24, from its id: 10.200-249.x.0, which exists only inside our namespaces. */
+const fleetNet = (id: string): [number, number] => [200 + (parseInt(id.slice(0, 2), 16) % 50), parseInt(id.slice(2, 4), 16)]
+
 export async function createFleet(dirIn: string, count: number, lbPort: number, proxyPort: number | undefined): Promise<Fleet> {
   const missing = missingPrerequisites()
   if (missing.length) throw new InputError(`deploy-local cannot boot instances here; missing: ${missing.join('; ')}`)
@@ -83,8 +87,8 @@ export async function createFleet(dirIn: string, count: number, lbPort: number, 
   mkdirSync(join(dir, 'lb/tmp'), { recursive: true })
   const id = randomBytes(3).toString('hex')
   // A /30 per instance in a 10.x.y.0/24 picked from the fleet id; the addresses live only in our namespaces.
-  const net: [number, number] = [200 + (parseInt(id.slice(0, 2), 16) % 50), parseInt(id.slice(2, 4), 16)]
-  const f: Fleet = { dir, id, lbPort, proxyPort, instances: [], allowed: [], deployments: 0 }
+  const net = fleetNet(id)
+  const f: Fleet = { dir, id, lbPort, proxyPort, instances: [], allowed: [], deployments: 0, launched: count }
   mkdirSync(revisionsDir(f), { recursive: true })
   saveFleet(f)
   try {
@@ -104,6 +108,24 @@ export async function createFleet(dirIn: string, count: number, lbPort: number, 
     throw e
   }
   return f
+}
+
+/**
+ * A new instance in the fleet, as an Auto Scaling group launches one to replace a dead instance: a fresh disk and
+ * network of its own, booted, not yet behind the load balancer (a deployment adds it). `prepare` runs before the
+ * boot, on the instance not yet booted (its attached volumes: attachVolumes).
+ */
+export async function launchInstance(f: Fleet, prepare: (i: Instance) => void = () => {}): Promise<Instance> {
+  const n = (f.launched ?? f.instances.length) + 1
+  if (4 * n + 2 > 254) throw new Error(`fleet ${f.id} has no address left for instance i${n}`)
+  const i = newInstance(f, n, fleetNet(f.id))
+  f.launched = n
+  prepare(i)
+  f.instances.push(i)
+  saveFleet(f)
+  await bootInstance(i, revisionsDir(f))
+  saveFleet(f)
+  return i
 }
 
 /** Boots an instance that is down (killed, or the machine restarted), as an Auto Scaling health check would have. */
@@ -140,6 +162,18 @@ export async function allowTraffic(f: Fleet, name: string) {
 }
 
 /** Stops the load balancer and every instance and forgets the fleet (its disks stay in the folder). */
+/**
+ * The instance is gone for good, as EC2 terminates one: killed, its network removed, out of the fleet (deployments
+ * no longer boot it again). Its disk folder stays for a post-mortem; an attached volume's folder is not touched.
+ */
+export function terminateInstance(f: Fleet, i: Instance) {
+  killInstance(i)
+  removeNetwork(i)
+  f.instances = f.instances.filter((x) => x.name !== i.name)
+  f.allowed = f.allowed.filter((n) => n !== i.name)
+  saveFleet(f)
+}
+
 export function destroyFleet(f: Fleet) {
   try { run('nginx', ['-c', lbConfPath(f), '-s', 'stop'], { allowFail: true }) } catch { /* not started */ }
   for (const i of f.instances) {

@@ -16,6 +16,8 @@
 #   STAND_INS    Ruby stand-ins for gems Debian lacks (docopt), at /opt/codedeploy-agent/stand-ins
 #   NODE_MODULES node_modules holding pm2, mounted where `npm install -g pm2` would put it
 #   REVISIONS    the fleet's revision bundles, read-only at /var/lib/deploy-local/revisions
+# DISK/volumes, when present, lists the instance's attached data volumes, one "HOST_DIR PATH" per line: each host
+# folder is mounted read-write at PATH inside (an EBS volume attached and mounted; it outlives the instance's disk).
 set -euo pipefail
 
 if [[ "${1:-}" != --inside ]]; then
@@ -41,13 +43,20 @@ fi
 
 shift
 name=$1 disk=$2 agent=$5 stand_ins=$6 node_modules=$7 revisions=$8
+volumes=()
+if [[ -f "$disk/volumes" ]]; then
+  while read -r src dest; do
+    [[ -d "$src" && "$dest" == /* ]] || { echo "instance-boot: $disk/volumes: '$src $dest' is not a folder and an absolute path" >&2; exit 1; }
+    volumes+=("$src" "$dest")
+  done <"$disk/volumes"
+fi
 
 # The host folders the instance needs, held on a private tmpfs before the overlays and the read-only remount hide
 # or freeze their paths; on the first of these folders that holds none of them.
 staging=
 for candidate in /mnt /media; do
   clash=
-  for src in "$disk" "$agent" "$stand_ins" "$node_modules" "$revisions"; do
+  for src in "$disk" "$agent" "$stand_ins" "$node_modules" "$revisions" "${volumes[@]}"; do
     [[ "$src/" == "$candidate/"* ]] && clash=1
   done
   if [[ -d "$candidate" && -z "$clash" ]]; then staging=$candidate; break; fi
@@ -60,6 +69,10 @@ mount --bind "$agent" "$staging/agent"
 mount --bind "$stand_ins" "$staging/stand_ins"
 mount --bind "$node_modules" "$staging/node_modules"
 mount --bind "$revisions" "$staging/revisions"
+for ((v = 0; v < ${#volumes[@]}; v += 2)); do
+  mkdir "$staging/volume$v"
+  mount --bind "${volumes[v]}" "$staging/volume$v"
+done
 disk=$staging/disk
 
 # Every mount of the host is read-only in here (in this namespace only): the instance writes to its overlays and
@@ -134,6 +147,11 @@ mount -o remount,bind,ro /usr/local/lib/deploy-local/node_modules
 ln -sfn /usr/local/lib/deploy-local/node_modules/pm2/bin/pm2 /usr/local/bin/pm2
 mount --bind "$staging/revisions" /var/lib/deploy-local/revisions
 mount -o remount,bind,ro /var/lib/deploy-local/revisions
+# Attached data volumes, read-write where the instance mounted them.
+for ((v = 0; v < ${#volumes[@]}; v += 2)); do
+  mkdir -p "${volumes[v + 1]}"
+  mount --bind "$staging/volume$v" "${volumes[v + 1]}"
+done
 mkdir -p /etc/codedeploy-agent/conf
 cat >/etc/codedeploy-agent/conf/codedeployagent.yml <<'YAML'
 ---

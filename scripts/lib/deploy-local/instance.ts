@@ -2,7 +2,7 @@
 // machine's tree with persistent overlays (instance-boot.sh). Boots, kills, runs commands inside and reaches its
 // files through /proc/PID/root (I/O).
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { run } from './exec.ts'
 import { childPids, startTime } from './proc.ts'
@@ -185,6 +185,25 @@ function removeCgroups(i: Instance) {
     try { names = readdirSync(h).filter((n) => n.startsWith(prefix)) } catch { continue }
     for (const name of names) removeCgroup(join(h, name))
   }
+}
+
+/**
+ * Data volumes attached to the instance from its next boot on: each host folder mounted read-write at its path
+ * inside (instance-boot.sh), as an EBS volume that its own boot attached and mounted. The folder outlives the
+ * instance's disk, so a replacement instance can be given the same one.
+ */
+export function attachVolumes(i: Instance, volumes: { hostDir: string; path: string }[]) {
+  mkdirSync(join(i.dir, 'disk'), { recursive: true })
+  writeFileSync(join(i.dir, 'disk/volumes'), volumes.map((v) => `${v.hostDir} ${v.path}\n`).join(''))
+}
+
+/**
+ * A secondary private address on the instance (a network interface it attached): on its interface inside, and
+ * routed to it from this machine, so whoever dials the address reaches this instance, and no longer another.
+ */
+export function assignAddress(i: Instance, ip: string) {
+  run('ip', ['netns', 'exec', i.netns, 'ip', 'addr', 'replace', `${ip}/32`, 'dev', i.nsIf])
+  run('ip', ['route', 'replace', `${ip}/32`, 'via', i.nsIp, 'dev', i.hostIf])
 }
 
 /** The instance's network: a namespace and a veth /30 whose host end is hostIp. */

@@ -3,7 +3,7 @@
 import type { Model } from '../config/model.ts'
 import { deploymentMetadata } from './app-deploy-files.ts'
 import { appspecYaml, revisionAppspec } from './appspec.ts'
-import { BACKUP_AGENT, backupAgentPaths, backupSecretKey, backupUnit, mongoTlsUnit } from './backup-paths.ts'
+import { BACKUP_AGENT, backupAgentPaths, backupUnit, mongoTlsUnit } from './backup-paths.ts'
 import { renderBackupUnits } from './backup-timer.ts'
 import { agentFilesOf } from './cloudwatch-agent.ts'
 import { settingsFile } from './hook-settings.ts'
@@ -28,8 +28,6 @@ export function backupAgentSettings(model: Model): Record<string, string> {
   return {
     ENVIRONMENT: model.env.name,
     AWS_REGION: model.env.region,
-    SECRETS_BUCKET: model.env.secrets.bucket,
-    SECRETS_KEY: backupSecretKey(model),
     BACKUP_USER: p.user,
     BACKUP_HOME: p.home,
     ENV_FILE: p.envFile,
@@ -63,6 +61,6 @@ export function renderBackupAgentFiles(model: Model): RenderedFile[] {
  * build/ENV/ and the plan's diff show a reviewer the change (`rtoHours: 2 -> 3`), not only a new revision hash.
  */
 function backupPolicyFile(model: Model): RenderedFile {
-  const { backup, secrets } = model.env
-  return { path: 'deploy/policy.json', contents: `${JSON.stringify({ backup, secrets }, null, 2)}\n` }
+  const { backup, secrets, database } = model.env
+  return { path: 'deploy/policy.json', contents: `${JSON.stringify({ backup, secrets, database }, null, 2)}\n` }
 }

@@ -18,6 +18,8 @@ export const backupAgentPaths = {
   // The database's TLS material (ops mongo-tls): the environment CA's certificate, and mongod's key and certificate.
   tlsDir: '/etc/drsignet/mongo-tls',
   mongodConf: '/etc/mongod.conf',
+  // The database's admin credentials (ops database-up), root's alone: how it reaches mongod again on the next run.
+  adminEnvFile: '/etc/drsignet/mongo-admin.env',
 }
 
 /** The environment's database CA in the secrets bucket: made by the first database host, read by every host after it. */

@@ -1,4 +1,5 @@
 // Renders deploy/hook.env, the shell-safe settings the lifecycle hooks source, and fixes the on-instance paths (pure).
+import { clientEnvKey } from '../database/users.ts'
 import type { App, Model } from '../config/model.ts'
 import type { RenderedFile } from './types.ts'
 import { mongoCaKeys } from './backup-paths.ts'
@@ -57,6 +58,8 @@ export function hookSettings(app: App, model: Model): Record<string, string> {
     AWS_REGION: model.env.region,
     SECRETS_BUCKET: model.env.secrets.bucket,
     SECRETS_KEY: `${model.env.secrets.prefix}/${app.name}/.env`,
+    // A database client's connection string, made by the database host (ops database-up); empty for other apps.
+    MONGO_ENV_KEY: app.name in model.env.database.clients ? clientEnvKey(model, app.name) : '',
     MONGO_CA_KEY: mongoCaKeys(model.env.secrets.prefix).cert,
     MONGO_CA_FILE: p.mongoCa,
     HEALTH_PATH: app.healthCheck.path,

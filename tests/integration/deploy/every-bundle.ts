@@ -17,14 +17,14 @@ import { readModel } from '../../../scripts/lib/config/read.ts'
 import { backupAgentEntries, backupHookEntries, readOpsSnapshot } from '../../../scripts/lib/bundle/backup-agent.ts'
 import { buildBundle } from '../../../scripts/lib/bundle/build.ts'
 import { contentHash, packEntries } from '../../../scripts/lib/bundle/tar.ts'
-import { createFleet, destroyFleet, type Fleet } from '../../../scripts/lib/deploy-local/fleet.ts'
+import { createFleet, destroyFleet, launchInstance, type Fleet } from '../../../scripts/lib/deploy-local/fleet.ts'
 import { instanceExec, pathIn, type Instance } from '../../../scripts/lib/deploy-local/instance.ts'
 import type { Progress } from '../../../scripts/lib/deploy-local/lifecycle.ts'
 import { deployRevision, type DeployResult } from '../../../scripts/lib/deploy-local/runner.ts'
-import { backupAgentPaths, backupSecretKey, mongoCaKeys } from '../../../scripts/lib/render/backup-paths.ts'
+import { backupAgentPaths, mongoCaKeys } from '../../../scripts/lib/render/backup-paths.ts'
 import { instancePaths } from '../../../scripts/lib/render/hook-settings.ts'
 import { renderSnippets, renderVhost } from '../../../scripts/lib/render/nginx.ts'
-import { startTlsDatabase, type TlsDatabase } from '../../harness/tls-database.ts'
+import { installDatabase, newVolume, withVolume } from '../../harness/database-instance.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { freePort } from '../../harness/ports.ts'
 import { requireTool } from '../../harness/tools.ts'
@@ -77,7 +77,6 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
   const work = mkdtempSync(join(tmpdir(), `every-${env}-`))
   const fleets = new Map<string, Fleet>() // instance group -> a one-instance fleet
   let moto: Moto
-  let db: TlsDatabase | undefined
   let s3: S3Client
   // npm ci reads this machine's npm cache offline: the instances have no route to a registry.
   const npmCache = spawnSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout.trim()
@@ -96,16 +95,18 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
     // No load balancer here (apps sharing a group listen on different ports): each app is asked through its own
     // nginx port on the instance, as its target group's health check does.
     const groups = part === 'apps' ? model.apps.map((a) => a.instanceGroup) : [model.env.backup.instanceGroup]
-    for (const group of new Set(groups)) fleets.set(group, await createFleet(join(work, group), 1, await freePort(), undefined))
-    if (part === 'backup') {
-      db = await startTlsDatabase(s3, model, instanceOf(model.env.backup.instanceGroup))
-      await s3.send(new PutObjectCommand({ Bucket: model.env.secrets.bucket, Key: backupSecretKey(model), Body: `MONGODB_URI=${db.uri}\n` }))
+    for (const group of new Set(groups)) {
+      if (part === 'backup') {
+        // The database instance: its data volume and, once booted, MongoDB and the fixed address (database-instance.ts).
+        const f = await createFleet(join(work, group), 0, await freePort(), undefined)
+        installDatabase(await launchInstance(f, withVolume(newVolume(work, 'data'))), model)
+        fleets.set(group, f)
+      } else fleets.set(group, await createFleet(join(work, group), 1, await freePort(), undefined))
     }
   })
 
   test.after(async () => {
     for (const f of fleets.values()) destroyFleet(f)
-    await db?.stop()
     await moto?.stop()
     if (!process.env.KEEP_WORK) rmSync(work, { recursive: true, force: true })
   })

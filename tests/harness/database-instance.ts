@@ -1,0 +1,54 @@
+// The database instance as the launch template's boot script leaves it, on a deploy-local instance: MongoDB's
+// package mongod.conf with the boot script's edits, a mongod.service that runs FerretDB from that file (the stand-in
+// for the package's mongod, scripts/lib/deploy-local/stand-ins/mongod.mjs) with the boot script's condition that
+// the data volume is mounted, plus the two things EC2 gives the instance that ops database-up attaches on AWS: the
+// data volume (a host folder that outlives the instance) and the fixed address (I/O: writes files in the instance,
+// the host's routing table).
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Model } from '../../scripts/lib/config/model.ts'
+import { assignAddress, attachVolumes, instanceExec, type Instance } from '../../scripts/lib/deploy-local/instance.ts'
+import { backupAgentPaths } from '../../scripts/lib/render/backup-paths.ts'
+import { requireCachedTool } from './ferretdb.ts'
+import { PACKAGED_MONGOD_CONF } from './mongod-conf.ts'
+
+const standIn = new URL('../../scripts/lib/deploy-local/stand-ins/mongod.mjs', import.meta.url).pathname
+export const DATA_PATH = '/var/lib/mongo'
+
+/** The unit: the package's service, with the boot script's drop-in (cloudformation/instance-group.yaml) folded in. */
+export const mongodUnit = () => `[Unit]
+Description=MongoDB (FerretDB stand-in reading /etc/mongod.conf)
+RequiresMountsFor=${DATA_PATH}
+ConditionPathIsMountPoint=${DATA_PATH}
+
+[Service]
+Environment=FERRETDB_BIN=${requireCachedTool('ferretdb')}
+EnvironmentFile=-${backupAgentPaths.adminEnvFile}
+ExecStart=/usr/bin/node ${standIn} ${backupAgentPaths.mongodConf}
+
+[Install]
+WantedBy=multi-user.target
+`
+
+/** A data volume: a host folder under `dir`, empty until mongod writes to it. */
+export function newVolume(dir: string, name: string): string {
+  const path = join(dir, 'volumes', name)
+  mkdirSync(path, { recursive: true })
+  return path
+}
+
+/** Before the instance boots: the volume it will find mounted at mongod's dbPath. */
+export const withVolume = (volume: string) => (i: Instance) => attachVolumes(i, [{ hostDir: volume, path: DATA_PATH }])
+
+/** After it booted: MongoDB installed as the boot script leaves it, and the database's fixed address on it. */
+export function installDatabase(i: Instance, model: Model) {
+  const write = (path: string, body: string) => {
+    const r = instanceExec(i, ['sh', '-c', `mkdir -p "$(dirname "$1")" && cat > "$1"`, 'sh', path], { input: body })
+    if (r.status !== 0) throw new Error(`cannot write ${path} in ${i.name}: ${r.stderr}`)
+  }
+  write(backupAgentPaths.mongodConf, PACKAGED_MONGOD_CONF.replace('port: 27517', `port: ${model.env.network.mongoPort}`))
+  write('/etc/systemd/system/mongod.service', mongodUnit())
+  const reload = instanceExec(i, ['systemctl', 'daemon-reload'])
+  if (reload.status !== 0) throw new Error(`systemctl daemon-reload in ${i.name}: ${reload.stderr}`)
+  assignAddress(i, model.env.database.address)
+}
