@@ -79,7 +79,7 @@ export type Backup = {
 export type Database = {
   address: string // fixed private IPv4 of the network interface every replacement attaches
   zone: 'a' | 'b' // the private subnet of the instance, its address and its data volume
-  dataVolume: { size: number; iops?: number; throughput?: number } // GiB, gp3
+  dataVolume: { size: number; iops?: number; throughput?: number; fromSnapshot?: string } // GiB, gp3; made from a snapshot when given
   snapshots: { everyHours: 1 | 2 | 3 | 4 | 6 | 8 | 12 | 24; keepHours: number } // DLM
   clients: Record<string, string> // app -> the database it reads and writes (a MongoDB user of its own)
 }

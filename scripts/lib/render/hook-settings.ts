@@ -60,6 +60,9 @@ export function hookSettings(app: App, model: Model): Record<string, string> {
     SECRETS_KEY: `${model.env.secrets.prefix}/${app.name}/.env`,
     // A database client's connection string, made by the database host (ops database-up); empty for other apps.
     MONGO_ENV_KEY: app.name in model.env.database.clients ? clientEnvKey(model, app.name) : '',
+    // Where that string points: a new address (a zone moved) changes the app's revision, so apply redeploys the app
+    // after the database host rewrote its connection string.
+    DATABASE_ADDRESS: app.name in model.env.database.clients ? `${model.env.database.address}:${model.env.network.mongoPort}` : '',
     MONGO_CA_KEY: mongoCaKeys(model.env.secrets.prefix).cert,
     MONGO_CA_FILE: p.mongoCa,
     HEALTH_PATH: app.healthCheck.path,

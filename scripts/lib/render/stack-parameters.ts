@@ -147,6 +147,7 @@ function databaseStack(env: Environment): StackInstance {
       VolumeSize: String(dataVolume.size),
       VolumeIops: String(dataVolume.iops ?? 3000),
       VolumeThroughput: String(dataVolume.throughput ?? 125),
+      VolumeSnapshotId: dataVolume.fromSnapshot ?? '',
       SnapshotEveryHours: String(snapshots.everyHours),
       SnapshotsKept: String(snapshotsKept(snapshots)),
     },

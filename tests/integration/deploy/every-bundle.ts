@@ -22,6 +22,7 @@ import { instanceExec, pathIn, type Instance } from '../../../scripts/lib/deploy
 import type { Progress } from '../../../scripts/lib/deploy-local/lifecycle.ts'
 import { deployRevision, type DeployResult } from '../../../scripts/lib/deploy-local/runner.ts'
 import { backupAgentPaths, mongoCaKeys } from '../../../scripts/lib/render/backup-paths.ts'
+import { clientEnvFile, clientEnvKey } from '../../../scripts/lib/database/users.ts'
 import { instancePaths } from '../../../scripts/lib/render/hook-settings.ts'
 import { renderSnippets, renderVhost } from '../../../scripts/lib/render/nginx.ts'
 import { installDatabase, newVolume, withVolume } from '../../harness/database-instance.ts'
@@ -90,6 +91,8 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
     for (const bucket of [model.env.secrets.bucket, model.env.backup.bucket])
       await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: model.env.region as never } }))
     for (const app of model.apps) await s3.send(new PutObjectCommand({ Bucket: model.env.secrets.bucket, Key: `${model.env.secrets.prefix}/${app.name}/.env`, Body: `SECRET_OF=${app.name}\n` }))
+    // The connection string the database host writes for one client app; the other client has none yet.
+    await s3.send(new PutObjectCommand({ Bucket: model.env.secrets.bucket, Key: clientEnvKey(model, 'patient-api'), Body: clientEnvFile(model, 'patient-api', 'pw') }))
     // The database's CA, as the database host leaves it: every app gets its certificate.
     if (part === 'apps') await s3.send(new PutObjectCommand({ Bucket: model.env.secrets.bucket, Key: mongoCaKeys(model.env.secrets.prefix).cert, Body: DATABASE_CA }))
     // No load balancer here (apps sharing a group listen on different ports): each app is asked through its own
@@ -133,6 +136,10 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
     const env = statIn(i, instancePaths(app).envFile)
     assert.is(env.mode & 0o777, 0o600, `${app.name}: .env mode`)
     assert.is(userIn(i, env.uid), app.user, `${app.name}: .env owner`)
+    // The app's own lines, then the connection string the database host made (the last MONGODB_URI wins).
+    const lines = readIn(i, instancePaths(app).envFile)
+    assert.ok(lines.startsWith(`SECRET_OF=${app.name}\n`), lines)
+    assert.is(lines.includes(`MONGODB_URI=mongodb://patient-api:pw@${model.env.database.address}:`), app.name === 'patient-api', `${app.name}: ${lines}`)
     const ca = statIn(i, instancePaths(app).mongoCa)
     assert.equal([ca.uid, ca.mode & 0o777, readIn(i, instancePaths(app).mongoCa)], [0, 0o644, DATABASE_CA], `${app.name}: the database's CA`)
     if (app.kind === 'spa') {
