@@ -71,6 +71,17 @@ any_alive() {
 # a path root is about to use for a link to something else.
 
 # root_only PATH: PATH is root's, not a link, and no one else may write it.
+# wait_for_file FILE SECONDS: true once FILE exists, false if it did not appear in time (says so once a minute).
+wait_for_file() {
+  local file=$1 seconds=$2 waited=0
+  while [[ ! -e "$file" ]]; do
+    ((waited < seconds)) || return 1
+    ((waited % 60 != 0 || waited == 0)) || log "still waiting for $file (${waited} s)"
+    sleep 5
+    waited=$((waited + 5))
+  done
+}
+
 root_only() { [[ ! -L "$1" && "$(stat -c %u -- "$1")" == 0 && $((0$(stat -c %a -- "$1") & 022)) == 0 ]]; }
 
 # root_dir PATH [MODE [GROUP]]: a folder of root's (GROUP may read it with MODE 0750), made or taken back; a link
@@ -102,14 +113,19 @@ install_secret() {
   trap "rm -f '$tmp'" EXIT
   node "$HOOKS_DIR/lib/fetch-secret.mjs" "$bucket" "$key" >"$tmp" || die "could not fetch s3://$bucket/$key (see above; upload the file there first)"
   [[ -s "$tmp" ]] || die "s3://$bucket/$key is empty"
-  # EXTRA_KEY: the database host's part (the connection string it made), after the app's own lines so it wins.
+  # EXTRA_KEY: the database host's part (the connection string it made), after the app's own lines so it wins. Only
+  # its two keys: whoever writes that object must not set NODE_OPTIONS or any other secret of the app's.
   if [[ -n "$extra" ]]; then
-    printf '\n' >>"$tmp"
-    node "$HOOKS_DIR/lib/fetch-secret.mjs" "$bucket" "$extra" >>"$tmp" || status=$?
+    local part
+    part=$(node "$HOOKS_DIR/lib/fetch-secret.mjs" "$bucket" "$extra") || status=$?
     if ((status == 3)); then
       log "warning: no s3://$bucket/$extra yet (the database host writes it when the backup tool deploys); the app gets its own .env alone"
     elif ((status != 0)); then
       die "could not fetch s3://$bucket/$extra (see above)"
+    elif grep -qvE '^(#.*|MONGODB_URI=.+|MONGODB_DATABASE=[A-Za-z0-9_-]+|)$' <<<"$part"; then
+      die "s3://$bucket/$extra holds lines other than MONGODB_URI and MONGODB_DATABASE; $file is unchanged"
+    else
+      printf '\n%s\n' "$part" >>"$tmp"
     fi
   fi
   [[ -z "$required" ]] || grep -q "^$required=." "$tmp" || die "s3://$bucket/$key has no $required=... line; $file is unchanged"

@@ -23,24 +23,32 @@ import { mongoTarget } from '../lib/mongo/sink.ts'
 import { redactError } from '../lib/mongo/redact.ts'
 import { attachAddress, attachVolume, volumeDevice, type Waits } from '../lib/database/attach.ts'
 import { secretsStore } from '../lib/database/credentials.ts'
-import { dbPathOf, filesystemOn, hasAddress, instanceIdentity, isEmptyDataDir, isMountPoint, mountUnit, waitForFile, writeAtomically } from '../lib/database/host.ts'
+import { dbPathOf, filesystemOn, hasAddress, instanceIdentity, isEmptyDataDir, isMountPoint, mountUnit, READY_MARKER, waitForFile, writeAtomically } from '../lib/database/host.ts'
 import { dataDatabases, ensureUsers, serverHasRoles } from '../lib/database/user-admin.ts'
 import { ADMIN_USER, clientEnvFile, clientEnvKey, connectionString, databaseUsers, passwordKey } from '../lib/database/users.ts'
 import { backupAgentPaths } from '../lib/render/backup-paths.ts'
 import { run as mongoTls } from './mongo-tls.ts'
 
 export const summary = 'on the database instance: its address and data volume, mongod with TLS, a restore when the volume is new, and its users'
-const usage = 'database-up ENV [--root DIR] [--mongod-conf FILE] [--attach-timeout SECONDS]'
+const usage = 'database-up ENV [--root DIR] [--mongod-conf FILE] [--attach-timeout SECONDS] [--start-timeout SECONDS]'
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(usage, argv, { 'mongod-conf': { type: 'string' }, 'attach-timeout': { type: 'string' } }, { min: 1, max: 1 })
+  const { values, positionals } = parseCommand(usage, argv, { 'mongod-conf': { type: 'string' }, 'attach-timeout': { type: 'string' }, 'start-timeout': { type: 'string' } }, { min: 1, max: 1 })
   if (values.help) return console.log(`usage: ${usage}\n${summary}`), 0
   const env = positionals[0]!
   const root = (values.root as string | undefined) ?? '.'
   const confPath = (values['mongod-conf'] as string | undefined) ?? backupAgentPaths.mongodConf
   if (!existsSync(confPath)) throw new InputError(`${confPath}: no such file; install MongoDB first (the launch template's boot script does)`)
-  const attachTimeout = Number((values['attach-timeout'] as string | undefined) ?? '900')
-  if (!Number.isInteger(attachTimeout) || attachTimeout < 1) throw new InputError(`--attach-timeout must be a whole number of seconds, not '${values['attach-timeout']}'`)
+  const seconds = (flag: string, fallback: number) => {
+    const raw = (values[flag] as string | undefined) ?? String(fallback)
+    const n = Number(raw)
+    if (!Number.isInteger(n) || n < 1) throw new InputError(`--${flag} must be a whole number of seconds, not '${raw}'`)
+    return n
+  }
+  // Both inside the hook's own timeout (backup-agent.ts): EC2 frees a dead instance's volume within minutes, and
+  // mongod's crash recovery on a kept volume takes as long as its journal needs.
+  const attachTimeout = seconds('attach-timeout', 600)
+  const startTimeout = seconds('start-timeout', 600)
 
   const model = readModel(root, env)
   const started = Date.now()
@@ -49,7 +57,11 @@ export async function run(argv: string[]): Promise<number> {
 
   // 1. The address and the volume: already here on every deployment but a new instance's first.
   await takeAddressAndVolume(model, dbPath, { timeoutMs: attachTimeout * 1000, pollMs: 2000, say }, say)
-  const fresh = isEmptyDataDir(dbPath)
+  // Ready: a run of this command finished on this volume (restored or started empty, users made). Until then mongod
+  // listens on loopback only, and a restore that an earlier attempt left half done is done again from scratch.
+  const marker = join(dbPath, READY_MARKER)
+  const ready = existsSync(marker)
+  const untouched = isEmptyDataDir(dbPath)
 
   // 2. Passwords: the bucket's, made there by the first host. The admin's is kept on this host for mongod (root's).
   const secrets = secretsStore(backupS3Client(model.env.region), { bucket: model.env.secrets.bucket, kmsKey: model.env.secrets.kmsKey })
@@ -61,13 +73,13 @@ export async function run(argv: string[]): Promise<number> {
 
   // 3. TLS and mongod. A new volume is restored before mongod listens anywhere but loopback: no app sees half a database.
   const tlsArgs = [env, '--root', root, '--mongod-conf', confPath, '--restart']
-  if ((await mongoTls(fresh ? [...tlsArgs, '--ip', '127.0.0.1'] : tlsArgs)) !== 0) throw new Error('mongo-tls failed')
+  if ((await mongoTls(ready ? tlsArgs : [...tlsArgs, '--ip', '127.0.0.1'])) !== 0) throw new Error('mongo-tls failed')
   await $({ quiet: true })`systemctl enable --now mongod.service`
   const ca = join(backupAgentPaths.tlsDir, 'ca.pem')
-  const client = await connectAsAdmin(model, admin.password, ca, say)
+  const client = await connectAsAdmin(model, admin.password, ca, startTimeout * 1000, say)
   try {
     const { roles, server } = await serverHasRoles(client)
-    if (fresh) await restoreNewest(model, client, say)
+    if (!ready) await restoreNewest(model, client, untouched, say)
     else say(`data volume holds ${(await dataDatabases(client)).join(', ') || 'no databases yet'}: nothing to restore`)
 
     // 4. Users: made, or set again to the bucket's password and the YAML's roles (a restored or older server).
@@ -77,15 +89,16 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     await client.close().catch(() => {})
   }
-  if (fresh) {
+  if (!ready) {
+    writeAtomically(marker, `${JSON.stringify({ readyAt: new Date().toISOString(), by: 'ops database-up' })}\n`, 0o644)
     if ((await mongoTls(tlsArgs)) !== 0) throw new Error('mongo-tls failed')
     say(`mongod now listens on its private addresses too, ${model.env.database.address} among them`)
   }
 
   // 5. Who connects: the backup tool on this host (loopback), the client apps at the fixed address (their BeforeInstall).
   const backup = users.find((u) => u.name === 'backup')!
-  const uid = Number(execFileSync('id', ['-u', backupAgentPaths.user], { encoding: 'utf8' }).trim())
-  writeAtomically(backupAgentPaths.envFile, `MONGODB_URI=${connectionString(model, backup.name, backup.password, { host: '127.0.0.1' })}\n`, 0o600, uid, uid)
+  const id = (flag: string) => Number(execFileSync('id', [flag, backupAgentPaths.user], { encoding: 'utf8' }).trim())
+  writeAtomically(backupAgentPaths.envFile, `MONGODB_URI=${connectionString(model, backup.name, backup.password, { host: '127.0.0.1' })}\n`, 0o600, id('-g'), id('-u'))
   for (const app of Object.keys(model.env.database.clients).sort()) {
     const u = users.find((x) => x.name === app)!
     const wrote = await secrets.write(clientEnvKey(model, app), clientEnvFile(model, app, u.password))
@@ -108,14 +121,20 @@ async function takeAddressAndVolume(model: Model, dbPath: string, waits: Waits, 
     await waitUntilAddress(address, 120_000)
   }
   if (!mounted) {
+    // Never over data: a host whose mongod wrote to its root volume (before this volume existed) would have that
+    // data hidden under the mount and a restore of last night served instead.
+    if (!isEmptyDataDir(dbPath)) throw new Error(`${dbPath} on the root volume already holds data; move it onto the data volume first (docs/disaster-recovery.md, "moving onto the data volume")`)
+    if ((await $({ quiet: true, nothrow: true })`systemctl is-active --quiet mongod.service`).exitCode === 0)
+      throw new Error(`mongod is running on the root volume; stop it and move its data first (docs/disaster-recovery.md, "moving onto the data volume")`)
     const { volumeId, action } = await attachVolume(ec2, model.env.name, self, waits)
     say(`data volume ${volumeId} ${action} to ${self.instanceId}`)
     const device = volumeDevice(volumeId)
     await waitForFile(device, 120_000)
     const uuid = await filesystemOn(device, say)
     const unit = await mountUnit(uuid, dbPath)
-    // The package made the folder for its own user; the filesystem's root is root's until given back.
-    await $({ quiet: true, nothrow: true })`chown mongod:mongod ${dbPath}`
+    // mongod runs as the package's user, whose uid another instance's package may have given another number: the
+    // files a dead instance's mongod wrote become this one's (once per attach, not per deployment).
+    await $({ quiet: true })`chown -R mongod:mongod ${dbPath}`
     say(`data volume mounted at ${dbPath} (${unit})`)
   }
 }
@@ -129,9 +148,9 @@ async function waitUntilAddress(ip: string, timeoutMs: number) {
 }
 
 /** As the admin; on a server with no users yet, through MongoDB's localhost exception, which makes the admin first. */
-async function connectAsAdmin(model: Model, password: string, caFile: string, say: (line: string) => void): Promise<MongoClient> {
+async function connectAsAdmin(model: Model, password: string, caFile: string, timeoutMs: number, say: (line: string) => void): Promise<MongoClient> {
   const uri = connectionString(model, ADMIN_USER, password, { host: '127.0.0.1' })
-  const deadline = Date.now() + 120_000
+  const deadline = Date.now() + timeoutMs
   for (;;) {
     try {
       return await connectMongo(uri, caFile)
@@ -156,17 +175,21 @@ async function connectAsAdmin(model: Model, password: string, caFile: string, sa
   }
 }
 
-/** A new volume gets the newest good backup (checksum and manifest proven, as restore does); none yet is a new environment. */
-async function restoreNewest(model: Model, client: MongoClient, say: (line: string) => void) {
+/**
+ * A volume not ready yet gets the newest good backup (checksum and manifest proven, as restore does), over whatever an
+ * earlier attempt left (--drop); no backup at all is a new environment, which starts with what it has.
+ */
+async function restoreNewest(model: Model, client: MongoClient, untouched: boolean, say: (line: string) => void) {
   const { backup } = model.env
   const store = s3BackupStore(backupS3Client(model.env.region), backup.bucket, backup.kmsKey)
   const prefix = envPrefix(backup, model.env.name)
-  if (!(await store.list(prefix)).length) return say(`new data volume and no backup under s3://${backup.bucket}/${prefix}: a new environment, starting empty`)
+  if (!(await store.list(prefix)).length) return say(`new data volume and no backup under s3://${backup.bucket}/${prefix}: a new environment, starting ${untouched ? 'empty' : 'with what an earlier attempt left'}`)
   const t0 = Date.now()
   const fetched = await fetchArchive(store, prefix, 'latest', {}, stderrProgress)
   try {
     const expected = fetched.manifest && manifestExpectations(fetched.manifest)
-    const report = await restoreArchive(openArchiveFile(fetched.file), mongoTarget(client), { expected }, stderrProgress)
+    if (!untouched) say('an earlier attempt did not finish on this volume: restoring again over what it left (--drop)')
+    const report = await restoreArchive(openArchiveFile(fetched.file), mongoTarget(client), { expected, drop: !untouched }, stderrProgress)
     if (report.mismatches.length) throw new Error(`the restore of ${fetched.source} does not match its manifest: ${report.mismatches.join('; ')}`)
     say(`new data volume: restored ${fetched.source} (${report.documents} documents in ${report.namespaces.length} collections, proven) in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
   } finally {

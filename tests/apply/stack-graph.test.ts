@@ -21,8 +21,10 @@ test('production: each stack waits for the stacks whose exports it imports, and 
   assert.equal(g.get('alarm-patient-api-5xx'), ['app-patient-api', 'load-balancer', 'topic-deployments', 'topic-operations'])
   assert.equal(g.get('alarm-api-cpu-high'), ['group-api', 'topic-operations'])
   assert.equal(g.get('topic-deployments'), ['data'])
-  // Independent branches: the three instance groups, the topics, governance and the load balancer need only their bases.
-  assert.equal(criticalPath(stackDependencies(stackSpecs(readModel('.', 'production')))).stacks.map(short), ['data', 'network', 'security', 'load-balancer', 'app-patient-api', 'alarm-patient-api-5xx'])
+  // Independent branches: the topics, governance and the load balancer need only their bases; the instance groups wait
+  // for the database stack, whose volume and address the database group's role may attach.
+  assert.equal(g.get('group-api'), ['data', 'database', 'network', 'security'])
+  assert.equal(criticalPath(stackDependencies(stackSpecs(readModel('.', 'production')))).stacks.map(short), ['data', 'network', 'security', 'database', 'group-api', 'app-patient-api', 'alarm-patient-api-5xx'])
 })
 
 const body = (exports: string[], imports: unknown[]) => JSON.stringify({

@@ -194,11 +194,13 @@ check('the database role attaches its own data volume and address to its own ins
 ])
 
 const secretKey = (key: string) => `arn:aws:s3:::drsignet-production-secrets/secrets/production/${key}`
-check("the database role reads the backup tool's revisions, keeps the users' passwords and writes the apps' connection strings, never their .env", [
+check("the database role reads the backup tool's revisions and keeps the users' passwords and connection strings under its own prefix, nothing of the apps'", [
   [dbInstance, 's3:GetObject', secretKey('database/users/patient-api'), 'Allowed'],
   [dbInstance, 's3:PutObject', secretKey('database/users/patient-api'), 'Allowed', KMS_UPLOAD],
   [dbInstance, 's3:PutObject', secretKey('database/users/patient-api'), 'ExplicitlyDenied'],
-  [dbInstance, 's3:PutObject', secretKey('patient-api/mongodb.env'), 'Allowed', KMS_UPLOAD],
+  [dbInstance, 's3:PutObject', secretKey('database/clients/patient-api.env'), 'Allowed', KMS_UPLOAD],
+  [dbInstance, 's3:PutObject', secretKey('patient-api/mongodb.env'), 'ImplicitlyDenied', KMS_UPLOAD],
+  [dbInstance, 's3:PutObject', secretKey('admin-portal/.env'), 'ImplicitlyDenied', KMS_UPLOAD],
   [dbInstance, 's3:GetObject', secrets('production', 'patient-api'), 'ImplicitlyDenied'],
   [dbInstance, 's3:PutObject', secrets('production', 'patient-api'), 'ImplicitlyDenied', KMS_UPLOAD],
   [dbInstance, 's3:GetObject', 'arn:aws:s3:::drsignet-production-secrets/secrets/staging/database/users/admin', 'ImplicitlyDenied'],
@@ -208,10 +210,12 @@ check("the database role reads the backup tool's revisions, keeps the users' pas
   [dbInstance, 's3:GetObject', 'arn:aws:s3:::drsignet-production-artifacts/bundles/production/patient-api/abc.tar.gz', 'ImplicitlyDenied'],
   [dbInstance, 's3:GetObject', 'arn:aws:s3:::drsignet-production-artifacts/state/production/deployed.json', 'ImplicitlyDenied'],
   // The apps read their own connection string, never another's, and never a database password.
-  [apiInstance, 's3:GetObject', secretKey('patient-api/mongodb.env'), 'Allowed'],
-  [portalInstance, 's3:GetObject', secretKey('patient-api/mongodb.env'), 'ImplicitlyDenied'],
+  [apiInstance, 's3:GetObject', secretKey('database/clients/patient-api.env'), 'Allowed'],
+  [portalInstance, 's3:GetObject', secretKey('database/clients/patient-api.env'), 'ImplicitlyDenied'],
+  [portalInstance, 's3:GetObject', secretKey('database/clients/admin-portal.env'), 'Allowed'],
   [apiInstance, 's3:GetObject', secretKey('database/users/patient-api'), 'ImplicitlyDenied'],
-  [apiInstance, 's3:PutObject', secretKey('patient-api/mongodb.env'), 'ImplicitlyDenied', KMS_UPLOAD],
+  [apiInstance, 's3:GetObject', secretKey('database/users/admin'), 'ImplicitlyDenied'],
+  [apiInstance, 's3:PutObject', secretKey('database/clients/patient-api.env'), 'ImplicitlyDenied', KMS_UPLOAD],
 ])
 
 check('the CodeBuild roles cannot create IAM users or change their own policies', [

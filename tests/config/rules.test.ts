@@ -11,8 +11,8 @@ const expectOnly = (found: string[], ...expected: string[]) => assert.equal(foun
 test('app-exists: every app an environment names has a file, with a suggestion', () => {
   expectOnly(problemsWith({ file: P, from: '  doctor-api:\n    version', to: '  docter-api:\n    version' }),
     "environments/production.yaml:55:3: app 'docter-api' has no file apps/docter-api.yaml; did you mean 'doctor-api'?",
-    "environments/production.yaml:111:5: database client 'doctor-api' is not an app of this environment; MongoDB users are made for its apps only (known: patient-api, docter-api, admin-portal)",
-    "environments/production.yaml:152:10: alarm 'doctor-api-5xx': app 'doctor-api' is not deployed in this environment")
+    "environments/production.yaml:112:5: database client 'doctor-api' is not an app of this environment; MongoDB users are made for its apps only (known: patient-api, docter-api, admin-portal)",
+    "environments/production.yaml:153:10: alarm 'doctor-api-5xx': app 'doctor-api' is not deployed in this environment")
 })
 
 test('file-name: the name inside matches the file name', () => {
@@ -86,18 +86,18 @@ test('database-address: a free address of the zone\'s private subnet', () => {
 
 test('database-snapshot-*: snapshots within the RPO, kept a whole number of intervals, at most 1000', () => {
   expectOnly(problemsWith({ file: P, from: 'everyHours: 1', to: 'everyHours: 24' }, { file: P, from: 'rpoHours: 24', to: 'rpoHours: 12' }, { file: P, from: 'schedule: "0 0 * * *"', to: 'schedule: "0 */12 * * *"' }, { file: P, from: 'keepHours: 72', to: 'keepHours: 96' }, { file: P, from: 'threshold: 90000', to: 'threshold: 43200' }),
-    'environments/production.yaml:106:17: snapshots every 24 h would lose up to 24 h of writes with the volume, more than the RPO of 12 h; take them at most every 12 h')
+    'environments/production.yaml:107:17: snapshots every 24 h would lose up to 24 h of writes with the volume, more than the RPO of 12 h; take them at most every 12 h')
   expectOnly(problemsWith({ file: P, from: 'everyHours: 1', to: 'everyHours: 6' }, { file: P, from: 'keepHours: 72', to: 'keepHours: 40' }),
-    'environments/production.yaml:107:16: keepHours 40 is not a multiple of everyHours 6; DLM keeps a count of snapshots, so use 42')
+    'environments/production.yaml:108:16: keepHours 40 is not a multiple of everyHours 6; DLM keeps a count of snapshots, so use 42')
   expectOnly(problemsWith({ file: P, from: 'keepHours: 72', to: 'keepHours: 2000' }),
-    'environments/production.yaml:107:16: keeping 2000 h of snapshots every 1 h is 2000 snapshots; DLM keeps at most 1000, so take them less often or keep them shorter (the nightly backups cover the long tail)')
+    'environments/production.yaml:108:16: keeping 2000 h of snapshots every 1 h is 2000 snapshots; DLM keeps at most 1000, so take them less often or keep them shorter (the nightly backups cover the long tail)')
 })
 
 test('database-single / database-client: one database instance, users for known apps only', () => {
   expectOnly(problemsWith({ file: S, from: /  database:\n    count: 1/, to: '  database:\n    count: 2' }),
     "environments/staging.yaml:44:12: the database group 'database' has count 2; it must be 1, since its one data volume and address attach to one instance")
   expectOnly(problemsWith({ file: S, from: '    doctor-api: drsignet\n', to: '    doctor-api: drsignet\n    admin-portl: drsignet\n' }),
-    "environments/staging.yaml:110:5: database client 'admin-portl' is not an app of this environment; MongoDB users are made for its apps only (known: patient-api, doctor-api, admin-portal)")
+    "environments/staging.yaml:111:5: database client 'admin-portl' is not an app of this environment; MongoDB users are made for its apps only (known: patient-api, doctor-api, admin-portal)")
 })
 
 test('backup-duration: a stuck backup is stopped before the next run and within the RPO', () => {
@@ -126,19 +126,19 @@ test('retention: at least one day (schema) and covering the RPO', () => {
 
 test('backup-alarm: an alarm on backup age exists and fires within RPO + RTO', () => {
   expectOnly(problemsWith({ file: P, from: 'threshold: 90000', to: 'threshold: 200000' }),
-    "environments/production.yaml:188:16: alarm 'backup-stale' fires only after 200000 s; a backup-age alarm must fire within RPO + RTO (93600 s)")
+    "environments/production.yaml:189:16: alarm 'backup-stale' fires only after 200000 s; a backup-age alarm must fire within RPO + RTO (93600 s)")
   expectOnly(problemsWith({ file: P, from: 'metric: backup-age', to: 'metric: cpu\n    instanceGroup: database\n    statistic: Average\n    comparison: GreaterThanThreshold\n    evaluationPeriods: 1' }),
-    'environments/production.yaml:113:1: no alarm watches metric backup-age; add one so a stale backup pages someone before the RPO is lost')
+    'environments/production.yaml:114:1: no alarm watches metric backup-age; add one so a stale backup pages someone before the RPO is lost')
 })
 
 test('alarm-names-unique', () => {
   expectOnly(problemsWith({ file: P, from: '- name: api-memory-high', to: '- name: api-cpu-high' }),
-    "environments/production.yaml:123:11: alarm name 'api-cpu-high' is used twice; alarm names must be unique")
+    "environments/production.yaml:124:11: alarm name 'api-cpu-high' is used twice; alarm names must be unique")
 })
 
 test('alarm-scope: the metric decides whether an app or an instance group is watched', () => {
   expectOnly(problemsWith({ file: P, from: '    metric: target-5xx\n    app: patient-api', to: '    metric: target-5xx\n    instanceGroup: api' }),
-    "environments/production.yaml:142:5: alarm 'patient-api-5xx': metric target-5xx needs 'app' (the target group to watch)")
+    "environments/production.yaml:143:5: alarm 'patient-api-5xx': metric target-5xx needs 'app' (the target group to watch)")
 })
 
 test('references: topics, stop alarms and instance groups exist, with suggestions', () => {
@@ -193,11 +193,11 @@ test('secrets-prefix: names the environment, so no instance reads another enviro
 
 test('no-literal-secret: secret-named keys and secret-looking values, with a hint', () => {
   expectOnly(problemsWith({ file: P, from: 'audit:\n', to: 'mongoPassword: hunter2\naudit:\n' }),
-    "environments/production.yaml:202:16: 'mongoPassword' holds a literal secret; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
+    "environments/production.yaml:203:16: 'mongoPassword' holds a literal secret; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
   expectOnly(problemsWith({ file: PATIENT, from: 'description: REST API of the patient mobile app', to: 'description: "key AKIAABCDEFGHIJKLMNOP"' }),
     "apps/patient-api.yaml:6:14: value looks like an AWS access key id; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
   expectOnly(problemsWith({ file: P, from: '  operation: Install', to: '  operation: "mongodb://admin:s3cret@db:27017"' }),
-    "environments/production.yaml:198:14: value looks like a MongoDB URI with a password; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
+    "environments/production.yaml:199:14: value looks like a MongoDB URI with a password; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
 })
 
 test('env-isolation: no shared VPC range, bucket, branch, host, certificate or key alias; said in both files', () => {

@@ -16,7 +16,7 @@ test('unknown key: points at the key, suggests the nearest valid one', () => {
 
 test('unknown nested key without a near match lists the allowed keys', () => {
   assert.equal(problemsWith({ file: P, from: '  logRetentionDays: 365', to: '  logRetentionDays: 365\n  zzz: 1' }), [
-    "environments/production.yaml:206:3: unknown key 'zzz' in /audit; allowed keys: cloudTrail, config, logRetentionDays",
+    "environments/production.yaml:207:3: unknown key 'zzz' in /audit; allowed keys: cloudTrail, config, logRetentionDays",
   ])
 })
 
@@ -57,7 +57,7 @@ test('a bad map key (propertyNames) is reported at the key', () => {
 
 test('an app may not take the name of the backup tool\'s deployment', () => {
   const found = problemsWith({ file: P, from: 'apps:\n  patient-api:', to: 'apps:\n  backup:' })
-  assert.is(found[0], "environments/production.yaml:51:3: key 'backup' in /apps: must be an app name: lowercase letters, digits and hyphens, starting with a letter, at most 31 characters; 'backup' is taken by the database backup tool's deployment")
+  assert.is(found[0], "environments/production.yaml:51:3: key 'backup' in /apps: must be an app name: lowercase letters, digits and hyphens, starting with a letter, at most 31 characters; 'backup', 'database', 'admin' and 'mongo-tls' are taken (the backup tool's deployment and MongoDB user, the database's secrets, its admin user, its CA)")
 })
 
 test('every problem of a file is reported in one run', () => {

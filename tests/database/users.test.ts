@@ -12,12 +12,12 @@ const model = readModel('.', 'staging')
 test('users: the admin, the backup tool, and one per client app with readWrite on its own database only', () => {
   assert.equal(databaseUsers(model).map((u) => [u.name, u.roles.map((r) => `${r.role}@${r.db}`).join(' ')]), [
     ['admin', 'root@admin'],
-    ['backup', 'backup@admin restore@admin readWriteAnyDatabase@admin'],
+    ['backup', 'backup@admin readWriteAnyDatabase@admin'],
     ['doctor-api', 'readWrite@drsignet'],
     ['patient-api', 'readWrite@drsignet'],
   ])
   assert.is(passwordKey(model, 'patient-api'), 'secrets/staging/database/users/patient-api')
-  assert.is(clientEnvKey(model, 'patient-api'), 'secrets/staging/patient-api/mongodb.env')
+  assert.is(clientEnvKey(model, 'patient-api'), 'secrets/staging/database/clients/patient-api.env')
 })
 
 test('connection strings: the fixed address, TLS, SCRAM against admin, credentials percent-encoded', () => {

@@ -14,6 +14,19 @@ export const volumeDevice = (volumeId: string) => `/dev/disk/by-id/nvme-Amazon_E
 
 const byName = (env: string, name: string) => [{ Name: 'tag:Name', Values: [name] }, { Name: 'tag:Environment', Values: [env] }]
 
+/**
+ * The one of `all` in this instance's zone. While CloudFormation replaces a volume or an interface (the database moved
+ * to the other zone), the old one and the new one share the name for a while; only the one here can be attached.
+ */
+function inMyZone<T extends { AvailabilityZone?: string }>(all: T[], self: Self, what: string, stack: string): T {
+  if (!all.length) throw new Error(`expected one ${what}, found none; apply the database stack (cloudformation/database.yaml)${stack}`)
+  const here = all.filter((x) => x.AvailabilityZone === self.zone)
+  if (here.length === 1) return here[0]!
+  if (!here.length)
+    throw new Error(`the ${what} is in ${[...new Set(all.map((x) => x.AvailabilityZone))].join(', ')}, this instance in ${self.zone}; the database group must launch in its zone (docs/disaster-recovery.md, "lost zone")`)
+  throw new Error(`expected one ${what} in ${self.zone}, found ${here.length}; remove the extra ones (docs/disaster-recovery.md)`)
+}
+
 /** Polls `probe` until it returns a value, saying what it waits for once a minute; throws `why` at the timeout. */
 async function waitUntil<T>(w: Waits, what: string, probe: () => Promise<T | undefined>, why: () => string): Promise<T> {
   const now = w.now ?? Date.now
@@ -36,14 +49,10 @@ async function waitUntil<T>(w: Waits, what: string, probe: () => Promise<T | und
 export async function attachAddress(ec2: EC2Client, env: string, self: Self, w: Waits): Promise<'attached' | 'already'> {
   const find = async () => {
     const r = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: byName(env, addressName(env)) }))
-    const all = r.NetworkInterfaces ?? []
-    if (all.length !== 1) throw new Error(`expected one network interface named ${addressName(env)}, found ${all.length}; apply the database stack (cloudformation/database.yaml)`)
-    return all[0]!
+    return inMyZone(r.NetworkInterfaces ?? [], self, `network interface named ${addressName(env)}`, '')
   }
   let eni = await find()
   if (eni.Attachment?.InstanceId === self.instanceId) return 'already'
-  if (eni.AvailabilityZone && eni.AvailabilityZone !== self.zone)
-    throw new Error(`the database address ${eni.PrivateIpAddress} is in ${eni.AvailabilityZone}, this instance in ${self.zone}; the database group must launch in the address's zone (docs/disaster-recovery.md, "lost zone")`)
   // A dead instance's interface detaches as EC2 terminates it.
   eni = await waitUntil(w, `${eni.NetworkInterfaceId} (${eni.PrivateIpAddress}) to be free`, async () => {
     const e = await find()
@@ -57,16 +66,12 @@ export async function attachAddress(ec2: EC2Client, env: string, self: Self, w: 
 export async function attachVolume(ec2: EC2Client, env: string, self: Self, w: Waits): Promise<{ volumeId: string; action: 'attached' | 'already' }> {
   const find = async () => {
     const r = await ec2.send(new DescribeVolumesCommand({ Filters: byName(env, volumeName(env)) }))
-    const all = r.Volumes ?? []
-    if (all.length !== 1) throw new Error(`expected one volume named ${volumeName(env)}, found ${all.length}; apply the database stack (cloudformation/database.yaml), or see docs/disaster-recovery.md for a lost volume`)
-    return all[0]!
+    return inMyZone(r.Volumes ?? [], self, `volume named ${volumeName(env)}`, ', or see docs/disaster-recovery.md for a lost volume')
   }
   const vol = await find()
   const volumeId = vol.VolumeId!
   const mine = (v: typeof vol) => v.Attachments?.some((a) => a.InstanceId === self.instanceId && a.State === 'attached')
   if (mine(vol)) return { volumeId, action: 'already' }
-  if (vol.AvailabilityZone !== self.zone)
-    throw new Error(`the data volume ${volumeId} is in ${vol.AvailabilityZone}, this instance in ${self.zone}; an EBS volume attaches only in its zone (docs/disaster-recovery.md, "lost zone")`)
   await waitUntil(w, `${volumeId} to be free`, async () => ((await find()).State === 'available' ? true : undefined),
     () => `${volumeId} is still in use by ${vol.Attachments?.[0]?.InstanceId ?? 'another instance'}; if that instance is gone, detach it (docs/disaster-recovery.md)`)
   await ec2.send(new AttachVolumeCommand({ VolumeId: volumeId, InstanceId: self.instanceId, Device: '/dev/sdf' }))

@@ -32,6 +32,9 @@ export function isMountPoint(path: string): boolean {
   return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => unescape(line.split(' ')[4] ?? '') === path)
 }
 
+/** On the data volume, beside mongod's files: a run of database-up finished here (restored, users made). */
+export const READY_MARKER = '.drsignet-ready'
+
 /** Nothing in it but what mkfs leaves: mongod has never written here. */
 export const isEmptyDataDir = (path: string) => !existsSync(path) || readdirSync(path).every((n) => n === 'lost+found')
 

@@ -17,8 +17,9 @@ export function databaseUsers(model: Model): DatabaseUser[] {
     { name: ADMIN_USER, roles: [{ role: 'root', db: 'admin' }], purpose: 'administration (ops database-up)' },
     {
       name: BACKUP_AGENT,
-      // The drill (verify) restores into drill_* databases and drops them: readWriteAnyDatabase covers that.
-      roles: [{ role: 'backup', db: 'admin' }, { role: 'restore', db: 'admin' }, { role: 'readWriteAnyDatabase', db: 'admin' }],
+      // The drill (verify) restores into drill_* databases and drops them: readWriteAnyDatabase covers that. Not the
+      // restore role: it may write admin.system.users, which is as good as root.
+      roles: [{ role: 'backup', db: 'admin' }, { role: 'readWriteAnyDatabase', db: 'admin' }],
       purpose: 'the nightly backup and the restore drill',
     },
     ...Object.entries(model.env.database.clients)
@@ -30,8 +31,11 @@ export function databaseUsers(model: Model): DatabaseUser[] {
 /** Where each user's password is kept: the secrets bucket, SSE-KMS; the database role alone reads and writes it. */
 export const passwordKey = (model: Model, user: string) => `${model.env.secrets.prefix}/database/users/${user}`
 
-/** The client app's connection string, beside its .env: its BeforeInstall adds it to the .env it installs. */
-export const clientEnvKey = (model: Model, app: string) => `${model.env.secrets.prefix}/${app}/mongodb.env`
+/**
+ * The client app's connection string, under the database's own prefix (the database role writes nothing of the
+ * apps'); the app's role reads its own, and its BeforeInstall adds the two lines to the .env it installs.
+ */
+export const clientEnvKey = (model: Model, app: string) => `${model.env.secrets.prefix}/database/clients/${app}.env`
 
 /**
  * A connection string to the database's fixed address (or loopback, for the tools on the database host), with TLS

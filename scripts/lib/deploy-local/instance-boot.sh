@@ -16,8 +16,8 @@
 #   STAND_INS    Ruby stand-ins for gems Debian lacks (docopt), at /opt/codedeploy-agent/stand-ins
 #   NODE_MODULES node_modules holding pm2, mounted where `npm install -g pm2` would put it
 #   REVISIONS    the fleet's revision bundles, read-only at /var/lib/deploy-local/revisions
-# DISK/volumes, when present, lists the instance's attached data volumes, one "HOST_DIR PATH" per line: each host
-# folder is mounted read-write at PATH inside (an EBS volume attached and mounted; it outlives the instance's disk).
+# DISK/volumes, when present, lists host folders to mount inside, one "HOST_DIR PATH [ro]" per line: an attached data
+# volume (read-write; it outlives the instance's disk), or what a package would have installed (ro).
 set -euo pipefail
 
 if [[ "${1:-}" != --inside ]]; then
@@ -44,10 +44,12 @@ fi
 shift
 name=$1 disk=$2 agent=$5 stand_ins=$6 node_modules=$7 revisions=$8
 volumes=()
+volume_modes=()
 if [[ -f "$disk/volumes" ]]; then
-  while read -r src dest; do
-    [[ -d "$src" && "$dest" == /* ]] || { echo "instance-boot: $disk/volumes: '$src $dest' is not a folder and an absolute path" >&2; exit 1; }
+  while read -r src dest mode; do
+    [[ -d "$src" && "$dest" == /* && "${mode:-rw}" =~ ^(rw|ro)$ ]] || { echo "instance-boot: $disk/volumes: '$src $dest $mode' is not a folder, an absolute path and rw or ro" >&2; exit 1; }
     volumes+=("$src" "$dest")
+    volume_modes+=("${mode:-rw}")
   done <"$disk/volumes"
 fi
 
@@ -151,6 +153,7 @@ mount -o remount,bind,ro /var/lib/deploy-local/revisions
 for ((v = 0; v < ${#volumes[@]}; v += 2)); do
   mkdir -p "${volumes[v + 1]}"
   mount --bind "$staging/volume$v" "${volumes[v + 1]}"
+  [[ "${volume_modes[v / 2]}" == rw ]] || mount -o remount,bind,ro "${volumes[v + 1]}"
 done
 mkdir -p /etc/codedeploy-agent/conf
 cat >/etc/codedeploy-agent/conf/codedeployagent.yml <<'YAML'

@@ -188,13 +188,13 @@ function removeCgroups(i: Instance) {
 }
 
 /**
- * Data volumes attached to the instance from its next boot on: each host folder mounted read-write at its path
- * inside (instance-boot.sh), as an EBS volume that its own boot attached and mounted. The folder outlives the
- * instance's disk, so a replacement instance can be given the same one.
+ * Host folders mounted in the instance from its next boot on (instance-boot.sh): a data volume (read-write), as an
+ * EBS volume that its own boot attached and mounted, which outlives the instance's disk, so a replacement can be
+ * given the same one; or, read-only, what a package would have installed (a server's binaries).
  */
-export function attachVolumes(i: Instance, volumes: { hostDir: string; path: string }[]) {
+export function attachVolumes(i: Instance, volumes: { hostDir: string; path: string; readOnly?: boolean }[]) {
   mkdirSync(join(i.dir, 'disk'), { recursive: true })
-  writeFileSync(join(i.dir, 'disk/volumes'), volumes.map((v) => `${v.hostDir} ${v.path}\n`).join(''))
+  writeFileSync(join(i.dir, 'disk/volumes'), volumes.map((v) => `${v.hostDir} ${v.path} ${v.readOnly ? 'ro' : 'rw'}\n`).join(''))
 }
 
 /**

@@ -11,8 +11,11 @@ import type { RenderedFile } from './types.ts'
 
 /** Hook scripts in the documented order, with the budget each needs (npm ci dominates AfterInstall). */
 const hooks = [
-  { event: 'BeforeInstall', location: 'hooks/backup/before-install.sh', timeout: 120, runas: 'root' },
-  { event: 'AfterInstall', location: 'hooks/backup/after-install.sh', timeout: 900, runas: 'root' },
+  // BeforeInstall waits for a new instance's boot script (up to 13 min).
+  { event: 'BeforeInstall', location: 'hooks/backup/before-install.sh', timeout: 900, runas: 'root' },
+  // AfterInstall: npm ci, then database-up: attach (up to 10 min), mongod's start, and on a new volume the restore.
+  // CodeDeploy allows a hook one hour at most; the restore must fit in what is left (docs/disaster-recovery.md).
+  { event: 'AfterInstall', location: 'hooks/backup/after-install.sh', timeout: 3600, runas: 'root' },
   { event: 'ApplicationStart', location: 'hooks/backup/application-start.sh', timeout: 60, runas: 'root' },
   // Root, to start the check service: it runs as the backup user in the nightly run's sandbox.
   { event: 'ValidateService', location: 'hooks/backup/validate-service.sh', timeout: 180, runas: 'root' },
@@ -41,6 +44,7 @@ export function backupAgentSettings(model: Model): Record<string, string> {
     MONGO_TLS_DIR: p.tlsDir,
     MONGOD_CONF: p.mongodConf,
     TLS_UNIT: mongoTlsUnit(model),
+    BOOT_COMPLETE: p.bootComplete,
   }
 }
 

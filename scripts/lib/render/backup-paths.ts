@@ -20,6 +20,8 @@ export const backupAgentPaths = {
   mongodConf: '/etc/mongod.conf',
   // The database's admin credentials (ops database-up), root's alone: how it reaches mongod again on the next run.
   adminEnvFile: '/etc/drsignet/mongo-admin.env',
+  // Written last by the launch template's boot script: what it installs is there.
+  bootComplete: '/var/lib/drsignet/boot-complete',
 }
 
 /** The environment's database CA in the secrets bucket: made by the first database host, read by every host after it. */

@@ -261,8 +261,8 @@ export function stackInstances(model: Model): StackInstance[] {
       VpnPeerCidr: env.network.vpnPeerCidr ?? '', // empty: the template opens nothing
     }),
     simple('vpn', 'vpn.yaml', { VpnClientCidr: env.network.vpnClientCidr }),
-    ...env.instanceGroups.map((g) => instanceGroupStack(env, g)),
     databaseStack(env),
+    ...env.instanceGroups.map((g) => instanceGroupStack(env, g)),
     simple('load-balancer', 'load-balancer.yaml', {
       CertificateArn: env.loadBalancer.certificateArn,
       SslPolicy: env.loadBalancer.sslPolicy,

@@ -2,7 +2,7 @@
 // instance, nothing done when they already are, a refusal naming both zones when the instance is in another zone,
 // and a bounded wait naming the instance that still holds them.
 // I/O: moto (EC2) on loopback.
-import { CreateNetworkInterfaceCommand, CreateSubnetCommand, CreateVolumeCommand, CreateVpcCommand, DescribeImagesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2'
+import { CreateNetworkInterfaceCommand, CreateSubnetCommand, CreateVolumeCommand, CreateVpcCommand, DescribeImagesCommand, DescribeVolumesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { addressName, attachAddress, attachVolume, volumeName, type Waits } from '../../../scripts/lib/database/attach.ts'
@@ -56,12 +56,23 @@ test('a new instance in the zone takes the address and the volume; a second run 
 test('an instance in another zone is refused before anything is attached, naming both zones', async () => {
   const self = { instanceId: 'i-0123456789abcdef0', zone: `${REGION}b` }
   const refused = await attachVolume(ec2, ENV, self, quick).then(() => 'attached', (e: Error) => e.message)
-  assert.match(refused, `is in ${REGION}a, this instance in ${REGION}b; an EBS volume attaches only in its zone`)
+  assert.is(refused, `the volume named drsignet-staging-mongo-data is in ${REGION}a, this instance in ${REGION}b; the database group must launch in its zone (docs/disaster-recovery.md, "lost zone")`)
 })
 
 test('no volume of that name: a message that says what to apply', async () => {
   const refused = await attachVolume(ec2, 'production', { instanceId: 'i-0', zone: `${REGION}a` }, quick).then(() => 'attached', (e: Error) => e.message)
-  assert.is(refused, 'expected one volume named drsignet-production-mongo-data, found 0; apply the database stack (cloudformation/database.yaml), or see docs/disaster-recovery.md for a lost volume')
+  assert.is(refused, 'expected one volume named drsignet-production-mongo-data, found none; apply the database stack (cloudformation/database.yaml), or see docs/disaster-recovery.md for a lost volume')
+})
+
+test('while the database moves zones, the old and the new volume share the name: the one in this zone is taken', async () => {
+  await ec2.send(new CreateVolumeCommand({ AvailabilityZone: `${REGION}b`, Size: 50, VolumeType: 'gp3', TagSpecifications: tagged('volume', volumeName(ENV)) }))
+  const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.31.0.0/16' }))).Vpc!.VpcId!
+  const subnetB = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.31.192.0/18', AvailabilityZone: `${REGION}b` }))).Subnet!.SubnetId!
+  const self = { instanceId: await instanceIn(`${REGION}b`, subnetB), zone: `${REGION}b` }
+  const r = await attachVolume(ec2, ENV, self, quick)
+  assert.is(r.action, 'attached')
+  const { Volumes } = await ec2.send(new DescribeVolumesCommand({ VolumeIds: [r.volumeId] }))
+  assert.is(Volumes![0]!.AvailabilityZone, `${REGION}b`)
 })
 
 test.run()

@@ -156,11 +156,11 @@ export async function standUp(env = 'staging'): Promise<Stand> {
   return stand
 }
 
-const s3Of = (moto: Moto, model: Model) =>
+export const s3Of = (moto: Moto, model: Model) =>
   new S3Client({ region: model.env.region, endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: moto.env.AWS_ACCESS_KEY_ID!, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY! } })
 
 /** What the Auto Scaling group and CodeDeploy's lifecycle hook do for a new database instance. */
-async function launchDatabase(s: Stand, volume: string): Promise<Instance> {
+export async function launchDatabase(s: Stand, volume: string): Promise<Instance> {
   const i = await launchInstance(s.fleet, withVolume(volume))
   installDatabase(i, s.model)
   s.say(`${i.name} launched and booted; deploying the last good backup revision`)

@@ -5,13 +5,14 @@
 // - it listens on one address: several in bindIp (loopback and the private ones) become all of the instance's own;
 // - it has no localhost exception: with authorization on it makes its setup user at the first start, from
 //   MONGODB_ADMIN_USER and MONGODB_ADMIN_PASSWORD (the unit's EnvironmentFile, which database-up writes).
-// usage: node mongod.mjs /etc/mongod.conf (FERRETDB_BIN names the binary)
-import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { parse } from 'yaml'
+// usage: node mongod.cjs /etc/mongod.conf (FERRETDB_BIN names the binary; NODE_PATH the node_modules holding yaml)
+'use strict'
+const { spawn } = require('node:child_process')
+const { readFileSync } = require('node:fs')
+const { parse } = require('yaml')
 
 const fail = (msg) => { process.stderr.write(`mongod (FerretDB stand-in): ${msg}\n`); process.exit(1) }
-const file = process.argv[2] ?? fail('usage: mongod.mjs CONFIG')
+const file = process.argv[2] ?? fail('usage: mongod.cjs CONFIG')
 const bin = process.env.FERRETDB_BIN || fail('FERRETDB_BIN is not set')
 const conf = parse(readFileSync(file, 'utf8')) ?? {}
 const port = conf.net?.port ?? 27017
