@@ -7,7 +7,7 @@ import { loseTheServer, standUp, type Outcome } from '../../tests/integration/re
 
 const rows: Outcome[] = []
 for (const path of ['volume kept', 'volume lost'] as const) {
-  const stand = await standUp()
+  const stand = await standUp('10.30.128.10')
   try {
     process.stderr.write(`bench:recovery: ${path}…\n`)
     rows.push(await loseTheServer(stand, path))
@@ -18,7 +18,7 @@ for (const path of ['volume kept', 'volume lost'] as const) {
 }
 
 const { readModel } = await import('../../scripts/lib/config/read.ts')
-const { backup, database } = readModel('.', 'staging').env
+const { backup, database } = readModel('.', 'staging').env // the objectives; the stands differ only in their address
 console.log(`objectives (environments/staging.yaml): RTO ${backup.rtoHours} h; RPO ${backup.rpoHours} h (nightly backup), ${database.snapshots.everyHours} h with snapshots; none with the kept volume\n`)
 console.log('| path | RTO s (kill → first acknowledged write) | replacement launched → deployed s | writes acknowledged | acknowledged then lost | failed while down | backup age at the kill s |')
 console.log('| --- | --- | --- | --- | --- | --- | --- |')

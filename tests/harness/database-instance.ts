@@ -4,7 +4,7 @@
 // the data volume is mounted, plus the two things EC2 gives the instance that ops database-up attaches on AWS: the
 // data volume (a host folder that outlives the instance) and the fixed address (I/O: writes files in the instance,
 // the host's routing table).
-import { mkdirSync } from 'node:fs'
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Model } from '../../scripts/lib/config/model.ts'
 import { assignAddress, attachVolumes, instanceExec, type Instance } from '../../scripts/lib/deploy-local/instance.ts'
@@ -33,6 +33,22 @@ ExecStart=/usr/bin/env node ${STAND_INS}/mongod.cjs ${backupAgentPaths.mongodCon
 [Install]
 WantedBy=multi-user.target
 `
+
+/**
+ * A copy of this checkout's configuration (environments/, apps/) under `dir` whose environment `env` puts the database
+ * at `address`. Test files that run side by side each take their own: the route to the address is one for the
+ * whole machine, and two instances holding one address would answer each other's clients.
+ */
+export function configWithAddress(dir: string, env: string, address: string): string {
+  const root = join(dir, 'config')
+  for (const folder of ['environments', 'apps']) cpSync(folder, join(root, folder), { recursive: true })
+  const file = join(root, 'environments', `${env}.yaml`)
+  const text = readFileSync(file, 'utf8')
+  const next = text.replace(/^( {2}address: )\S+$/m, `$1${address}`)
+  if (next === text) throw new Error(`${file}: no database address to change`)
+  writeFileSync(file, next)
+  return root
+}
 
 /** A data volume: a host folder under `dir`, empty until mongod writes to it. */
 export function newVolume(dir: string, name: string): string {

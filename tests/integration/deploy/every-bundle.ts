@@ -25,7 +25,7 @@ import { backupAgentPaths, mongoCaKeys } from '../../../scripts/lib/render/backu
 import { clientEnvFile, clientEnvKey } from '../../../scripts/lib/database/users.ts'
 import { instancePaths } from '../../../scripts/lib/render/hook-settings.ts'
 import { renderSnippets, renderVhost } from '../../../scripts/lib/render/nginx.ts'
-import { installDatabase, newVolume, withVolume } from '../../harness/database-instance.ts'
+import { configWithAddress, installDatabase, newVolume, withVolume } from '../../harness/database-instance.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { freePort } from '../../harness/ports.ts'
 import { requireTool } from '../../harness/tools.ts'
@@ -74,8 +74,11 @@ const get = (host: string, port: number, path: string, hostHeader: string): Prom
 
 /** `part`: the apps, or the backup tool (each file stays well inside the runner's per-file time limit). */
 export function everyBundle(env: string, part: 'apps' | 'backup') {
-  const model = readModel('.', env)
   const work = mkdtempSync(join(tmpdir(), `every-${env}-`))
+  // The backup part holds the database's address: one of its own, so that it never answers another file's clients.
+  const sample = readModel('.', env)
+  const config = part === 'backup' ? configWithAddress(work, env, sample.env.database.address.replace(/\.\d+$/, '.20')) : '.'
+  const model = part === 'backup' ? readModel(config, env) : sample
   const fleets = new Map<string, Fleet>() // instance group -> a one-instance fleet
   let moto: Moto
   let s3: S3Client
@@ -175,7 +178,7 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
     const i = f.instances[0]!
     const build = async (extra: string) => {
       // A new version: the environment's YAML as a later commit has it (a comment changes the revision).
-      const ops = readOpsSnapshot(env).map((e) => (e.path === `environments/${env}.yaml` ? { ...e, data: Buffer.concat([e.data, Buffer.from(extra)]) } : e))
+      const ops = readOpsSnapshot(env, config).map((e) => (e.path === `environments/${env}.yaml` ? { ...e, data: Buffer.concat([e.data, Buffer.from(extra)]) } : e))
       const gz = await packEntries(backupAgentEntries(model, { ops, hooks: backupHookEntries() }))
       const file = join(work, 'bundles', `backup-${contentHash(gz).slice(0, 12)}.tar.gz`)
       mkdirSync(join(work, 'bundles'), { recursive: true })

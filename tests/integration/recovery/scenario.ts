@@ -24,7 +24,7 @@ import { relayEndpoint } from '../../../scripts/lib/deploy-local/relay.ts'
 import { deployRevision } from '../../../scripts/lib/deploy-local/runner.ts'
 import { clientEnvKey } from '../../../scripts/lib/database/users.ts'
 import { backupAgentPaths, backupUnit, mongoCaKeys } from '../../../scripts/lib/render/backup-paths.ts'
-import { installDatabase, newVolume, withVolume } from '../../harness/database-instance.ts'
+import { configWithAddress, installDatabase, newVolume, withVolume } from '../../harness/database-instance.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { freePort, waitFor } from '../../harness/ports.ts'
 import { supervise, type Supervised } from '../../harness/process.ts'
@@ -122,17 +122,18 @@ export type Stand = {
   stop: () => Promise<void>
 }
 
-/** moto, the database group's fleet with one instance on volume data-1, and the backup revision deployed to it. */
-export async function standUp(env = 'staging'): Promise<Stand> {
-  const model = readModel('.', env)
+/** moto, the database group's fleet with one instance on volume data-1 at `address`, and the backup revision deployed to it. */
+export async function standUp(address: string, env = 'staging'): Promise<Stand> {
   const work = mkdtempSync(join(tmpdir(), 'recovery-'))
+  const config = configWithAddress(work, env, address)
+  const model = readModel(config, env)
   const log: string[] = []
   const say = (line: string) => void log.push(`${new Date().toISOString().slice(11, 23)} ${line}`)
   const moto = await startMoto()
   const s3 = s3Of(moto, model)
   for (const bucket of [model.env.secrets.bucket, model.env.backup.bucket])
     await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: model.env.region as never } }))
-  const gz = await packEntries(backupAgentEntries(model, { ops: readOpsSnapshot(env), hooks: backupHookEntries() }))
+  const gz = await packEntries(backupAgentEntries(model, { ops: readOpsSnapshot(env, config), hooks: backupHookEntries() }))
   const bundle = join(work, `backup-${contentHash(gz).slice(0, 12)}.tar.gz`)
   writeFileSync(bundle, gz)
   // npm ci reads this machine's npm cache offline: the instance namespace has no route to a registry.

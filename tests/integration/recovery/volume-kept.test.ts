@@ -8,7 +8,7 @@ import { loseTheServer, standUp, type Stand } from './scenario.ts'
 let stand: Stand
 
 test.before(async () => {
-  stand = await standUp()
+  stand = await standUp('10.30.128.11')
 })
 test.after(async () => {
   await stand?.stop()

@@ -16,7 +16,7 @@ import { launchDatabase, loseTheServer, s3Of, standUp, type Stand } from './scen
 let stand: Stand
 
 test.before(async () => {
-  stand = await standUp()
+  stand = await standUp('10.30.128.12')
 })
 test.after(async () => {
   await stand?.stop()
