@@ -44,9 +44,9 @@ export function configWithAddress(dir: string, env: string, address: string): st
   for (const folder of ['environments', 'apps']) cpSync(folder, join(root, folder), { recursive: true })
   const file = join(root, 'environments', `${env}.yaml`)
   const text = readFileSync(file, 'utf8')
-  const next = text.replace(/^( {2}address: )\S+$/m, `$1${address}`)
-  if (next === text) throw new Error(`${file}: no database address to change`)
-  writeFileSync(file, next)
+  const line = /^( {2}address: )\S+$/m
+  if (!line.test(text)) throw new Error(`${file}: no database address to change`)
+  writeFileSync(file, text.replace(line, `$1${address}`))
   return root
 }
 
