@@ -21,9 +21,9 @@ import { envPrefix, manifestExpectations } from '../lib/backup/manifest.ts'
 import { restoreArchive } from '../lib/backup/run-restore.ts'
 import { mongoTarget } from '../lib/mongo/sink.ts'
 import { redactError } from '../lib/mongo/redact.ts'
-import { attachAddress, attachVolume, volumeDevice, type Waits } from '../lib/database/attach.ts'
+import { attachAddress, attachVolume, volumeDevice, waitUntil, type Waits } from '../lib/database/attach.ts'
 import { secretsStore } from '../lib/database/credentials.ts'
-import { dbPathOf, filesystemOn, hasAddress, instanceIdentity, isEmptyDataDir, isMountPoint, mountUnit, READY_MARKER, waitForFile, writeAtomically } from '../lib/database/host.ts'
+import { dbPathOf, filesystemOn, hasAddress, instanceIdentity, isEmptyDataDir, isMountPoint, mountUnit, READY_MARKER, writeAtomically } from '../lib/database/host.ts'
 import { dataDatabases, ensureUsers, serverHasRoles } from '../lib/database/user-admin.ts'
 import { ADMIN_USER, clientEnvFile, clientEnvKey, connectionString, databaseUsers, passwordKey } from '../lib/database/users.ts'
 import { backupAgentPaths } from '../lib/render/backup-paths.ts'
@@ -118,7 +118,8 @@ async function takeAddressAndVolume(model: Model, dbPath: string, waits: Waits, 
   if (!addressHere) {
     const r = await attachAddress(ec2, model.env.name, self, waits)
     say(`address ${address} ${r} to ${self.instanceId}`)
-    await waitUntilAddress(address, 120_000)
+    await waitUntil({ ...waits, timeoutMs: 120_000, pollMs: 1000 }, `${address} on an interface`, async () => hasAddress(address) || undefined,
+      () => `${address} was attached but never appeared on an interface (amazon-ec2-net-utils configures it)`)
   }
   if (!mounted) {
     // Never over data: a host whose mongod wrote to its root volume (before this volume existed) would have that
@@ -129,21 +130,13 @@ async function takeAddressAndVolume(model: Model, dbPath: string, waits: Waits, 
     const { volumeId, action } = await attachVolume(ec2, model.env.name, self, waits)
     say(`data volume ${volumeId} ${action} to ${self.instanceId}`)
     const device = volumeDevice(volumeId)
-    await waitForFile(device, 120_000)
+    await waitUntil({ ...waits, timeoutMs: 120_000, pollMs: 500 }, device, async () => existsSync(device) || undefined, () => `${device} did not appear within 120 s`)
     const uuid = await filesystemOn(device, say)
     const unit = await mountUnit(uuid, dbPath)
     // mongod runs as the package's user, whose uid another instance's package may have given another number: the
     // files a dead instance's mongod wrote become this one's (once per attach, not per deployment).
     await $({ quiet: true })`chown -R mongod:mongod ${dbPath}`
     say(`data volume mounted at ${dbPath} (${unit})`)
-  }
-}
-
-async function waitUntilAddress(ip: string, timeoutMs: number) {
-  const end = Date.now() + timeoutMs
-  while (!hasAddress(ip)) {
-    if (Date.now() > end) throw new Error(`${ip} was attached but never appeared on an interface (amazon-ec2-net-utils configures it)`)
-    await new Promise((r) => setTimeout(r, 1000))
   }
 }
 

@@ -28,7 +28,7 @@ function inMyZone<T extends { AvailabilityZone?: string }>(all: T[], self: Self,
 }
 
 /** Polls `probe` until it returns a value, saying what it waits for once a minute; throws `why` at the timeout. */
-async function waitUntil<T>(w: Waits, what: string, probe: () => Promise<T | undefined>, why: () => string): Promise<T> {
+export async function waitUntil<T>(w: Waits, what: string, probe: () => Promise<T | undefined>, why: () => string): Promise<T> {
   const now = w.now ?? Date.now
   const sleep = w.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)))
   const start = now()

@@ -38,14 +38,6 @@ export const READY_MARKER = '.drsignet-ready'
 /** Nothing in it but what mkfs leaves: mongod has never written here. */
 export const isEmptyDataDir = (path: string) => !existsSync(path) || readdirSync(path).every((n) => n === 'lost+found')
 
-export async function waitForFile(path: string, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (!existsSync(path)) {
-    if (Date.now() > end) throw new Error(`${path} did not appear within ${timeoutMs / 1000} s`)
-    await new Promise((r) => setTimeout(r, 500))
-  }
-}
-
 /**
  * A filesystem on the device, made only when it has none: `blkid -p` finds no signature, and mkfs.xfs, without -f,
  * refuses on its own to write over one it recognises. Returns its UUID.

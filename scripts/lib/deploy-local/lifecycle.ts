@@ -6,6 +6,25 @@ import { allowTraffic, blockTraffic, ensureRunning, type Fleet, type Instance } 
 import { setServiceEnvironment, unsetServiceEnvironment } from './instance.ts'
 import { relayEndpoint } from './relay.ts'
 
+/**
+ * Runs `work` with the instance role's stand-ins (`passEnv`: credentials, region, endpoint) in the instance's service
+ * environment, as every unit started meanwhile sees IMDS on EC2; a loopback endpoint (moto) is relayed to the
+ * instance's side of its veth pair. Both are taken back afterwards. `work` must not block this process: the relay
+ * runs in it.
+ */
+export async function withInstanceRole<T>(i: Instance, passEnv: Record<string, string> | undefined, work: () => Promise<T>): Promise<T> {
+  const env = { ...passEnv }
+  const relay = env.AWS_ENDPOINT_URL ? await relayEndpoint(env.AWS_ENDPOINT_URL, i.hostIp) : undefined
+  if (relay) env.AWS_ENDPOINT_URL = relay.url
+  try {
+    setServiceEnvironment(i, env)
+    return await work()
+  } finally {
+    unsetServiceEnvironment(i, Object.keys(env))
+    await relay?.close()
+  }
+}
+
 export type Progress = { instance: string; event: string; status: 'start' | 'ok' | 'failed'; ms?: number; detail?: string; deploymentId: string }
 export type Deployment = { id: string; groupId: string; groupName: string; application: string; bundle: string }
 export type InstanceOutcome = { ok: true; agentDeploymentId?: string } | { ok: false; event: string; log?: string; tail?: string; reason: string; agentDeploymentId?: string }
@@ -46,26 +65,18 @@ export async function deployToInstance(f: Fleet, i: Instance, d: Deployment, opt
   // A group without a load balancer (the database group) has no traffic steps, as in CodeDeploy.
   if (f.proxyPort) await timed('BlockTraffic', () => blockTraffic(f, i.name))
 
-  // The instance role's stand-ins; a loopback endpoint (moto) is relayed to the instance's side of its veth pair.
-  const env = { ...opts.passEnv }
-  const relay = env.AWS_ENDPOINT_URL ? await relayEndpoint(env.AWS_ENDPOINT_URL, i.hostIp) : undefined
-  if (relay) env.AWS_ENDPOINT_URL = relay.url
   let started = Date.now()
   let result: AgentResult
   try {
-    setServiceEnvironment(i, env)
-    result = await runAgent(i, { bundle: d.bundle, groupId: d.groupId, groupName: d.groupName, application: d.application, unit: `codedeploy-local-${d.id}` }, (e) => {
+    result = await withInstanceRole(i, opts.passEnv, () => runAgent(i, { bundle: d.bundle, groupId: d.groupId, groupName: d.groupName, application: d.application, unit: `codedeploy-local-${d.id}` }, (e) => {
       // DownloadBundle and Install are the agent's own work; for the other events, say when the revision had no scripts.
       const idle = !e.scripts && !['DownloadBundle', 'Install'].includes(e.event)
       if (e.phase === 'done') return progress({ event: e.event, status: 'ok', ms: e.at - started, detail: idle ? 'no scripts' : undefined })
       started = e.at
       return progress({ event: e.event, status: 'start' })
-    })
+    }))
   } catch (e) {
     return failed('BeforeBlockTraffic', e)
-  } finally {
-    unsetServiceEnvironment(i, Object.keys(env))
-    await relay?.close()
   }
   if (!result.ok) {
     await progress({ event: result.event!, status: 'failed', ms: Date.now() - started, detail: result.reason })

@@ -7,7 +7,6 @@
 // Runs under the real CodeDeploy agent on a booted instance: real users, real systemd, FerretDB as mongod
 // (tests/harness/database-instance.ts) on a data volume at the environment's fixed address.
 // I/O: starts moto, one booted instance (systemd) with FerretDB inside, TCP relays into the instance's namespace.
-import { spawnSync } from 'node:child_process'
 import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,7 +27,7 @@ import { startMoto, type Moto } from '../../harness/moto.ts'
 import { freePort, waitFor } from '../../harness/ports.ts'
 import { requireTool } from '../../harness/tools.ts'
 import { installDatabase, newVolume, withVolume } from '../../harness/database-instance.ts'
-import { explain, readIn, statIn, userIn } from './support.ts'
+import { explain, instanceRoleEnv, readIn, statIn, userIn } from './support.ts'
 
 const model = readModel('.', 'staging')
 const work = mkdtempSync(join(tmpdir(), 'deploy-backup-'))
@@ -47,9 +46,7 @@ async function bundle(name: string): Promise<string> {
 const getSecret = async (key: string) => (await (await s3.send(new GetObjectCommand({ Bucket: model.env.secrets.bucket, Key: key }))).Body!.transformToString())
 const putSecret = (key: string, body: string) => s3.send(new PutObjectCommand({ Bucket: model.env.secrets.bucket, Key: key, Body: body }))
 
-// npm ci reads this machine's npm cache offline: the instance namespace has no route to a registry.
-const npmCache = spawnSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout.trim()
-const passEnv = () => ({ ...moto.env, AWS_REGION: model.env.region, npm_config_cache: npmCache, npm_config_offline: 'true' })
+const passEnv = () => instanceRoleEnv(moto, model.env.region)
 
 test.before(async () => {
   for (const t of ['nginx', 'ip', 'systemctl', 'npm']) requireTool(t)

@@ -4,7 +4,6 @@
 // version. Every lifecycle event must succeed; each app must answer through its nginx vhost, from processes of its
 // own user, with its .env 0600 and that user's; the backup tool's timer must be active and its URI the backup user's.
 // I/O: starts moto, FerretDB, booted instances (systemd, nginx, pm2, Node apps) and relays; stops them all.
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -29,7 +28,7 @@ import { configWithAddress, installDatabase, newVolume, withVolume } from '../..
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { freePort } from '../../harness/ports.ts'
 import { requireTool } from '../../harness/tools.ts'
-import { explain, processesIn, readIn, statIn, userIn } from './support.ts'
+import { explain, instanceRoleEnv, processesIn, readIn, statIn, userIn } from './support.ts'
 
 /** Every event the agent runs for an in-place deployment, which must all succeed; the runner adds the traffic steps. */
 // Any PEM certificate will do for the file's journey; the TLS handshake itself is proven in backup-agent.test.ts.
@@ -82,9 +81,7 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
   const fleets = new Map<string, Fleet>() // instance group -> a one-instance fleet
   let moto: Moto
   let s3: S3Client
-  // npm ci reads this machine's npm cache offline: the instances have no route to a registry.
-  const npmCache = spawnSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout.trim()
-  const passEnv = () => ({ ...moto.env, AWS_REGION: model.env.region, npm_config_cache: npmCache, npm_config_offline: 'true' })
+  const passEnv = () => instanceRoleEnv(moto, model.env.region)
   const instanceOf = (group: string) => fleets.get(group)!.instances[0]!
 
   test.before(async () => {

@@ -1,4 +1,5 @@
 // Shared by the deploy integration suites: test app builds, bundles, secrets in moto, and a bounded load generator (I/O).
+import { spawnSync } from 'node:child_process'
 import { request } from 'node:http'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -9,6 +10,7 @@ import { pathIn, processesOf, type Instance } from '../../../scripts/lib/deploy-
 import { buildBundle } from '../../../scripts/lib/bundle/build.ts'
 import { renderSnippets, renderVhost } from '../../../scripts/lib/render/nginx.ts'
 import { fixtureApp, fixtureModel } from '../../render-instance/model-fixture.ts'
+import type { Moto } from '../../harness/moto.ts'
 
 export type Variant = 'ok' | 'unhealthy' | 'crash' | 'hang'
 
@@ -72,6 +74,13 @@ export async function putSecret(endpoint: string, model: Model, app: App, body: 
   const res = await fetch(`${endpoint}/${bucket}/${model.env.secrets.prefix}/${app.name}/.env`, { method: 'PUT', body })
   if (!res.ok) throw new Error(`moto put: ${res.status}`)
 }
+
+// npm ci reads this machine's npm cache offline: an instance namespace has no route to a registry.
+const npmCache = spawnSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout.trim()
+
+/** What a hook's AWS calls and its npm ci get in place of the instance role and a registry (deployRevision's passEnv). */
+export const instanceRoleEnv = (moto: Moto, region: string): Record<string, string> =>
+  ({ ...moto.env, AWS_REGION: region, npm_config_cache: npmCache, npm_config_offline: 'true' })
 
 export type LoadStats = { sent: number; ok: number; failed: number; errors: string[]; versions: Map<string, number>; latencies: number[]; log: { t: number; version?: string; ok: boolean }[] }
 

@@ -6,7 +6,7 @@
 // from the kill to the first acknowledged write (RTO), acknowledged writes missing afterwards (RPO), requests failed
 // in between. Shared by tests/integration/recovery/*.test.ts and bench/recovery/run.ts.
 // I/O: moto, nginx, an HTTP server, booted instances (systemd, FerretDB), the host's routing table; all stopped by stop().
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, request } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -19,8 +19,8 @@ import type { Model } from '../../../scripts/lib/config/model.ts'
 import { backupAgentEntries, backupHookEntries, readOpsSnapshot } from '../../../scripts/lib/bundle/backup-agent.ts'
 import { contentHash, packEntries } from '../../../scripts/lib/bundle/tar.ts'
 import { createFleet, destroyFleet, launchInstance, terminateInstance, type Fleet } from '../../../scripts/lib/deploy-local/fleet.ts'
-import { execArgv, instanceExec, killInstance, setServiceEnvironment, unsetServiceEnvironment, type Instance } from '../../../scripts/lib/deploy-local/instance.ts'
-import { relayEndpoint } from '../../../scripts/lib/deploy-local/relay.ts'
+import { execArgv, instanceExec, killInstance, type Instance } from '../../../scripts/lib/deploy-local/instance.ts'
+import { withInstanceRole } from '../../../scripts/lib/deploy-local/lifecycle.ts'
 import { deployRevision } from '../../../scripts/lib/deploy-local/runner.ts'
 import { clientEnvKey } from '../../../scripts/lib/database/users.ts'
 import { backupAgentPaths, backupUnit, mongoCaKeys } from '../../../scripts/lib/render/backup-paths.ts'
@@ -28,7 +28,7 @@ import { configWithAddress, installDatabase, newVolume, withVolume } from '../..
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { freePort, waitFor } from '../../harness/ports.ts'
 import { supervise, type Supervised } from '../../harness/process.ts'
-import { explain } from '../deploy/support.ts'
+import { explain, instanceRoleEnv } from '../deploy/support.ts'
 
 export const APP = 'patient-api'
 const WRITERS = 2
@@ -136,9 +136,7 @@ export async function standUp(address: string, env = 'staging'): Promise<Stand> 
   const gz = await packEntries(backupAgentEntries(model, { ops: readOpsSnapshot(env, config), hooks: backupHookEntries() }))
   const bundle = join(work, `backup-${contentHash(gz).slice(0, 12)}.tar.gz`)
   writeFileSync(bundle, gz)
-  // npm ci reads this machine's npm cache offline: the instance namespace has no route to a registry.
-  const npmCache = spawnSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout.trim()
-  const passEnv = () => ({ ...moto.env, AWS_REGION: model.env.region, npm_config_cache: npmCache, npm_config_offline: 'true' })
+  const passEnv = () => instanceRoleEnv(moto, model.env.region)
   const fleet = await createFleet(join(work, 'fleet'), 0, await freePort(), undefined)
   const stand: Stand = {
     model, moto, fleet, work, bundle, passEnv, say, log,
@@ -181,20 +179,11 @@ async function clientSecrets(s: Stand) {
 
 /** The nightly backup, run now by its own unit on the database instance, with the instance role's stand-ins. */
 async function backupNow(s: Stand, i: Instance) {
-  const env: Record<string, string> = s.passEnv()
-  const relay = await relayEndpoint(env.AWS_ENDPOINT_URL!, i.hostIp)
-  if (relay) env.AWS_ENDPOINT_URL = relay.url
-  setServiceEnvironment(i, env)
-  try {
-    // Not spawnSync: the relay runs in this process and must go on forwarding while the backup uploads.
-    const [cmd, ...args] = execArgv(i, ['systemctl', 'start', `${backupUnit(s.model)}.service`])
-    const status = await new Promise<number | null>((resolve) => spawn(cmd!, args, { stdio: 'ignore' }).on('exit', resolve))
-    // The unit appends its output to the backup log (the CloudWatch agent ships it), not to the journal.
-    if (status !== 0) throw new Error(`the backup failed:\n${instanceExec(i, ['tail', '-n', '30', backupAgentPaths.log]).stdout}`)
-  } finally {
-    unsetServiceEnvironment(i, Object.keys(env))
-    await relay?.close()
-  }
+  // Not spawnSync: the relay runs in this process and must go on forwarding while the backup uploads.
+  const [cmd, ...args] = execArgv(i, ['systemctl', 'start', `${backupUnit(s.model)}.service`])
+  const status = await withInstanceRole(i, s.passEnv(), () => new Promise<number | null>((resolve) => spawn(cmd!, args, { stdio: 'ignore' }).on('exit', resolve)))
+  // The unit appends its output to the backup log (the CloudWatch agent ships it), not to the journal.
+  if (status !== 0) throw new Error(`the backup failed:\n${instanceExec(i, ['tail', '-n', '30', backupAgentPaths.log]).stdout}`)
 }
 
 /**
