@@ -17,13 +17,17 @@ const awsEnv = (endpoint: string): Record<string, string> => ({
   AWS_EC2_METADATA_DISABLED: 'true',
 })
 
-export async function startMoto(): Promise<Moto> {
+/**
+ * account: the account every caller is in (MOTO_ACCOUNT_ID), so that the commands' account guard sees the
+ * environment's own; moto's default, 123456789012, otherwise.
+ */
+export async function startMoto(opts: { account?: string } = {}): Promise<Moto> {
   const bin = requireTool('moto_server')
   const port = await freePort()
   const endpoint = `http://127.0.0.1:${port}`
   const child: ChildProcess = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true' },
+    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true', ...(opts.account && { MOTO_ACCOUNT_ID: opts.account }) },
   })
   let stderr = ''
   child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)))

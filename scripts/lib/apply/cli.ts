@@ -1,10 +1,11 @@
-// Shared wiring for plan, apply, rollback, history and drift: model, services, who and which commit, stack skips (I/O: env, git, STS).
+// Shared wiring for plan, apply, rollback, history, drift and metrics: model, services, the account guard, who and which
+// commit, stack skips (I/O: env, git, STS).
 import { execFileSync } from 'node:child_process'
 import { resolve } from 'node:path'
 import { readModel } from '../config/read.ts'
 import type { Model } from '../config/model.ts'
 import { awsServices } from '../aws/services.ts'
-import { callerArn } from '../aws/identity.ts'
+import { callerInAccount } from '../aws/identity.ts'
 import type { Runtime, Services } from './services.ts'
 import type { PlannedStack } from './stacks.ts'
 
@@ -53,7 +54,9 @@ export async function wire(values: { root?: string; commit?: unknown; 'role-arn'
   const model = readModel(resolve(values.root ?? '.'), env)
   const roleArn = typeof values['role-arn'] === 'string' ? values['role-arn'] : process.env.OPS_CFN_ROLE_ARN
   const all = awsServices(model, { pollMs, createWithCreateStack: usingEmulator(), roleArn })
-  const who = process.env.CODEBUILD_BUILD_ARN ? `${await callerArn(all.clients.sts)} (${process.env.CODEBUILD_BUILD_ARN})` : await callerArn(all.clients.sts)
+  // Before anything else reads or changes the environment: these credentials must be for its account.
+  const caller = await callerInAccount(all.clients.sts, model.env)
+  const who = process.env.CODEBUILD_BUILD_ARN ? `${caller.arn} (${process.env.CODEBUILD_BUILD_ARN})` : caller.arn
   const commit = commitOf(values.commit)
   const rt: Runtime = { log: progress, now: () => new Date(), pollMs, timeoutMs: 60 * 60_000, who, commit, committedAt: commitTimeOf(commit) }
   return { model, svc: all, rt }

@@ -29,9 +29,9 @@ function ops(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 }
 
 test.before(async () => {
-  moto = await startMoto()
-  useMotoEnv(moto)
   model = readModel(root, 'staging')
+  moto = await startMoto({ account: model.env.account })
+  useMotoEnv(moto)
   await createDeploymentGroups(model)
 })
 test.after(async () => { await moto?.stop() })

@@ -27,9 +27,10 @@ function run(cwd: string, script: string, args: string[]): Promise<{ code: numbe
 }
 
 test.before(async () => {
-  moto = await startMoto()
+  const model = readModel(root, 'staging')
+  moto = await startMoto({ account: model.env.account })
   useMotoEnv(moto)
-  await createDeploymentGroups(readModel(root, 'staging'))
+  await createDeploymentGroups(model)
   // The target branch: this working tree's files as git sees them (uncommitted work too), one commit.
   copyCheckout(target, 'production', 'target branch')
   // The pull request: a version bump (content) and a formatter that claims nothing changes (code).
