@@ -21,6 +21,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'mongo-tls': () => import('./commands/mongo-tls.ts'),
   'database-up': () => import('./commands/database-up.ts'),
   'deploy-local': () => import('./commands/deploy-local.ts'),
+  release: () => import('./commands/release.ts'),
 }
 
 const usage = () =>

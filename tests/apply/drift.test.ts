@@ -14,6 +14,7 @@ function memoryStore(objects: Record<string, string>): ArtifactStore {
   return {
     bucket: 'mem',
     put: async (k, b) => { objects[k] = b.toString(); return {} },
+    create: async (k, b) => (k in objects ? false : ((objects[k] = b.toString()), true)),
     get: async (k) => (k in objects ? Buffer.from(objects[k]!) : undefined),
     head: async (k) => (k in objects ? {} : undefined),
     list: async (p) => Object.keys(objects).filter((k) => k.startsWith(p)).sort(),

@@ -5,6 +5,7 @@ const app = (name: string, over: Partial<App>): App => ({
   name,
   kind: 'api',
   description: `${name} test app`,
+  source: { repository: `drsignet-${name}`, branch: 'main' },
   version: '1.0.0',
   user: name.split('-')[0],
   port: 3001,

@@ -273,6 +273,38 @@ check('apply deletes only its lock; the pull-request build reads only the deploy
   [prBuild, 's3:DeleteObject', artifact('locks/production.json'), 'Denied'],
 ])
 
+const patientRelease = fromRole('release-patient-api')
+const APP_REPO = (name: string) => `arn:aws:codecommit:${REGION}:${ACCOUNT}:drsignet-${name}`
+check("an app's release project publishes that app's releases and nothing else: no other app's, no secret, no deploy, no state", [
+  [patientRelease, 's3:PutObject', artifact('releases/patient-api/2.0.0.tgz'), 'Allowed', KMS_UPLOAD],
+  [patientRelease, 's3:GetObject', artifact('releases/patient-api/2.0.0.json'), 'Allowed'],
+  [patientRelease, 's3:PutObject', artifact('releases/doctor-api/2.0.0.tgz'), 'ImplicitlyDenied', KMS_UPLOAD],
+  [patientRelease, 's3:PutObject', artifact('releases/patient-api-evil/2.0.0.tgz'), 'ImplicitlyDenied', KMS_UPLOAD],
+  [patientRelease, 's3:DeleteObject', artifact('releases/patient-api/2.0.0.tgz'), 'ExplicitlyDenied'],
+  [patientRelease, 's3:DeleteObjectVersion', artifact('releases/patient-api/2.0.0.tgz'), 'ExplicitlyDenied'],
+  [patientRelease, 's3:PutObject', artifact('state/production/deployed.json'), 'ExplicitlyDenied', KMS_UPLOAD],
+  [patientRelease, 's3:PutObject', artifact('locks/production.json'), 'ExplicitlyDenied', KMS_UPLOAD],
+  [patientRelease, 's3:PutObject', artifact('bundles/production/patient-api/abc.tar.gz'), 'ExplicitlyDenied', KMS_UPLOAD],
+  [patientRelease, 's3:GetObject', artifact('state/production/deployed.json'), 'ImplicitlyDenied'],
+  [patientRelease, 's3:GetObject', secrets('production', 'patient-api'), 'ImplicitlyDenied'],
+  [patientRelease, 's3:ListBucket', 'arn:aws:s3:::drsignet-production-artifacts', 'Allowed', { 's3:prefix': 'releases/patient-api/' }],
+  [patientRelease, 's3:ListBucket', 'arn:aws:s3:::drsignet-production-artifacts', 'ImplicitlyDenied', { 's3:prefix': 'state/' }],
+  [patientRelease, 'kms:GenerateDataKey', KEY, 'Allowed', S3_VIA],
+  [patientRelease, 'kms:Decrypt', KEY, 'ImplicitlyDenied'],
+  [patientRelease, 'codedeploy:CreateDeployment', `arn:aws:codedeploy:${REGION}:${ACCOUNT}:deploymentgroup:drsignet-production/patient-api`, 'ImplicitlyDenied'],
+  [patientRelease, 'cloudformation:ExecuteChangeSet', stack('app-patient-api'), 'ImplicitlyDenied'],
+  [patientRelease, 'codecommit:GitPull', APP_REPO('patient-api'), 'Allowed'],
+  [patientRelease, 'codecommit:GitPull', REPO, 'Allowed'],
+  [patientRelease, 'codecommit:GitPush', APP_REPO('patient-api'), 'ExplicitlyDenied'],
+  [patientRelease, 'codecommit:GitPull', APP_REPO('doctor-api'), 'ImplicitlyDenied'],
+  [patientRelease, 'codebuild:StartBuild', `arn:aws:codebuild:${REGION}:${ACCOUNT}:project/drsignet-production-apply`, 'Denied'],
+  [patientRelease, 'iam:PassRole', role('codebuild-apply'), 'Denied', { 'iam:PassedToService': 'codebuild.amazonaws.com' }],
+  [events, 'codebuild:StartBuild', `arn:aws:codebuild:${REGION}:${ACCOUNT}:project/drsignet-production-release-patient-api`, 'Allowed'],
+  // The boundary's exception is for the release roles: no other bounded role writes a release.
+  [apiInstance, 's3:PutObject', artifact('releases/patient-api/2.0.0.tgz'), 'Denied', KMS_UPLOAD],
+  [dbInstance, 's3:PutObject', artifact('releases/patient-api/2.0.0.tgz'), 'Denied', KMS_UPLOAD],
+])
+
 check('the CloudFormation execution role manages project roles, never users or the pipeline roles', [
   [cfnRole, 'iam:CreateUser', `arn:aws:iam::${ACCOUNT}:user/intruder`, 'ExplicitlyDenied'],
   [cfnRole, 'iam:CreateLoginProfile', `arn:aws:iam::${ACCOUNT}:user/dev-alice`, 'ExplicitlyDenied'],

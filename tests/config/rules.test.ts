@@ -22,16 +22,16 @@ test('file-name: the name inside matches the file name', () => {
 
 test('ports: unique per instance group, where the clashing value is written (the override)', () => {
   expectOnly(problemsWith({ file: P, from: '    version: 1.9.0\n', to: '    version: 1.9.0\n    port: 3001\n' }),
-    "apps/patient-api.yaml:8:7: patient-api port 3001: already used by doctor-api port on instance group 'api'")
+    "apps/patient-api.yaml:11:7: patient-api port 3001: already used by doctor-api port on instance group 'api'")
 })
 
 test('ports: >= 1024, and never the SSH or Mongo port', () => {
   expectOnly(problemsWith({ file: PATIENT, from: 'proxyPort: 8081', to: 'proxyPort: 80' }),
-    'apps/patient-api.yaml:9:12: patient-api proxyPort 80: must be >= 1024 (apps never run as root, and nginx owns 80 and 443)')
+    'apps/patient-api.yaml:12:12: patient-api proxyPort 80: must be >= 1024 (apps never run as root, and nginx owns 80 and 443)')
   expectOnly(problemsWith({ file: PATIENT, from: 'port: 3001', to: 'port: 2222' }),
-    'apps/patient-api.yaml:8:7: patient-api port 2222: clashes with the SSH port')
+    'apps/patient-api.yaml:11:7: patient-api port 2222: clashes with the SSH port')
   expectOnly(problemsWith({ file: PATIENT, from: 'port: 3001', to: 'port: 27517' }),
-    'apps/patient-api.yaml:8:7: patient-api port 27517: clashes with the Mongo port')
+    'apps/patient-api.yaml:11:7: patient-api port 27517: clashes with the Mongo port')
 })
 
 test('hosts-unique: a host name belongs to one app', () => {
@@ -41,7 +41,7 @@ test('hosts-unique: a host name belongs to one app', () => {
 
 test('spa-rate-limit: a single-page app on the internet has a per-client rate limit', () => {
   expectOnly(problemsWith({ file: PORTAL, from: /  # Per client address[^\n]*\n  rateLimit:\n    rate: 10r\/s\n    burst: 40\n/, to: '' }),
-    'apps/admin-portal.yaml:33:3: admin-portal is a single-page app on the internet: set nginx.rateLimit (e.g. { rate: 10r/s, burst: 40 }) so one client cannot flood its Node server')
+    'apps/admin-portal.yaml:36:3: admin-portal is a single-page app on the internet: set nginx.rateLimit (e.g. { rate: 10r/s, burst: 40 }) so one client cannot flood its Node server')
 })
 
 test('allow-from: public ranges only, and within an ALB rule\'s 5 values', () => {
@@ -58,7 +58,7 @@ test('allow-from: public ranges only, and within an ALB rule\'s 5 values', () =>
 
 test('routes-unique: apps without hosts need their own path', () => {
   expectOnly(problemsWith({ file: P, from: 'hosts: [doctor-api.drsignet.com]', to: 'hosts: []' }, { file: P, from: 'hosts: [patient-api.drsignet.com]', to: 'hosts: []' }),
-    'apps/patient-api.yaml:10:9: path / on the default host is already routed to doctor-api; give the app a host or its own path')
+    'apps/patient-api.yaml:13:9: path / on the default host is already routed to doctor-api; give the app a host or its own path')
 })
 
 test('backup-cron: a valid cron expression', () => {
@@ -152,12 +152,12 @@ test('references: topics, stop alarms and instance groups exist, with suggestion
 
 test('health-check-timing: timeout below interval', () => {
   expectOnly(problemsWith({ file: PATIENT, from: 'timeout: 5', to: 'timeout: 15' }),
-    'apps/patient-api.yaml:17:12: patient-api healthCheck.timeout (15) must be less than interval (15), as the ALB requires')
+    'apps/patient-api.yaml:20:12: patient-api healthCheck.timeout (15) must be less than interval (15), as the ALB requires')
 })
 
 test('spa-static-root: single-page apps say where their bundle is', () => {
   expectOnly(problemsWith({ file: PORTAL, from: '  staticRoot: build\n', to: '' }),
-    'apps/admin-portal.yaml:33:3: admin-portal is a single-page app: set nginx.staticRoot to the folder of the built bundle')
+    'apps/admin-portal.yaml:36:3: admin-portal is a single-page app: set nginx.staticRoot to the folder of the built bundle')
 })
 
 test('vpn-peer: OpenVPN opens only to a public range, never the internet at large', () => {

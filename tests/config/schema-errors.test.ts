@@ -10,7 +10,7 @@ test('the shipped sample is valid', () => {
 test('unknown key: points at the key, suggests the nearest valid one', () => {
   assert.equal(problemsWith({ file: PATIENT, from: 'port: 3001', to: 'prot: 3001' }), [
     "apps/patient-api.yaml:4:1: the top level is missing required key 'port'",
-    "apps/patient-api.yaml:8:1: unknown key 'prot' in the top level; did you mean 'port'?",
+    "apps/patient-api.yaml:11:1: unknown key 'prot' in the top level; did you mean 'port'?",
   ])
 })
 
@@ -22,13 +22,13 @@ test('unknown nested key without a near match lists the allowed keys', () => {
 
 test('missing required key: reported at its parent, naming it', () => {
   assert.equal(problemsWith({ file: PATIENT, from: '  interval: 15\n', to: '' }), [
-    "apps/patient-api.yaml:14:1: /healthCheck is missing required key 'interval'",
+    "apps/patient-api.yaml:17:1: /healthCheck is missing required key 'interval'",
   ])
 })
 
 test('bad value: at the value, with the expected format', () => {
   assert.equal(problemsWith({ file: PATIENT, from: 'maxMemoryRestart: 512M', to: 'maxMemoryRestart: lots' }), [
-    "apps/patient-api.yaml:23:21: /pm2/maxMemoryRestart is 'lots'; must be a memory or file size like 512M, 50M or 1G",
+    "apps/patient-api.yaml:26:21: /pm2/maxMemoryRestart is 'lots'; must be a memory or file size like 512M, 50M or 1G",
   ])
 })
 
@@ -67,9 +67,9 @@ test('every problem of a file is reported in one run', () => {
     { file: PATIENT, from: 'websockets: true', to: 'websockets: yes' },
   )
   assert.equal(found, [
-    "apps/patient-api.yaml:8:7: /port is '3001'; must be an integer",
-    "apps/patient-api.yaml:29:11: /logs/retain is 0; must be >= 1",
-    "apps/patient-api.yaml:37:15: /nginx/websockets is 'yes'; must be true or false",
+    "apps/patient-api.yaml:11:7: /port is '3001'; must be an integer",
+    "apps/patient-api.yaml:32:11: /logs/retain is 0; must be >= 1",
+    "apps/patient-api.yaml:40:15: /nginx/websockets is 'yes'; must be true or false",
   ])
 })
 

@@ -27,10 +27,10 @@ test('a folder of broken inputs: every problem at its place, exit 1, nothing wri
   const lines = r.err.trim().split('\n')
   assert.equal(lines.slice(0, -2).map((l) => l.replace(/: .*$/, '')), [
     `${BROKEN}/apps/admin-portal.yaml:6:1`, // duplicate key
-    `${BROKEN}/apps/doctor-api.yaml:17:12`, // health timeout >= interval
+    `${BROKEN}/apps/doctor-api.yaml:20:12`, // health timeout >= interval
     `${BROKEN}/apps/patient-api.yaml:4:1`, // missing port
-    `${BROKEN}/apps/patient-api.yaml:8:1`, // unknown key prot
-    `${BROKEN}/apps/patient-api.yaml:10:9`, // hostile path
+    `${BROKEN}/apps/patient-api.yaml:11:1`, // unknown key prot
+    `${BROKEN}/apps/patient-api.yaml:13:9`, // hostile path
     `${BROKEN}/environments/production.yaml:1:1`, // the whole-environment rules did not run
     `${BROKEN}/environments/production.yaml:10:12`, // shared VPC range, said in both files
     `${BROKEN}/environments/production.yaml:11:12`, // ssh 22
@@ -49,7 +49,7 @@ test('--format json gives machine-readable problems', () => {
   assert.is(report.valid, false)
   assert.is(report.problems.length, 11)
   assert.equal(report.problems[3], {
-    file: `${BROKEN}/apps/patient-api.yaml`, line: 8, col: 1, rule: 'schema-additionalProperties',
+    file: `${BROKEN}/apps/patient-api.yaml`, line: 11, col: 1, rule: 'schema-additionalProperties',
     message: "unknown key 'prot' in the top level; did you mean 'port'?",
   })
 })

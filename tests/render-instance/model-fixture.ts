@@ -6,6 +6,7 @@ export function fixtureApp(overrides: Partial<App> = {}): App {
     name: 'patient-api',
     kind: 'api',
     description: 'REST API of the patient mobile app',
+    source: { repository: 'drsignet-patient-api', branch: 'main' },
     version: '1.14.2',
     user: 'patient',
     port: 3001,

@@ -41,7 +41,7 @@ test('invalid configuration: exit 1 and the previous output stays exactly as it 
   const before = readFileSync(join(out, 'manifest.json'), 'utf8')
   const r = ops('render', 'production', '--root', 'tests/fixtures/broken', '--out', out)
   assert.is(r.status, 1)
-  assert.match(r.stderr, "tests/fixtures/broken/apps/patient-api.yaml:8:1: unknown key 'prot'")
+  assert.match(r.stderr, "tests/fixtures/broken/apps/patient-api.yaml:11:1: unknown key 'prot'")
   assert.is(readFileSync(join(out, 'manifest.json'), 'utf8'), before)
 })
 

@@ -9,8 +9,8 @@ import { appHookEntries, readFolder } from '../bundle/build.ts'
 import { contentHash, packEntries, unpackEntries } from '../bundle/tar.ts'
 import { renderSnippets, renderVhost } from '../render/nginx.ts'
 import type { ArtifactStore } from '../aws/artifact-store.ts'
+import { fetchRelease } from '../release/publish.ts'
 import { desiredApps, desiredBackupTool, type DesiredRelease } from './desired.ts'
-import { keys } from './state.ts'
 
 /** Where an app's build output comes from. */
 export interface ArtifactSource {
@@ -28,14 +28,14 @@ export const folderArtifacts = (dir: string): ArtifactSource => ({
   },
 })
 
-/** The default: s3://<artifacts bucket>/releases/<app>/<version>.tgz, uploaded by the app's own CI. */
+/**
+ * The default: s3://<artifacts bucket>/releases/<app>/<version>.tgz, published by `ops release` from the app's own CI,
+ * deployed only when its bytes are the ones its manifest names.
+ */
 export const storeArtifacts = (store: ArtifactStore): ArtifactSource => ({
   describe: `s3://${store.bucket}/releases/`,
   async entries(app, version) {
-    const key = keys.release(app, version)
-    const gz = await store.get(key)
-    if (!gz) throw new Error(`no artifact for ${app} ${version}: s3://${store.bucket}/${key} does not exist (the app's CI uploads it)`)
-    return unpackEntries(gz)
+    return unpackEntries(await fetchRelease(store, app, version))
   },
 })
 

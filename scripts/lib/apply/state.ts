@@ -34,7 +34,6 @@ export const keys = {
   // Sortable by time; the deployment id keeps two records of one second apart.
   audit: (r: AuditRecord) => `audit/${r.environment}/${r.endedAt.replace(/[:.]/g, '-')}-${r.app}-${r.deploymentId}.json`,
   bundle: (env: string, app: string, sha256: string) => `bundles/${env}/${app}/${sha256}.tar.gz`,
-  release: (app: string, version: string) => `releases/${app}/${version}.tgz`,
 }
 
 export async function readState(store: ArtifactStore, env: string): Promise<DeployedState> {

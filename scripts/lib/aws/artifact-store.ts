@@ -7,6 +7,8 @@ export type PutResult = { eTag?: string; versionId?: string }
 export interface ArtifactStore {
   readonly bucket: string
   put(key: string, body: Buffer | string, contentType: string): Promise<PutResult>
+  /** Writes only when no object has this key (If-None-Match: *): false when one exists, whatever its bytes. */
+  create(key: string, body: Buffer | string, contentType: string): Promise<boolean>
   /** The object's bytes, or undefined when there is no such key. */
   get(key: string): Promise<Buffer | undefined>
   head(key: string): Promise<PutResult | undefined>
@@ -22,6 +24,16 @@ export const s3ArtifactStore = (s3: S3Client, bucket: string, kmsKey: string): A
     async put(key, body, contentType) {
       const r = await send<{ ETag?: string; VersionId?: string }>(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKey }))
       return { eTag: r.ETag?.replace(/"/g, ''), versionId: r.VersionId }
+    },
+    async create(key, body, contentType) {
+      try {
+        await send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, IfNoneMatch: '*', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKey }))
+        return true
+      } catch (e) {
+        // 412: the key exists; 409: another conditional write to it is in flight, and one of the two will win.
+        if (errorName(e) === 'PreconditionFailed' || httpStatus(e) === 412 || httpStatus(e) === 409) return false
+        throw e
+      }
     },
     async get(key) {
       try {

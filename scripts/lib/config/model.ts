@@ -19,6 +19,7 @@ export type App = {
   name: string // ^[a-z][a-z0-9-]{0,30}$
   kind: AppKind
   description: string
+  source: { repository: string; branch: string } // a merge to branch publishes a release (release.yaml)
   version: string // semver-ish, safe for paths and tags
   user: string // the unix user the app runs as
   port: number // where the Node process listens on 127.0.0.1

@@ -29,3 +29,6 @@ export function validators() {
 }
 
 export type SchemaError = ErrorObject
+
+/** The schema's own rule for an app version, for commands that take one on the command line. */
+export const versionPattern = (): RegExp => new RegExp((readSchema('common.schema.json') as { $defs: { version: { pattern: string } } }).$defs.version.pattern)

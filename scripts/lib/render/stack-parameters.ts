@@ -191,6 +191,21 @@ function appStack(env: Environment, app: App, priority: number): StackInstance {
   }
 }
 
+/** The project that publishes one app's releases from its repository's release branch. */
+const releaseStack = (env: Environment, app: App): StackInstance => ({
+  stack: stackName(env, `release-${app.name}`), template: 'release.yaml', tags: { ...baseTags(env), App: app.name },
+  parameters: {
+    ...base(env),
+    AppName: app.name,
+    SourceRepository: app.source.repository,
+    ReleaseBranch: app.source.branch,
+    OpsRepository: env.repository,
+    OpsBranch: env.branch,
+    ArtifactsBucketName: env.buckets.artifacts,
+    LogRetentionDays: logRetention(env.audit.logRetentionDays),
+  },
+})
+
 /** The stacks that make these topics. */
 const topicStacks = (env: Environment, topics: string[]) => topics.map((t) => stackName(env, `topic-${t}`))
 
@@ -311,6 +326,7 @@ export function stackInstances(model: Model): StackInstance[] {
       after: topicStacks(env, env.deployment.notify),
     },
     ...apps.map((a) => appStack(env, a, priorities.get(a.name) ?? 0)),
+    ...apps.map((a) => releaseStack(env, a)),
     ...env.alarms.map((a) => alarmStack(env, a)),
   ]
 }

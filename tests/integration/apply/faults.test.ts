@@ -9,7 +9,8 @@ import { runApply } from '../../../scripts/lib/apply/run-apply.ts'
 import { runRollback } from '../../../scripts/lib/apply/rollback.ts'
 import { formatHistory } from '../../../scripts/lib/apply/history.ts'
 import { folderArtifacts, storeArtifacts } from '../../../scripts/lib/apply/bundle.ts'
-import { packEntries, unpackEntries } from '../../../scripts/lib/bundle/tar.ts'
+import { contentHash, packEntries, unpackEntries } from '../../../scripts/lib/bundle/tar.ts'
+import { publishRelease } from '../../../scripts/lib/release/publish.ts'
 import { acquireLock, LockHeldError } from '../../../scripts/lib/apply/lock.ts'
 import type { Runtime, Services } from '../../../scripts/lib/apply/services.ts'
 import { readAudit, readState } from '../../../scripts/lib/apply/state.ts'
@@ -153,10 +154,14 @@ test('rollback redeploys the previous bundle; history shows both deployments and
   console.log(history)
 })
 
-test("the default artifact source: the release tgz the app's CI uploaded to releases/<app>/<version>.tgz", async () => {
+test("the default artifact source: the release the app's CI published to releases/<app>/<version>.tgz, with its manifest", async () => {
   lines.length = 0
   const tgz = await packEntries([{ path: 'server.js', data: Buffer.from('console.log("1.17.0")\n'), mode: 0o644 }])
-  await svc.store.put('releases/patient-api/1.17.0.tgz', tgz, 'application/gzip')
+  const sha256 = contentHash(tgz)
+  await publishRelease(svc.store, { gz: tgz, sha256, files: 1 }, {
+    app: 'patient-api', version: '1.17.0', sha256, bytes: tgz.length, files: 1,
+    source: { repository: 'drsignet-patient-api', commit: 'abc1234' }, build: 'local', node: process.version, createdAt: new Date().toISOString(),
+  })
   const deployer = agentStandIn(svc.deployer, moto.endpoint)
   const r = await runApply(bumped('1.17.0'), services(deployer), rt(), { artifacts: storeArtifacts(svc.store), skipStack: onlyDataAndTopics })
   assert.is(r.code, 0, lines.join('\n'))
@@ -165,7 +170,7 @@ test("the default artifact source: the release tgz the app's CI uploaded to rele
   assert.equal(entries.find((e) => e.path === 'app/server.js')?.data.toString(), 'console.log("1.17.0")\n')
   assert.ok(entries.some((e) => e.path === 'appspec.yml') && entries.some((e) => e.path === 'nginx/patient-api.conf'))
   const missing = await runApply(bumped('9.9.9'), services(deployer), rt(), { artifacts: storeArtifacts(svc.store), skipStack: onlyDataAndTopics }).catch((e) => e)
-  assert.is(missing.message, "no artifact for patient-api 9.9.9: s3://drsignet-staging-artifacts/releases/patient-api/9.9.9.tgz does not exist (the app's CI uploads it)")
+  assert.is(missing.message, "no release patient-api 9.9.9: s3://drsignet-staging-artifacts/releases/patient-api/9.9.9.tgz does not exist; publish it with ops release (the app's CI does)")
 })
 
 test.run()

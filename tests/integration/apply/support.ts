@@ -18,7 +18,7 @@ export const root = new URL('../../../', import.meta.url).pathname
 // deployment groups (app.yaml, backup-agent.yaml), no CodeCommit/CodeBuild/CodePipeline, no Config or SSM patching, and needs an ImageId on vpn's instance.
 export const MOTO_UNSUPPORTED: Record<string, string> = {
   'alarm.yaml': 'AWS::CloudWatch::Alarm', 'target-alarm.yaml': 'AWS::CloudWatch::Alarm', 'vpn.yaml': 'AWS::EC2::Instance from an SSM image parameter',
-  'app.yaml': 'AWS::CodeDeploy::DeploymentGroup', 'backup-agent.yaml': 'AWS::CodeDeploy::DeploymentGroup', 'repositories.yaml': 'AWS::CodeCommit::Repository', 'pipeline.yaml': 'AWS::CodePipeline::Pipeline',
+  'app.yaml': 'AWS::CodeDeploy::DeploymentGroup', 'backup-agent.yaml': 'AWS::CodeDeploy::DeploymentGroup', 'repositories.yaml': 'AWS::CodeCommit::Repository', 'pipeline.yaml': 'AWS::CodePipeline::Pipeline', 'release.yaml': 'AWS::CodeBuild::Project',
   'governance.yaml': 'AWS::Config::* and AWS::SSM::MaintenanceWindow',
 }
 export const motoSkip = (s: PlannedStack) => (MOTO_UNSUPPORTED[s.template] ? `moto's CloudFormation cannot create ${MOTO_UNSUPPORTED[s.template]}` : undefined)

@@ -2,6 +2,7 @@
 // newest good backup (checksum and manifest proven) before it listens off loopback, makes its users again, and the
 // app's writes go on. Only writes acknowledged after that backup began may be lost (the RPO is the backup interval).
 // I/O: see scenario.ts (moto, nginx, booted instances with FerretDB as mongod).
+// test-timeout: 480 s
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { existsSync, readdirSync } from 'node:fs'
