@@ -1,7 +1,7 @@
 // Runs every tests/**/*.test.ts in its own Node process (real ESM via tsx) and prints the plain
 // closing line `N passed, N failed` that CI reads; uvu prints per-process totals only.
-// Usage: tsx tests/run.ts [--unit] [--jobs N] [FILTER...]; TEST_FILE_TIMEOUT_S bounds each file (default 300)
-// so a hung test can never hang CI: the file's process group is killed and the file counted as failed. Each file
+// Usage: tsx tests/run.ts [--unit] [--jobs N] [FILTER...]; TEST_FILE_TIMEOUT_S bounds each file (default 300, or
+// more where a file's header says `// test-timeout: N s`) so a hung test can never hang CI: the file's process group is killed and the file counted as failed. Each file
 // gets its own TMPDIR; when it ends, whatever it left running (daemons in their own session, such as nginx, pm2
 // and deploy-local's hooks, escape the group but not their environment) is stopped and the folder removed.
 import { spawn } from 'node:child_process'
@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { fileBudgetS } from './harness/file-budget.ts'
 import { killStrays, stopStrays } from './harness/strays.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -31,15 +32,7 @@ if (!Number.isFinite(timeoutS) || timeoutS <= 0) {
   console.error(`TEST_FILE_TIMEOUT_S must be a positive number of seconds, got '${process.env.TEST_FILE_TIMEOUT_S}'`)
   process.exit(2)
 }
-/**
- * A file whose real components take longer than most (two whole database recoveries) says so in its header, as
- * `// test-timeout: 450 s`; the larger of that and TEST_FILE_TIMEOUT_S bounds it, so a busy machine does not kill it
- * while every other file keeps the tight default.
- */
-function fileTimeoutMs(file: string): number {
-  const declared = Number(readFileSync(join(root, file), 'utf8').slice(0, 4000).match(/^\/\/ test-timeout: (\d+) s$/m)?.[1] ?? 0)
-  return Math.max(timeoutS, declared) * 1000
-}
+const fileTimeoutMs = (file: string) => fileBudgetS(readFileSync(join(root, file), 'utf8'), timeoutS) * 1000
 const isIntegration = (file: string) => /(^|\/)integration\//.test(file)
 
 function findTests(dir: string): string[] {

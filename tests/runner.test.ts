@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { fileBudgetS } from './harness/file-budget.ts'
 
 const runner = (...args: string[]) => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'tests/run.ts', ...args], { encoding: 'utf8' })
@@ -22,6 +23,13 @@ test('a filter that matches no file is a failure, not "0 passed, 0 failed" and g
   const r = runner('no-such-test-file-anywhere')
   assert.is(r.code, 1)
   assert.is(r.out, 'no test file matches no-such-test-file-anywhere\n0 passed, 0 failed\n')
+})
+
+test('a file may ask for more time in its header, never for less', () => {
+  assert.is(fileBudgetS('// what it proves\n// test-timeout: 480 s\nimport x\n', 300), 480)
+  assert.is(fileBudgetS('// test-timeout: 60 s\n', 300), 300)
+  assert.is(fileBudgetS('const s = "// test-timeout: 900 s, in a string"\n', 300), 300)
+  assert.is(fileBudgetS('// no budget\n', 300), 300)
 })
 
 test.run()
