@@ -22,6 +22,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'database-up': () => import('./commands/database-up.ts'),
   'deploy-local': () => import('./commands/deploy-local.ts'),
   release: () => import('./commands/release.ts'),
+  promote: () => import('./commands/promote.ts'),
 }
 
 const usage = () =>

@@ -80,11 +80,13 @@ const check = (title: string, cases: Case[]) =>
 
 const ref = (branch: string) => ({ 'codecommit:References': `refs/heads/${branch}` })
 
-check('developers push and open pull requests on staging only', [
+check('developers push staging and promotion branches, and open pull requests; never production', [
   [developer, 'codecommit:GitPull', REPO, 'Allowed'],
   [developer, 'codecommit:GitPush', REPO, 'Allowed', ref('staging')],
+  [developer, 'codecommit:GitPush', REPO, 'Allowed', ref('promote/patient-api-1.15.0')],
   [developer, 'codecommit:GitPush', REPO, 'ExplicitlyDenied', ref('production')],
   [developer, 'codecommit:GitPush', REPO, 'ImplicitlyDenied', ref('feature/x')],
+  [developer, 'codecommit:GitPush', REPO, 'ImplicitlyDenied', ref('promoted')],
   [developer, 'codecommit:CreatePullRequest', REPO, 'Allowed'],
   [developer, 'codecommit:MergePullRequestByFastForward', REPO, 'ExplicitlyDenied', ref('production')],
   [developer, 'codecommit:MergePullRequestByThreeWay', REPO, 'ExplicitlyDenied', ref('production')],

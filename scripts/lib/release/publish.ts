@@ -32,11 +32,17 @@ export async function publishRelease(store: ArtifactStore, packed: PackedRelease
   return { outcome, url, manifest: kept }
 }
 
-async function readManifest(store: ArtifactStore, app: string, version: string): Promise<ReleaseManifest> {
+/** A release's manifest, or undefined when it has none. */
+export async function findManifest(store: ArtifactStore, app: string, version: string): Promise<ReleaseManifest | undefined> {
   const key = releaseKeys(app, version).manifest
   const body = await store.get(key)
-  if (!body) throw new Error(`${app} ${version} has no manifest: s3://${store.bucket}/${key} does not exist; publish it with ops release (the app's CI does)`)
-  return parseManifest(body.toString('utf8'), `s3://${store.bucket}/${key}`)
+  return body ? parseManifest(body.toString('utf8'), `s3://${store.bucket}/${key}`) : undefined
+}
+
+async function readManifest(store: ArtifactStore, app: string, version: string): Promise<ReleaseManifest> {
+  const found = await findManifest(store, app, version)
+  if (!found) throw new Error(`${app} ${version} has no manifest: s3://${store.bucket}/${releaseKeys(app, version).manifest} does not exist; publish it with ops release (the app's CI does)`)
+  return found
 }
 
 /** A release's bytes for apply, only when they are the ones its manifest names. */
