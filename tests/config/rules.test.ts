@@ -12,7 +12,8 @@ test('app-exists: every app an environment names has a file, with a suggestion',
   expectOnly(problemsWith({ file: P, from: '  doctor-api:\n    version', to: '  docter-api:\n    version' }),
     "environments/production.yaml:55:3: app 'docter-api' has no file apps/docter-api.yaml; did you mean 'doctor-api'?",
     "environments/production.yaml:112:5: database client 'doctor-api' is not an app of this environment; MongoDB users are made for its apps only (known: patient-api, docter-api, admin-portal)",
-    "environments/production.yaml:153:10: alarm 'doctor-api-5xx': app 'doctor-api' is not deployed in this environment")
+    "environments/production.yaml:153:10: alarm 'doctor-api-5xx': app 'doctor-api' is not deployed in this environment",
+    "environments/production.yaml:205:10: alarm 'doctor-api-capacity': app 'doctor-api' is not deployed in this environment")
 })
 
 test('file-name: the name inside matches the file name', () => {
@@ -193,11 +194,11 @@ test('secrets-prefix: names the environment, so no instance reads another enviro
 
 test('no-literal-secret: secret-named keys and secret-looking values, with a hint', () => {
   expectOnly(problemsWith({ file: P, from: 'audit:\n', to: 'mongoPassword: hunter2\naudit:\n' }),
-    "environments/production.yaml:203:16: 'mongoPassword' holds a literal secret; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
+    "environments/production.yaml:232:16: 'mongoPassword' holds a literal secret; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
   expectOnly(problemsWith({ file: PATIENT, from: 'description: REST API of the patient mobile app', to: 'description: "key AKIAABCDEFGHIJKLMNOP"' }),
     "apps/patient-api.yaml:6:14: value looks like an AWS access key id; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
   expectOnly(problemsWith({ file: P, from: '  operation: Install', to: '  operation: "mongodb://admin:s3cret@db:27017"' }),
-    "environments/production.yaml:199:14: value looks like a MongoDB URI with a password; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
+    "environments/production.yaml:228:14: value looks like a MongoDB URI with a password; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
 })
 
 test('env-isolation: no shared VPC range, bucket, branch, host, certificate or key alias; said in both files', () => {
@@ -225,6 +226,13 @@ test('env-isolation: no shared VPC range, bucket, branch, host, certificate or k
     { file: S, from: 'account: "444455556666"', to: 'account: "111122223333"' },
   )
   assert.ok(oneAccount.some((p) => /^environments\/staging.yaml:24:13: key alias 'alias\/drsignet-production' is also environment 'production'/.test(p)), oneAccount.join('\n'))
+})
+
+test('capacity-watched: every app has a healthy-hosts alarm that fires on too few', () => {
+  expectOnly(problemsWith({ file: P, from: '  - name: doctor-api-capacity\n    metric: healthy-hosts\n    app: doctor-api', to: '  - name: doctor-api-capacity\n    metric: unhealthy-hosts\n    app: doctor-api' }),
+    "environments/production.yaml:55:3: app 'doctor-api' has no healthy-hosts alarm: add { name: doctor-api-capacity, metric: healthy-hosts, app: doctor-api, statistic: Maximum, threshold: 2, comparison: LessThanThreshold, period: 300, evaluationPeriods: 3 } under alarms, so lost capacity pages someone")
+  expectOnly(problemsWith({ file: P, from: '    app: admin-portal\n    statistic: Maximum\n    threshold: 2\n    comparison: LessThanThreshold', to: '    app: admin-portal\n    statistic: Maximum\n    threshold: 2\n    comparison: GreaterThanThreshold' }),
+    "environments/production.yaml:217:17: alarm 'admin-portal-capacity': healthy-hosts watches for too few healthy instances; use LessThanThreshold (or LessThanOrEqualToThreshold)")
 })
 
 test.run()

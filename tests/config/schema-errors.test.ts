@@ -16,7 +16,7 @@ test('unknown key: points at the key, suggests the nearest valid one', () => {
 
 test('unknown nested key without a near match lists the allowed keys', () => {
   assert.equal(problemsWith({ file: P, from: '  logRetentionDays: 365', to: '  logRetentionDays: 365\n  zzz: 1' }), [
-    "environments/production.yaml:207:3: unknown key 'zzz' in /audit; allowed keys: cloudTrail, config, logRetentionDays",
+    "environments/production.yaml:236:3: unknown key 'zzz' in /audit; allowed keys: cloudTrail, config, logRetentionDays",
   ])
 })
 

@@ -36,9 +36,10 @@ test('a folder of broken inputs: every problem at its place, exit 1, nothing wri
     `${BROKEN}/environments/production.yaml:11:12`, // ssh 22
     `${BROKEN}/environments/production.yaml:80:15`, // literal secret
     `${BROKEN}/environments/staging.yaml:10:12`, // shared VPC range
+    `${BROKEN}/environments/staging.yaml:53:3`, // no healthy-hosts alarm for doctor-api
     `${BROKEN}/environments/staging.yaml:73:12`, // unknown topic
   ])
-  assert.is(lines.at(-1), '11 problems in 5 files; nothing was written.')
+  assert.is(lines.at(-1), '12 problems in 5 files; nothing was written.')
   assert.equal(snapshot(BROKEN), before)
 })
 
@@ -47,7 +48,7 @@ test('--format json gives machine-readable problems', () => {
   assert.is(r.code, 1)
   const report = JSON.parse(r.out)
   assert.is(report.valid, false)
-  assert.is(report.problems.length, 11)
+  assert.is(report.problems.length, 12)
   assert.equal(report.problems[3], {
     file: `${BROKEN}/apps/patient-api.yaml`, line: 11, col: 1, rule: 'schema-additionalProperties',
     message: "unknown key 'prot' in the top level; did you mean 'port'?",

@@ -26,8 +26,8 @@ test('alias bombs are capped before expansion', () => {
 
 test('a merge key that brings in an unknown key is reported at the merge', () => {
   assert.equal(problemsWith({ file: P, from: 'audit:\n  cloudTrail: true', to: 'x-defaults: &d\n  bogus: 1\naudit:\n  <<: *d\n  cloudTrail: true' }), [
-    "environments/production.yaml:203:1: unknown key 'x-defaults' in the top level; allowed keys: name, account, region, branch, repository, network, loadBalancer, kms, buckets, instanceGroups, apps, secrets, deployment, notifications, backup, database, alarms, patching, audit",
-    "environments/production.yaml:206:3: unknown key 'bogus' in /audit; allowed keys: cloudTrail, config, logRetentionDays",
+    "environments/production.yaml:232:1: unknown key 'x-defaults' in the top level; allowed keys: name, account, region, branch, repository, network, loadBalancer, kms, buckets, instanceGroups, apps, secrets, deployment, notifications, backup, database, alarms, patching, audit",
+    "environments/production.yaml:235:3: unknown key 'bogus' in /audit; allowed keys: cloudTrail, config, logRetentionDays",
   ])
 })
 

@@ -21,7 +21,7 @@ test('periods cover at least the threshold', () => {
 })
 
 test('validation refuses an age CloudWatch cannot evaluate in 100 periods', () => {
-  assert.equal(problemsWith({ file: P, from: '    period: 3600\n    notify: [operations]\n\npatching', to: '    period: 600\n    notify: [operations]\n\npatching' }), [
+  assert.equal(problemsWith({ file: P, from: '    period: 3600\n    notify: [operations]\n  # Capacity', to: '    period: 600\n    notify: [operations]\n  # Capacity' }), [
     "environments/production.yaml:190:13: alarm 'backup-stale' would need 150 periods of 600 s to cover 90000 s; CloudWatch evaluates at most 100, so use a period of at least 900 s",
   ])
 })

@@ -47,11 +47,11 @@ export type App = {
 
 export type InstanceGroup = { name: string; count: number; instanceType: string; volumeSize: number; tags: Record<string, string> }
 
-export type AlarmMetric = 'cpu' | 'memory' | 'disk' | 'target-5xx' | 'unhealthy-hosts' | 'response-time' | 'backup-age'
+export type AlarmMetric = 'cpu' | 'memory' | 'disk' | 'target-5xx' | 'unhealthy-hosts' | 'healthy-hosts' | 'response-time' | 'backup-age'
 export type Alarm = {
   name: string
   metric: AlarmMetric
-  app?: string // for target-5xx, unhealthy-hosts, response-time
+  app?: string // for target-5xx, unhealthy-hosts, healthy-hosts, response-time
   instanceGroup?: string // for cpu, memory, disk
   statistic: 'Average' | 'Sum' | 'Minimum' | 'Maximum' | 'SampleCount'
   threshold: number

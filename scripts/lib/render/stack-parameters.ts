@@ -212,6 +212,7 @@ const topicStacks = (env: Environment, topics: string[]) => topics.map((t) => st
 const TARGET_METRICS: Partial<Record<AlarmMetric, string>> = {
   'target-5xx': 'HTTPCode_Target_5XX_Count',
   'unhealthy-hosts': 'UnHealthyHostCount',
+  'healthy-hosts': 'HealthyHostCount',
   'response-time': 'TargetResponseTime',
 }
 const GROUP_METRICS: Partial<Record<AlarmMetric, [string, string]>> = {

@@ -2,7 +2,7 @@
 import type { AlarmMetric } from '../model.ts'
 import { envProblem, type Rule } from './context.ts'
 
-const APP_METRICS: AlarmMetric[] = ['target-5xx', 'unhealthy-hosts', 'response-time']
+const APP_METRICS: AlarmMetric[] = ['target-5xx', 'unhealthy-hosts', 'healthy-hosts', 'response-time']
 const GROUP_METRICS: AlarmMetric[] = ['cpu', 'memory', 'disk']
 
 export const alarmNamesUnique: Rule = (ctx) =>
@@ -25,3 +25,23 @@ export const alarmScope: Rule = (ctx) =>
     }
     return []
   })
+
+/**
+ * Every app's target group has a healthy-hosts alarm that fires on too few: an instance the group failed to replace,
+ * or one that never got its apps, takes capacity away without a single 5xx until the rest are overloaded.
+ */
+export const capacityWatched: Rule = (ctx) => {
+  const alarms = ctx.model.env.alarms
+  const wrongWay = alarms.flatMap((a, i) =>
+    a.metric === 'healthy-hosts' && !a.comparison.startsWith('LessThan')
+      ? [envProblem(ctx, ['alarms', i, 'comparison'], `alarm '${a.name}': healthy-hosts watches for too few healthy instances; use LessThanThreshold (or LessThanOrEqualToThreshold)`, 'capacity-watched')]
+      : [],
+  )
+  const missing = ctx.model.apps.filter((app) => !alarms.some((a) => a.metric === 'healthy-hosts' && a.app === app.name)).map((app) => {
+    const group = ctx.model.env.instanceGroups.find((g) => g.name === app.instanceGroup)
+    // Maximum over 5 minutes: an instance out for its deployment is back within the window, a lost one is not.
+    const example = `{ name: ${app.name}-capacity, metric: healthy-hosts, app: ${app.name}, statistic: Maximum, threshold: ${group?.count ?? 2}, comparison: LessThanThreshold, period: 300, evaluationPeriods: 3 }`
+    return envProblem(ctx, ['apps', app.name], `app '${app.name}' has no healthy-hosts alarm: add ${example} under alarms, so lost capacity pages someone`, 'capacity-watched', 'key')
+  })
+  return [...wrongWay, ...missing]
+}

@@ -1,5 +1,5 @@
 // Every per-environment semantic rule, in the order their problems are reported (pure).
-import { alarmNamesUnique, alarmScope } from './alarms.ts'
+import { alarmNamesUnique, alarmScope, capacityWatched } from './alarms.ts'
 import { allowFromUsable, healthCheckTiming, spaRateLimit, staticRootByKind } from './apps.ts'
 import { backupAlarm, backupSchedule } from './backup.ts'
 import type { Rule } from './context.ts'
@@ -13,5 +13,5 @@ export const referenceRules: Rule[] = [instanceGroupsExist, topicsExist, stopAla
 /** Rules on the merged model. */
 export const modelRules: Rule[] = [
   portsValid, hostsUnique, routesUnique, healthCheckTiming, staticRootByKind, spaRateLimit, allowFromUsable,
-  alarmNamesUnique, alarmScope, backupSchedule, backupAlarm, databaseAddress, databaseSnapshots, databaseGroupSingle, vpnOutsideVpc, vpnPeerPublic, certificateMatches, bucketsDistinct, secretsPrefixNamesEnv,
+  alarmNamesUnique, alarmScope, capacityWatched, backupSchedule, backupAlarm, databaseAddress, databaseSnapshots, databaseGroupSingle, vpnOutsideVpc, vpnPeerPublic, certificateMatches, bucketsDistinct, secretsPrefixNamesEnv,
 ]
