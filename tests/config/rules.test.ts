@@ -10,10 +10,10 @@ const expectOnly = (found: string[], ...expected: string[]) => assert.equal(foun
 
 test('app-exists: every app an environment names has a file, with a suggestion', () => {
   expectOnly(problemsWith({ file: P, from: '  doctor-api:\n    version', to: '  docter-api:\n    version' }),
-    "environments/production.yaml:55:3: app 'docter-api' has no file apps/docter-api.yaml; did you mean 'doctor-api'?",
-    "environments/production.yaml:112:5: database client 'doctor-api' is not an app of this environment; MongoDB users are made for its apps only (known: patient-api, docter-api, admin-portal)",
-    "environments/production.yaml:153:10: alarm 'doctor-api-5xx': app 'doctor-api' is not deployed in this environment",
-    "environments/production.yaml:205:10: alarm 'doctor-api-capacity': app 'doctor-api' is not deployed in this environment")
+    "environments/production.yaml:63:3: app 'docter-api' has no file apps/docter-api.yaml; did you mean 'doctor-api'?",
+    "environments/production.yaml:120:5: database client 'doctor-api' is not an app of this environment; MongoDB users are made for its apps only (known: patient-api, docter-api, admin-portal)",
+    "environments/production.yaml:161:10: alarm 'doctor-api-5xx': app 'doctor-api' is not deployed in this environment",
+    "environments/production.yaml:213:10: alarm 'doctor-api-capacity': app 'doctor-api' is not deployed in this environment")
 })
 
 test('file-name: the name inside matches the file name', () => {
@@ -37,7 +37,7 @@ test('ports: >= 1024, and never the SSH or Mongo port', () => {
 
 test('hosts-unique: a host name belongs to one app', () => {
   expectOnly(problemsWith({ file: P, from: 'hosts: [doctor-api.drsignet.com]', to: 'hosts: [patient-api.drsignet.com]' }),
-    "environments/production.yaml:54:13: host 'patient-api.drsignet.com' is already served by doctor-api; host names must be unique in an environment")
+    "environments/production.yaml:62:13: host 'patient-api.drsignet.com' is already served by doctor-api; host names must be unique in an environment")
 })
 
 test('spa-rate-limit: a single-page app on the internet has a per-client rate limit', () => {
@@ -49,12 +49,12 @@ test('allow-from: public ranges only, and within an ALB rule\'s 5 values', () =>
   const portal = (ranges: string) => ({ file: P, from: '    hosts: [admin.drsignet.com]\n', to: `    hosts: [admin.drsignet.com]\n    allowFrom: ${ranges}\n` })
   expectOnly(problemsWith(portal('[198.51.100.0/24]')))
   expectOnly(problemsWith(portal('[198.51.100.0/24, 10.1.0.0/16]')),
-    "environments/production.yaml:63:34: admin-portal allowFrom 10.1.0.0/16 overlaps 10.0.0.0/8; the load balancer sees clients' public addresses: list the office's egress ranges")
+    "environments/production.yaml:71:34: admin-portal allowFrom 10.1.0.0/16 overlaps 10.0.0.0/8; the load balancer sees clients' public addresses: list the office's egress ranges")
   expectOnly(problemsWith({ file: P, from: '    hosts: [admin.drsignet.com]\n', to: '    hosts: [admin.drsignet.com, a.drsignet.com, b.drsignet.com]\n    allowFrom: [198.51.100.0/24, 203.0.113.0/24]\n' }),
-    'environments/production.yaml:63:16: admin-portal has 3 hosts, 1 paths and 2 allowFrom ranges; an ALB listener rule holds at most 5 values in all: merge ranges or drop a host')
+    'environments/production.yaml:71:16: admin-portal has 3 hosts, 1 paths and 2 allowFrom ranges; an ALB listener rule holds at most 5 values in all: merge ranges or drop a host')
   const schema = problemsWith(portal('[0.0.0.0/0]'))
   assert.is(schema.length, 1)
-  assert.match(schema[0]!, /^environments\/production\.yaml:63:17: /)
+  assert.match(schema[0]!, /^environments\/production\.yaml:71:17: /)
 })
 
 test('routes-unique: apps without hosts need their own path', () => {
@@ -64,12 +64,12 @@ test('routes-unique: apps without hosts need their own path', () => {
 
 test('backup-cron: a valid cron expression', () => {
   expectOnly(problemsWith({ file: P, from: 'schedule: "0 0 * * *"', to: 'schedule: "61 0 * * *"' }),
-    "environments/production.yaml:85:13: backup schedule '61 0 * * *' is not a valid cron expression: Constraint error, got value 61 expected range 0-59")
+    "environments/production.yaml:93:13: backup schedule '61 0 * * *' is not a valid cron expression: Constraint error, got value 61 expected range 0-59")
 })
 
 test('backup-rpo: the schedule runs at least once per RPO', () => {
   expectOnly(problemsWith({ file: P, from: 'schedule: "0 0 * * *"', to: 'schedule: "0 0 * * 0"' }),
-    "environments/production.yaml:85:13: backup schedule '0 0 * * 0' leaves up to 168 h between backups, more than the RPO of 24 h; run it more often")
+    "environments/production.yaml:93:13: backup schedule '0 0 * * 0' leaves up to 168 h between backups, more than the RPO of 24 h; run it more often")
   assert.is(longestGapHours('0 0 * * *', 'Asia/Kolkata'), 24)
   assert.is(longestGapHours('0 */6 * * *', 'UTC'), 6)
   // "Day 1 and 15" leaves 17 days after the 15th of a 31-day month.
@@ -78,20 +78,20 @@ test('backup-rpo: the schedule runs at least once per RPO', () => {
 
 test('database-address: a free address of the zone\'s private subnet', () => {
   expectOnly(problemsWith({ file: P, from: 'address: 10.20.128.10', to: 'address: 10.20.64.10' }),
-    'environments/production.yaml:100:12: database address 10.20.64.10 is outside 10.20.128.0/18, the private subnet of zone a; pick a free address inside it (e.g. 10.20.128.10)')
+    'environments/production.yaml:108:12: database address 10.20.64.10 is outside 10.20.128.0/18, the private subnet of zone a; pick a free address inside it (e.g. 10.20.128.10)')
   expectOnly(problemsWith({ file: P, from: 'address: 10.20.128.10', to: 'address: 10.20.128.2' }),
-    'environments/production.yaml:100:12: database address 10.20.128.2 is one of the four addresses AWS keeps at the start of 10.20.128.0/18, the private subnet of zone a; pick a free address inside it (e.g. 10.20.128.10)')
+    'environments/production.yaml:108:12: database address 10.20.128.2 is one of the four addresses AWS keeps at the start of 10.20.128.0/18, the private subnet of zone a; pick a free address inside it (e.g. 10.20.128.10)')
   expectOnly(problemsWith({ file: P, from: 'address: 10.20.128.10\n  zone: a', to: 'address: 10.20.255.255\n  zone: b' }),
-    'environments/production.yaml:100:12: database address 10.20.255.255 is the last address of 10.20.192.0/18, which AWS keeps, the private subnet of zone b; pick a free address inside it (e.g. 10.20.192.10)')
+    'environments/production.yaml:108:12: database address 10.20.255.255 is the last address of 10.20.192.0/18, which AWS keeps, the private subnet of zone b; pick a free address inside it (e.g. 10.20.192.10)')
 })
 
 test('database-snapshot-*: snapshots within the RPO, kept a whole number of intervals, at most 1000', () => {
   expectOnly(problemsWith({ file: P, from: 'everyHours: 1', to: 'everyHours: 24' }, { file: P, from: 'rpoHours: 24', to: 'rpoHours: 12' }, { file: P, from: 'schedule: "0 0 * * *"', to: 'schedule: "0 */12 * * *"' }, { file: P, from: 'keepHours: 72', to: 'keepHours: 96' }, { file: P, from: 'threshold: 90000', to: 'threshold: 43200' }),
-    'environments/production.yaml:107:17: snapshots every 24 h would lose up to 24 h of writes with the volume, more than the RPO of 12 h; take them at most every 12 h')
+    'environments/production.yaml:115:17: snapshots every 24 h would lose up to 24 h of writes with the volume, more than the RPO of 12 h; take them at most every 12 h')
   expectOnly(problemsWith({ file: P, from: 'everyHours: 1', to: 'everyHours: 6' }, { file: P, from: 'keepHours: 72', to: 'keepHours: 40' }),
-    'environments/production.yaml:108:16: keepHours 40 is not a multiple of everyHours 6; DLM keeps a count of snapshots, so use 42')
+    'environments/production.yaml:116:16: keepHours 40 is not a multiple of everyHours 6; DLM keeps a count of snapshots, so use 42')
   expectOnly(problemsWith({ file: P, from: 'keepHours: 72', to: 'keepHours: 2000' }),
-    'environments/production.yaml:108:16: keeping 2000 h of snapshots every 1 h is 2000 snapshots; DLM keeps at most 1000, so take them less often or keep them shorter (the nightly backups cover the long tail)')
+    'environments/production.yaml:116:16: keeping 2000 h of snapshots every 1 h is 2000 snapshots; DLM keeps at most 1000, so take them less often or keep them shorter (the nightly backups cover the long tail)')
 })
 
 test('database-single / database-client: one database instance, users for known apps only', () => {
@@ -103,52 +103,52 @@ test('database-single / database-client: one database instance, users for known 
 
 test('backup-duration: a stuck backup is stopped before the next run and within the RPO', () => {
   expectOnly(problemsWith({ file: P, from: 'expectedMinutes: 20', to: 'expectedMinutes: 800' }),
-    "environments/production.yaml:90:20: a backup expected to take 800 min may run for 1600 min before its unit stops it, more than the 1440 min that the schedule and the RPO of 24 h leave; a backup this slow needs fewer databases per run (backup.databases) or a faster database instance")
+    "environments/production.yaml:98:20: a backup expected to take 800 min may run for 1600 min before its unit stops it, more than the 1440 min that the schedule and the RPO of 24 h leave; a backup this slow needs fewer databases per run (backup.databases) or a faster database instance")
   expectOnly(problemsWith({ file: P, from: 'expectedMinutes: 20', to: 'expectedMinutes: 200' }, { file: P, from: 'schedule: "0 0 * * *"', to: 'schedule: "0 */6 * * *"' }),
-    "environments/production.yaml:90:20: a backup expected to take 200 min may run for 400 min before its unit stops it, more than the 360 min that the schedule and the RPO of 24 h leave; a backup this slow needs fewer databases per run (backup.databases) or a faster database instance")
+    "environments/production.yaml:98:20: a backup expected to take 200 min may run for 400 min before its unit stops it, more than the 360 min that the schedule and the RPO of 24 h leave; a backup this slow needs fewer databases per run (backup.databases) or a faster database instance")
   // Runs at 02:00 and 04:00: the longest gap is 22 h, but the 04:00 run is due 120 min after the 02:00 one.
   expectOnly(problemsWith({ file: P, from: 'expectedMinutes: 20', to: 'expectedMinutes: 90' }, { file: P, from: 'schedule: "0 0 * * *"', to: 'schedule: "0 2,4 * * *"' }),
-    "environments/production.yaml:90:20: a backup expected to take 90 min may run for 180 min before its unit stops it, more than the 120 min that the schedule and the RPO of 24 h leave; a backup this slow needs fewer databases per run (backup.databases) or a faster database instance")
+    "environments/production.yaml:98:20: a backup expected to take 90 min may run for 180 min before its unit stops it, more than the 120 min that the schedule and the RPO of 24 h leave; a backup this slow needs fewer databases per run (backup.databases) or a faster database instance")
   assert.is(backupTimeoutMinutes({ expectedMinutes: 20 }), 50)
   assert.is(backupTimeoutMinutes({ expectedMinutes: 45 }), 90)
 })
 
 test('backup-timezone: an IANA zone that exists', () => {
   expectOnly(problemsWith({ file: P, from: 'timezone: Asia/Kolkata\n  retentionDays', to: 'timezone: Asia/Kolkatta\n  retentionDays' }),
-    "environments/production.yaml:86:13: unknown time zone 'Asia/Kolkatta'; use an IANA name like Asia/Kolkata")
+    "environments/production.yaml:94:13: unknown time zone 'Asia/Kolkatta'; use an IANA name like Asia/Kolkata")
 })
 
 test('retention: at least one day (schema) and covering the RPO', () => {
   expectOnly(problemsWith({ file: P, from: 'retentionDays: 15', to: 'retentionDays: 0' }),
-    'environments/production.yaml:87:18: /backup/retentionDays is 0; must be >= 1')
+    'environments/production.yaml:95:18: /backup/retentionDays is 0; must be >= 1')
   expectOnly(problemsWith({ file: P, from: 'retentionDays: 15', to: 'retentionDays: 1' }, { file: P, from: 'rpoHours: 24', to: 'rpoHours: 48' }, { file: P, from: 'schedule: "0 0 * * *"', to: 'schedule: "0 0 */2 * *"' }, { file: P, from: 'threshold: 90000', to: 'threshold: 172800' }),
-    'environments/production.yaml:87:18: retention of 1 days is shorter than the RPO of 48 h; no backup would be kept long enough')
+    'environments/production.yaml:95:18: retention of 1 days is shorter than the RPO of 48 h; no backup would be kept long enough')
 })
 
 test('backup-alarm: an alarm on backup age exists and fires within RPO + RTO', () => {
   expectOnly(problemsWith({ file: P, from: 'threshold: 90000', to: 'threshold: 200000' }),
-    "environments/production.yaml:189:16: alarm 'backup-stale' fires only after 200000 s; a backup-age alarm must fire within RPO + RTO (93600 s)")
+    "environments/production.yaml:197:16: alarm 'backup-stale' fires only after 200000 s; a backup-age alarm must fire within RPO + RTO (93600 s)")
   expectOnly(problemsWith({ file: P, from: 'metric: backup-age', to: 'metric: cpu\n    instanceGroup: database\n    statistic: Average\n    comparison: GreaterThanThreshold\n    evaluationPeriods: 1' }),
-    'environments/production.yaml:114:1: no alarm watches metric backup-age; add one so a stale backup pages someone before the RPO is lost')
+    'environments/production.yaml:122:1: no alarm watches metric backup-age; add one so a stale backup pages someone before the RPO is lost')
 })
 
 test('alarm-names-unique', () => {
   expectOnly(problemsWith({ file: P, from: '- name: api-memory-high', to: '- name: api-cpu-high' }),
-    "environments/production.yaml:124:11: alarm name 'api-cpu-high' is used twice; alarm names must be unique")
+    "environments/production.yaml:132:11: alarm name 'api-cpu-high' is used twice; alarm names must be unique")
 })
 
 test('alarm-scope: the metric decides whether an app or an instance group is watched', () => {
   expectOnly(problemsWith({ file: P, from: '    metric: target-5xx\n    app: patient-api', to: '    metric: target-5xx\n    instanceGroup: api' }),
-    "environments/production.yaml:143:5: alarm 'patient-api-5xx': metric target-5xx needs 'app' (the target group to watch)")
+    "environments/production.yaml:151:5: alarm 'patient-api-5xx': metric target-5xx needs 'app' (the target group to watch)")
 })
 
 test('references: topics, stop alarms and instance groups exist, with suggestions', () => {
   expectOnly(problemsWith({ file: P, from: 'notify: [deployments]', to: 'notify: [deploymnts]' }),
-    "environments/production.yaml:75:12: notification topic 'deploymnts' is not defined in notifications; did you mean 'deployments'?")
+    "environments/production.yaml:83:12: notification topic 'deploymnts' is not defined in notifications; did you mean 'deployments'?")
   expectOnly(problemsWith({ file: P, from: 'stopOnAlarms: [patient-api-5xx,', to: 'stopOnAlarms: [patient-api-500,' }),
-    "environments/production.yaml:74:18: alarm 'patient-api-500' is not defined in alarms; did you mean 'patient-api-5xx'?")
+    "environments/production.yaml:82:18: alarm 'patient-api-500' is not defined in alarms; did you mean 'patient-api-5xx'?")
   expectOnly(problemsWith({ file: P, from: '    instanceGroup: portal\n', to: '    instanceGroup: portl\n' }),
-    "environments/production.yaml:61:20: instance group 'portl' is not defined in instanceGroups; did you mean 'portal'?")
+    "environments/production.yaml:69:20: instance group 'portl' is not defined in instanceGroups; did you mean 'portal'?")
 })
 
 test('health-check-timing: timeout below interval', () => {
@@ -194,11 +194,11 @@ test('secrets-prefix: names the environment, so no instance reads another enviro
 
 test('no-literal-secret: secret-named keys and secret-looking values, with a hint', () => {
   expectOnly(problemsWith({ file: P, from: 'audit:\n', to: 'mongoPassword: hunter2\naudit:\n' }),
-    "environments/production.yaml:232:16: 'mongoPassword' holds a literal secret; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
+    "environments/production.yaml:240:16: 'mongoPassword' holds a literal secret; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
   expectOnly(problemsWith({ file: PATIENT, from: 'description: REST API of the patient mobile app', to: 'description: "key AKIAABCDEFGHIJKLMNOP"' }),
     "apps/patient-api.yaml:6:14: value looks like an AWS access key id; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
   expectOnly(problemsWith({ file: P, from: '  operation: Install', to: '  operation: "mongodb://admin:s3cret@db:27017"' }),
-    "environments/production.yaml:228:14: value looks like a MongoDB URI with a password; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
+    "environments/production.yaml:236:14: value looks like a MongoDB URI with a password; never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value")
 })
 
 test('env-isolation: no shared VPC range, bucket, branch, host, certificate or key alias; said in both files', () => {
@@ -206,13 +206,13 @@ test('env-isolation: no shared VPC range, bucket, branch, host, certificate or k
     "environments/production.yaml:10:12: VPC 10.20.0.0/16 overlaps the VPC of environment 'staging' (environments/staging.yaml); environments must not share address space",
     "environments/staging.yaml:10:12: VPC 10.20.128.0/17 overlaps the VPC of environment 'production' (environments/production.yaml); environments must not share address space")
   expectOnly(problemsWith({ file: S, from: 'bucket: drsignet-staging-backups', to: 'bucket: drsignet-production-backups' }),
-    "environments/production.yaml:91:11: bucket 'drsignet-production-backups' is also used by environment 'staging' (environments/staging.yaml); environments must not share buckets",
+    "environments/production.yaml:99:11: bucket 'drsignet-production-backups' is also used by environment 'staging' (environments/staging.yaml); environments must not share buckets",
     "environments/staging.yaml:89:11: bucket 'drsignet-production-backups' is also used by environment 'production' (environments/production.yaml); environments must not share buckets")
   expectOnly(problemsWith({ file: S, from: 'branch: staging', to: 'branch: production' }),
     "environments/production.yaml:6:9: branch 'production' also deploys environment 'staging' (environments/staging.yaml); each environment needs its own branch",
     "environments/staging.yaml:6:9: branch 'production' also deploys environment 'production' (environments/production.yaml); each environment needs its own branch")
   const host = problemsWith({ file: S, from: 'hosts: [admin.staging.drsignet.com]', to: 'hosts: [admin.drsignet.com]' })
-  assert.equal(host.map((p) => p.replace(/: host .*/, '')), ['environments/production.yaml:62:13', 'environments/staging.yaml:62:13'])
+  assert.equal(host.map((p) => p.replace(/: host .*/, '')), ['environments/production.yaml:70:13', 'environments/staging.yaml:62:13'])
   assert.match(host[1]!, /host 'admin.drsignet.com' is also served by environment 'production' \(environments\/production.yaml\); the load balancers would race for its traffic/)
   const prodCert = /certificateArn: (\S+)/.exec(sample().envs.find((e) => e.file === P)!.text)![1]!
   // In one account (a copied environment, say), so only the sharing is wrong.
@@ -230,9 +230,22 @@ test('env-isolation: no shared VPC range, bucket, branch, host, certificate or k
 
 test('capacity-watched: every app has a healthy-hosts alarm that fires on too few', () => {
   expectOnly(problemsWith({ file: P, from: '  - name: doctor-api-capacity\n    metric: healthy-hosts\n    app: doctor-api', to: '  - name: doctor-api-capacity\n    metric: unhealthy-hosts\n    app: doctor-api' }),
-    "environments/production.yaml:55:3: app 'doctor-api' has no healthy-hosts alarm: add { name: doctor-api-capacity, metric: healthy-hosts, app: doctor-api, statistic: Maximum, threshold: 2, comparison: LessThanThreshold, period: 300, evaluationPeriods: 3 } under alarms, so lost capacity pages someone")
+    "environments/production.yaml:63:3: app 'doctor-api' has no healthy-hosts alarm: add { name: doctor-api-capacity, metric: healthy-hosts, app: doctor-api, statistic: Maximum, threshold: 2, comparison: LessThanThreshold, period: 300, evaluationPeriods: 3 } under alarms, so lost capacity pages someone")
   expectOnly(problemsWith({ file: P, from: '    app: admin-portal\n    statistic: Maximum\n    threshold: 2\n    comparison: LessThanThreshold', to: '    app: admin-portal\n    statistic: Maximum\n    threshold: 2\n    comparison: GreaterThanThreshold' }),
-    "environments/production.yaml:217:17: alarm 'admin-portal-capacity': healthy-hosts watches for too few healthy instances; use LessThanThreshold (or LessThanOrEqualToThreshold)")
+    "environments/production.yaml:225:17: alarm 'admin-portal-capacity': healthy-hosts watches for too few healthy instances; use LessThanThreshold (or LessThanOrEqualToThreshold)")
+})
+
+test('scaling: min <= count <= max, a group that can grow, never the database group; production holds two', () => {
+  const api = (scaling: string) => ({ file: P, from: '    scaling:\n      min: 2\n      max: 6\n', to: scaling })
+  expectOnly(problemsWith(api('    scaling:\n      min: 3\n      max: 6\n')),
+    "environments/production.yaml:34:12: instance group 'api': scaling.min 3 is above count 2; min <= count <= max")
+  expectOnly(problemsWith(api('    scaling:\n      min: 1\n      max: 1\n')),
+    "environments/production.yaml:33:5: instance group 'api' in production may hold at most 1 instance; it needs at least 2 (raise scaling.max), or one lost instance is an outage",
+    "environments/production.yaml:35:12: instance group 'api': scaling.max 1 is below count 2; min <= count <= max")
+  expectOnly(problemsWith(api('    scaling:\n      min: 2\n      max: 2\n')),
+    "environments/production.yaml:35:12: instance group 'api': scaling.min and max are both 2, so the group can never scale; remove 'scaling' or raise max")
+  expectOnly(problemsWith({ file: P, from: '  database:\n    count: 1\n', to: '  database:\n    count: 1\n    scaling: { min: 1, max: 2, targetCpu: 50 }\n' }),
+    "environments/production.yaml:53:5: the database group 'database' cannot scale: its one data volume and address attach to one instance; remove 'scaling'")
 })
 
 test.run()

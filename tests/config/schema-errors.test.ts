@@ -16,7 +16,7 @@ test('unknown key: points at the key, suggests the nearest valid one', () => {
 
 test('unknown nested key without a near match lists the allowed keys', () => {
   assert.equal(problemsWith({ file: P, from: '  logRetentionDays: 365', to: '  logRetentionDays: 365\n  zzz: 1' }), [
-    "environments/production.yaml:236:3: unknown key 'zzz' in /audit; allowed keys: cloudTrail, config, logRetentionDays",
+    "environments/production.yaml:244:3: unknown key 'zzz' in /audit; allowed keys: cloudTrail, config, logRetentionDays",
   ])
 })
 
@@ -34,10 +34,10 @@ test('bad value: at the value, with the expected format', () => {
 
 test('out of range, enum, type, not and contains', () => {
   assert.equal(problemsWith({ file: P, from: '    version: 1.14.2\n', to: '    version: 1.14.2\n    port: 70000\n' }), [
-    'environments/production.yaml:53:11: /apps/patient-api/port is 70000; must be <= 65535',
+    'environments/production.yaml:61:11: /apps/patient-api/port is 70000; must be <= 65535',
   ])
   assert.equal(problemsWith({ file: P, from: 'config: CodeDeployDefault.OneAtATime', to: 'config: CodeDeployDefault.Fast' }), [
-    "environments/production.yaml:72:11: /deployment/config is 'CodeDeployDefault.Fast'; must be one of: CodeDeployDefault.OneAtATime, CodeDeployDefault.HalfAtATime, CodeDeployDefault.AllAtOnce",
+    "environments/production.yaml:80:11: /deployment/config is 'CodeDeployDefault.Fast'; must be one of: CodeDeployDefault.OneAtATime, CodeDeployDefault.HalfAtATime, CodeDeployDefault.AllAtOnce",
   ])
   assert.equal(problemsWith({ file: P, from: 'idleTimeout: 60', to: 'idleTimeout: sixty' }), [
     "environments/production.yaml:20:16: /loadBalancer/idleTimeout is 'sixty'; must be an integer",
@@ -46,7 +46,7 @@ test('out of range, enum, type, not and contains', () => {
     'environments/production.yaml:11:12: /network/sshPort must not be 22: Custom SSH port, reachable from the VPN only (not 22).',
   ])
   assert.equal(problemsWith({ file: P, from: '[DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM]', to: '[DEPLOYMENT_STOP_ON_ALARM]' }), [
-    "environments/production.yaml:73:23: /deployment/autoRollbackEvents must include 'DEPLOYMENT_FAILURE'",
+    "environments/production.yaml:81:23: /deployment/autoRollbackEvents must include 'DEPLOYMENT_FAILURE'",
   ])
 })
 
@@ -57,7 +57,7 @@ test('a bad map key (propertyNames) is reported at the key', () => {
 
 test('an app may not take the name of the backup tool\'s deployment', () => {
   const found = problemsWith({ file: P, from: 'apps:\n  patient-api:', to: 'apps:\n  backup:' })
-  assert.is(found[0], "environments/production.yaml:51:3: key 'backup' in /apps: must be an app name: lowercase letters, digits and hyphens, starting with a letter, at most 31 characters; 'backup', 'database', 'admin' and 'mongo-tls' are taken (the backup tool's deployment and MongoDB user, the database's secrets, its admin user, its CA)")
+  assert.is(found[0], "environments/production.yaml:59:3: key 'backup' in /apps: must be an app name: lowercase letters, digits and hyphens, starting with a letter, at most 31 characters; 'backup', 'database', 'admin' and 'mongo-tls' are taken (the backup tool's deployment and MongoDB user, the database's secrets, its admin user, its CA)")
 })
 
 test('every problem of a file is reported in one run', () => {

@@ -26,8 +26,8 @@ test('alias bombs are capped before expansion', () => {
 
 test('a merge key that brings in an unknown key is reported at the merge', () => {
   assert.equal(problemsWith({ file: P, from: 'audit:\n  cloudTrail: true', to: 'x-defaults: &d\n  bogus: 1\naudit:\n  <<: *d\n  cloudTrail: true' }), [
-    "environments/production.yaml:232:1: unknown key 'x-defaults' in the top level; allowed keys: name, account, region, branch, repository, network, loadBalancer, kms, buckets, instanceGroups, apps, secrets, deployment, notifications, backup, database, alarms, patching, audit",
-    "environments/production.yaml:235:3: unknown key 'bogus' in /audit; allowed keys: cloudTrail, config, logRetentionDays",
+    "environments/production.yaml:240:1: unknown key 'x-defaults' in the top level; allowed keys: name, account, region, branch, repository, network, loadBalancer, kms, buckets, instanceGroups, apps, secrets, deployment, notifications, backup, database, alarms, patching, audit",
+    "environments/production.yaml:243:3: unknown key 'bogus' in /audit; allowed keys: cloudTrail, config, logRetentionDays",
   ])
 })
 
@@ -60,7 +60,7 @@ test('an over-indented key is reported on its own line, with how to fix it', () 
   assert.equal(parse('backup:\n  timezone: Asia/Kolkata\n    retentionDays: 7\n'), [
     "x.yaml:3:5: 'retentionDays' is indented 4 spaces, deeper than 'timezone' above it (2); keys of one mapping line up, so indent it 2 spaces (or end 'timezone' with ':' and nothing after it, to nest it there)",
   ])
-  assert.equal(problemsWith({ file: P, from: '  retentionDays: 15\n', to: '    retentionDays: 15\n' }).map((p) => p.replace(/: '.*/, '')), ['environments/production.yaml:87:5'])
+  assert.equal(problemsWith({ file: P, from: '  retentionDays: 15\n', to: '    retentionDays: 15\n' }).map((p) => p.replace(/: '.*/, '')), ['environments/production.yaml:95:5'])
 })
 
 test.run()

@@ -22,14 +22,14 @@ test('periods cover at least the threshold', () => {
 
 test('validation refuses an age CloudWatch cannot evaluate in 100 periods', () => {
   assert.equal(problemsWith({ file: P, from: '    period: 3600\n    notify: [operations]\n  # Capacity', to: '    period: 600\n    notify: [operations]\n  # Capacity' }), [
-    "environments/production.yaml:190:13: alarm 'backup-stale' would need 150 periods of 600 s to cover 90000 s; CloudWatch evaluates at most 100, so use a period of at least 900 s",
+    "environments/production.yaml:198:13: alarm 'backup-stale' would need 150 periods of 600 s to cover 90000 s; CloudWatch evaluates at most 100, so use a period of at least 900 s",
   ])
 })
 
 test('a backup-age alarm takes no statistic, comparison or evaluationPeriods: render would not honour them', () => {
   for (const [key, value] of [['statistic', 'Maximum'], ['comparison', 'GreaterThanThreshold'], ['evaluationPeriods', '3']]) {
     assert.equal(problemsWith({ file: P, from: '    metric: backup-age\n', to: `    metric: backup-age\n    ${key}: ${value}\n` }), [
-      `environments/production.yaml:189:5: '${key}' does not apply in /alarms/8, whose other keys decide it; remove it`,
+      `environments/production.yaml:197:5: '${key}' does not apply in /alarms/8, whose other keys decide it; remove it`,
     ])
   }
 })

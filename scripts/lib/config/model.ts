@@ -45,7 +45,8 @@ export type App = {
   allowFrom?: string[] // public CIDRs that alone reach the app through the ALB (environment only)
 }
 
-export type InstanceGroup = { name: string; count: number; instanceType: string; volumeSize: number; tags: Record<string, string> }
+/** scaling: between min and max, tracking average CPU (targetCpu percent); a fixed size of count without it. */
+export type InstanceGroup = { name: string; count: number; scaling?: { min: number; max: number; targetCpu: number }; instanceType: string; volumeSize: number; tags: Record<string, string> }
 
 export type AlarmMetric = 'cpu' | 'memory' | 'disk' | 'target-5xx' | 'unhealthy-hosts' | 'healthy-hosts' | 'response-time' | 'backup-age'
 export type Alarm = {

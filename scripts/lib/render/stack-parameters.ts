@@ -126,6 +126,9 @@ function instanceGroupStack(env: Environment, group: InstanceGroup): StackInstan
       ImageId: imageParameter(group.instanceType),
       VolumeSize: String(group.volumeSize),
       Count: String(group.count),
+      MinSize: String(group.scaling?.min ?? group.count),
+      MaxSize: String(group.scaling?.max ?? group.count),
+      TargetCpu: String(group.scaling?.targetCpu ?? 0), // 0: no scaling policy, a fixed size
       SshPort: String(env.network.sshPort),
       MongoPort: String(env.network.mongoPort),
       ArtifactsBucketName: env.buckets.artifacts,

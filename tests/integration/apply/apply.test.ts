@@ -39,7 +39,7 @@ test('plan before the first apply: every supported stack to create, every app to
   assert.ok(plan.diffs.some((d) => d.path === 'apps/patient-api/nginx/patient-api.conf'))
   assert.ok(plan.diffs.some((d) => d.path === 'backup/systemd/drsignet-backup-staging.timer'), 'the backup timer is reviewed like a vhost')
   const md = formatMarkdown(plan)
-  assert.is(md.split('\n').slice(0, 3).join('\n'), '## Plan for `staging`\n\n**stacks 12 to create, 0 to update, 0 unchanged, 20 skipped; 0 replacement(s); apps to deploy: backup, admin-portal, doctor-api, patient-api; expected apply: about 18 min**')
+  assert.is(md.split('\n').slice(0, 3).join('\n'), '## Plan for `staging`\n\n**stacks 12 to create, 0 to update, 0 unchanged, 23 skipped; 0 replacement(s); apps to deploy: backup, admin-portal, doctor-api, patient-api; expected apply: about 18 min**')
   // Previews leave nothing behind: no stack exists after planning.
   assert.is(await svc.stacks.status('drsignet-staging-data'), undefined)
   const small = formatMarkdown(plan, 4000)
@@ -116,7 +116,7 @@ test('a second apply with nothing changed does nothing and says so', async () =>
   const r = await runApply(model, { ...svc, deployer }, rt(), { artifacts: folderArtifacts(artifacts), skipStack: motoSkip })
   assert.is(r.code, 0, `${r.summary}\n${lines.join('\n')}`)
   assert.is(deployer.created.length, 0)
-  assert.is(r.summary, 'apply staging: nothing to do: every stack is up to date and every app runs its desired revision (stacks: 0 created, 0 updated, 12 unchanged, 20 skipped)')
+  assert.is(r.summary, 'apply staging: nothing to do: every stack is up to date and every app runs its desired revision (stacks: 0 created, 0 updated, 12 unchanged, 23 skipped)')
   // The first apply tagged every stack with its fingerprint: one DescribeStacks replaces eleven change sets.
   assert.equal(calls, ['DescribeStacks'])
   assert.ok(lines.includes('stack drsignet-staging-data: unchanged (its fingerprint matches the last apply; no change set)'), lines.join('\n'))
@@ -137,7 +137,7 @@ test('plan after the applies: nothing to change', async () => {
   const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
   const calls = recordCalls(svc.clients.cfn)
   const plan = await buildPlan(model, svc, { commit: 'abc1234', skip: motoSkip })
-  assert.is(summaryLine(plan), 'plan staging: stacks 0 to create, 0 to update, 12 unchanged (12 by fingerprint, without a change set), 20 skipped; 0 replacement(s); apps to deploy: none; expected apply: under a minute')
+  assert.is(summaryLine(plan), 'plan staging: stacks 0 to create, 0 to update, 12 unchanged (12 by fingerprint, without a change set), 23 skipped; 0 replacement(s); apps to deploy: none; expected apply: under a minute')
   assert.equal(plan.diffs, [])
   assert.equal(calls, ['DescribeStacks'])
 })

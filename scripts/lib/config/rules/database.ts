@@ -34,9 +34,9 @@ export const databaseGroupSingle: Rule = (ctx) => {
   const { backup, instanceGroups } = ctx.model.env
   const i = instanceGroups.findIndex((g) => g.name === backup.instanceGroup)
   const group = instanceGroups[i]
-  return group && group.count !== 1
-    ? [envProblem(ctx, ['instanceGroups', group.name, 'count'], `the database group '${group.name}' has count ${group.count}; it must be 1, since its one data volume and address attach to one instance`, 'database-single')]
-    : []
+  if (!group) return []
+  if (group.count !== 1) return [envProblem(ctx, ['instanceGroups', group.name, 'count'], `the database group '${group.name}' has count ${group.count}; it must be 1, since its one data volume and address attach to one instance`, 'database-single')]
+  return group.scaling ? [envProblem(ctx, ['instanceGroups', group.name, 'scaling'], `the database group '${group.name}' cannot scale: its one data volume and address attach to one instance; remove 'scaling'`, 'database-single', 'key')] : []
 }
 
 /** Reads names only (a reference rule): the apps the environment lists, resolved or not. */

@@ -1,0 +1,23 @@
+// Rules on instance group sizes: min <= count <= max, room to replace an instance in production (pure).
+import { envProblem, type Rule } from './context.ts'
+
+export const scalingBounds: Rule = (ctx) =>
+  ctx.model.env.instanceGroups.flatMap((g) => {
+    const s = g.scaling
+    if (!s) return []
+    const at = (key: string, message: string) => envProblem(ctx, ['instanceGroups', g.name, 'scaling', key], message, 'scaling-bounds')
+    if (s.min > g.count) return [at('min', `instance group '${g.name}': scaling.min ${s.min} is above count ${g.count}; min <= count <= max`)]
+    if (s.max < g.count) return [at('max', `instance group '${g.name}': scaling.max ${s.max} is below count ${g.count}; min <= count <= max`)]
+    if (s.max === s.min) return [at('max', `instance group '${g.name}': scaling.min and max are both ${s.min}, so the group can never scale; remove 'scaling' or raise max`)]
+    return []
+  })
+
+/** Production keeps serving while an instance is replaced or updated: every app group may hold two. */
+export const productionRoom: Rule = (ctx) => {
+  const { env } = ctx.model
+  if (env.name !== 'production') return []
+  return env.instanceGroups
+    .filter((g) => g.name !== env.backup.instanceGroup && ctx.model.apps.some((a) => a.instanceGroup === g.name))
+    .filter((g) => (g.scaling?.max ?? g.count) < 2)
+    .map((g) => envProblem(ctx, ['instanceGroups', g.name, g.scaling ? 'scaling' : 'count'], `instance group '${g.name}' in production may hold at most ${g.scaling?.max ?? g.count} instance; it needs at least 2 (raise ${g.scaling ? 'scaling.max' : 'count'}), or one lost instance is an outage`, 'production-room', g.scaling ? 'key' : 'value'))
+}
