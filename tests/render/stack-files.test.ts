@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert'
 import { readModel } from '../../scripts/lib/config/read.ts'
 import { readTemplates } from '../../scripts/lib/render/render-all.ts'
 import { renderStackFiles, StackParameterError } from '../../scripts/lib/render/stack-files.ts'
+import { InputError } from '../../scripts/lib/cli/errors.ts'
 
 const model = readModel('.', 'production')
 
@@ -30,8 +31,9 @@ test('a template whose parameters no longer match stops the render with every mi
   security.Parameters.NewRequired = { Type: 'String' }
   security.Parameters.SshPort = { Type: 'Number', MaxValue: 1024 }
   templates.set('security.yaml', security)
+  // An input error: ops.ts prints every line of it, not the first alone with a hint to run --debug.
   assert.throws(() => renderStackFiles(model, templates), (e: Error) =>
-    e instanceof StackParameterError &&
+    e instanceof StackParameterError && e instanceof InputError &&
     e.message.includes('drsignet-production-security (security.yaml): parameter NewRequired is required') &&
     e.message.includes('drsignet-production-security (security.yaml): SshPort 2222 is above MaxValue 1024'))
 })

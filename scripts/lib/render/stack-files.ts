@@ -4,9 +4,13 @@ import type { Template } from '../cloudformation/read-template.ts'
 import { checkParameters, stackInstances, type TemplateParameter } from './stack-parameters.ts'
 import { sortKeys } from './sort-keys.ts'
 import type { RenderedFile } from './types.ts'
+import { InputError } from '../cli/errors.ts'
 
-export class StackParameterError extends Error {}
-
+/**
+ * A rendered parameter the template does not accept (a template or a rule changed without the other): every problem,
+ * one per line, exit 1, as an input error; the first line alone would hide which stack and which parameter.
+ */
+export class StackParameterError extends InputError {}
 
 /** `templates` maps a file name in cloudformation/ to its parsed template. */
 export function renderStackFiles(model: Model, templates: Map<string, Template>): RenderedFile[] {
