@@ -47,9 +47,11 @@ export async function run(argv: string[]): Promise<number> {
   const store = s3ArtifactStore(clients.s3, model.env.buckets.artifacts, model.env.kms.keyAlias)
   try {
     const r = await publishRelease(store, packed, manifest)
-    console.log(r.outcome === 'published'
-      ? `release ${app.name} ${version}: published ${r.url} (sha256 ${packed.sha256})`
-      : `release ${app.name} ${version}: already published with these same bytes (sha256 ${packed.sha256}): nothing to do`)
+    console.log({
+      published: `release ${app.name} ${version}: published ${r.url} (sha256 ${packed.sha256})`,
+      completed: `release ${app.name} ${version}: the bytes were published, the manifest was missing and is now written (sha256 ${packed.sha256})`,
+      unchanged: `release ${app.name} ${version}: already published with these same bytes (sha256 ${packed.sha256}): nothing to do`,
+    }[r.outcome])
     return 0
   } catch (e) {
     if (e instanceof ReleaseConflictError) throw new InputError(e.message)

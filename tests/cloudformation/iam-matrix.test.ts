@@ -276,12 +276,15 @@ check('apply deletes only its lock; the pull-request build reads only the deploy
 ])
 
 const patientRelease = fromRole('release-patient-api')
+const NEW_KEY = { ...KMS_UPLOAD, 's3:if-none-match': '*' }
 const APP_REPO = (name: string) => `arn:aws:codecommit:${REGION}:${ACCOUNT}:drsignet-${name}`
 check("an app's release project publishes that app's releases and nothing else: no other app's, no secret, no deploy, no state", [
-  [patientRelease, 's3:PutObject', artifact('releases/patient-api/2.0.0.tgz'), 'Allowed', KMS_UPLOAD],
+  [patientRelease, 's3:PutObject', artifact('releases/patient-api/2.0.0.tgz'), 'Allowed', NEW_KEY],
+  // A write without If-None-Match could replace a published version: the app's own npm scripts hold this role.
+  [patientRelease, 's3:PutObject', artifact('releases/patient-api/2.0.0.tgz'), 'ExplicitlyDenied', KMS_UPLOAD],
   [patientRelease, 's3:GetObject', artifact('releases/patient-api/2.0.0.json'), 'Allowed'],
-  [patientRelease, 's3:PutObject', artifact('releases/doctor-api/2.0.0.tgz'), 'ImplicitlyDenied', KMS_UPLOAD],
-  [patientRelease, 's3:PutObject', artifact('releases/patient-api-evil/2.0.0.tgz'), 'ImplicitlyDenied', KMS_UPLOAD],
+  [patientRelease, 's3:PutObject', artifact('releases/doctor-api/2.0.0.tgz'), 'ImplicitlyDenied', NEW_KEY],
+  [patientRelease, 's3:PutObject', artifact('releases/patient-api-evil/2.0.0.tgz'), 'ImplicitlyDenied', NEW_KEY],
   [patientRelease, 's3:DeleteObject', artifact('releases/patient-api/2.0.0.tgz'), 'ExplicitlyDenied'],
   [patientRelease, 's3:DeleteObjectVersion', artifact('releases/patient-api/2.0.0.tgz'), 'ExplicitlyDenied'],
   [patientRelease, 's3:PutObject', artifact('state/production/deployed.json'), 'ExplicitlyDenied', KMS_UPLOAD],

@@ -240,8 +240,11 @@ test('scaling: min <= count <= max, a group that can grow, never the database gr
   expectOnly(problemsWith(api('    scaling:\n      min: 3\n      max: 6\n')),
     "environments/production.yaml:34:12: instance group 'api': scaling.min 3 is above count 2; min <= count <= max")
   expectOnly(problemsWith(api('    scaling:\n      min: 1\n      max: 1\n')),
-    "environments/production.yaml:33:5: instance group 'api' in production may hold at most 1 instance; it needs at least 2 (raise scaling.max), or one lost instance is an outage",
+    "environments/production.yaml:33:5: instance group 'api' in production may run on 1 instance; it needs at least 2 (raise scaling.min), or one lost instance is an outage",
     "environments/production.yaml:35:12: instance group 'api': scaling.max 1 is below count 2; min <= count <= max")
+  // A group that idles at one instance is one lost instance from an outage, however far it may grow.
+  expectOnly(problemsWith(api('    scaling:\n      min: 1\n      max: 6\n')),
+    "environments/production.yaml:33:5: instance group 'api' in production may run on 1 instance; it needs at least 2 (raise scaling.min), or one lost instance is an outage")
   expectOnly(problemsWith(api('    scaling:\n      min: 2\n      max: 2\n')),
     "environments/production.yaml:35:12: instance group 'api': scaling.min and max are both 2, so the group can never scale; remove 'scaling' or raise max")
   expectOnly(problemsWith({ file: P, from: '  database:\n    count: 1\n', to: '  database:\n    count: 1\n    scaling: { min: 1, max: 2, targetCpu: 50 }\n' }),

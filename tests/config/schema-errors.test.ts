@@ -52,7 +52,12 @@ test('out of range, enum, type, not and contains', () => {
 
 test('a bad map key (propertyNames) is reported at the key', () => {
   const found = problemsWith({ file: P, from: '  api:\n    count: 2', to: '  Api_Group:\n    count: 2' })
-  assert.is(found[0], "environments/production.yaml:31:3: key 'Api_Group' in /instanceGroups: must be a name of lowercase letters, digits and hyphens, starting with a letter, at most 31 characters")
+  assert.is(found[0], "environments/production.yaml:31:3: key 'Api_Group' in /instanceGroups: must be an instance group name: lowercase letters, digits and hyphens, starting with a letter, at most 31 characters, not starting with 'release' (the apps' release roles are named drsignet-<env>-release-*, and the permissions boundary lets those write releases)")
+})
+
+test("an instance group may not be named like the apps' release roles", () => {
+  const found = problemsWith({ file: P, from: '  api:\n    count: 2', to: '  releases:\n    count: 2' })
+  assert.match(found[0]!, /^environments\/production\.yaml:31:3: key 'releases' in \/instanceGroups: must be an instance group name: .* not starting with 'release'/)
 })
 
 test('an app may not take the name of the backup tool\'s deployment', () => {

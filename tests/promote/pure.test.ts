@@ -38,4 +38,12 @@ test('an app the environment does not run is refused, not added', () => {
   assert.throws(() => setAppVersion('apps:\n  doctor-api:\n    version: 1.0.0\n', 'environments/x.yaml', 'patient-api', '2.0.0'), /environments\/x\.yaml: apps\.patient-api\.version not found/)
 })
 
+test('an anchored, aliased or block version is refused: changing it in place would change more', () => {
+  const refused = (text: string) => { try { setAppVersion(text, 'e.yaml', 'patient-api', '2.0.0'); return 'changed' } catch (e) { return (e as Error).message } }
+  assert.is(refused('apps:\n  patient-api:\n    version: &v 1.0.0\n  doctor-api:\n    version: *v\n'), "e.yaml: apps.patient-api.version carries an anchor (&v) that other keys may use; write the version out plainly first")
+  assert.is(refused('x: &v 1.0.0\napps:\n  patient-api:\n    version: *v\n'), 'e.yaml: apps.patient-api.version is an alias (*v); write the version out plainly first')
+  assert.is(refused('apps:\n  patient-api:\n    version: >-\n      1.0.0\n'), "e.yaml: apps.patient-api.version is a block scalar; write the version on its key's line first")
+  assert.is(setAppVersion('apps:\n  patient-api: { version: "1.0.0", instanceGroup: api }\n', 'e.yaml', 'patient-api', '2.0.0'), 'apps:\n  patient-api: { version: 2.0.0, instanceGroup: api }\n')
+})
+
 test.run()

@@ -26,13 +26,16 @@ export const s3ArtifactStore = (s3: S3Client, bucket: string, kmsKey: string): A
       return { eTag: r.ETag?.replace(/"/g, ''), versionId: r.VersionId }
     },
     async create(key, body, contentType) {
-      try {
-        await send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, IfNoneMatch: '*', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKey }))
-        return true
-      } catch (e) {
-        // 412: the key exists; 409: another conditional write to it is in flight, and one of the two will win.
-        if (errorName(e) === 'PreconditionFailed' || httpStatus(e) === 412 || httpStatus(e) === 409) return false
-        throw e
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, IfNoneMatch: '*', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKey }))
+          return true
+        } catch (e) {
+          if (errorName(e) === 'PreconditionFailed' || httpStatus(e) === 412) return false
+          // 409: another conditional write to this key is in flight; once it lands, asking again gives 412 or 200.
+          if (httpStatus(e) !== 409 || attempt === 6) throw e
+          await new Promise((r) => setTimeout(r, 200 * 2 ** attempt))
+        }
       }
     },
     async get(key) {

@@ -1,20 +1,23 @@
 // Who is calling AWS, and in which account: from STS, for the account guard, the lock and the audit log (I/O: STS).
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts'
 import { InputError } from '../cli/errors.ts'
+import { explainError } from '../cli/explain-error.ts'
 import { failsEveryCall, retrying } from './retry.ts'
 
 export type Caller = { arn: string; account: string }
 
 export async function callerIdentity(sts: STSClient): Promise<Caller> {
+  let why = 'it gave no account'
   try {
     const r = await retrying(sts)<{ Arn?: string; Account?: string }>(new GetCallerIdentityCommand({}))
     if (r.Arn && r.Account) return { arn: r.Arn, account: r.Account }
   } catch (e) {
-    // No credentials or no endpoint: say so (errors.ts words it), not after the command's first real call.
+    // No credentials or no endpoint: say so (explain-error.ts words it), not after the command's first real call.
     if (failsEveryCall(e)) throw e
+    why = explainError(e).replace(/ \(run again with --debug for the stack trace\)$/, '')
   }
   // The account guard never passes on nothing: without the caller's account the command changes nothing.
-  throw new InputError('cannot tell which AWS account these credentials are for (STS GetCallerIdentity gave no account): nothing was changed; check the credentials and the endpoint')
+  throw new InputError(`cannot tell which AWS account these credentials are for (STS GetCallerIdentity: ${why}): nothing was changed; check the credentials and the endpoint`)
 }
 
 /** Why these credentials must not act on this environment, or undefined when the accounts match (pure). */

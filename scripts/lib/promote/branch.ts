@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { $ } from 'zx'
+import { InputError } from '../cli/errors.ts'
 
 export type PromotionBranch = { remote: string; branch: string; file: string; message: string }
 
@@ -24,8 +25,8 @@ export async function showFile(root: string, commit: string, file: string): Prom
 
 /**
  * From `base`, applies `edit` to `file`, checks the result with `check` (the environment must still validate), commits
- * and pushes the new branch; returns the commit. A branch of that name already on the remote with other content is
- * refused by git, and said so.
+ * and pushes the new branch; returns the commit. The same branch again is a no-op push; a branch of that name with
+ * other content is refused by git, and said so.
  */
 export async function pushPromotion(root: string, base: string, p: PromotionBranch, edit: (text: string) => string, check: (worktree: string) => void): Promise<string> {
   const work = mkdtempSync(join(tmpdir(), 'promote-'))
@@ -34,14 +35,14 @@ export async function pushPromotion(root: string, base: string, p: PromotionBran
     const at = join(work, p.file)
     writeFileSync(at, edit(readFileSync(at, 'utf8')))
     check(work)
-    const wt = git(work)
-    // A build with no git identity (CodeBuild) still commits, as the tool; a person's own identity wins.
-    const named = (await wt`git config user.email`.nothrow()).stdout.trim()
-    const identity = named ? [] : ['-c', 'user.name=ops promote', '-c', 'user.email=ops-promote@localhost']
-    await wt`git ${identity} commit --quiet -am ${p.message}`
+    // The same promotion is the same commit: the tool's identity and the base's own time, so a run that stopped after
+    // the push (the pull request not opened) pushes nothing new when run again, and opens the pull request then.
+    const when = (await git(root)`git show -s --format=%cI ${base}`).stdout.trim()
+    const wt = $({ cwd: work, quiet: true, verbose: false, env: { ...process.env, GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when } })
+    await wt`git -c user.name=${'ops promote'} -c user.email=ops-promote@localhost -c commit.gpgsign=false commit --quiet -am ${p.message}`
     const commit = (await wt`git rev-parse HEAD`).stdout.trim()
     await wt`git push --quiet ${p.remote} ${`HEAD:refs/heads/${p.branch}`}`.catch((e: unknown) => {
-      throw new Error(`cannot push ${p.branch} to ${p.remote}: ${lastLine(e)} (a promotion of this version may be open already)`)
+      throw new InputError(`cannot push ${p.branch} to ${p.remote}: ${lastLine(e)}; a branch of that name holds another change: delete it, or promote from its pull request`)
     })
     return commit
   } finally {

@@ -5,7 +5,8 @@ import { contentHash } from '../bundle/tar.ts'
 import { parseManifest, releaseKeys, releaseMismatch, type ReleaseManifest } from './manifest.ts'
 import type { PackedRelease } from './pack.ts'
 
-export type Published = { outcome: 'published' | 'unchanged'; url: string; manifest: ReleaseManifest }
+/** published: both written now; completed: the bytes were there, the manifest written now; unchanged: both there. */
+export type Published = { outcome: 'published' | 'completed' | 'unchanged'; url: string; manifest: ReleaseManifest }
 
 /** A version published with other bytes: the caller exits 1 and names both. */
 export class ReleaseConflictError extends Error {}
@@ -29,7 +30,7 @@ export async function publishRelease(store: ArtifactStore, packed: PackedRelease
   if (!written && kept.sha256 !== packed.sha256) {
     throw new ReleaseConflictError(`${manifest.app} ${manifest.version}: s3://${store.bucket}/${keys.manifest} names sha256 ${kept.sha256}, the stored bytes are ${packed.sha256}; repair it by hand`)
   }
-  return { outcome, url, manifest: kept }
+  return { outcome: outcome === 'unchanged' && written ? 'completed' : outcome, url, manifest: kept }
 }
 
 /** A release's manifest, or undefined when it has none. */

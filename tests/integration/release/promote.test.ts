@@ -30,7 +30,8 @@ const region = 'ap-south-1'
 let moto: Moto
 let sides: Record<'staging' | 'production', Side>
 const opened: PullRequestInput[] = []
-const pullRequests = { open: async (i: PullRequestInput) => (opened.push(i), String(opened.length)) }
+// CodeCommit's idempotency: the same client token gives the same pull request.
+const pullRequests = { open: async (i: PullRequestInput) => (opened.push(i), String(opened.findIndex((o) => o.token === i.token) + 1)) }
 const lines: string[] = []
 
 /** Credentials for an account, as moto hands them out for a role assumed there. */
@@ -103,10 +104,22 @@ test('promotes what staging runs: a branch off production changing one line, and
   assert.ok(lines.includes('promote: staging runs patient-api 1.15.0-rc.1 since 2026-12-01T10:00:00.000Z (commit c0ffee0)'), lines.join('\n'))
 })
 
-test('the same promotion again: refused at the push, the open branch and pull request kept', async () => {
+test('the same promotion again (say the pull request was not opened): the same commit, nothing new pushed, the same pull request', async () => {
+  const branchBefore = git(origin, 'rev-parse', 'refs/heads/promote/patient-api-1.15.0-rc.1')
+  const r = await promote('patient-api')
+  assert.is(r.kind === 'opened' && r.pullRequest, '1')
+  assert.is(r.kind === 'opened' && r.commit, branchBefore)
+  assert.is(git(origin, 'rev-parse', 'refs/heads/promote/patient-api-1.15.0-rc.1'), branchBefore)
+  assert.is(opened.length, 2)
+  assert.is(opened[1]!.token, opened[0]!.token)
+})
+
+test('a branch of that name holding another change: refused, naming the way out', async () => {
+  // Another commit entirely (not one ours could fast-forward), as a hand-made branch would be.
+  git(origin, 'update-ref', 'refs/heads/promote/patient-api-1.15.0-rc.1', git(origin, 'commit-tree', 'production^{tree}', '-m', 'by hand'))
   const msg = await refusal(promote('patient-api'))
-  assert.match(msg, /^UNEXPECTED cannot push promote\/patient-api-1\.15\.0-rc\.1 to origin: .* \(a promotion of this version may be open already\)$/)
-  assert.is(opened.length, 1)
+  assert.match(msg, /^cannot push promote\/patient-api-1\.15\.0-rc\.1 to origin: .*; a branch of that name holds another change: delete it, or promote from its pull request$/)
+  assert.is(opened.length, 2)
 })
 
 test('refused, with nothing pushed: a release production lacks; a staging whose branch names another version than it runs', async () => {
@@ -115,7 +128,7 @@ test('refused, with nothing pushed: a release production lacks; a staging whose 
   assert.is(await refusal(promote('doctor-api')), 'promote doctor-api: production has no release doctor-api 1.10.0-rc.2: its release project publishes it from drsignet-doctor-api at abc1234; run it, then promote again; nothing was pushed')
   assert.match(await refusal(promote('admin-portal')), /^promote admin-portal: staging names admin-portal 2\.3\.1 but runs 2\.4\.0/)
   assert.is(branches(), before)
-  assert.is(opened.length, 1)
+  assert.is(opened.length, 2)
 })
 
 test("each side's credentials must be for its own account", async () => {

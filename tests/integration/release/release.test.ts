@@ -15,6 +15,7 @@ import { awsServices } from '../../../scripts/lib/aws/services.ts'
 import { storeArtifacts } from '../../../scripts/lib/apply/bundle.ts'
 import { contentHash } from '../../../scripts/lib/bundle/tar.ts'
 import type { ReleaseManifest } from '../../../scripts/lib/release/manifest.ts'
+import { packRelease } from '../../../scripts/lib/release/pack.ts'
 
 const model = readModel(root, 'staging')
 const bucket = model.env.buckets.artifacts
@@ -92,6 +93,16 @@ test('other bytes under a published version: exit 1 with both sha256s, the relea
   assert.is(r.code, 1)
   assert.match(r.stderr.trimEnd().split('\n').at(-1)!, new RegExp(`^patient-api 2\\.0\\.0 is already published with other bytes: s3://${bucket}/releases/patient-api/2\\.0\\.0\\.tgz has sha256 ${published.sha256}, this build [0-9a-f]{64}; a version never changes: release a new version$`))
   assert.is(contentHash(await getBytes('releases/patient-api/2.0.0.tgz')), published.sha256)
+})
+
+test('a run that stopped between the bytes and the manifest: the next run writes the manifest and says so', async () => {
+  const dir = join(work, 'patient-api')
+  const packed = await packRelease(dir)
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'releases/patient-api/2.0.2.tgz', Body: packed.gz }))
+  const r = await ops(moto, ['release', 'patient-api', '2.0.2', '--from', dir, '--env', 'staging'])
+  assert.is(r.code, 0, r.stderr)
+  assert.is(r.stdout, `release patient-api 2.0.2: the bytes were published, the manifest was missing and is now written (sha256 ${packed.sha256})\n`)
+  assert.is((JSON.parse(await getText('releases/patient-api/2.0.2.json')) as ReleaseManifest).sha256, packed.sha256)
 })
 
 test('a failing test publishes nothing', async () => {

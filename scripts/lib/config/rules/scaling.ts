@@ -12,12 +12,12 @@ export const scalingBounds: Rule = (ctx) =>
     return []
   })
 
-/** Production keeps serving while an instance is replaced or updated: every app group may hold two. */
+/** Production keeps serving while an instance is replaced or updated: every app group keeps two, even scaled in. */
 export const productionRoom: Rule = (ctx) => {
   const { env } = ctx.model
   if (env.name !== 'production') return []
   return env.instanceGroups
     .filter((g) => g.name !== env.backup.instanceGroup && ctx.model.apps.some((a) => a.instanceGroup === g.name))
-    .filter((g) => (g.scaling?.max ?? g.count) < 2)
-    .map((g) => envProblem(ctx, ['instanceGroups', g.name, g.scaling ? 'scaling' : 'count'], `instance group '${g.name}' in production may hold at most ${g.scaling?.max ?? g.count} instance; it needs at least 2 (raise ${g.scaling ? 'scaling.max' : 'count'}), or one lost instance is an outage`, 'production-room', g.scaling ? 'key' : 'value'))
+    .filter((g) => (g.scaling?.min ?? g.count) < 2)
+    .map((g) => envProblem(ctx, ['instanceGroups', g.name, g.scaling ? 'scaling' : 'count'], `instance group '${g.name}' in production may run on ${g.scaling?.min ?? g.count} instance; it needs at least 2 (raise ${g.scaling ? 'scaling.min' : 'count'}), or one lost instance is an outage`, 'production-room', g.scaling ? 'key' : 'value'))
 }
