@@ -17,7 +17,7 @@ import { setAppVersion } from './version-edit.ts'
 /** One environment as promote sees it: its model, and credentials for its own account. */
 export type Side = { model: Model; sts: STSClient; store: ArtifactStore }
 
-export type PromoteInputs = { app: string; from: Side; to: Side; root: string; remote: string; pullRequests: PullRequests; log: (line: string) => void }
+export type PromoteInputs = { app: string; from: Side; to: Side; root: string; remote: string; pullRequests: PullRequests; log: (line: string) => void; allowDowngrade?: boolean }
 
 export type Promoted = { kind: 'opened'; pullRequest: string; branch: string; version: string; commit: string } | { kind: 'nothing'; why: string }
 
@@ -50,6 +50,7 @@ export async function runPromote(i: PromoteInputs): Promise<Promoted> {
     targetYaml: yamlVersion(await showFile(i.root, targetHead, envFile(target.name)), target.name, app),
     sourceManifest: v ? await findManifest(from.store, app, v) : undefined,
     targetManifest: v ? await findManifest(to.store, app, v) : undefined,
+    allowDowngrade: i.allowDowngrade,
   })
   if (decision.kind === 'refuse') throw new InputError(`promote ${app}: ${decision.why}; nothing was pushed`)
   if (decision.kind === 'nothing') return { kind: 'nothing', why: decision.why }
