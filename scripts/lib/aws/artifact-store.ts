@@ -1,4 +1,5 @@
-// The artifacts bucket: revision bundles, release artifacts, deployment state and the audit log, all written with SSE-KMS (I/O: S3).
+// An SSE-KMS object store over one bucket: the artifacts bucket (revision bundles, releases, deployment state, the audit
+// log) and the database hosts' secrets (credentials.ts) (I/O: S3).
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { errorName, httpStatus, retrying } from './retry.ts'
 

@@ -44,10 +44,10 @@ export async function runPromote(i: PromoteInputs): Promise<Promoted> {
   log(`promote: ${source.name} runs ${app} ${deployed?.version ?? '(never deployed)'}${deployed ? ` since ${deployed.deployedAt} (commit ${deployed.commit})` : ''}`)
   const [sourceHead, targetHead] = [await fetchBranch(i.root, i.remote, source.branch), await fetchBranch(i.root, i.remote, target.branch)]
   const v = deployed?.version
+  const targetYaml = yamlVersion(await showFile(i.root, targetHead, envFile(target.name)), target.name, app)
   const decision = decidePromotion({
-    app, from: source.name, to: target.name, deployed: v,
+    app, from: source.name, to: target.name, deployed: v, targetYaml,
     sourceYaml: yamlVersion(await showFile(i.root, sourceHead, envFile(source.name)), source.name, app),
-    targetYaml: yamlVersion(await showFile(i.root, targetHead, envFile(target.name)), target.name, app),
     sourceManifest: v ? await findManifest(from.store, app, v) : undefined,
     targetManifest: v ? await findManifest(to.store, app, v) : undefined,
     allowDowngrade: i.allowDowngrade,
@@ -66,7 +66,7 @@ export async function runPromote(i: PromoteInputs): Promise<Promoted> {
   const pullRequest = await i.pullRequests.open({
     repository: target.repository, source: branch, target: target.branch, title,
     description: [
-      `${app}: ${target.name} ${yamlVersion(await showFile(i.root, targetHead, envFile(target.name)), target.name, app)} → ${decision.version}.`,
+      `${app}: ${target.name} ${targetYaml} → ${decision.version}.`,
       `${source.name} runs ${decision.version} since ${deployed!.deployedAt} (deployment ${deployed!.deploymentId}).`,
       `Release sha256 ${decision.sha256}, the same bytes in both environments' artifacts buckets.`,
       'Opened by ops promote; merging it is the approval that deploys it.',
