@@ -2,22 +2,16 @@
 // or written, with both accounts named; the environment's own account passes (I/O: moto on loopback, child processes).
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { execFile } from 'node:child_process'
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3'
 import { ListStacksCommand, CloudFormationClient } from '@aws-sdk/client-cloudformation'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { InputError } from '../../../scripts/lib/cli/errors.ts'
-import { root } from './support.ts'
+import { root, runOps } from './support.ts'
 
 let other: Moto
 let own: Moto
 
-function ops(moto: Moto, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/ops.ts', ...args], { cwd: root, env: { ...process.env, ...moto.env, NODE_NO_WARNINGS: '1' } }, (e, stdout, stderr) =>
-      resolve({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, stdout, stderr }))
-  })
-}
+const ops = (moto: Moto, args: string[]) => runOps(args, moto.env)
 
 const clientConfig = (moto: Moto) => ({ endpoint: moto.endpoint, region: 'ap-south-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, forcePathStyle: true })
 const lastLine = (s: string) => s.trimEnd().split('\n').at(-1)

@@ -2,7 +2,6 @@
 // history, drift and a refused apply while the lock is held (I/O: moto on loopback, child processes).
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,7 +12,7 @@ import { folderArtifacts } from '../../../scripts/lib/apply/bundle.ts'
 import { acquireLock } from '../../../scripts/lib/apply/lock.ts'
 import { readModel } from '../../../scripts/lib/config/read.ts'
 import type { Model } from '../../../scripts/lib/config/model.ts'
-import { agentStandIn, createDeploymentGroups, makeArtifacts, MOTO_UNSUPPORTED, root, useMotoEnv } from './support.ts'
+import { agentStandIn, createDeploymentGroups, makeArtifacts, MOTO_UNSUPPORTED, root, runOps, useMotoEnv } from './support.ts'
 
 let moto: Moto
 let model: Model
@@ -21,12 +20,7 @@ let model: Model
 const skipped = [...Object.keys(MOTO_UNSUPPORTED), 'load-balancer.yaml', 'monitoring.yaml']
 const skipFlags = skipped.flatMap((t) => ['--skip-template', t])
 
-function ops(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/ops.ts', ...args], { cwd: root, env: { ...process.env, ...moto.env, NODE_NO_WARNINGS: '1' }, maxBuffer: 16 << 20 }, (e, stdout, stderr) =>
-      resolve({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, stdout, stderr }))
-  })
-}
+const ops = (args: string[]) => runOps(args, moto.env)
 
 test.before(async () => {
   model = readModel(root, 'staging')

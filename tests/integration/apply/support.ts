@@ -1,5 +1,6 @@
 // Shared setup for the apply suites against moto: the staging model with a moto certificate, the stacks moto cannot create,
 // the CodeDeploy application and groups those stacks would make, a tiny artifact per app, and agent stand-ins (I/O: moto, temp files).
+import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,6 +14,16 @@ import { BACKUP_AGENT } from '../../../scripts/lib/render/backup-paths.ts'
 import type { Moto } from '../../harness/moto.ts'
 
 export const root = new URL('../../../', import.meta.url).pathname
+
+export type CliRun = { code: number; stdout: string; stderr: string }
+
+/** `ops ARGS` as a user runs it, from this checkout, with `env` over this process's environment. */
+export function runOps(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'scripts/ops.ts', ...args], { cwd: root, env: { ...process.env, ...env, NODE_NO_WARNINGS: '1' }, maxBuffer: 16 << 20 }, (e, stdout, stderr) =>
+      resolve({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, stdout, stderr }))
+  })
+}
 
 // Found by trying (and by tests/integration/cloudformation): moto's CloudFormation has no CloudWatch alarms, no CodeDeploy
 // deployment groups (app.yaml, backup-agent.yaml), no CodeCommit/CodeBuild/CodePipeline, no Config or SSM patching, and needs an ImageId on vpn's instance.

@@ -4,7 +4,6 @@
 // git, temporary files).
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,7 +11,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import { CreateBucketCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { copyCheckout, git } from '../../harness/checkout-copy.ts'
-import { root } from '../apply/support.ts'
+import { root, runOps } from '../apply/support.ts'
 import { readModel } from '../../../scripts/lib/config/read.ts'
 import { awsClients } from '../../../scripts/lib/aws/clients.ts'
 import { s3ArtifactStore, type ArtifactStore } from '../../../scripts/lib/aws/artifact-store.ts'
@@ -137,7 +136,7 @@ test("each side's credentials must be for its own account", async () => {
 })
 
 test('the CLI: both environments named, and different', async () => {
-  const cli = (args: string[]) => new Promise<{ code: number; stderr: string }>((resolve) => execFile(process.execPath, ['--import', 'tsx', 'scripts/ops.ts', 'promote', ...args], { cwd: root, env: { ...process.env, NODE_NO_WARNINGS: '1' } }, (e, _o, stderr) => resolve({ code: e ? Number((e as { code?: number }).code) : 0, stderr })))
+  const cli = (args: string[]) => runOps(['promote', ...args])
   const none = await cli(['patient-api', '--from', 'staging'])
   assert.is(none.code, 2)
   assert.match(none.stderr, /^--from and --to name the two environments\n/)

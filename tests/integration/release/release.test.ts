@@ -3,13 +3,13 @@
 // source deploys a release only when its bytes match its manifest (I/O: moto on loopback, npm, git, child processes).
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { execFile, execFileSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type BucketLocationConstraint, CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { startMoto, type Moto } from '../../harness/moto.ts'
-import { root, useMotoEnv } from '../apply/support.ts'
+import { root, runOps, useMotoEnv } from '../apply/support.ts'
 import { readModel } from '../../../scripts/lib/config/read.ts'
 import { awsServices } from '../../../scripts/lib/aws/services.ts'
 import { storeArtifacts } from '../../../scripts/lib/apply/bundle.ts'
@@ -24,12 +24,7 @@ let moto: Moto
 let other: Moto
 let s3: S3Client
 
-function ops(m: Moto, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/ops.ts', ...args], { cwd: root, env: { ...process.env, ...m.env, NODE_NO_WARNINGS: '1', npm_config_cache: join(work, 'npm-cache') }, maxBuffer: 16 << 20 }, (e, stdout, stderr) =>
-      resolve({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, stdout, stderr }))
-  })
-}
+const ops = (m: Moto, args: string[]) => runOps(args, { ...m.env, npm_config_cache: join(work, 'npm-cache') })
 
 /** An app repository as its CI checks it out: a lockfile, a test and a build script, one commit. */
 function appCheckout(name: string, testScript = 'node --test'): string {
