@@ -17,10 +17,18 @@ install -d -m 0755 "$releases"
 find "$releases" -mindepth 1 -maxdepth 1 -name '*.partial' -exec rm -rf {} +
 trap 'rm -rf "$release.partial"' EXIT
 cp -a "$bundle/ops" "$release.partial"
-log "installing the backup tool's production dependencies"
-# As root, so no dependency's own script may run: --ignore-scripts (esbuild's check is the only one, and its
-# binary comes as a package of its own).
-(cd "$release.partial" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error) || die "npm ci failed in $release.partial"
+# The same lock file as the running release: its dependencies are linked, not installed again (npm ci is most of
+# a redeploy's time). Releases are root's and never change once complete, so sharing their files is safe.
+previous=$(readlink -f "$current" 2>/dev/null || true)
+if [[ -n "$previous" && -d "$previous/node_modules" ]] && cmp -s "$previous/package-lock.json" "$release.partial/package-lock.json"; then
+  cp -al "$previous/node_modules" "$release.partial/node_modules"
+  log "dependencies unchanged since releases/$(basename "$previous"): linked its node_modules"
+else
+  log "installing the backup tool's production dependencies"
+  # As root, so no dependency's own script may run: --ignore-scripts (esbuild's check is the only one, and its
+  # binary comes as a package of its own).
+  (cd "$release.partial" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error) || die "npm ci failed in $release.partial"
+fi
 rm -rf "$release"
 mv -T "$release.partial" "$release"
 trap - EXIT

@@ -189,9 +189,16 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
       assert.is(envFile.mode & 0o777, 0o600)
       assert.is(userIn(i, envFile.uid), backupAgentPaths.user)
     }
+    // The same lock file: a later release links the running one's dependencies instead of installing them again.
+    const dependency = (r: DeployResult) => statIn(i, `${backupAgentPaths.releases}/${r.agentDeployments[i.name]}/node_modules/yaml/package.json`)
     const first = await build('')
-    expectBackup(await deploy(f, first))
-    expectBackup(await deploy(f, first))
-    expectBackup(await deploy(f, await build('# a later commit\n')))
+    const one = await deploy(f, first)
+    expectBackup(one)
+    const again = await deploy(f, first)
+    expectBackup(again)
+    const next = await deploy(f, await build('# a later commit\n'))
+    expectBackup(next)
+    assert.equal([dependency(again).ino, dependency(next).ino], [dependency(one).ino, dependency(one).ino], 'dependencies linked, not installed again')
+    assert.is(dependency(next).uid, 0)
   })
 }
