@@ -1,6 +1,7 @@
 // Benchmark of deploys under load on a local 2-instance fleet, every revision run by the real CodeDeploy agent:
 // failed requests and p99 during a deploy vs steady state and vs a naive pm2 restart without traffic blocking, and
-// the time of an automatic rollback.
+// the time of an automatic rollback; then instances coming and going under the same load (an impaired instance
+// replaced, scale out and in, an instance refresh), each new one given the app before it takes a request.
 // Run: npx tsx bench/deploy/run.ts   (I/O: moto, nginx and booted instances (systemd, pm2, Node apps); all stopped at the end)
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,6 +9,7 @@ import { join } from 'node:path'
 import { createFleet, destroyFleet, type Fleet } from '../../scripts/lib/deploy-local/fleet.ts'
 import { instanceExec } from '../../scripts/lib/deploy-local/instance.ts'
 import { deployRevision } from '../../scripts/lib/deploy-local/runner.ts'
+import { refreshInstances, replaceInstance, scaleTo, type Launch } from '../../scripts/lib/deploy-local/scaling.ts'
 import { freePort } from '../../tests/harness/ports.ts'
 import { startMoto } from '../../tests/harness/moto.ts'
 import { fixtureModel } from '../../tests/render-instance/model-fixture.ts'
@@ -87,6 +89,15 @@ try {
     failed = await deployRevision(fleet!, await makeBundle(bundles, testApp('3.0.0'), { variant: 'unhealthy' }), opts)
   })
   const rollbackS = (failed!.rollback?.ms ?? NaN) / 1000
+  // Instances come and go: what the Auto Scaling group and CodeDeploy's launch hooks do (scaling.ts).
+  const launches: Launch[] = []
+  const fleetOps: [string, () => Promise<Launch[]>][] = [
+    ['replace an impaired instance (launch first)', async () => [await replaceInstance(fleet!, fleet!.instances[0]!, opts)]],
+    ['scale out 2 → 3', () => scaleTo(fleet!, 3, opts)],
+    ['scale in 3 → 2 (drain, terminate)', () => scaleTo(fleet!, 2, opts)],
+    ['instance refresh, one at a time', () => refreshInstances(fleet!, opts)],
+  ]
+  for (const [phase, act] of fleetOps) await measure(phase, async () => launches.push(...(await act())))
 
   const fmt = (n: number, d = 1) => n.toFixed(d)
   console.log(`\nbench/deploy: ${CONCURRENCY} concurrent clients, a new connection per request, 2 instances, pm2 cluster x2 each\n`)
@@ -100,6 +111,9 @@ try {
   console.log(`note: in cluster mode pm2's master holds the listening socket, so a plain \`pm2 restart\` queues connections instead of refusing them`)
   console.log(`rollback: from the failed ValidateService to the old version on every changed instance: ${fmt(rollbackS)} s (target <= 30 s): ${rollbackS <= 30 ? 'met' : 'MISSED'}`)
   console.log(`zero failed requests during deploy: ${dep.failed + forkDep.failed === 0 ? 'met' : 'MISSED'}`)
+  const scaling = rows.slice(-fleetOps.length)
+  const inService = launches.map((l) => l.inServiceMs / 1000)
+  console.log(`instances come and go: ${launches.length} launches, launch to in service median ${fmt(percentile(inService, 50))} s (boot ${fmt(percentile(launches.map((l) => l.bootMs / 1000), 50))} s); failed requests ${scaling.reduce((n, r) => n + r.failed, 0)}: ${scaling.every((r) => r.failed === 0) ? 'met' : 'MISSED'}`)
 } finally {
   if (fleet) destroyFleet(fleet)
   await moto.stop()

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join, resolve } from 'node:path'
 import { InputError } from '../cli/errors.ts'
 import { run } from './exec.ts'
-import { bootInstance, killInstance, missingPrerequisites, removeNetwork, type Instance } from './instance.ts'
+import { bootInstance, killInstance, killInstanceAsync, missingPrerequisites, removeNetwork, type Instance } from './instance.ts'
 import { childPids } from './proc.ts'
 
 export type { Instance } from './instance.ts'
@@ -17,7 +17,9 @@ export type Fleet = {
   proxyPort?: number // the app's nginx port on every instance, fixed by the first bundle; none: no load balancer (the database group)
   instances: Instance[]
   allowed: string[] // instance names the load balancer sends traffic to
-  lastGood?: string // the last revision deployed to every instance, a copy kept in the fleet folder
+  // Per app, the last revision deployed to every instance (a copy in the fleet folder): what a rollback redeploys and
+  // what a launched instance gets. A fleet kept from before apps were told apart holds one path.
+  lastGood?: Record<string, string> | string
   deployments: number
   launched?: number // instances ever launched: a new one never takes a terminated one's name, disk or network
 }
@@ -161,19 +163,19 @@ export async function allowTraffic(f: Fleet, name: string) {
   await reloadLb(f, 15_000)
 }
 
-/** Stops the load balancer and every instance and forgets the fleet (its disks stay in the folder). */
 /**
  * The instance is gone for good, as EC2 terminates one: killed, its network removed, out of the fleet (deployments
  * no longer boot it again). Its disk folder stays for a post-mortem; an attached volume's folder is not touched.
  */
-export function terminateInstance(f: Fleet, i: Instance) {
-  killInstance(i)
+export async function terminateInstance(f: Fleet, i: Instance) {
+  await killInstanceAsync(i)
   removeNetwork(i)
   f.instances = f.instances.filter((x) => x.name !== i.name)
   f.allowed = f.allowed.filter((n) => n !== i.name)
   saveFleet(f)
 }
 
+/** Stops the load balancer and every instance and forgets the fleet (its disks stay in the folder). */
 export function destroyFleet(f: Fleet) {
   try { run('nginx', ['-c', lbConfPath(f), '-s', 'stop'], { allowFail: true }) } catch { /* not started */ }
   for (const i of f.instances) {

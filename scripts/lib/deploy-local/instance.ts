@@ -157,16 +157,37 @@ const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuf
  * running agent). The disk stays; bootInstance starts it again. Returns how many processes died.
  */
 export function killInstance(i: Instance): number {
+  const { init, count } = cutPower(i)
+  for (let round = 0; round < 100 && init && existsSync(`/proc/${init}`); round++) sleepSync(50)
+  forgetBoot(i)
+  return count
+}
+
+/**
+ * killInstance without blocking this process while the kernel tears the instance down (about 2 s): for callers
+ * whose own event loop must go on meanwhile, such as a load generator measuring a scale-in.
+ */
+export async function killInstanceAsync(i: Instance): Promise<number> {
+  const { init, count } = cutPower(i)
+  for (let round = 0; round < 100 && init && existsSync(`/proc/${init}`); round++) await new Promise((r) => setTimeout(r, 50))
+  forgetBoot(i)
+  return count
+}
+
+/** Sends the instance's boot process and PID 1 SIGKILL; returns PID 1 and how many processes were running. */
+function cutPower(i: Instance): { init?: number; count: number } {
   const init = initPid(i)
   const count = processesOf(i).length
   const boot = bootPid(i) // never a pid that is no longer ours
   if (boot) try { process.kill(boot, 'SIGKILL') } catch { /* gone */ }
   if (init) try { process.kill(init, 'SIGKILL') } catch { /* gone with its parent */ }
-  for (let round = 0; round < 100 && init && existsSync(`/proc/${init}`); round++) sleepSync(50)
+  return { init, count }
+}
+
+function forgetBoot(i: Instance) {
   removeCgroups(i)
   i.pid = undefined
   i.started = undefined
-  return count
 }
 
 /** Removes a cgroup folder and the tree systemd made inside it, innermost first, once its processes are gone. */

@@ -32,6 +32,7 @@ export type InstanceOutcome = { ok: true; agentDeploymentId?: string } | { ok: f
 export type LifecycleOptions = {
   onProgress?: (p: Progress) => void | Promise<void>
   passEnv?: Record<string, string> // local stand-ins for what an instance's environment gives every hook (the role's credentials, endpoints)
+  traffic?: boolean // false: the load balancer is another app's target group, so this deployment neither blocks nor allows it
 }
 
 /** The failing event's part of the deployment's scripts.log (the agent logs every event of a deployment there). */
@@ -63,7 +64,8 @@ export async function deployToInstance(f: Fleet, i: Instance, d: Deployment, opt
     return failed('BeforeBlockTraffic', e)
   }
   // A group without a load balancer (the database group) has no traffic steps, as in CodeDeploy.
-  if (f.proxyPort) await timed('BlockTraffic', () => blockTraffic(f, i.name))
+  const traffic = !!f.proxyPort && opts.traffic !== false
+  if (traffic) await timed('BlockTraffic', () => blockTraffic(f, i.name))
 
   let started = Date.now()
   let result: AgentResult
@@ -82,6 +84,6 @@ export async function deployToInstance(f: Fleet, i: Instance, d: Deployment, opt
     await progress({ event: result.event!, status: 'failed', ms: Date.now() - started, detail: result.reason })
     return { ok: false, event: result.event!, reason: result.reason!, log: result.scriptLog, tail: eventTail(result.scriptLog, result.event!), agentDeploymentId: result.deploymentId }
   }
-  if (f.proxyPort) await timed('AllowTraffic', () => allowTraffic(f, i.name))
+  if (traffic) await timed('AllowTraffic', () => allowTraffic(f, i.name))
   return { ok: true, agentDeploymentId: result.deploymentId }
 }

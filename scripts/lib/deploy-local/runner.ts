@@ -39,7 +39,19 @@ export async function bundleMeta(bundle: string): Promise<BundleMeta> {
   return JSON.parse(meta.data.toString()) as BundleMeta
 }
 
-function nextDeployment(f: Fleet, bundle: string, meta: BundleMeta): Deployment {
+/** The app's last good revision; a fleet saved before apps were told apart holds one path, its app read from it. */
+export async function lastGoodOf(f: Fleet, app: string): Promise<string | undefined> {
+  if (typeof f.lastGood !== 'string') return f.lastGood?.[app]
+  return (await bundleMeta(f.lastGood)).app === app ? f.lastGood : undefined
+}
+
+/** Every app's last good revision, by app name. */
+export async function releasedApps(f: Fleet): Promise<Record<string, string>> {
+  if (typeof f.lastGood !== 'string') return { ...f.lastGood }
+  return { [(await bundleMeta(f.lastGood)).app]: f.lastGood }
+}
+
+export function nextDeployment(f: Fleet, bundle: string, meta: BundleMeta): Deployment {
   f.deployments += 1
   saveFleet(f)
   const id = `d-${f.id.toUpperCase()}${String(f.deployments).padStart(3, '0')}`
@@ -60,11 +72,12 @@ export async function deployRevision(f: Fleet, bundleIn: string, opts: Lifecycle
     if (out.agentDeploymentId) agentDeployments[i.name] = out.agentDeploymentId
     if (out.ok) continue
     const failure = { instance: i.name, event: out.event, reason: out.reason, log: out.log, tail: out.tail }
-    if (!f.lastGood) return { ok: false, deploymentId: d.id, agentDeployments, failure }
+    const lastGood = await lastGoodOf(f, meta.app)
+    if (!lastGood) return { ok: false, deploymentId: d.id, agentDeployments, failure }
     // The failed instance is out of service already: roll it back first, then the others, newest first.
     const order = [i.name, ...changed.slice(0, -1).reverse()]
     const started = Date.now()
-    const rb = nextDeployment(f, f.lastGood, await bundleMeta(f.lastGood))
+    const rb = nextDeployment(f, lastGood, await bundleMeta(lastGood))
     const failures: Failure[] = []
     for (const name of order) {
       const r = await deployToInstance(f, f.instances.find((x) => x.name === name)!, rb, opts)
@@ -73,7 +86,7 @@ export async function deployRevision(f: Fleet, bundleIn: string, opts: Lifecycle
     const rollback = { deploymentId: rb.id, ok: !failures.length, ms: Date.now() - started, instances: order, failures }
     return { ok: false, deploymentId: d.id, agentDeployments, failure, rollback }
   }
-  f.lastGood = bundle
+  f.lastGood = { ...(await releasedApps(f)), [meta.app]: bundle }
   saveFleet(f)
   return { ok: true, deploymentId: d.id, agentDeployments }
 }

@@ -84,10 +84,10 @@ export const instanceRoleEnv = (moto: Moto, region: string): Record<string, stri
 
 export type LoadStats = { sent: number; ok: number; failed: number; errors: string[]; versions: Map<string, number>; latencies: number[]; log: { t: number; version?: string; ok: boolean }[] }
 
-function once(port: number, host = '127.0.0.1'): Promise<{ ok: boolean; version?: string; error?: string }> {
+function once(port: number, host = '127.0.0.1', hostHeader = testHost): Promise<{ ok: boolean; version?: string; error?: string }> {
   return new Promise((resolve) => {
     // A new connection per request, as independent clients arrive through an ALB.
-    const req = request({ host, port, path: '/api/ping', agent: false, headers: { host: testHost }, timeout: 10_000 }, (res) => {
+    const req = request({ host, port, path: '/api/ping', agent: false, headers: { host: hostHeader }, timeout: 10_000 }, (res) => {
       let body = ''
       res.on('data', (d) => (body += d))
       res.on('end', () => {
@@ -101,8 +101,8 @@ function once(port: number, host = '127.0.0.1'): Promise<{ ok: boolean; version?
   })
 }
 
-/** The version one instance answers, asked directly at its namespace address. */
-export const versionAt = async (host: string, port = 8081) => (await once(port, host)).version
+/** The version one instance answers, asked directly at its namespace address (by the app's host name: its vhost). */
+export const versionAt = async (host: string, port = 8081, hostHeader = testHost) => (await once(port, host, hostHeader)).version
 
 /** Sends requests from `concurrency` loops until stop() or maxMs; bounded in time by construction. */
 export function startLoad(port: number, concurrency = 4, maxMs = 120_000) {

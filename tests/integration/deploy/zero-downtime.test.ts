@@ -1,66 +1,122 @@
-// Proof: through the real CodeDeploy agent, a new version reaches 2 booted instances under load with no failed
-// request; the app runs as its own user; its secrets land 0600, owned by that user, and never in any log.
-// I/O: starts moto, nginx (the load balancer), and two instances (systemd, nginx, pm2, Node apps); stops them all.
+// Proof, under load through the load balancer, with no failed request: a new version reaches 2 booted instances
+// through the real CodeDeploy agent; then instances come and go. Two apps share the group (as patient-api and
+// doctor-api share `api`); the load balancer is patient-api's target group. An impaired instance is replaced, the
+// group scales 2 → 3 → 2, and a refresh replaces every instance; each new instance gets both apps at their last
+// good revisions before the load balancer sends it a request. A launch whose deployment fails (its app's secret is
+// gone) is terminated without ever taking traffic. Apps run as their own users; secrets land 0600 and are never logged.
+// I/O: starts moto, nginx (the load balancer) and booted instances (systemd, nginx, pm2, Node apps); stops them all.
+// test-timeout: 420 s
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createFleet, destroyFleet, type Fleet } from '../../../scripts/lib/deploy-local/fleet.ts'
 import { deployRevision } from '../../../scripts/lib/deploy-local/runner.ts'
+import { LaunchFailed, refreshInstances, replaceInstance, scaleTo, type ScalingOptions } from '../../../scripts/lib/deploy-local/scaling.ts'
+import { instancePaths } from '../../../scripts/lib/render/hook-settings.ts'
 import { freePort } from '../../harness/ports.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { requireTool } from '../../harness/tools.ts'
 import { fixtureModel } from '../../render-instance/model-fixture.ts'
-import { explain, filesContaining, makeBundle, processesIn, putSecret, startLoad, statIn, testApp, userIn } from './support.ts'
+import { explain, filesContaining, makeBundle, processesIn, putSecret, startLoad, statIn, testApp, userIn, versionAt } from './support.ts'
 
 const secret = `s3cr3t-${process.pid}-${Date.now().toString(36)}`
+const patient = testApp('1.0.0')
+const doctor = testApp('7.0.0', { name: 'doctor-api', user: 'drsignet-doc', port: 3002, proxyPort: 8082, hosts: ['doctor-api.drsignet.com'] })
+const secrets = fixtureModel([doctor]).env.secrets
 let moto: Moto
 let fleet: Fleet | undefined
+let load: ReturnType<typeof startLoad> | undefined
 const work = mkdtempSync(join(tmpdir(), 'deploy-zd-'))
 
 test.before(async () => {
   for (const t of ['nginx', 'ip', 'curl']) requireTool(t)
   moto = await startMoto()
-  await putSecret(moto.endpoint, fixtureModel([testApp('1.0.0')]), testApp('1.0.0'), `DB_PASSWORD=${secret}\nNODE_OPTIONS_EXTRA=\n`)
+  await putSecret(moto.endpoint, fixtureModel([patient]), patient, `DB_PASSWORD=${secret}\nNODE_OPTIONS_EXTRA=\n`)
+  await putSecret(moto.endpoint, fixtureModel([doctor]), doctor, 'DB_PASSWORD=x\n')
 })
 
 test.after(async () => {
+  await load?.stop()
   if (fleet) destroyFleet(fleet)
   await moto?.stop()
   rmSync(work, { recursive: true, force: true })
 })
 
-test('v1 then v2 under load: 0 failed requests, only v2 afterwards, secrets 0600 and never logged', async () => {
-  const v1 = await makeBundle(join(work, 'bundles'), testApp('1.0.0'))
-  const v2 = await makeBundle(join(work, 'bundles'), testApp('2.0.0'))
-  const lbPort = await freePort()
-  const f = (fleet = await createFleet(join(work, 'fleet'), 2, lbPort, 8081))
-  const opts = { passEnv: moto.env }
-  const first = await deployRevision(f, v1, opts)
-  assert.ok(first.ok, explain(first))
+const names = (f: Fleet) => f.instances.map((i) => i.name)
+
+test('a new version, then replace, scale out and in, refresh: 0 failed requests; new instances get both apps first', async () => {
+  const f = (fleet = await createFleet(join(work, 'fleet'), 2, await freePort(), patient.proxyPort))
+  const opts: ScalingOptions = { passEnv: moto.env, onStep: (m) => console.log(`  ${m}`) }
+  for (const app of [patient, doctor]) {
+    const r = await deployRevision(f, await makeBundle(join(work, 'bundles'), app), opts)
+    assert.ok(r.ok, explain(r))
+  }
   for (const i of f.instances) {
     const st = statIn(i, '/etc/drsignet/patient-api/.env')
     assert.is(st.mode & 0o777, 0o600, i.name)
     assert.is(userIn(i, st.uid), 'drsignet-test', `${i.name}: the .env belongs to the app user`)
-    const workers = processesIn(i, 'dist/server.js')
-    assert.is(workers.length, 2, `${i.name}: two cluster workers`)
-    assert.ok(workers.every((w) => w.user === 'drsignet-test'), `${i.name}: ${JSON.stringify(workers)}`)
+    for (const app of [patient, doctor]) {
+      const workers = processesIn(i, `${instancePaths(app).appDir}/dist/server.js`)
+      assert.is(workers.length, 2, `${i.name}: two cluster workers of ${app.name}`)
+      assert.ok(workers.every((w) => w.user === app.user), `${i.name}: ${JSON.stringify(workers)}`)
+    }
   }
 
-  const load = startLoad(lbPort, 4, 90_000)
+  // v2 of patient-api, one instance at a time, under load.
+  load = startLoad(f.lbPort, 4, 300_000)
   await new Promise((r) => setTimeout(r, 1000))
-  const second = await deployRevision(f, v2, opts)
-  const doneAt = Date.now()
+  const v2 = await deployRevision(f, await makeBundle(join(work, 'bundles'), testApp('2.0.0')), opts)
+  const v2At = Date.now()
+  assert.ok(v2.ok, explain(v2))
   await new Promise((r) => setTimeout(r, 1000))
+  assert.is(load.stats.failed, 0, load.stats.errors.join('\n'))
+  assert.ok(load.stats.versions.get('1.0.0')! > 0 && load.stats.versions.get('2.0.0')! > 0)
+
+  const bothApps = async (name: string) => {
+    const i = f.instances.find((x) => x.name === name)!
+    assert.is(await versionAt(i.nsIp, patient.proxyPort), '2.0.0', `${name}: patient-api`)
+    assert.is(await versionAt(i.nsIp, doctor.proxyPort, doctor.hosts[0]), '7.0.0', `${name}: doctor-api`)
+  }
+  const figures: string[] = []
+  const step = async (label: string, run: () => Promise<{ inServiceMs: number }[]>) => {
+    const before = load!.stats.sent
+    const started = Date.now()
+    const launches = await run()
+    const inService = launches.map((l) => `${(l.inServiceMs / 1000).toFixed(1)} s`).join(', ') || '—'
+    figures.push(`${label}: ${((Date.now() - started) / 1000).toFixed(1)} s, ${load!.stats.sent - before} requests, launch to in service ${inService}`)
+    assert.is(load!.stats.failed, 0, `${label}: ${load!.stats.errors.join('\n')}`)
+  }
+  await step('replace i1', async () => [await replaceInstance(f, f.instances[0]!, opts)])
+  assert.equal([names(f), f.allowed], [['i2', 'i3'], ['i2', 'i3']])
+  await bothApps('i3')
+  await step('scale 2 → 3', () => scaleTo(f, 3, opts))
+  assert.equal(f.allowed, ['i2', 'i3', 'i4'])
+  await bothApps('i4')
+  await step('scale 3 → 2', () => scaleTo(f, 2, opts))
+  assert.equal(names(f), ['i3', 'i4'], 'scale-in takes the oldest instance')
+  await step('refresh', () => refreshInstances(f, opts))
+  assert.equal([names(f), f.allowed], [['i5', 'i6'], ['i5', 'i6']])
+  for (const n of ['i5', 'i6']) await bothApps(n)
+
+  // doctor-api's secret is gone: its launch deployment fails in BeforeInstall, and the group abandons the instance.
+  const s3 = new S3Client({ region: 'ap-south-1', endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: moto.env.AWS_ACCESS_KEY_ID!, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY! } })
+  await s3.send(new DeleteObjectCommand({ Bucket: secrets.bucket, Key: `${secrets.prefix}/doctor-api/.env` }))
+  const err = await scaleTo(f, 3, opts).then(() => undefined, (e: unknown) => e)
+  assert.instance(err, LaunchFailed, String(err))
+  assert.is((err as LaunchFailed).app, 'doctor-api')
+  assert.equal([names(f), f.allowed], [['i5', 'i6'], ['i5', 'i6']], 'the failed launch is terminated and never took traffic')
+
+  await new Promise((r) => setTimeout(r, 500))
   const stats = await load.stop()
-  assert.ok(second.ok, explain(second))
+  load = undefined
+  for (const line of figures) console.log(line)
   console.log(`load: ${stats.sent} requests, ${stats.failed} failed, versions ${JSON.stringify([...stats.versions])}`)
   assert.is(stats.failed, 0, stats.errors.join('\n'))
-  assert.ok(stats.versions.get('1.0.0')! > 0 && stats.versions.get('2.0.0')! > 0)
-  const after = stats.log.filter((l) => l.t > doneAt + 50)
-  assert.ok(after.length > 0)
-  assert.ok(after.every((l) => l.version === '2.0.0'), 'a response after the deploy came from v1')
+  const after = stats.log.filter((l) => l.t > v2At + 50)
+  assert.ok(after.length > 0 && after.every((l) => l.version === '2.0.0'), 'a response after the v2 deploy came from v1')
   assert.equal(filesContaining(work, secret), [])
 })
 

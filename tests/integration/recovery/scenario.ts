@@ -209,7 +209,7 @@ export async function loseTheServer(s: Stand, path: Outcome['path']): Promise<Ou
     }
     const killedAt = Date.now()
     const died = killInstance(old)
-    terminateInstance(s.fleet, old)
+    await terminateInstance(s.fleet, old)
     s.say(`power cut: ${old.name} and its ${died} processes gone; the group launches a replacement`)
     const launched = Date.now()
     await launchDatabase(s, path === 'volume kept' ? join(s.work, 'volumes/data-1') : newVolume(s.work, 'data-2'))

@@ -47,7 +47,7 @@ test('a replacement whose restore fails stays on loopback and unmarked; the next
   const volume = newVolume(work, 'data-3')
   const old = fleet.instances[0]!
   killInstance(old)
-  terminateInstance(fleet, old)
+  await terminateInstance(fleet, old)
   const failed = await launchDatabase(stand, volume).then(() => 'deployed', (e: Error) => e.message)
   assert.match(failed, /the backup revision failed on i\d+/)
   assert.match(failed, /checksum mismatch/)
@@ -58,7 +58,7 @@ test('a replacement whose restore fails stays on loopback and unmarked; the next
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: bad.replace('.archive.gz', '.manifest.json') }))
   const stuck = fleet.instances[0]!
   killInstance(stuck)
-  terminateInstance(fleet, stuck)
+  await terminateInstance(fleet, stuck)
   await launchDatabase(stand, volume)
   assert.ok(existsSync(join(volume, READY_MARKER)))
   assert.match(stand.log.join('\n'), /deployment done/)
