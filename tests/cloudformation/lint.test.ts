@@ -41,7 +41,9 @@ const run = (bin: string, args: string[], env = process.env) =>
 type LintMatch = { Rule: { Id: string }; Filename: string; Location: { Start: { LineNumber: number } }; Message: string; Level: string }
 const lintRun = async () => {
   // cfn-lint exits non-zero when it finds anything; the JSON on stdout is what we judge.
-  const r = await run(requireTool('cfn-lint'), ['--format', 'json', '--', ...files.map((f) => join(dir, f)), join(dir, 'zz-known-bad.yaml')])
+  // W1101 (YAML aliases): CloudFormation never sees our YAML; apply parses each template and sends it as JSON, with
+  // every alias resolved. The aliases keep a deny list identical in the two roles that carry it.
+  const r = await run(requireTool('cfn-lint'), ['--format', 'json', '--ignore-checks', 'W1101', '--', ...files.map((f) => join(dir, f)), join(dir, 'zz-known-bad.yaml')])
   if (!r.stdout.trim().startsWith('[')) throw new Error(`cfn-lint failed: ${r.stderr}`)
   return JSON.parse(r.stdout) as LintMatch[]
 }

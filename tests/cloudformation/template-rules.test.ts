@@ -11,7 +11,7 @@ import { allTemplates } from './templates.ts'
 
 const templates = allTemplates()
 const model = fixtureModel()
-type Res = { stack: string; id: string; Type: string; Properties: Record<string, any> }
+type Res = { stack: string; id: string; Type: string; Properties: Record<string, any>; UpdatePolicy?: Record<string, any> }
 // Every resource of every stack, resolved with that stack's parameters; imports stay symbolic.
 const resources: Res[] = stackInstances(model).flatMap((s) => {
   const r = new Resolver({
@@ -104,6 +104,20 @@ test('deployment groups: in place, one at a time, traffic control, rollback on f
   assert.is(backup!.Properties.Ec2TagSet, undefined, 'tags would select the same instance twice')
   assert.equal(backup!.Properties.AutoRollbackConfiguration, { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] })
   assert.is(backup!.Properties.TriggerConfigurations.length, 1)
+})
+
+test('instances come and go without dropping capacity: app groups launch before they terminate; the database cannot', () => {
+  const groups = ofType('AWS::AutoScaling::AutoScalingGroup')
+  assert.is(groups.length, model.env.instanceGroups.length)
+  assert.ok(groups.some((g) => g.Properties.AutoScalingGroupName === `drsignet-production-${model.env.backup.instanceGroup}`))
+  for (const g of groups) {
+    const database = g.Properties.AutoScalingGroupName === `drsignet-production-${model.env.backup.instanceGroup}`
+    const refresh = g.UpdatePolicy?.AutoScalingInstanceRefresh
+    assert.is(refresh?.Strategy, 'Rolling', `${g.stack}: a launch template change is an instance refresh`)
+    assert.equal([refresh.Preferences.MinHealthyPercentage, refresh.Preferences.MaxHealthyPercentage], database ? [0, 100] : [100, 200], g.stack)
+    assert.is(refresh.Preferences.SkipMatching, true)
+    assert.equal(g.Properties.InstanceMaintenancePolicy, database ? undefined : { MinHealthyPercentage: 100, MaxHealthyPercentage: 200 }, g.stack)
+  }
 })
 
 test('ALB: TLS 1.3 policy with the certificate, HTTP redirects, logs and deletion protection on; health checks from the apps', () => {

@@ -41,12 +41,13 @@ export class Resolver {
     return value
   }
 
-  /** Resources whose Condition holds, with their properties resolved. */
-  resources(): Record<string, { Type: string; Properties: Record<string, unknown> }> {
-    const out: Record<string, { Type: string; Properties: Record<string, unknown> }> = {}
+  /** Resources whose Condition holds, with their properties (and update policy, which takes Fn::If too) resolved. */
+  resources(): Record<string, { Type: string; Properties: Record<string, unknown>; UpdatePolicy?: Record<string, unknown> }> {
+    const out: Record<string, { Type: string; Properties: Record<string, unknown>; UpdatePolicy?: Record<string, unknown> }> = {}
     for (const [id, res] of Object.entries(this.ctx.template.Resources)) {
       if (res.Condition && !this.condition(res.Condition)) continue
       out[id] = { Type: res.Type, Properties: this.resolve(res.Properties ?? {}) as Record<string, unknown> }
+      if (res.UpdatePolicy) out[id].UpdatePolicy = this.resolve(res.UpdatePolicy) as Record<string, unknown>
     }
     return out
   }
