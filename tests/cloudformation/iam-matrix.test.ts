@@ -96,6 +96,20 @@ check('developers push staging and promotion branches, and open pull requests; n
   [developer, 'codecommit:UpdatePullRequestApprovalState', REPO, 'ImplicitlyDenied'],
 ])
 
+const inArtifacts = (key: string) => `arn:aws:s3:::drsignet-production-artifacts/${key}`
+check('developers read what ops promote checks (the deployed state, release manifests), nothing else there', [
+  [developer, 's3:GetObject', inArtifacts('state/production/deployed.json'), 'Allowed'],
+  [developer, 's3:GetObject', inArtifacts('releases/patient-api/1.15.0.json'), 'Allowed'],
+  [developer, 'kms:Decrypt', KEY, 'Allowed', S3_VIA],
+  [developer, 'kms:Decrypt', KEY, 'ImplicitlyDenied'],
+  [developer, 's3:GetObject', inArtifacts('releases/patient-api/1.15.0.tgz'), 'ImplicitlyDenied'],
+  [developer, 's3:GetObject', inArtifacts('bundles/production/patient-api/abc.tar.gz'), 'ImplicitlyDenied'],
+  [developer, 's3:GetObject', inArtifacts('audit/production/2026-12-02T00-00-00Z-patient-api-d-1.json'), 'ImplicitlyDenied'],
+  [developer, 's3:GetObject', inArtifacts('state/staging/deployed.json'), 'ImplicitlyDenied'],
+  [developer, 's3:PutObject', inArtifacts('releases/patient-api/1.15.0.json'), 'ImplicitlyDenied'],
+  [developer, 's3:GetObject', 'arn:aws:s3:::drsignet-production-secrets/secrets/production/patient-api/.env', 'ImplicitlyDenied'],
+])
+
 check('managers review and merge into production', [
   [manager, 'codecommit:MergePullRequestBySquash', REPO, 'Allowed', ref('production')],
   [manager, 'codecommit:MergePullRequestByFastForward', REPO, 'Allowed', ref('production')],

@@ -310,7 +310,7 @@ export function stackInstances(model: Model): StackInstance[] {
       RebootOption: env.patching.rebootOption,
       ApproveAfterDays: String(env.patching.approveAfterDays),
     }),
-    simple('repositories', 'repositories.yaml', { RepositoryName: env.repository }),
+    simple('repositories', 'repositories.yaml', { RepositoryName: env.repository, ArtifactsBucketName: env.buckets.artifacts }),
     simple('pipeline', 'pipeline.yaml', {
       Branch: env.branch,
       ArtifactsBucketName: env.buckets.artifacts,
