@@ -5,6 +5,7 @@ import { ConfigError } from '../lib/cli/errors.ts'
 import { readConfig } from '../lib/config/read.ts'
 import { writeTreeAtomically } from '../lib/output/write-tree.ts'
 import { renderAll } from '../lib/render/render-all.ts'
+import { loadLayout } from '../lib/render/diagram-layout.ts'
 
 export const summary = 'validate, then render every environment (the main job on the shipped sample)'
 const USAGE = 'npm start [-- --root DIR] [--out DIR]'
@@ -16,7 +17,8 @@ export async function run(argv: string[]): Promise<number> {
   const { models, problems } = readConfig(root)
   if (problems.length) throw new ConfigError(problems)
   // Render everything before writing anything: one bad environment leaves build/ untouched.
-  const rendered = models.map((model) => ({ model, files: renderAll(model, root) }))
+  const layout = await loadLayout()
+  const rendered = models.map((model) => ({ model, files: renderAll(model, root, layout) }))
   console.log(`valid: ${models.length} environments`)
   for (const { model: { env, apps }, files } of rendered) {
     writeTreeAtomically(join(out, env.name), files)

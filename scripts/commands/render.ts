@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { parseCommand } from '../lib/cli/args.ts'
 import { readModel } from '../lib/config/read.ts'
 import { renderAll } from '../lib/render/render-all.ts'
+import { loadLayout } from '../lib/render/diagram-layout.ts'
 import { diffRenders, diffTree, writeTreeAtomically } from '../lib/output/write-tree.ts'
 import { renderAtCommit, resolveRef } from '../lib/output/render-at-ref.ts'
 import { UsageError } from '../lib/cli/errors.ts'
@@ -17,7 +18,7 @@ export async function run(argv: string[]): Promise<number> {
   const env = positionals[0]!
   const root = values.root ?? '.'
   const out = (values.out as string | undefined) ?? join('build', env)
-  const files = renderAll(readModel(root, env), root)
+  const files = renderAll(readModel(root, env), root, await loadLayout())
   if (values.against !== undefined && !values.check) throw new UsageError(`--against needs --check\nusage: ${USAGE}`)
   if (values.check && values.against !== undefined) {
     // An empty --against means the upstream of this branch, as a pull request's target usually is.

@@ -10,6 +10,7 @@ import { changeSetName, STACK_CONCURRENCY, stackSpecs, triageStacks, type Planne
 import { mapBounded } from '../apply/bounded.ts'
 import { expectedApplySeconds, type StackWork } from './apply-duration.ts'
 import { BACKUP_AGENT } from '../render/backup-paths.ts'
+import { environmentDiagram, toMermaid } from '../render/diagram.ts'
 import { readState } from '../apply/state.ts'
 
 /** One parameter whose value changes; `from` is undefined for a parameter the stack does not have yet. */
@@ -35,7 +36,7 @@ export type FileDiff = { path: string; patch: string }
 /** Which code computed a pull request's plan: the target branch's, and the tool files the pull request changes. */
 export type PlanTools = { commit: string; changed: string[] }
 /** expectedSeconds: how long the apply should take on AWS, from the latency model of apply-duration.ts. */
-export type Plan = { environment: string; stacks: StackPlan[]; apps: AppPlan[]; diffs: FileDiff[]; tools?: PlanTools; expectedSeconds?: number }
+export type Plan = { environment: string; stacks: StackPlan[]; apps: AppPlan[]; diffs: FileDiff[]; tools?: PlanTools; expectedSeconds?: number; diagram?: string /* Mermaid */ }
 
 /** The note on a stack whose fingerprint proved it unchanged, so it had no change set. */
 export const UNCHANGED_NOTE = 'fingerprint matches the last apply; no change set'
@@ -90,5 +91,5 @@ export async function buildPlan(model: Model, svc: { stacks: StackUpdater; store
   }
   const changedApps = apps.filter((a) => a.changed).map((a) => a.app)
   const expectedSeconds = expectedApplySeconds(model, triaged, work, changedApps.filter((a) => a !== BACKUP_AGENT), changedApps.includes(BACKUP_AGENT))
-  return { environment: model.env.name, stacks, apps, diffs, expectedSeconds }
+  return { environment: model.env.name, stacks, apps, diffs, expectedSeconds, diagram: toMermaid(environmentDiagram(model)) }
 }

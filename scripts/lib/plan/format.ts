@@ -73,6 +73,8 @@ export function formatMarkdown(p: Plan, limit = COMMENT_LIMIT): string {
     head.push(`| \`${s.stack}\` | ${s.action} | ${cell} |`)
   }
   const body: string[] = []
+  // The environment as this change leaves it, after the stacks and before the file diffs (the first to go over the cap).
+  if (p.diagram) body.push('', `<details><summary>Diagram of <code>${p.environment}</code> (Mermaid)</summary>`, '', '```mermaid', p.diagram.trimEnd().replace(/```/g, '` ` `'), '```', '', '</details>')
   if (p.diffs.length) body.push('', '### File changes against the last apply', '')
   for (const d of p.diffs) body.push('<details><summary><code>' + d.path + '</code></summary>', '', '```diff', d.patch.trimEnd().replace(/```/g, '` ` `'), '```', '', '</details>')
   const full = [...head, ...body].join('\n') + '\n'

@@ -5,6 +5,7 @@ import { renderAppDeployFiles } from './app-deploy-files.ts'
 import { renderBackupAgentFiles } from './backup-agent.ts'
 import { BACKUP_AGENT } from './backup-paths.ts'
 import { ownersOf, renderCloudWatchAgent } from './cloudwatch-agent.ts'
+import { environmentDiagram, toDot, toMermaid } from './diagram.ts'
 import { renderSnippets, renderVhost } from './nginx.ts'
 import type { RenderedFile } from './types.ts'
 
@@ -26,9 +27,19 @@ export function renderManifest(env: string, files: RenderedFile[]): RenderedFile
   return { path: 'manifest.json', contents: JSON.stringify({ environment: env, files: entries }, null, 2) + '\n' }
 }
 
+/** Lays a Graphviz DOT graph out as SVG (diagram-layout.ts loads it). */
+export type Layout = (dot: string) => string
+
+/** The environment's picture: Mermaid always, SVG when a layout is given (the render commands give one). */
+function renderDiagram(model: Model, layout?: Layout): RenderedFile[] {
+  const diagram = environmentDiagram(model)
+  return [{ path: 'diagram.mmd', contents: toMermaid(diagram) }, ...(layout ? [{ path: 'diagram.svg', contents: layout(toDot(diagram)) }] : [])]
+}
+
 /** Every rendered file of the environment, sorted by path, with manifest.json last. */
-export function renderEnvironment(model: Model, stackFiles: RenderedFile[] = []): RenderedFile[] {
+export function renderEnvironment(model: Model, stackFiles: RenderedFile[] = [], layout?: Layout): RenderedFile[] {
   const files = [
+    ...renderDiagram(model, layout),
     ...model.apps.flatMap((app) => renderAppFiles(app, model).map(under(`apps/${app.name}`))),
     ...model.env.instanceGroups.filter((g) => ownersOf(model, g).length > 0).map((g) => renderCloudWatchAgent(model, g)),
     ...renderBackupAgentFiles(model).map(under(BACKUP_AGENT)),

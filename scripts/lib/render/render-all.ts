@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Model } from '../config/model.ts'
 import { parseTemplate, type Template } from '../cloudformation/read-template.ts'
-import { renderEnvironment } from './environment.ts'
+import { renderEnvironment, type Layout } from './environment.ts'
 import { renderStackFiles } from './stack-files.ts'
 import type { RenderedFile } from './types.ts'
 
@@ -23,6 +23,7 @@ export function readTemplates(root: string = thisCheckout): Map<string, Template
   return templates
 }
 
-export function renderAll(model: Model, root?: string): RenderedFile[] {
-  return renderEnvironment(model, renderStackFiles(model, readTemplates(root)))
+/** `layout`: Graphviz, for diagram.svg (loadLayout); without it the render has the Mermaid picture alone. */
+export function renderAll(model: Model, root?: string, layout?: Layout): RenderedFile[] {
+  return renderEnvironment(model, renderStackFiles(model, readTemplates(root)), layout)
 }

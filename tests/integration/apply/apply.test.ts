@@ -40,6 +40,9 @@ test('plan before the first apply: every supported stack to create, every app to
   assert.ok(plan.diffs.some((d) => d.path === 'backup/systemd/drsignet-backup-staging.timer'), 'the backup timer is reviewed like a vhost')
   const md = formatMarkdown(plan)
   assert.is(md.split('\n').slice(0, 3).join('\n'), '## Plan for `staging`\n\n**stacks 12 to create, 0 to update, 0 unchanged, 23 skipped; 0 replacement(s); apps to deploy: backup, admin-portal, doctor-api, patient-api; expected apply: about 18 min**')
+  // The picture of the environment rides along, folded, after the stacks and before the file diffs.
+  const picture = md.indexOf('```mermaid\n---\ntitle: "staging: account ')
+  assert.ok(picture > md.indexOf('### Stacks') && picture < md.indexOf('### File changes'), md.slice(0, 3000))
   // Previews leave nothing behind: no stack exists after planning.
   assert.is(await svc.stacks.status('drsignet-staging-data'), undefined)
   const small = formatMarkdown(plan, 4000)
