@@ -34,10 +34,13 @@ const SCENARIOS: Scenario[] = [
   { name: '(d) first create', change: (m) => m },
   { name: '(b) nothing changed', change: (m) => m },
   { name: '(a) one version bump', change: bump(['patient-api']) },
-  // moto cannot create alarm stacks, so one parameter of the data stack (its retention) stands in for a threshold.
-  { name: '(c) one parameter', change: (m) => ({ env: { ...m.env, backup: { ...m.env.backup, retentionDays: m.env.backup.retentionDays + 1 } }, apps: m.apps }) },
   { name: '(e) three apps bumped', change: bump(['patient-api', 'doctor-api', 'admin-portal']) },
+  // moto cannot create alarm stacks, so one parameter of the data stack (its retention) stands in for a threshold.
+  // Last: moto leaves a stack's tags as they were when a change set executes (AWS moves them with the update), so
+  // the data stack's fingerprint tag stays stale after this one and any scenario after it would plan that stack again.
+  { name: '(c) one parameter', change: (m) => ({ env: { ...m.env, backup: { ...m.env.backup, retentionDays: m.env.backup.retentionDays + 1 } }, apps: m.apps }) },
 ]
+const at = (label: string) => SCENARIOS.findIndex((s) => s.name.startsWith(label))
 
 type Code = { runApply: Function; awsServices: Function; folderArtifacts: Function }
 type Measured = { seconds: number; cfn: Map<string, number>; codedeploy: Map<string, number>; code: number }
@@ -122,16 +125,17 @@ try {
   const firstBound = expectedApplySeconds(staging, kept, () => 'create', allApps, true)
   const bumpBound = slowestLaneSeconds(staging, ['patient-api', 'doctor-api', 'admin-portal'])
   const n = result.new!
+  const [A, B, C, D, E] = ['(a)', '(b)', '(c)', '(d)', '(e)'].map(at)
   const changeSets = (i: number) => n.calls[i]!.cfn.get('CreateChangeSet') ?? 0
   const cfnCalls = (i: number) => sum(n.calls[i]!.cfn)
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED')
   console.log('targets')
-  console.log(`  (a) version bump: ${changeSets(2)} change sets, ${cfnCalls(2)} CloudFormation calls (0 and ≤ 2: ${verdict(changeSets(2) === 0 && cfnCalls(2) <= 2)})`)
-  console.log(`  (b) no-op: ${cfnCalls(1)} calls, ${n.sim[1]!.toFixed(1)} s (≤ 2 and < 5 s: ${verdict(cfnCalls(1) <= 2 && n.sim[1]! < 5)})`)
-  console.log(`  (c) one parameter: ${changeSets(3)} change set (exactly 1: ${verdict(changeSets(3) === 1)})`)
-  console.log(`  (d) first create: ${n.sim[0]!.toFixed(0)} s against a critical path of ${firstBound.toFixed(0)} s (stacks ${path.stacks.map((s) => s.replace(/^drsignet-staging-/, '')).join(' → ')} ${path.cost.toFixed(0)} s, then the backup tool and the slowest group's apps): ${(n.sim[0]! / firstBound).toFixed(2)}× (≤ 1.2×: ${verdict(n.sim[0]! <= 1.2 * firstBound)})`)
-  console.log(`  (e) three apps: ${n.sim[4]!.toFixed(0)} s against the slowest group's deploys one after another, ${bumpBound.toFixed(0)} s: ${(n.sim[4]! / bumpBound).toFixed(2)}× (≤ 1.1×: ${verdict(n.sim[4]! <= 1.1 * bumpBound)})`)
-  console.log(`bench:pipeline: version bump ${changeSets(2)} change sets, ${n.sim[2]!.toFixed(0)} s (today ${result.today!.sim[2]!.toFixed(0)} s); no-op ${cfnCalls(1)} calls, ${n.sim[1]!.toFixed(0)} s; first create ${n.sim[0]!.toFixed(0)} s vs critical path ${firstBound.toFixed(0)} s`)
+  console.log(`  (a) version bump: ${changeSets(A)} change sets, ${cfnCalls(A)} CloudFormation calls (0 and ≤ 2: ${verdict(changeSets(A) === 0 && cfnCalls(A) <= 2)})`)
+  console.log(`  (b) no-op: ${cfnCalls(B)} calls, ${n.sim[B]!.toFixed(1)} s (≤ 2 and < 5 s: ${verdict(cfnCalls(B) <= 2 && n.sim[B]! < 5)})`)
+  console.log(`  (c) one parameter: ${changeSets(C)} change set (exactly 1: ${verdict(changeSets(C) === 1)})`)
+  console.log(`  (d) first create: ${n.sim[D]!.toFixed(0)} s against a critical path of ${firstBound.toFixed(0)} s (stacks ${path.stacks.map((s) => s.replace(/^drsignet-staging-/, '')).join(' → ')} ${path.cost.toFixed(0)} s, then the backup tool and the slowest group's apps): ${(n.sim[D]! / firstBound).toFixed(2)}× (≤ 1.2×: ${verdict(n.sim[D]! <= 1.2 * firstBound)})`)
+  console.log(`  (e) three apps: ${n.sim[E]!.toFixed(0)} s against the slowest group's deploys one after another, ${bumpBound.toFixed(0)} s: ${(n.sim[E]! / bumpBound).toFixed(2)}× (≤ 1.1×: ${verdict(n.sim[E]! <= 1.1 * bumpBound)})`)
+  console.log(`bench:pipeline: version bump ${changeSets(A)} change sets, ${n.sim[A]!.toFixed(0)} s (today ${result.today!.sim[A]!.toFixed(0)} s); no-op ${cfnCalls(B)} calls, ${n.sim[B]!.toFixed(0)} s; first create ${n.sim[D]!.toFixed(0)} s vs critical path ${firstBound.toFixed(0)} s`)
 } finally {
   execFileSync('git', ['worktree', 'remove', '--force', worktree], { cwd: root, stdio: 'ignore' })
   rmSync(worktree, { recursive: true, force: true })
