@@ -12,6 +12,7 @@ const USAGE = 'npm start [-- --root DIR] [--out DIR]'
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommand(USAGE, argv, { out: { type: 'string' } }, { min: 0, max: 0 })
+  if (values.help) return console.log(`usage: ${USAGE}`), 0
   const root = values.root ?? '.'
   const out = (values.out as string | undefined) ?? 'build'
   const { models, problems } = readConfig(root)

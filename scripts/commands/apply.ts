@@ -8,7 +8,7 @@ import { LockHeldError, type Held } from '../lib/apply/lock.ts'
 import { runApply } from '../lib/apply/run-apply.ts'
 
 export const summary = 'apply the environment: stacks through change sets, then CodeDeploy one instance at a time'
-const usage = 'apply ENV [--root DIR] [--full] [--artifacts DIR] [--commit SHA] [--force-unlock] [--lock-ttl SECONDS] [--skip-template FILE]... [--role-arn ARN]'
+const usage = 'apply ENV [--root DIR] [--full] [--artifacts DIR] [--commit SHA] [--force-unlock] [--lock-ttl SECONDS] [--skip-template FILE]... [--role-arn ARN] [--poll-ms MS]'
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(usage, argv, {

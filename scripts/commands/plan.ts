@@ -9,7 +9,7 @@ import { buildPlan, type PlanTools } from '../lib/plan/build-plan.ts'
 import { COMMENT_LIMIT, formatMarkdown, formatText } from '../lib/plan/format.ts'
 
 export const summary = 'show what apply would change: change sets, app revisions, nginx and appspec diffs'
-const usage = 'plan ENV [--root DIR] [--full] [--format text|markdown] [--out FILE] [--markdown FILE] [--max-bytes N] [--skip-template FILE]... [--tools-commit SHA [--tools-changed FILE]]'
+const usage = 'plan ENV [--root DIR] [--full] [--format text|markdown] [--out FILE] [--markdown FILE] [--max-bytes N] [--skip-template FILE]... [--commit SHA] [--role-arn ARN] [--tools-commit SHA [--tools-changed FILE]]'
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(usage, argv, { format: { type: 'string' }, out: { type: 'string' }, markdown: { type: 'string' }, 'max-bytes': { type: 'string' }, commit: { type: 'string' }, 'skip-template': { type: 'string', multiple: true }, 'role-arn': { type: 'string' }, 'tools-commit': { type: 'string' }, 'tools-changed': { type: 'string' }, full: { type: 'boolean' } }, { min: 1, max: 1 })

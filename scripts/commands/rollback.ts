@@ -5,7 +5,7 @@ import { LockHeldError } from '../lib/apply/lock.ts'
 import { RollbackTargetError, runRollback } from '../lib/apply/rollback.ts'
 
 export const summary = "redeploy an app's previous (or named) revision from the audit log"
-const usage = 'rollback ENV APP [--root DIR] [--to REVISION] [--force-unlock]'
+const usage = 'rollback ENV APP [--root DIR] [--to REVISION] [--commit SHA] [--force-unlock] [--poll-ms MS]'
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(usage, argv, { to: { type: 'string' }, commit: { type: 'string' }, 'force-unlock': { type: 'boolean' }, 'poll-ms': { type: 'string' } }, { min: 2, max: 2 })
