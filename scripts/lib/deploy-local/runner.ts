@@ -66,9 +66,11 @@ export async function deployRevision(f: Fleet, bundleIn: string, opts: Lifecycle
   const d = nextDeployment(f, bundle, meta)
   const changed: string[] = []
   const agentDeployments: Record<string, string> = {}
+  // The load balancer is the target group of the fleet's app: another app's deployment leaves it alone.
+  const traffic = { ...opts, traffic: meta.proxyPort === f.proxyPort }
   for (const i of f.instances) {
     changed.push(i.name)
-    const out = await deployToInstance(f, i, d, opts)
+    const out = await deployToInstance(f, i, d, traffic)
     if (out.agentDeploymentId) agentDeployments[i.name] = out.agentDeploymentId
     if (out.ok) continue
     const failure = { instance: i.name, event: out.event, reason: out.reason, log: out.log, tail: out.tail }
@@ -80,7 +82,7 @@ export async function deployRevision(f: Fleet, bundleIn: string, opts: Lifecycle
     const rb = nextDeployment(f, lastGood, await bundleMeta(lastGood))
     const failures: Failure[] = []
     for (const name of order) {
-      const r = await deployToInstance(f, f.instances.find((x) => x.name === name)!, rb, opts)
+      const r = await deployToInstance(f, f.instances.find((x) => x.name === name)!, rb, traffic)
       if (!r.ok) failures.push({ instance: name, event: r.event, reason: r.reason, log: r.log, tail: r.tail })
     }
     const rollback = { deploymentId: rb.id, ok: !failures.length, ms: Date.now() - started, instances: order, failures }

@@ -27,19 +27,25 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
  * ValidateService passed. Another app's deployment leaves that target group alone.
  */
 export async function launchInService(f: Fleet, opts: ScalingOptions = {}): Promise<Launch> {
+  const released = Object.entries(await releasedApps(f)).sort(([a], [b]) => a.localeCompare(b))
+  const metas = await Promise.all(released.map(([, bundle]) => bundleMeta(bundle)))
+  // A fleet behind a load balancer whose app was never deployed would launch an instance that never takes traffic,
+  // and a replacement or refresh would then terminate one that does.
+  if (f.proxyPort && !metas.some((m) => m.proxyPort === f.proxyPort)) throw new Error(`fleet ${f.id}: no app on port ${f.proxyPort} has been deployed yet; deploy it before launching instances into service`)
   const started = Date.now()
   const instance = await launchInstance(f)
   const bootMs = Date.now() - started
   opts.onStep?.(`${instance.name} launched and booted in ${seconds(bootMs)}; held out of service until its apps are deployed`)
   const deployments: Launch['deployments'] = []
-  for (const [app, bundle] of Object.entries(await releasedApps(f)).sort(([a], [b]) => a.localeCompare(b))) {
-    const meta = await bundleMeta(bundle)
+  for (const [n, [app, bundle]] of released.entries()) {
+    const meta = metas[n]!
     const d = nextDeployment(f, bundle, meta)
     const t0 = Date.now()
     const out = await deployToInstance(f, instance, d, { ...opts, traffic: meta.proxyPort === f.proxyPort })
     if (!out.ok) {
-      await terminateInstance(f, instance)
+      // It may already serve the load balancer's app (an app earlier in the order): out first, then terminated.
       opts.onStep?.(`${instance.name}: ${app} failed at ${out.event}; the group abandons and terminates it`)
+      await drainAndTerminate(f, instance, opts)
       throw new LaunchFailed({ instance: instance.name, event: out.event, reason: out.reason, log: out.log, tail: out.tail }, app)
     }
     deployments.push({ app, deploymentId: d.id, ms: Date.now() - t0 })

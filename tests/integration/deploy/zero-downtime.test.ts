@@ -1,12 +1,13 @@
 // Proof, under load through the load balancer, with no failed request: a new version reaches 2 booted instances
-// through the real CodeDeploy agent; then instances come and go. Two apps share the group (as patient-api and
-// doctor-api share `api`); the load balancer is patient-api's target group. An impaired instance is replaced, the
-// group scales 2 → 3 → 2, and a refresh replaces every instance; each new instance gets both apps at their last
-// good revisions before the load balancer sends it a request. A launch whose deployment fails (its app's secret is
-// gone) is terminated without ever taking traffic. Apps run as their own users; secrets land 0600 and are never logged.
+// through the real CodeDeploy agent; then instances come and go. Two apps share the group, as patient-api and
+// doctor-api share `api` (the second sorts after the first here, so a launch deploys the load balancer's app first);
+// the load balancer is patient-api's target group. An impaired instance is replaced, the group scales 2 → 3 → 2, and
+// a refresh replaces every instance; each new instance gets both apps at their last good revisions before the load
+// balancer sends it a request. A launch whose second app fails (its secret is gone) after the first joined the load
+// balancer is drained and terminated. Apps run as their own users; secrets land 0600 and are never logged.
 // I/O: starts moto, nginx (the load balancer) and booted instances (systemd, nginx, pm2, Node apps); stops them all.
 // test-timeout: 420 s
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3'
@@ -24,8 +25,8 @@ import { explain, filesContaining, makeBundle, processesIn, putSecret, startLoad
 
 const secret = `s3cr3t-${process.pid}-${Date.now().toString(36)}`
 const patient = testApp('1.0.0')
-const doctor = testApp('7.0.0', { name: 'doctor-api', user: 'drsignet-doc', port: 3002, proxyPort: 8082, hosts: ['doctor-api.drsignet.com'] })
-const secrets = fixtureModel([doctor]).env.secrets
+const records = testApp('7.0.0', { name: 'records-api', user: 'drsignet-rec', port: 3002, proxyPort: 8082, hosts: ['records-api.drsignet.com'] })
+const secrets = fixtureModel([records]).env.secrets
 let moto: Moto
 let fleet: Fleet | undefined
 let load: ReturnType<typeof startLoad> | undefined
@@ -35,7 +36,7 @@ test.before(async () => {
   for (const t of ['nginx', 'ip', 'curl']) requireTool(t)
   moto = await startMoto()
   await putSecret(moto.endpoint, fixtureModel([patient]), patient, `DB_PASSWORD=${secret}\nNODE_OPTIONS_EXTRA=\n`)
-  await putSecret(moto.endpoint, fixtureModel([doctor]), doctor, 'DB_PASSWORD=x\n')
+  await putSecret(moto.endpoint, fixtureModel([records]), records, 'DB_PASSWORD=x\n')
 })
 
 test.after(async () => {
@@ -47,10 +48,10 @@ test.after(async () => {
 
 const names = (f: Fleet) => f.instances.map((i) => i.name)
 
-test('a new version, then replace, scale out and in, refresh: 0 failed requests; new instances get both apps first', async () => {
+test('a new version, then replace, scale out and in, refresh, a failed launch: 0 failed requests; new instances get both apps first', async () => {
   const f = (fleet = await createFleet(join(work, 'fleet'), 2, await freePort(), patient.proxyPort))
   const opts: ScalingOptions = { passEnv: moto.env, onStep: (m) => console.log(`  ${m}`) }
-  for (const app of [patient, doctor]) {
+  for (const app of [patient, records]) {
     const r = await deployRevision(f, await makeBundle(join(work, 'bundles'), app), opts)
     assert.ok(r.ok, explain(r))
   }
@@ -58,7 +59,7 @@ test('a new version, then replace, scale out and in, refresh: 0 failed requests;
     const st = statIn(i, '/etc/drsignet/patient-api/.env')
     assert.is(st.mode & 0o777, 0o600, i.name)
     assert.is(userIn(i, st.uid), 'drsignet-test', `${i.name}: the .env belongs to the app user`)
-    for (const app of [patient, doctor]) {
+    for (const app of [patient, records]) {
       const workers = processesIn(i, `${instancePaths(app).appDir}/dist/server.js`)
       assert.is(workers.length, 2, `${i.name}: two cluster workers of ${app.name}`)
       assert.ok(workers.every((w) => w.user === app.user), `${i.name}: ${JSON.stringify(workers)}`)
@@ -78,7 +79,7 @@ test('a new version, then replace, scale out and in, refresh: 0 failed requests;
   const bothApps = async (name: string) => {
     const i = f.instances.find((x) => x.name === name)!
     assert.is(await versionAt(i.nsIp, patient.proxyPort), '2.0.0', `${name}: patient-api`)
-    assert.is(await versionAt(i.nsIp, doctor.proxyPort, doctor.hosts[0]), '7.0.0', `${name}: doctor-api`)
+    assert.is(await versionAt(i.nsIp, records.proxyPort, records.hosts[0]), '7.0.0', `${name}: records-api`)
   }
   const figures: string[] = []
   const step = async (label: string, run: () => Promise<{ inServiceMs: number }[]>) => {
@@ -101,13 +102,16 @@ test('a new version, then replace, scale out and in, refresh: 0 failed requests;
   assert.equal([names(f), f.allowed], [['i5', 'i6'], ['i5', 'i6']])
   for (const n of ['i5', 'i6']) await bothApps(n)
 
-  // doctor-api's secret is gone: its launch deployment fails in BeforeInstall, and the group abandons the instance.
+  // records-api's secret is gone: its launch deployment fails in BeforeInstall after patient-api's put the instance in
+  // the load balancer; the group abandons it, so it leaves the load balancer before it is terminated.
   const s3 = new S3Client({ region: 'ap-south-1', endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: moto.env.AWS_ACCESS_KEY_ID!, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY! } })
-  await s3.send(new DeleteObjectCommand({ Bucket: secrets.bucket, Key: `${secrets.prefix}/doctor-api/.env` }))
+  await s3.send(new DeleteObjectCommand({ Bucket: secrets.bucket, Key: `${secrets.prefix}/records-api/.env` }))
   const err = await scaleTo(f, 3, opts).then(() => undefined, (e: unknown) => e)
   assert.instance(err, LaunchFailed, String(err))
-  assert.is((err as LaunchFailed).app, 'doctor-api')
-  assert.equal([names(f), f.allowed], [['i5', 'i6'], ['i5', 'i6']], 'the failed launch is terminated and never took traffic')
+  assert.is((err as LaunchFailed).app, 'records-api')
+  assert.equal([names(f), f.allowed], [['i5', 'i6'], ['i5', 'i6']], 'the failed launch is terminated')
+  const upstreams = [...readFileSync(join(f.dir, 'lb/nginx.conf'), 'utf8').matchAll(/server (10\.[\d.]+):/g)].map((m) => m[1])
+  assert.equal(upstreams, f.instances.map((i) => i.nsIp), 'the load balancer sends nothing to the terminated instance')
 
   await new Promise((r) => setTimeout(r, 500))
   const stats = await load.stop()
