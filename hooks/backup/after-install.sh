@@ -19,11 +19,16 @@ trap 'rm -rf "$release.partial"' EXIT
 cp -a "$bundle/ops" "$release.partial"
 # The same lock file as the running release: its dependencies are linked, not installed again (npm ci is most of
 # a redeploy's time). Releases are root's and never change once complete, so sharing their files is safe.
+# Only a release of ours: directly under the releases folder, and root's with every file of its dependencies; a
+# link that fails (a link limit, another file system) falls back to the install.
 previous=$(readlink -f "$current" 2>/dev/null || true)
-if [[ -n "$previous" && -d "$previous/node_modules" ]] && cmp -s "$previous/package-lock.json" "$release.partial/package-lock.json"; then
-  cp -al "$previous/node_modules" "$release.partial/node_modules"
+if [[ -n "$previous" && "$(dirname "$previous")" == "$(readlink -f "$releases")" && -d "$previous/node_modules" ]] &&
+  [[ "$(stat -c %u "$previous")" == 0 && -z "$(find "$previous/node_modules" ! -uid 0 -print -quit)" ]] &&
+  cmp -s "$previous/package-lock.json" "$release.partial/package-lock.json" &&
+  cp -al "$previous/node_modules" "$release.partial/node_modules"; then
   log "dependencies unchanged since releases/$(basename "$previous"): linked its node_modules"
 else
+  rm -rf "$release.partial/node_modules"
   log "installing the backup tool's production dependencies"
   # As root, so no dependency's own script may run: --ignore-scripts (esbuild's check is the only one, and its
   # binary comes as a package of its own).
