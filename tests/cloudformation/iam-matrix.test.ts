@@ -100,6 +100,7 @@ const inArtifacts = (key: string) => `arn:aws:s3:::drsignet-production-artifacts
 check('developers read what ops promote checks (the deployed state, release manifests), nothing else there', [
   [developer, 's3:GetObject', inArtifacts('state/production/deployed.json'), 'Allowed'],
   [developer, 's3:GetObject', inArtifacts('releases/patient-api/1.15.0.json'), 'Allowed'],
+  [developer, 's3:ListBucket', 'arn:aws:s3:::drsignet-production-artifacts', 'Allowed'],
   [developer, 'kms:Decrypt', KEY, 'Allowed', S3_VIA],
   [developer, 'kms:Decrypt', KEY, 'ImplicitlyDenied'],
   [developer, 's3:GetObject', inArtifacts('releases/patient-api/1.15.0.tgz'), 'ImplicitlyDenied'],
