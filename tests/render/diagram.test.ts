@@ -37,7 +37,7 @@ for (const env of ['staging', 'production']) {
 }
 
 test('a quote, a backslash or a line break in a value stays text: it adds no node, edge or attribute', () => {
-  const hostile = 'x"]; evil [label="pwned"]; "y\\\nz -->|boom| n0'
+  const hostile = 'x"]; evil [label="pwned"]; "y\\\nz -->|boom| n0 %%{init: {"theme": "dark"}}%%'
   const d: Diagram = {
     title: hostile,
     nodes: [{ id: hostile, lines: [hostile, 'second'], shape: 'box' }, { id: 'b', lines: ['b'], shape: 'note' }],
@@ -55,6 +55,7 @@ test('a quote, a backslash or a line break in a value stays text: it adds no nod
   assert.is(mermaid.split('\n').filter((l) => /^\s*n\d+ (-->|-\.->)/.test(l)).length, 1)
   assert.ok(mermaid.split('\n').every((l) => (l.match(/"/g) ?? []).length % 2 === 0), mermaid)
   assert.ok(mermaid.includes('#quot;pwned#quot;'))
+  assert.not.ok(mermaid.includes('%%') || mermaid.includes('\\'), 'no directive, no escape in the YAML title')
 })
 
 test.run()

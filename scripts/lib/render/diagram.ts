@@ -77,8 +77,11 @@ export function toDot(d: Diagram): string {
   ].join('\n')
 }
 
-/** Mermaid text: ids are generated, labels quoted with Mermaid's entity for a quote, so no value can break out. */
-const mermaidText = (s: string) => s.replace(/"/g, '#quot;').replace(/[\r\n]/g, ' ')
+/**
+ * Mermaid text: ids are generated and labels quoted, with entities for a quote, `%` (so no `%%{...}%%` directive) and a
+ * backslash (the title is a double-quoted YAML string), so no value can break out.
+ */
+const mermaidText = (s: string) => s.replace(/"/g, '#quot;').replace(/%/g, '#37;').replace(/\\/g, '#92;').replace(/[\r\n]/g, ' ')
 
 export function toMermaid(d: Diagram): string {
   const ids = new Map(d.nodes.map((n, i) => [n.id, `n${i}`]))
