@@ -8,6 +8,7 @@ const installHints: Record<string, string> = {
   checkov: 'pip install checkov',
   shellcheck: 'apt-get install -y shellcheck',
   wrk: 'apt-get install -y wrk',
+  chromium: 'apt-get install -y chromium',
   go: 'apt-get install -y golang (or the machine toolchain)',
 }
 
