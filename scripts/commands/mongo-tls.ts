@@ -14,7 +14,7 @@ import { certFits, createCa, hostNames, issueServerCert, type HostNames } from '
 import { withTls } from '../lib/tls/mongod-conf.ts'
 import { $ } from 'zx'
 import { writeAtomically } from '../lib/database/host.ts'
-import { PROJECT } from '../lib/render/stack-parameters.ts'
+import { databaseCaName } from '../lib/names.ts'
 import { backupAgentPaths } from '../lib/render/backup-paths.ts'
 
 export const summary = "on a database host: the environment's CA, this host's certificate, and mongod.conf requiring TLS"
@@ -40,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const { secrets } = model.env
   const at = { bucket: secrets.bucket, prefix: secrets.prefix, kmsKey: secrets.kmsKey }
-  const { ca, created } = await loadOrCreateCa(backupS3Client(model.env.region), at, () => createCa(`${PROJECT}-${env}-mongodb-ca`))
+  const { ca, created } = await loadOrCreateCa(backupS3Client(model.env.region), at, () => createCa(databaseCaName(env)))
   console.log(`mongo-tls ${env}: CA ${created ? 'created at' : 'read from'} s3://${at.bucket}/${at.prefix}/mongo-tls/`)
 
   mkdirSync(dir, { recursive: true, mode: 0o755 })

@@ -1,6 +1,6 @@
 // Deploys one uploaded bundle with CodeDeploy, follows it, alerts on failure and records the outcome (I/O through Services).
 import type { Model } from '../config/model.ts'
-import { PROJECT } from '../render/stack-parameters.ts'
+import { codeDeployApplication, topicName } from '../names.ts'
 import type { BundleLocation } from '../aws/deployer.ts'
 import { deploymentAlert } from './alert.ts'
 import { filesPrefix } from './desired.ts'
@@ -8,14 +8,12 @@ import { followDeployment, type Followed } from './follow.ts'
 import type { Runtime, Services } from './services.ts'
 import { appendAudit, updateState, type AuditRecord } from './state.ts'
 
-export const codeDeployApplication = (model: Model) => `${PROJECT}-${model.env.name}`
-export const topicName = (model: Model, topic: string) => `${PROJECT}-${model.env.name}-${topic}`
 
 export type Release = { app: string; version: string; revision: string; sha256: string; bundle: BundleLocation; files: Record<string, string> }
 
 export async function deployRelease(model: Model, release: Release, action: AuditRecord['action'], svc: Services, rt: Runtime): Promise<{ ok: boolean; followed: Followed; deploymentId: string }> {
   const { env } = model
-  const application = codeDeployApplication(model)
+  const application = codeDeployApplication(model.env.name)
   const startedAt = rt.now().toISOString()
   const description = `${action} ${release.app} ${release.version} (${release.revision}) commit ${rt.commit}`
   const registered = await svc.deployer.register(application, release.bundle, description)
@@ -45,7 +43,7 @@ export async function deployRelease(model: Model, release: Release, action: Audi
     rt.log(`${release.app}: deployed ${release.revision}; audit s3://${svc.store.bucket}/${auditKey}`)
   } else {
     const alert = deploymentAlert({ environment: env.name, app: release.app, version: release.version, revision: release.revision, commit: rt.commit, who: rt.who, followed })
-    const topics = env.deployment.notify.map((t) => topicName(model, t))
+    const topics = env.deployment.notify.map((t) => topicName(model.env.name, t))
     const sent = await svc.notifier.publish(topics, alert)
     rt.log(`${release.app}: deployment ${id} ${followed.state.status}; alert sent to ${sent.published.join(', ') || 'no topic'}${sent.missing.length ? ` (topics not found: ${sent.missing.join(', ')})` : ''}`)
     for (const line of alert.message.trimEnd().split('\n')) rt.log(`  ${line}`)

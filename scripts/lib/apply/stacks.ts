@@ -1,6 +1,7 @@
 // Applies the environment's stacks through change sets as their dependencies allow: create, wait, execute, wait; no new
 // stack after the first failure (I/O through StackUpdater).
 import type { Model } from '../config/model.ts'
+import { changeSetName } from '../names.ts'
 import type { ChangeSetInfo, FailedResource, StackSpec, StackUpdater } from '../aws/stack-updater.ts'
 import { readTemplates } from '../render/render-all.ts'
 import { stackInstances } from '../render/stack-parameters.ts'
@@ -52,7 +53,6 @@ export type StackResult =
   | { stack: string; outcome: 'failed'; status: string; failures: FailedResource[]; recovery?: string; reason?: string }
 
 // Change set names must be unique per stack while they exist and match [a-zA-Z][-a-zA-Z0-9]*.
-export const changeSetName = (purpose: string, commit: string) => `drsignet-${purpose}-${commit.replace(/[^a-zA-Z0-9]/g, '').slice(0, 12) || 'local'}-${Date.now().toString(36)}`
 
 /**
  * At most this many stacks change at once. CloudFormation allows far more concurrent operations; the bound keeps the

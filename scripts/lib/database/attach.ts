@@ -2,13 +2,11 @@
 // cloudformation/database.yaml, through the EC2 API: found by their tags, waited for while a dead instance still holds
 // them, attached to this instance (I/O: EC2).
 import { AttachNetworkInterfaceCommand, AttachVolumeCommand, DescribeNetworkInterfacesCommand, DescribeVolumesCommand, type EC2Client } from '@aws-sdk/client-ec2'
-import { PROJECT } from '../render/stack-parameters.ts'
+import { dataVolumeName, databaseAddressName } from '../names.ts'
 
 export type Self = { instanceId: string; zone: string }
 export type Waits = { timeoutMs: number; pollMs: number; say: (line: string) => void; now?: () => number; sleep?: (ms: number) => Promise<void> }
 
-export const addressName = (env: string) => `${PROJECT}-${env}-mongo-address`
-export const volumeName = (env: string) => `${PROJECT}-${env}-mongo-data`
 /** Where a Nitro instance shows an EBS volume: its id without the hyphen, in the NVMe serial. */
 export const volumeDevice = (volumeId: string) => `/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${volumeId.replace('-', '')}`
 
@@ -48,8 +46,8 @@ export async function waitUntil<T>(w: Waits, what: string, probe: () => Promise<
 /** Attaches the fixed address as this instance's second interface; nothing when it is already this instance's. */
 export async function attachAddress(ec2: EC2Client, env: string, self: Self, w: Waits): Promise<'attached' | 'already'> {
   const find = async () => {
-    const r = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: byName(env, addressName(env)) }))
-    return inMyZone(r.NetworkInterfaces ?? [], self, `network interface named ${addressName(env)}`, '')
+    const r = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: byName(env, databaseAddressName(env)) }))
+    return inMyZone(r.NetworkInterfaces ?? [], self, `network interface named ${databaseAddressName(env)}`, '')
   }
   let eni = await find()
   if (eni.Attachment?.InstanceId === self.instanceId) return 'already'
@@ -65,8 +63,8 @@ export async function attachAddress(ec2: EC2Client, env: string, self: Self, w: 
 /** Attaches the data volume and waits until EC2 says it is attached here; returns its id. */
 export async function attachVolume(ec2: EC2Client, env: string, self: Self, w: Waits): Promise<{ volumeId: string; action: 'attached' | 'already' }> {
   const find = async () => {
-    const r = await ec2.send(new DescribeVolumesCommand({ Filters: byName(env, volumeName(env)) }))
-    return inMyZone(r.Volumes ?? [], self, `volume named ${volumeName(env)}`, ', or see docs/disaster-recovery.md for a lost volume')
+    const r = await ec2.send(new DescribeVolumesCommand({ Filters: byName(env, dataVolumeName(env)) }))
+    return inMyZone(r.Volumes ?? [], self, `volume named ${dataVolumeName(env)}`, ', or see docs/disaster-recovery.md for a lost volume')
   }
   const vol = await find()
   const volumeId = vol.VolumeId!

@@ -1,6 +1,7 @@
 // Deploys a revision to a local fleet one instance at a time and, on failure, redeploys the last good
 // revision to every instance already changed, as CodeDeploy's automatic rollback does (I/O).
 import { copyFileSync, readFileSync } from 'node:fs'
+import { codeDeployApplication } from '../names.ts'
 import { basename, join } from 'node:path'
 import { parse } from 'yaml'
 import { InputError } from '../cli/errors.ts'
@@ -56,7 +57,7 @@ export function nextDeployment(f: Fleet, bundle: string, meta: BundleMeta): Depl
   saveFleet(f)
   const id = `d-${f.id.toUpperCase()}${String(f.deployments).padStart(3, '0')}`
   // As on AWS: application drsignet-ENV, deployment group named after the app (cloudformation/app.yaml).
-  return { id, groupId: `local-${meta.environment}-${meta.app}`, groupName: meta.app, application: `drsignet-${meta.environment}`, bundle }
+  return { id, groupId: `local-${meta.environment}-${meta.app}`, groupName: meta.app, application: codeDeployApplication(meta.environment), bundle }
 }
 
 export async function deployRevision(f: Fleet, bundleIn: string, opts: LifecycleOptions = {}): Promise<DeployResult> {

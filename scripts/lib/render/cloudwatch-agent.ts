@@ -5,13 +5,11 @@
 import type { InstanceGroup, Model } from '../config/model.ts'
 import { BACKUP_AGENT, backupAgentPaths } from './backup-paths.ts'
 import { pm2LogFiles } from './pm2.ts'
-import { PROJECT } from './stack-parameters.ts'
+import { appLogGroup, backupLogGroup, nginxLogGroup } from '../names.ts'
 import { sortKeys } from './sort-keys.ts'
 import type { RenderedFile } from './types.ts'
 
 /** The log groups the stacks create with retention and the CMK (app.yaml, monitoring.yaml): the agent must write to these. */
-export const logGroupName = (env: string, app: string) => `/${PROJECT}/${env}/app/${app}`
-export const nginxLogGroupName = (env: string) => `/${PROJECT}/${env}/nginx`
 /** Memory and disk are aggregated per Auto Scaling group (one per instance group): the alarms watch that dimension. */
 export const AGENT_NAMESPACE = 'CWAgent'
 export const AGENT_AGGREGATION = 'AutoScalingGroupName'
@@ -27,14 +25,14 @@ export const ownersOf = (model: Model, group: InstanceGroup): string[] => [
 /** One deployment group's own log files: an app's pm2 logs, or the nightly backup's output (systemd appends it to one file). */
 export function agentFragment(model: Model, owner: string): { collect_list: LogFile[] } {
   const env = model.env.name
-  if (owner === BACKUP_AGENT) return { collect_list: [{ file_path: backupAgentPaths.log, log_group_name: `/${PROJECT}/${env}/backup`, log_stream_name: '{instance_id}' }] }
+  if (owner === BACKUP_AGENT) return { collect_list: [{ file_path: backupAgentPaths.log, log_group_name: backupLogGroup(env), log_stream_name: '{instance_id}' }] }
   const app = model.apps.find((a) => a.name === owner)
   if (!app) throw new Error(`no app ${owner} in ${env}`)
   return {
     collect_list: (['out', 'error'] as const).map((kind) => ({
       // The agent follows a renamed file to its end and then picks up the new one, so rotation loses nothing.
       file_path: pm2LogFiles(app)[kind],
-      log_group_name: logGroupName(env, app.name),
+      log_group_name: appLogGroup(env, app.name),
       log_stream_name: `{instance_id}/${kind}`,
       retention_in_days: app.logs.retentionDays,
       timestamp_format: '%Y-%m-%dT%H:%M:%S.%f%z',
@@ -48,7 +46,7 @@ export function agentBase(model: Model, group: InstanceGroup) {
   const nginxLogs: LogFile[] = apps.length
     ? (['access', 'error'] as const).map((kind) => ({
         file_path: `/var/log/nginx/${kind}.log`,
-        log_group_name: nginxLogGroupName(model.env.name),
+        log_group_name: nginxLogGroup(model.env.name),
         log_stream_name: `{instance_id}/${kind}`,
         retention_in_days: Math.max(...apps.map((a) => a.logs.retentionDays)),
       }))

@@ -1,6 +1,7 @@
 // Turns one environment's Model into the CloudFormation stacks to deploy (template, parameters, tags),
 // in deployment order, and checks parameters against a template's declarations; pure, no I/O.
 import { quarterCidrs } from '../config/subnets.ts'
+import { envPrefix, PROJECT } from '../names.ts'
 import { BACKUP_METRIC, DELIVERY_METRIC, snapshotsKept, type Alarm, type AlarmMetric, type App, type Environment, type InstanceGroup, type Model } from '../config/model.ts'
 
 /**
@@ -21,7 +22,6 @@ export type TemplateParameter = {
 }
 
 // The Model has no project name; every bucket, alias and stack of the sample environments uses this one.
-export const PROJECT = 'drsignet'
 
 // Fixed slots in the templates (CloudFormation cannot loop without a transform).
 export const SLOTS = { emails: 8, stopAlarms: 5, notifyTopics: 3 } as const
@@ -33,7 +33,7 @@ export const logRetention = (days: number): string =>
   String(LOG_RETENTION_DAYS.find((d) => d >= days) ?? LOG_RETENTION_DAYS[LOG_RETENTION_DAYS.length - 1])
 
 const partitionOf = (region: string) => (region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws')
-const prefixOf = (env: Environment) => `${PROJECT}-${env.name}`
+const prefixOf = (env: Environment) => envPrefix(env.name)
 export const stackName = (env: Environment, suffix: string) => `${prefixOf(env)}-${suffix}`
 export const topicArn = (env: Environment, topic: string) =>
   `arn:${partitionOf(env.region)}:sns:${env.region}:${env.account}:${prefixOf(env)}-${topic}`

@@ -9,7 +9,7 @@ import { readModel } from '../../../scripts/lib/config/read.ts'
 import type { Model } from '../../../scripts/lib/config/model.ts'
 import type { Deployer, DeploymentState } from '../../../scripts/lib/aws/deployer.ts'
 import type { PlannedStack } from '../../../scripts/lib/apply/stacks.ts'
-import { codeDeployApplication } from '../../../scripts/lib/apply/deploy-app.ts'
+import { codeDeployApplication } from '../../../scripts/lib/names.ts'
 import { BACKUP_AGENT } from '../../../scripts/lib/render/backup-paths.ts'
 import type { Moto } from '../../harness/moto.ts'
 
@@ -60,7 +60,7 @@ export async function stagingModel(moto: Moto): Promise<Model> {
 /** What deploy.yaml's Application (which moto skips), each app.yaml's deployment group and backup-agent.yaml's would create. */
 export async function createDeploymentGroups(model: Model) {
   const cd = new CodeDeployClient({ region: model.env.region })
-  const applicationName = codeDeployApplication(model)
+  const applicationName = codeDeployApplication(model.env.name)
   await cd.send(new CreateApplicationCommand({ applicationName, computePlatform: 'Server' }))
   for (const app of model.apps) {
     await cd.send(new CreateDeploymentGroupCommand({

@@ -5,7 +5,8 @@
 import { CreateNetworkInterfaceCommand, CreateSubnetCommand, CreateVolumeCommand, CreateVpcCommand, DescribeImagesCommand, DescribeVolumesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { addressName, attachAddress, attachVolume, volumeName, type Waits } from '../../../scripts/lib/database/attach.ts'
+import { attachAddress, attachVolume, type Waits } from '../../../scripts/lib/database/attach.ts'
+import { dataVolumeName, databaseAddressName } from '../../../scripts/lib/names.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 
 const REGION = 'ap-south-1'
@@ -28,8 +29,8 @@ test.before(async () => {
   ec2 = new EC2Client({ region: REGION, endpoint: moto.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } })
   const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16' }))).Vpc!.VpcId!
   subnetA = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.30.128.0/18', AvailabilityZone: `${REGION}a` }))).Subnet!.SubnetId!
-  await ec2.send(new CreateVolumeCommand({ AvailabilityZone: `${REGION}a`, Size: 50, VolumeType: 'gp3', Encrypted: true, TagSpecifications: tagged('volume', volumeName(ENV)) }))
-  await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetA, PrivateIpAddress: '10.30.128.10', TagSpecifications: tagged('network-interface', addressName(ENV)) }))
+  await ec2.send(new CreateVolumeCommand({ AvailabilityZone: `${REGION}a`, Size: 50, VolumeType: 'gp3', Encrypted: true, TagSpecifications: tagged('volume', dataVolumeName(ENV)) }))
+  await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetA, PrivateIpAddress: '10.30.128.10', TagSpecifications: tagged('network-interface', databaseAddressName(ENV)) }))
 })
 
 test.after(async () => {
@@ -65,7 +66,7 @@ test('no volume of that name: a message that says what to apply', async () => {
 })
 
 test('while the database moves zones, the old and the new volume share the name: the one in this zone is taken', async () => {
-  await ec2.send(new CreateVolumeCommand({ AvailabilityZone: `${REGION}b`, Size: 50, VolumeType: 'gp3', TagSpecifications: tagged('volume', volumeName(ENV)) }))
+  await ec2.send(new CreateVolumeCommand({ AvailabilityZone: `${REGION}b`, Size: 50, VolumeType: 'gp3', TagSpecifications: tagged('volume', dataVolumeName(ENV)) }))
   const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.31.0.0/16' }))).Vpc!.VpcId!
   const subnetB = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.31.192.0/18', AvailabilityZone: `${REGION}b` }))).Subnet!.SubnetId!
   const self = { instanceId: await instanceIn(`${REGION}b`, subnetB), zone: `${REGION}b` }
