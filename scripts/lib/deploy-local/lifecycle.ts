@@ -26,13 +26,14 @@ export async function withInstanceRole<T>(i: Instance, passEnv: Record<string, s
 }
 
 export type Progress = { instance: string; event: string; status: 'start' | 'ok' | 'failed'; ms?: number; detail?: string; deploymentId: string }
-export type Deployment = { id: string; groupId: string; groupName: string; application: string; bundle: string }
+// proxyPort: the revision's app's; the load balancer is the target group of the fleet's app, which another app's
+// deployment neither blocks nor allows.
+export type Deployment = { id: string; groupId: string; groupName: string; application: string; bundle: string; proxyPort?: number }
 export type InstanceOutcome = { ok: true; agentDeploymentId?: string } | { ok: false; event: string; log?: string; tail?: string; reason: string; agentDeploymentId?: string }
 
 export type LifecycleOptions = {
   onProgress?: (p: Progress) => void | Promise<void>
   passEnv?: Record<string, string> // local stand-ins for what an instance's environment gives every hook (the role's credentials, endpoints)
-  traffic?: boolean // false: the load balancer is another app's target group, so this deployment neither blocks nor allows it
 }
 
 /** The failing event's part of the deployment's scripts.log (the agent logs every event of a deployment there). */
@@ -64,7 +65,7 @@ export async function deployToInstance(f: Fleet, i: Instance, d: Deployment, opt
     return failed('BeforeBlockTraffic', e)
   }
   // A group without a load balancer (the database group) has no traffic steps, as in CodeDeploy.
-  const traffic = !!f.proxyPort && opts.traffic !== false
+  const traffic = !!f.proxyPort && d.proxyPort === f.proxyPort
   if (traffic) await timed('BlockTraffic', () => blockTraffic(f, i.name))
 
   let started = Date.now()

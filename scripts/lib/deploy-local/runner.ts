@@ -41,10 +41,7 @@ export async function bundleMeta(bundle: string): Promise<BundleMeta> {
 }
 
 /** The app's last good revision; a fleet saved before apps were told apart holds one path, its app read from it. */
-export async function lastGoodOf(f: Fleet, app: string): Promise<string | undefined> {
-  if (typeof f.lastGood !== 'string') return f.lastGood?.[app]
-  return (await bundleMeta(f.lastGood)).app === app ? f.lastGood : undefined
-}
+export const lastGoodOf = async (f: Fleet, app: string): Promise<string | undefined> => (await releasedApps(f))[app]
 
 /** Every app's last good revision, by app name. */
 export async function releasedApps(f: Fleet): Promise<Record<string, string>> {
@@ -57,7 +54,7 @@ export function nextDeployment(f: Fleet, bundle: string, meta: BundleMeta): Depl
   saveFleet(f)
   const id = `d-${f.id.toUpperCase()}${String(f.deployments).padStart(3, '0')}`
   // As on AWS: application drsignet-ENV, deployment group named after the app (cloudformation/app.yaml).
-  return { id, groupId: `local-${meta.environment}-${meta.app}`, groupName: meta.app, application: codeDeployApplication(meta.environment), bundle }
+  return { id, groupId: `local-${meta.environment}-${meta.app}`, groupName: meta.app, application: codeDeployApplication(meta.environment), bundle, proxyPort: meta.proxyPort }
 }
 
 export async function deployRevision(f: Fleet, bundleIn: string, opts: LifecycleOptions = {}): Promise<DeployResult> {
@@ -67,11 +64,9 @@ export async function deployRevision(f: Fleet, bundleIn: string, opts: Lifecycle
   const d = nextDeployment(f, bundle, meta)
   const changed: string[] = []
   const agentDeployments: Record<string, string> = {}
-  // The load balancer is the target group of the fleet's app: another app's deployment leaves it alone.
-  const traffic = { ...opts, traffic: meta.proxyPort === f.proxyPort }
   for (const i of f.instances) {
     changed.push(i.name)
-    const out = await deployToInstance(f, i, d, traffic)
+    const out = await deployToInstance(f, i, d, opts)
     if (out.agentDeploymentId) agentDeployments[i.name] = out.agentDeploymentId
     if (out.ok) continue
     const failure = { instance: i.name, event: out.event, reason: out.reason, log: out.log, tail: out.tail }
@@ -83,7 +78,7 @@ export async function deployRevision(f: Fleet, bundleIn: string, opts: Lifecycle
     const rb = nextDeployment(f, lastGood, await bundleMeta(lastGood))
     const failures: Failure[] = []
     for (const name of order) {
-      const r = await deployToInstance(f, f.instances.find((x) => x.name === name)!, rb, traffic)
+      const r = await deployToInstance(f, f.instances.find((x) => x.name === name)!, rb, opts)
       if (!r.ok) failures.push({ instance: name, event: r.event, reason: r.reason, log: r.log, tail: r.tail })
     }
     const rollback = { deploymentId: rb.id, ok: !failures.length, ms: Date.now() - started, instances: order, failures }

@@ -41,7 +41,7 @@ export async function launchInService(f: Fleet, opts: ScalingOptions = {}): Prom
     const meta = metas[n]!
     const d = nextDeployment(f, bundle, meta)
     const t0 = Date.now()
-    const out = await deployToInstance(f, instance, d, { ...opts, traffic: meta.proxyPort === f.proxyPort })
+    const out = await deployToInstance(f, instance, d, opts)
     if (!out.ok) {
       // It may already serve the load balancer's app (an app earlier in the order): out first, then terminated.
       opts.onStep?.(`${instance.name}: ${app} failed at ${out.event}; the group abandons and terminates it`)
