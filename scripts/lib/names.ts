@@ -5,6 +5,9 @@ export const PROJECT = 'drsignet'
 
 /** drsignet-ENV: every stack, topic, role and group of the environment starts with it. */
 export const envPrefix = (env: string) => `${PROJECT}-${env}`
+/** A stack of the environment (drsignet-ENV-data, drsignet-ENV-app-patient-api...). */
+export const stackName = (env: string, suffix: string) => `${envPrefix(env)}-${suffix}`
+export const alarmName = (env: string, alarm: string) => `${envPrefix(env)}-${alarm}`
 /** The CodeDeploy application; each app's deployment group is named after the app. */
 export const codeDeployApplication = (env: string) => envPrefix(env)
 export const topicName = (env: string, topic: string) => `${envPrefix(env)}-${topic}`

@@ -60,17 +60,23 @@ export function environmentDiagram(model: Model): Diagram {
 const dotString = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/[\r\n]/g, ' ')}"`
 const dotLabel = (lines: string[]) => `"${lines.map((l) => dotString(l).slice(1, -1)).join('\\n')}"`
 
-export function toDot(d: Diagram): string {
-  const node = (n: Node) => `  ${dotString(n.id)} [label=${dotLabel(n.lines)}, shape=${n.shape}${n.shape === 'box' ? ', style=rounded' : ''}];`
+/** The nodes outside every cluster, and each cluster with its nodes: what both languages write, in this order. */
+function placed(d: Diagram): { loose: Node[]; clusters: { label: string; nodes: Node[] }[] } {
   const inCluster = new Set(d.clusters.flatMap((c) => c.nodes))
   const byId = new Map(d.nodes.map((n) => [n.id, n]))
+  return { loose: d.nodes.filter((n) => !inCluster.has(n.id)), clusters: d.clusters.map((c) => ({ label: c.label, nodes: c.nodes.map((id) => byId.get(id)!) })) }
+}
+
+export function toDot(d: Diagram): string {
+  const node = (n: Node) => `  ${dotString(n.id)} [label=${dotLabel(n.lines)}, shape=${n.shape}${n.shape === 'box' ? ', style=rounded' : ''}];`
+  const { loose, clusters } = placed(d)
   return [
     `digraph ${dotString(d.title)} {`,
     `  graph [rankdir=LR, label=${dotString(d.title)}, labelloc=t, fontname="Helvetica", fontsize=12, nodesep=0.3];`,
     '  node [fontname="Helvetica", fontsize=10];',
     '  edge [fontname="Helvetica", fontsize=9];',
-    ...d.nodes.filter((n) => !inCluster.has(n.id)).map(node),
-    ...d.clusters.flatMap((c, i) => [`  subgraph cluster_${i} {`, `    label=${dotString(c.label)}; style=dashed;`, ...c.nodes.map((id) => `  ${node(byId.get(id)!)}`), '  }']),
+    ...loose.map(node),
+    ...clusters.flatMap((c, i) => [`  subgraph cluster_${i} {`, `    label=${dotString(c.label)}; style=dashed;`, ...c.nodes.map((n) => `  ${node(n)}`), '  }']),
     ...d.edges.map((e) => `  ${dotString(e.from)} -> ${dotString(e.to)}${e.label || e.dashed ? ` [${[e.label && `label=${dotString(e.label)}`, e.dashed && 'style=dashed'].filter(Boolean).join(', ')}]` : ''};`),
     '}',
     '',
@@ -88,15 +94,14 @@ export function toMermaid(d: Diagram): string {
   const open = { box: '(["', ellipse: '(("', cylinder: '[("', note: '>"' } as const
   const close = { box: '"])', ellipse: '"))', cylinder: '")]', note: '"]' } as const
   const node = (n: Node) => `${ids.get(n.id)}${open[n.shape]}${n.lines.map(mermaidText).join('<br/>')}${close[n.shape]}`
-  const inCluster = new Set(d.clusters.flatMap((c) => c.nodes))
-  const byId = new Map(d.nodes.map((n) => [n.id, n]))
+  const { loose, clusters } = placed(d)
   return [
     '---',
     `title: "${mermaidText(d.title)}"`,
     '---',
     'flowchart LR',
-    ...d.nodes.filter((n) => !inCluster.has(n.id)).map((n) => `  ${node(n)}`),
-    ...d.clusters.flatMap((c, i) => [`  subgraph g${i}["${mermaidText(c.label)}"]`, ...c.nodes.map((id) => `    ${node(byId.get(id)!)}`), '  end']),
+    ...loose.map((n) => `  ${node(n)}`),
+    ...clusters.flatMap((c, i) => [`  subgraph g${i}["${mermaidText(c.label)}"]`, ...c.nodes.map((n) => `    ${node(n)}`), '  end']),
     ...d.edges.map((e) => `  ${ids.get(e.from)} ${e.dashed ? '-.->' : '-->'}${e.label ? `|"${mermaidText(e.label)}"|` : ''} ${ids.get(e.to)}`),
     '',
   ].join('\n')

@@ -1,7 +1,7 @@
 // Turns one environment's Model into the CloudFormation stacks to deploy (template, parameters, tags),
 // in deployment order, and checks parameters against a template's declarations; pure, no I/O.
 import { quarterCidrs } from '../config/subnets.ts'
-import { envPrefix, PROJECT } from '../names.ts'
+import { alarmName, PROJECT, stackName, topicName } from '../names.ts'
 import { BACKUP_METRIC, DELIVERY_METRIC, snapshotsKept, type Alarm, type AlarmMetric, type App, type Environment, type InstanceGroup, type Model } from '../config/model.ts'
 
 /**
@@ -33,11 +33,7 @@ export const logRetention = (days: number): string =>
   String(LOG_RETENTION_DAYS.find((d) => d >= days) ?? LOG_RETENTION_DAYS[LOG_RETENTION_DAYS.length - 1])
 
 const partitionOf = (region: string) => (region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws')
-const prefixOf = (env: Environment) => envPrefix(env.name)
-export const stackName = (env: Environment, suffix: string) => `${prefixOf(env)}-${suffix}`
-export const topicArn = (env: Environment, topic: string) =>
-  `arn:${partitionOf(env.region)}:sns:${env.region}:${env.account}:${prefixOf(env)}-${topic}`
-export const alarmName = (env: Environment, alarm: string) => `${prefixOf(env)}-${alarm}`
+export const topicArn = (env: Environment, topic: string) => `arn:${partitionOf(env.region)}:sns:${env.region}:${env.account}:${topicName(env.name, topic)}`
 export const backupMetricNamespace = () => BACKUP_METRIC.namespace
 /** Where the database instance may write backups: the configured prefix, then the environment. */
 export const backupKeyPrefix = (env: Environment) => `${env.backup.prefix}/${env.name}`
@@ -80,7 +76,7 @@ function rulePriorities(apps: App[]): Map<string, number> {
 
 function dataStack(env: Environment): StackInstance {
   return {
-    stack: stackName(env, 'data'), template: 'data.yaml', tags: baseTags(env),
+    stack: stackName(env.name, 'data'), template: 'data.yaml', tags: baseTags(env),
     parameters: {
       ...base(env),
       KeyAlias: env.kms.keyAlias,
@@ -97,7 +93,7 @@ function dataStack(env: Environment): StackInstance {
 function networkStack(env: Environment): StackInstance {
   const [publicA, publicB, privateA, privateB] = quarterCidrs(env.network.vpcCidr)
   return {
-    stack: stackName(env, 'network'), template: 'network.yaml', tags: baseTags(env),
+    stack: stackName(env.name, 'network'), template: 'network.yaml', tags: baseTags(env),
     parameters: {
       ...base(env),
       VpcCidr: env.network.vpcCidr,
@@ -113,7 +109,7 @@ function networkStack(env: Environment): StackInstance {
 function instanceGroupStack(env: Environment, group: InstanceGroup): StackInstance {
   const isDatabase = group.name === env.backup.instanceGroup
   return {
-    stack: stackName(env, `group-${group.name}`), template: 'instance-group.yaml',
+    stack: stackName(env.name, `group-${group.name}`), template: 'instance-group.yaml',
     // Stack tags reach the instances: CloudFormation propagates them to the Auto Scaling group.
     tags: { ...group.tags, ...baseTags(env), InstanceGroup: group.name },
     parameters: {
@@ -141,7 +137,7 @@ function instanceGroupStack(env: Environment, group: InstanceGroup): StackInstan
 function databaseStack(env: Environment): StackInstance {
   const { address, zone, dataVolume, snapshots } = env.database
   return {
-    stack: stackName(env, 'database'), template: 'database.yaml', tags: baseTags(env),
+    stack: stackName(env.name, 'database'), template: 'database.yaml', tags: baseTags(env),
     parameters: {
       ...base(env),
       InstanceGroup: env.backup.instanceGroup,
@@ -163,10 +159,10 @@ function appStack(env: Environment, app: App, priority: number): StackInstance {
   const stopAlarms = env.deployment.stopOnAlarms
     .map((name) => alarmsByName.get(name))
     .filter((a): a is Alarm => !!a && (a.app === app.name || (!a.app && a.instanceGroup === app.instanceGroup)))
-    .map((a) => alarmName(env, a.name))
+    .map((a) => alarmName(env.name, a.name))
   const hc = app.healthCheck
   return {
-    stack: stackName(env, `app-${app.name}`), template: 'app.yaml', tags: { ...baseTags(env), App: app.name },
+    stack: stackName(env.name, `app-${app.name}`), template: 'app.yaml', tags: { ...baseTags(env), App: app.name },
     parameters: {
       ...base(env),
       AppName: app.name,
@@ -196,7 +192,7 @@ function appStack(env: Environment, app: App, priority: number): StackInstance {
 
 /** The project that publishes one app's releases from its repository's release branch. */
 const releaseStack = (env: Environment, app: App): StackInstance => ({
-  stack: stackName(env, `release-${app.name}`), template: 'release.yaml', tags: { ...baseTags(env), App: app.name },
+  stack: stackName(env.name, `release-${app.name}`), template: 'release.yaml', tags: { ...baseTags(env), App: app.name },
   parameters: {
     ...base(env),
     AppName: app.name,
@@ -210,7 +206,7 @@ const releaseStack = (env: Environment, app: App): StackInstance => ({
 })
 
 /** The stacks that make these topics. */
-const topicStacks = (env: Environment, topics: string[]) => topics.map((t) => stackName(env, `topic-${t}`))
+const topicStacks = (env: Environment, topics: string[]) => topics.map((t) => stackName(env.name, `topic-${t}`))
 
 const TARGET_METRICS: Partial<Record<AlarmMetric, string>> = {
   'target-5xx': 'HTTPCode_Target_5XX_Count',
@@ -238,7 +234,7 @@ function alarmStack(env: Environment, alarm: Alarm): StackInstance {
     EvaluationPeriods: String(alarm.evaluationPeriods),
     AlarmTopicArns: alarm.notify.map((t) => topicArn(env, t)).join(','),
   }
-  const stack = stackName(env, `alarm-${alarm.name}`)
+  const stack = stackName(env.name, `alarm-${alarm.name}`)
   const tags = baseTags(env)
   const target = TARGET_METRICS[alarm.metric]
   const after = topicStacks(env, alarm.notify)
@@ -246,10 +242,10 @@ function alarmStack(env: Environment, alarm: Alarm): StackInstance {
   const group = GROUP_METRICS[alarm.metric]
   if (group) {
     return {
-      stack, tags, template: 'alarm.yaml', after: [...after, stackName(env, `group-${alarm.instanceGroup}`)],
+      stack, tags, template: 'alarm.yaml', after: [...after, stackName(env.name, `group-${alarm.instanceGroup}`)],
       parameters: {
         ...common, Namespace: group[0], MetricName: group[1], DimensionName: 'AutoScalingGroupName',
-        DimensionValue: stackName(env, alarm.instanceGroup ?? ''), TreatMissingData: 'missing',
+        DimensionValue: stackName(env.name, alarm.instanceGroup ?? ''), TreatMissingData: 'missing',
       },
     }
   }
@@ -269,7 +265,7 @@ export function stackInstances(model: Model): StackInstance[] {
   const { env, apps } = model
   const tags = baseTags(env)
   const simple = (suffix: string, template: string, parameters: Record<string, string>): StackInstance =>
-    ({ stack: stackName(env, suffix), template, tags, parameters: { ...base(env), ...parameters } })
+    ({ stack: stackName(env.name, suffix), template, tags, parameters: { ...base(env), ...parameters } })
   const priorities = rulePriorities(apps)
   return [
     dataStack(env),
