@@ -17,14 +17,20 @@ test('production: each stack waits for the stacks whose exports it imports, and 
   const g = graph()
   assert.equal(g.get('data'), [])
   assert.equal(g.get('network'), ['data'])
-  assert.equal(g.get('app-patient-api'), ['data', 'deploy', 'group-api', 'load-balancer', 'network', 'security', 'topic-deployments'])
-  assert.equal(g.get('alarm-patient-api-5xx'), ['app-patient-api', 'load-balancer', 'topic-deployments', 'topic-operations'])
+  assert.equal(g.get('app-patient-api'), ['alarm-patient-api-5xx', 'alarm-patient-api-capacity', 'alarm-patient-api-latency', 'alarm-patient-api-unhealthy', 'data', 'deploy', 'group-api', 'load-balancer', 'security', 'target-patient-api', 'topic-deployments'])
+  assert.equal(g.get('alarm-patient-api-5xx'), ['load-balancer', 'target-patient-api', 'topic-deployments', 'topic-operations'])
+  assert.equal(g.get('target-patient-api'), ['network'])
   assert.equal(g.get('alarm-api-cpu-high'), ['group-api', 'topic-operations'])
   assert.equal(g.get('topic-deployments'), ['data'])
   // Independent branches: the topics, governance and the load balancer need only their bases; the instance groups wait
   // for the database stack, whose volume and address the database group's role may attach.
-  assert.equal(g.get('group-api'), ['data', 'database', 'network', 'security'])
-  assert.equal(criticalPath(stackDependencies(stackSpecs(readModel('.', 'production')))).stacks.map(short), ['data', 'network', 'security', 'database', 'group-api', 'app-patient-api', 'alarm-patient-api-5xx'])
+  // The app groups wait for their apps' target groups too, which they register their instances in.
+  assert.equal(g.get('group-api'), ['data', 'database', 'network', 'security', 'target-doctor-api', 'target-patient-api'])
+  assert.equal(g.get('group-database'), ['data', 'database', 'network', 'security'])
+  // Six stacks deep, through the database's volume to the groups, then the deployment groups (apps, backup tool tie).
+  const path = criticalPath(stackDependencies(stackSpecs(readModel('.', 'production'))))
+  assert.is(path.cost, 6)
+  assert.equal(path.stacks.map(short).slice(0, 4), ['data', 'network', 'security', 'database'])
 })
 
 const body = (exports: string[], imports: unknown[]) => JSON.stringify({

@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert'
 import { existsSync } from 'node:fs'
 import { checkParameters, quarterCidrs, logRetention, patchSchedule, stackInstances, architectureOf, type StackInstance } from '../../scripts/lib/render/stack-parameters.ts'
 import type { Model } from '../../scripts/lib/config/model.ts'
+import { Resolver } from '../../scripts/lib/cloudformation/resolve.ts'
 import { fixtureModel } from './fixture-model.ts'
 import { allTemplates } from './templates.ts'
 
@@ -29,6 +30,9 @@ test('every stack of the fixture environment, in deployment order', () => {
     'drsignet-production-security security.yaml',
     'drsignet-production-vpn vpn.yaml',
     'drsignet-production-database database.yaml',
+    'drsignet-production-target-admin-portal target-group.yaml',
+    'drsignet-production-target-doctor-api target-group.yaml',
+    'drsignet-production-target-patient-api target-group.yaml',
     'drsignet-production-group-api instance-group.yaml',
     'drsignet-production-group-database instance-group.yaml',
     'drsignet-production-group-portal instance-group.yaml',
@@ -41,12 +45,6 @@ test('every stack of the fixture environment, in deployment order', () => {
     'drsignet-production-repositories repositories.yaml',
     'drsignet-production-pipeline pipeline.yaml',
     'drsignet-production-backup-agent backup-agent.yaml',
-    'drsignet-production-app-admin-portal app.yaml',
-    'drsignet-production-app-doctor-api app.yaml',
-    'drsignet-production-app-patient-api app.yaml',
-    'drsignet-production-release-admin-portal release.yaml',
-    'drsignet-production-release-doctor-api release.yaml',
-    'drsignet-production-release-patient-api release.yaml',
     'drsignet-production-alarm-api-cpu-high alarm.yaml',
     'drsignet-production-alarm-api-memory-high alarm.yaml',
     'drsignet-production-alarm-database-disk-high alarm.yaml',
@@ -56,6 +54,12 @@ test('every stack of the fixture environment, in deployment order', () => {
     'drsignet-production-alarm-patient-api-unhealthy target-alarm.yaml',
     'drsignet-production-alarm-patient-api-latency target-alarm.yaml',
     'drsignet-production-alarm-backup-stale alarm.yaml',
+    'drsignet-production-app-admin-portal app.yaml',
+    'drsignet-production-app-doctor-api app.yaml',
+    'drsignet-production-app-patient-api app.yaml',
+    'drsignet-production-release-admin-portal release.yaml',
+    'drsignet-production-release-doctor-api release.yaml',
+    'drsignet-production-release-patient-api release.yaml',
   ])
 })
 
@@ -73,15 +77,21 @@ test('every stack that imports an export comes after the stack that exports it',
     }
   })
   const late: string[] = []
+  let imports = 0
   stacks.forEach((s, i) => {
-    const text = JSON.stringify(templates[s.template].Resources) + JSON.stringify(templates[s.template].Outputs ?? {})
-    for (const m of text.matchAll(/"Fn::ImportValue":\{"Fn::Sub":"([^"]+)"\}/g)) {
-      const name = m[1].replace(/\$\{(\w+)\}/g, (_, p) => s.parameters[p] ?? `?${p}`)
+    // Resolved as CloudFormation does: an import in a branch Fn::If does not take (an empty slot) is never looked up.
+    const importValue = (name: string) => {
+      imports++
       const at = exported.get(name)
       if (at === undefined || at >= i) late.push(`${s.stack} imports ${name}`)
+      return `import:${name}`
     }
+    const r = new Resolver({ template: templates[s.template], parameters: s.parameters, accountId: '111122223333', region: 'ap-south-1', stackName: s.stack, importValue })
+    r.resources()
+    r.resolve(templates[s.template].Outputs ?? {})
   })
   assert.equal(late, [])
+  assert.ok(imports > 100, `only ${imports} imports were resolved`)
 })
 
 test('the OpenVPN port opens to the peer range from the Model, and to nothing without one', () => {
@@ -104,13 +114,20 @@ test('values come from the Model: app, instance group, alarm and topic parameter
   assert.is(patient.parameters.StopAlarm2, undefined)
   assert.is(patient.parameters.NotifyTopicArn1, 'arn:aws:sns:ap-south-1:111122223333:drsignet-production-deployments')
   assert.is(patient.parameters.RollbackEvents, 'DEPLOYMENT_FAILURE,DEPLOYMENT_STOP_ON_ALARM')
-  assert.is(byName(stacks, 'app-admin-portal').parameters.HealthCheckMatcher, '200-299')
+  assert.is(byName(stacks, 'target-admin-portal').parameters.HealthCheckMatcher, '200-299')
+  assert.is(byName(stacks, 'target-patient-api').parameters.ProxyPort, '8081')
+  // The app stack waits for the alarms on its target group, which its deployment group names.
+  assert.equal(patient.after, ['drsignet-production-topic-deployments', 'drsignet-production-alarm-patient-api-5xx', 'drsignet-production-alarm-patient-api-unhealthy', 'drsignet-production-alarm-patient-api-latency'])
+  const api = byName(stacks, 'group-api').parameters
+  assert.equal([api.TargetApp1, api.TargetApp2, api.TargetApp3, api.TargetApp4, api.TargetApp5, api.HealthCheckGracePeriod], ['doctor-api', 'patient-api', '', '', '', '1800'])
   const db = byName(stacks, 'group-database')
   assert.equal([db.parameters.Purpose, db.parameters.InstanceType, db.parameters.Count, db.parameters.BackupPrefix],
     ['database', 'r6g.large', '1', 'backups/production'])
   assert.is(db.parameters.ImageId, '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64')
   assert.equal(db.tags, { Role: 'database', Project: 'drsignet', Environment: 'production', InstanceGroup: 'database' })
   assert.is(byName(stacks, 'group-api').parameters.Purpose, 'app')
+  // The database group serves no app: EC2 status checks only, no grace.
+  assert.equal([db.parameters.TargetApp1, db.parameters.HealthCheckGracePeriod], ['', '0'])
   assert.equal(byName(stacks, 'topic-deployments').parameters, {
     Project: 'drsignet', EnvName: 'production', TopicName: 'deployments', Email1: 'devops@drsignet.com', Email2: 'developers@drsignet.com',
   })
@@ -158,16 +175,19 @@ test('checkParameters reports missing, unknown and out-of-range values', () => {
   const app = byName(stacks, 'app-patient-api')
   const bad: StackInstance = {
     ...app,
-    parameters: { ...app.parameters, ProxyPort: '70000', HealthCheckPath: 'healthz', RollbackEvents: 'DEPLOYMENT_FAILURE,OOPS', Extra: 'x', HealthyThreshold: 'two' },
+    parameters: { ...app.parameters, ProxyPort: '70000', RollbackEvents: 'DEPLOYMENT_FAILURE,OOPS', Extra: 'x' },
   }
   delete bad.parameters.AppName
   assert.equal(checkParameters(bad, templates['app.yaml'].Parameters), [
     'drsignet-production-app-patient-api (app.yaml): parameter AppName is required',
     'drsignet-production-app-patient-api (app.yaml): ProxyPort 70000 is above MaxValue 65535',
-    'drsignet-production-app-patient-api (app.yaml): HealthCheckPath "healthz" does not match ^/[A-Za-z0-9._~/-]*$',
-    'drsignet-production-app-patient-api (app.yaml): HealthyThreshold "two" is not a number',
     'drsignet-production-app-patient-api (app.yaml): RollbackEvents "OOPS" is not one of DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST',
     'drsignet-production-app-patient-api (app.yaml): parameter Extra is not declared by the template',
+  ])
+  const target = byName(stacks, 'target-patient-api')
+  assert.equal(checkParameters({ ...target, parameters: { ...target.parameters, HealthCheckPath: 'healthz', HealthyThreshold: 'two' } }, templates['target-group.yaml'].Parameters), [
+    'drsignet-production-target-patient-api (target-group.yaml): HealthCheckPath "healthz" does not match ^/[A-Za-z0-9._~/-]*$',
+    'drsignet-production-target-patient-api (target-group.yaml): HealthyThreshold "two" is not a number',
   ])
   assert.equal(checkParameters({ ...app, parameters: { A: 'abc' } }, { A: { Type: 'String', MinLength: 4, MaxLength: 2 } }), [
     'drsignet-production-app-patient-api (app.yaml): A is shorter than MinLength 4',

@@ -94,7 +94,7 @@ test('deployment groups: in place, one at a time, traffic control, rollback on f
     assert.equal(p.AutoRollbackConfiguration, { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] })
     assert.equal(p.AlarmConfiguration.Alarms, [{ Name: `drsignet-production-${p.DeploymentGroupName}-5xx` }])
     assert.equal(p.TriggerConfigurations.map((t: any) => t.TriggerEvents), [['DeploymentFailure', 'DeploymentRollback', 'DeploymentSuccess', 'DeploymentStop']])
-    assert.equal(p.LoadBalancerInfo.TargetGroupInfoList, [{ Name: 'TargetGroup.TargetGroupName' }])
+    assert.equal(p.LoadBalancerInfo.TargetGroupInfoList, [{ Name: `import:drsignet-production-target-${p.DeploymentGroupName}-name` }])
   }
   // The backup tool's group: the database instances, no load balancer in front, the same rollback and triggers.
   const [backup] = all.filter((g) => g.Properties.DeploymentGroupName === 'backup')
@@ -120,6 +120,26 @@ test('instances come and go without dropping capacity: app groups launch before 
   }
 })
 
+test('an app group registers its instances in its apps\' target groups and replaces one that fails their health checks', () => {
+  const groups = ofType('AWS::AutoScaling::AutoScalingGroup')
+  const served = (g: any) => model.apps.filter((a) => g.Properties.AutoScalingGroupName === `drsignet-production-${a.instanceGroup}`)
+  for (const g of groups) {
+    const apps = served(g)
+    const p = g.Properties
+    if (!apps.length) {
+      assert.equal([p.HealthCheckType, p.TargetGroupARNs, p.HealthCheckGracePeriod], ['EC2', undefined, '0'], `${g.stack}: no load balancer in front`)
+      continue
+    }
+    assert.is(p.HealthCheckType, 'ELB', g.stack)
+    assert.equal(p.TargetGroupARNs, apps.map((a) => `import:drsignet-production-target-${a.name}-arn`).sort(), g.stack)
+    assert.is(p.HealthCheckGracePeriod, '1800')
+  }
+  assert.ok(groups.some((g) => served(g).length > 1), 'a group with two apps')
+  // The listener forwards to the same target group the group registers in.
+  const rules = ofType('AWS::ElasticLoadBalancingV2::ListenerRule').map((r) => r.Properties.Actions[0].TargetGroupArn).sort()
+  assert.equal(rules, model.apps.map((a) => `import:drsignet-production-target-${a.name}-arn`).sort())
+})
+
 test('ALB: TLS 1.3 policy with the certificate, HTTP redirects, logs and deletion protection on; health checks from the apps', () => {
   const [https, http] = ofType('AWS::ElasticLoadBalancingV2::Listener')
   assert.equal([https.Properties.Protocol, https.Properties.SslPolicy, https.Properties.Certificates[0].CertificateArn],
@@ -128,7 +148,7 @@ test('ALB: TLS 1.3 policy with the certificate, HTTP redirects, logs and deletio
   const attrs = Object.fromEntries(ofType('AWS::ElasticLoadBalancingV2::LoadBalancer')[0].Properties.LoadBalancerAttributes.map((a: any) => [a.Key, a.Value]))
   assert.equal([attrs['deletion_protection.enabled'], attrs['access_logs.s3.enabled']], ['true', 'true'])
   const tgs = ofType('AWS::ElasticLoadBalancingV2::TargetGroup').map((t) => [t.stack, t.Properties.Port, t.Properties.HealthCheckPath, t.Properties.Matcher.HttpCode])
-  assert.equal(tgs, model.apps.map((a) => [`drsignet-production-app-${a.name}`, String(a.proxyPort), a.healthCheck.path, a.healthCheck.matcher]))
+  assert.equal(tgs, model.apps.map((a) => [`drsignet-production-target-${a.name}`, String(a.proxyPort), a.healthCheck.path, a.healthCheck.matcher]))
   const rules = ofType('AWS::ElasticLoadBalancingV2::ListenerRule').map((r) => r.Properties.Conditions.map((c: any) => `${c.Field}=${(c.HostHeaderConfig ?? c.PathPatternConfig).Values}`))
   assert.equal(rules, model.apps.map((a) => [`host-header=${a.hosts.join(',')}`, 'path-pattern=/*']))
 })

@@ -5,6 +5,8 @@ import { longestGapHours } from '../../scripts/lib/config/rules/backup.ts'
 import { backupTimeoutMinutes } from '../../scripts/lib/config/model.ts'
 import { cidrsOverlap } from '../../scripts/lib/config/rules/network.ts'
 import { sample, P, PATIENT, PORTAL, S, problemsWith } from './variant.ts'
+import { loadConfig } from '../../scripts/lib/config/load.ts'
+import { formatProblem } from '../../scripts/lib/cli/errors.ts'
 
 const expectOnly = (found: string[], ...expected: string[]) => assert.equal(found, expected)
 
@@ -249,6 +251,25 @@ test('scaling: min <= count <= max, a group that can grow, never the database gr
     "environments/production.yaml:35:12: instance group 'api': scaling.min and max are both 2, so the group can never scale; remove 'scaling' or raise max")
   expectOnly(problemsWith({ file: P, from: '  database:\n    count: 1\n', to: '  database:\n    count: 1\n    scaling: { min: 1, max: 2, targetCpu: 50 }\n' }),
     "environments/production.yaml:53:5: the database group 'database' cannot scale: its one data volume and address attach to one instance; remove 'scaling'")
+})
+
+test('apps run on app groups, at most five to a group (its target group slots)', () => {
+  expectOnly(problemsWith({ file: P, from: '    version: 2.3.1\n    instanceGroup: portal', to: '    version: 2.3.1\n    instanceGroup: database' }),
+    "environments/production.yaml:69:20: app 'admin-portal' is on the database group 'database'; put it on an app group (the database instance reads no app bundles and is not behind the load balancer)")
+  // Four more APIs beside the two on 'api': six apps for five slots.
+  const { envs, apps } = sample()
+  const doctor = apps.find((a) => a.file === 'apps/doctor-api.yaml')!.text
+  const extra = [1, 2, 3, 4].map((i) => ({
+    file: `apps/extra-${i}.yaml`,
+    text: doctor.replace('name: doctor-api', `name: extra-${i}`).replace('user: doctor', `user: extra${i}`).replace('port: 3002', `port: ${3100 + i}`)
+      .replace('proxyPort: 8082', `proxyPort: ${8100 + i}`).replace('repository: drsignet-doctor-api', `repository: drsignet-extra-${i}`),
+  }))
+  const prod = envs.find((e) => e.file === P)!
+  prod.text = prod.text.replace('apps:\n', `apps:\n${[1, 2, 3, 4].map((i) => `  extra-${i}:\n    version: 1.0.0\n    instanceGroup: api\n    hosts: [extra-${i}.drsignet.com]\n`).join('')}`)
+  const enc = (xs: { file: string; text: string }[]) => xs.map((x) => ({ file: x.file, bytes: new TextEncoder().encode(x.text) }))
+  // The new apps have no healthy-hosts alarms yet: that rule's problems are not this test's.
+  const found = loadConfig(enc([prod]), enc([...apps, ...extra])).problems.filter((p) => p.rule !== 'capacity-watched').map(formatProblem)
+  expectOnly(found, "environments/production.yaml:31:3: instance group 'api' serves 6 apps; an Auto Scaling group here registers its instances in at most 5 target groups, so move some apps to another group")
 })
 
 test.run()

@@ -87,6 +87,9 @@ export type Database = {
 }
 
 /** Snapshots DLM keeps: one per interval over the retention period (its count-based rule). */
+/** The target groups one Auto Scaling group registers its instances in: instance-group.yaml's fixed slots. */
+export const MAX_APPS_PER_GROUP = 5
+
 export const snapshotsKept = (s: Database['snapshots']) => Math.ceil(s.keepHours / s.everyHours)
 
 export type Environment = {

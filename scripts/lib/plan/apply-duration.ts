@@ -10,7 +10,7 @@
 //   user data), a KMS key and buckets about 1.5 min, IAM roles 20-30 s (propagation), alarms and topics seconds.
 //   An update is 40 % of the create (at least 10 s): it replaces or modifies a few resources, not all.
 // - A CodeDeploy deployment, one instance at a time (CodeDeployDefault.OneAtATime): per instance, the target group's
-//   deregistration delay (30 s, app.yaml), the hooks (about 45 s: stop, install, start, validate) and the target
+//   deregistration delay (30 s, target-group.yaml), the hooks (about 45 s: stop, install, start, validate) and the target
 //   turning healthy again (healthy threshold x health check interval, from the YAML), times the group's instances.
 import type { Model } from '../config/model.ts'
 import { criticalPath, stackDependencies } from '../apply/stack-graph.ts'
@@ -22,7 +22,7 @@ export const CHANGE_SET_S = 12
 export const CREATE_S: Record<string, number> = {
   'data.yaml': 90, 'network.yaml': 150, 'security.yaml': 20, 'vpn.yaml': 180, 'instance-group.yaml': 240, 'load-balancer.yaml': 180,
   'deploy.yaml': 15, 'topic.yaml': 10, 'monitoring.yaml': 20, 'governance.yaml': 60, 'repositories.yaml': 15, 'pipeline.yaml': 60,
-  'backup-agent.yaml': 20, 'app.yaml': 60, 'alarm.yaml': 10, 'target-alarm.yaml': 10,
+  'backup-agent.yaml': 20, 'target-group.yaml': 20, 'app.yaml': 60, 'alarm.yaml': 10, 'target-alarm.yaml': 10,
 }
 export const createSeconds = (template: string) => CREATE_S[template] ?? 30
 export const updateSeconds = (template: string) => Math.max(10, 0.4 * createSeconds(template))

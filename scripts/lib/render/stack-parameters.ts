@@ -2,7 +2,7 @@
 // in deployment order, and checks parameters against a template's declarations; pure, no I/O.
 import { quarterCidrs } from '../config/subnets.ts'
 import { alarmName, PROJECT, stackName, topicName } from '../names.ts'
-import { BACKUP_METRIC, DELIVERY_METRIC, snapshotsKept, type Alarm, type AlarmMetric, type App, type Environment, type InstanceGroup, type Model } from '../config/model.ts'
+import { BACKUP_METRIC, DELIVERY_METRIC, MAX_APPS_PER_GROUP, snapshotsKept, type Alarm, type AlarmMetric, type App, type Environment, type InstanceGroup, type Model } from '../config/model.ts'
 
 /**
  * `after`: stacks this one needs although it imports nothing from them: it is given their resources by name (a topic's
@@ -24,7 +24,15 @@ export type TemplateParameter = {
 // The Model has no project name; every bucket, alias and stack of the sample environments uses this one.
 
 // Fixed slots in the templates (CloudFormation cannot loop without a transform).
-export const SLOTS = { emails: 8, stopAlarms: 5, notifyTopics: 3 } as const
+export const SLOTS = { emails: 8, stopAlarms: 5, notifyTopics: 3, groupApps: MAX_APPS_PER_GROUP } as const
+
+/**
+ * Seconds an app instance is in service before a failed load balancer health check replaces it. A launch deployment
+ * (CodeDeploy's hook) has already waited for the instance's targets to be healthy, so this only has to cover an
+ * environment's first creation: its instances are in service, and registered, before the app stacks and the first
+ * deployment exist (about 15 min on AWS, apply's latency model); twice that keeps them from being replaced meanwhile.
+ */
+export const APP_HEALTH_GRACE_S = 1800
 
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
 
@@ -106,8 +114,9 @@ function networkStack(env: Environment): StackInstance {
   }
 }
 
-function instanceGroupStack(env: Environment, group: InstanceGroup): StackInstance {
+function instanceGroupStack(env: Environment, group: InstanceGroup, apps: App[]): StackInstance {
   const isDatabase = group.name === env.backup.instanceGroup
+  const served = apps.filter((a) => a.instanceGroup === group.name).map((a) => a.name)
   return {
     stack: stackName(env.name, `group-${group.name}`), template: 'instance-group.yaml',
     // Stack tags reach the instances: CloudFormation propagates them to the Auto Scaling group.
@@ -130,6 +139,28 @@ function instanceGroupStack(env: Environment, group: InstanceGroup): StackInstan
       ArtifactsBucketName: env.buckets.artifacts,
       BackupBucketName: env.backup.bucket,
       BackupPrefix: backupKeyPrefix(env),
+      // Every slot is given, empty ones too, so the stack graph can work out each import's name (apply/stack-graph.ts).
+      ...slots('TargetApp', [...served, ...Array<string>(Math.max(0, SLOTS.groupApps - served.length)).fill('')]),
+      HealthCheckGracePeriod: String(served.length ? APP_HEALTH_GRACE_S : 0),
+    },
+  }
+}
+
+/** An app's target group, before the instance groups, which register their instances in it. */
+function targetGroupStack(env: Environment, app: App): StackInstance {
+  const hc = app.healthCheck
+  return {
+    stack: stackName(env.name, `target-${app.name}`), template: 'target-group.yaml', tags: { ...baseTags(env), App: app.name },
+    parameters: {
+      ...base(env),
+      AppName: app.name,
+      ProxyPort: String(app.proxyPort),
+      HealthCheckPath: hc.path,
+      HealthCheckInterval: String(hc.interval),
+      HealthCheckTimeout: String(hc.timeout),
+      HealthyThreshold: String(hc.healthyThreshold),
+      UnhealthyThreshold: String(hc.unhealthyThreshold),
+      HealthCheckMatcher: hc.matcher,
     },
   }
 }
@@ -160,7 +191,9 @@ function appStack(env: Environment, app: App, priority: number): StackInstance {
     .map((name) => alarmsByName.get(name))
     .filter((a): a is Alarm => !!a && (a.app === app.name || (!a.app && a.instanceGroup === app.instanceGroup)))
     .map((a) => alarmName(env.name, a.name))
-  const hc = app.healthCheck
+  // The alarms on its target group come first: the deployment group names some of them, and an environment made before
+  // target-group.yaml existed has them import from this stack, which can drop that export only once they let go.
+  const targetAlarms = env.alarms.filter((a) => a.app === app.name && TARGET_METRICS[a.metric]).map((a) => stackName(env.name, `alarm-${a.name}`))
   return {
     stack: stackName(env.name, `app-${app.name}`), template: 'app.yaml', tags: { ...baseTags(env), App: app.name },
     parameters: {
@@ -168,12 +201,6 @@ function appStack(env: Environment, app: App, priority: number): StackInstance {
       AppName: app.name,
       InstanceGroup: app.instanceGroup,
       ProxyPort: String(app.proxyPort),
-      HealthCheckPath: hc.path,
-      HealthCheckInterval: String(hc.interval),
-      HealthCheckTimeout: String(hc.timeout),
-      HealthyThreshold: String(hc.healthyThreshold),
-      UnhealthyThreshold: String(hc.unhealthyThreshold),
-      HealthCheckMatcher: hc.matcher,
       Hosts: app.hosts.join(','),
       PathPatterns: pathPatterns(app.paths).join(','),
       AllowFrom: (app.allowFrom ?? []).join(','),
@@ -186,7 +213,7 @@ function appStack(env: Environment, app: App, priority: number): StackInstance {
       ...slots('StopAlarm', stopAlarms),
       ...slots('NotifyTopicArn', env.deployment.notify.map((t) => topicArn(env, t))),
     },
-    after: topicStacks(env, env.deployment.notify),
+    after: [...topicStacks(env, env.deployment.notify), ...targetAlarms],
   }
 }
 
@@ -277,7 +304,8 @@ export function stackInstances(model: Model): StackInstance[] {
     }),
     simple('vpn', 'vpn.yaml', { VpnClientCidr: env.network.vpnClientCidr }),
     databaseStack(env),
-    ...env.instanceGroups.map((g) => instanceGroupStack(env, g)),
+    ...apps.map((a) => targetGroupStack(env, a)),
+    ...env.instanceGroups.map((g) => instanceGroupStack(env, g, apps)),
     simple('load-balancer', 'load-balancer.yaml', {
       CertificateArn: env.loadBalancer.certificateArn,
       SslPolicy: env.loadBalancer.sslPolicy,
@@ -325,9 +353,9 @@ export function stackInstances(model: Model): StackInstance[] {
       }),
       after: topicStacks(env, env.deployment.notify),
     },
+    ...env.alarms.map((a) => alarmStack(env, a)),
     ...apps.map((a) => appStack(env, a, priorities.get(a.name) ?? 0)),
     ...apps.map((a) => releaseStack(env, a)),
-    ...env.alarms.map((a) => alarmStack(env, a)),
   ]
 }
 

@@ -34,12 +34,12 @@ test('plan before the first apply: every supported stack to create, every app to
   const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
   const plan = await buildPlan(model, svc, { commit: 'abc1234', skip: motoSkip })
   assert.equal(plan.stacks.filter((s) => s.action === 'error').map((s) => `${s.stack}: ${s.note}`), [])
-  assert.is(plan.stacks.filter((s) => s.action === 'create').length, 12)
+  assert.is(plan.stacks.filter((s) => s.action === 'create').length, 15)
   assert.equal(plan.apps.map((a) => [a.app, a.deployed, a.changed]), [['backup', undefined, true], ['admin-portal', undefined, true], ['doctor-api', undefined, true], ['patient-api', undefined, true]])
   assert.ok(plan.diffs.some((d) => d.path === 'apps/patient-api/nginx/patient-api.conf'))
   assert.ok(plan.diffs.some((d) => d.path === 'backup/systemd/drsignet-backup-staging.timer'), 'the backup timer is reviewed like a vhost')
   const md = formatMarkdown(plan)
-  assert.is(md.split('\n').slice(0, 3).join('\n'), '## Plan for `staging`\n\n**stacks 12 to create, 0 to update, 0 unchanged, 23 skipped; 0 replacement(s); apps to deploy: backup, admin-portal, doctor-api, patient-api; expected apply: about 18 min**')
+  assert.is(md.split('\n').slice(0, 3).join('\n'), '## Plan for `staging`\n\n**stacks 15 to create, 0 to update, 0 unchanged, 23 skipped; 0 replacement(s); apps to deploy: backup, admin-portal, doctor-api, patient-api; expected apply: about 18 min**')
   // The picture of the environment rides along, folded, after the stacks and before the file diffs.
   const picture = md.indexOf('```mermaid\n---\ntitle: "staging: account ')
   assert.ok(picture > md.indexOf('### Stacks') && picture < md.indexOf('### File changes'), md.slice(0, 3000))
@@ -68,7 +68,8 @@ test('the first apply creates the stacks moto supports, uploads bundles with SSE
   assert.is(r.code, 0, `${r.summary}\n${lines.join('\n')}`)
   const created = r.stacks.filter((s) => s.outcome === 'created').map((s) => s.stack)
   assert.equal(created, [
-    'drsignet-staging-data', 'drsignet-staging-network', 'drsignet-staging-security', 'drsignet-staging-database', 'drsignet-staging-group-api', 'drsignet-staging-group-database',
+    'drsignet-staging-data', 'drsignet-staging-network', 'drsignet-staging-security', 'drsignet-staging-database',
+    'drsignet-staging-target-admin-portal', 'drsignet-staging-target-doctor-api', 'drsignet-staging-target-patient-api', 'drsignet-staging-group-api', 'drsignet-staging-group-database',
     'drsignet-staging-group-portal', 'drsignet-staging-load-balancer', 'drsignet-staging-deploy', 'drsignet-staging-topic-deployments',
     'drsignet-staging-topic-operations', 'drsignet-staging-monitoring',
   ])
@@ -119,7 +120,7 @@ test('a second apply with nothing changed does nothing and says so', async () =>
   const r = await runApply(model, { ...svc, deployer }, rt(), { artifacts: folderArtifacts(artifacts), skipStack: motoSkip })
   assert.is(r.code, 0, `${r.summary}\n${lines.join('\n')}`)
   assert.is(deployer.created.length, 0)
-  assert.is(r.summary, 'apply staging: nothing to do: every stack is up to date and every app runs its desired revision (stacks: 0 created, 0 updated, 12 unchanged, 23 skipped)')
+  assert.is(r.summary, 'apply staging: nothing to do: every stack is up to date and every app runs its desired revision (stacks: 0 created, 0 updated, 15 unchanged, 23 skipped)')
   // The first apply tagged every stack with its fingerprint: one DescribeStacks replaces eleven change sets.
   assert.equal(calls, ['DescribeStacks'])
   assert.ok(lines.includes('stack drsignet-staging-data: unchanged (its fingerprint matches the last apply; no change set)'), lines.join('\n'))
@@ -131,16 +132,16 @@ test('apply --full trusts no fingerprint: a change set for every stack, each wit
   const calls = recordCalls(svc.clients.cfn)
   const r = await runApply(model, { ...svc, deployer: agentStandIn(svc.deployer, moto.endpoint) }, rt(), { artifacts: folderArtifacts(artifacts), skipStack: motoSkip, full: true })
   assert.is(r.code, 0, `${r.summary}\n${lines.join('\n')}`)
-  assert.is(calls.filter((c) => c === 'CreateChangeSet').length, 12)
+  assert.is(calls.filter((c) => c === 'CreateChangeSet').length, 15)
   assert.ok(lines.includes('stack drsignet-staging-data: change set (--full)'), lines.join('\n'))
-  assert.is(r.stacks.filter((s) => s.outcome === 'unchanged').length, 12)
+  assert.is(r.stacks.filter((s) => s.outcome === 'unchanged').length, 15)
 })
 
 test('plan after the applies: nothing to change', async () => {
   const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
   const calls = recordCalls(svc.clients.cfn)
   const plan = await buildPlan(model, svc, { commit: 'abc1234', skip: motoSkip })
-  assert.is(summaryLine(plan), 'plan staging: stacks 0 to create, 0 to update, 12 unchanged (12 by fingerprint, without a change set), 23 skipped; 0 replacement(s); apps to deploy: none; expected apply: under a minute')
+  assert.is(summaryLine(plan), 'plan staging: stacks 0 to create, 0 to update, 15 unchanged (15 by fingerprint, without a change set), 23 skipped; 0 replacement(s); apps to deploy: none; expected apply: under a minute')
   assert.equal(plan.diffs, [])
   assert.equal(calls, ['DescribeStacks'])
 })
@@ -150,9 +151,9 @@ test('plan after a retention change: the data stack updates, and says BackupRete
   const calls = recordCalls(svc.clients.cfn)
   const changed = { ...model, env: { ...model.env, backup: { ...model.env.backup, retentionDays: 10 } } }
   const plan = await buildPlan(changed, svc, { commit: 'abc1234', skip: motoSkip })
-  // Only the stack whose parameter changed gets a change set; the other ten are proven unchanged.
+  // Only the stack whose parameter changed gets a change set; the other fourteen are proven unchanged.
   assert.is(calls.filter((c) => c === 'CreateChangeSet').length, 1)
-  assert.is(plan.stacks.filter((st) => st.action === 'none').length, 11)
+  assert.is(plan.stacks.filter((st) => st.action === 'none').length, 14)
   const data = plan.stacks.find((st) => st.stack === 'drsignet-staging-data')!
   assert.is(data.action, 'update', JSON.stringify(data))
   assert.equal(data.parameters, [{ key: 'BackupRetentionDays', from: '7', to: '10' }])
@@ -196,7 +197,7 @@ test('a stack updated outside apply (its tags kept) gets its change set again: t
   const plan = await buildPlan(model, svc, { commit: 'abc1234', skip: motoSkip, log: (l) => logged.push(l) })
   // moto keeps LastUpdatedTime unset through UpdateStack (AWS moves it, which triage also checks); the parameter shows.
   assert.ok(logged.includes(`plan: change set for ${stack} (parameter Email1 differs from the deployed stack's)`), logged.join('\n'))
-  assert.is(plan.stacks.filter((st) => st.note === UNCHANGED_NOTE).length, 11)
+  assert.is(plan.stacks.filter((st) => st.note === UNCHANGED_NOTE).length, 14)
 })
 
 test.run()

@@ -36,9 +36,9 @@ test('plan --format markdown from a clean account: the comment a reviewer sees',
   const r = await ops(['plan', 'staging', '--out', join(dir, 'plan.txt'), '--markdown', join(dir, 'plan.md'), '--max-bytes', '10000', '--commit', 'abc1234', ...skipFlags])
   assert.is(r.code, 0, r.stderr)
   const md = readFileSync(join(dir, 'plan.md'), 'utf8')
-  assert.is(md.split('\n')[2], '**stacks 10 to create, 0 to update, 0 unchanged, 25 skipped; 0 replacement(s); apps to deploy: backup, admin-portal, doctor-api, patient-api; expected apply: about 18 min**')
+  assert.is(md.split('\n')[2], '**stacks 13 to create, 0 to update, 0 unchanged, 25 skipped; 0 replacement(s); apps to deploy: backup, admin-portal, doctor-api, patient-api; expected apply: about 18 min**')
   assert.ok(Buffer.byteLength(md) <= 10_000 && md.endsWith("_Plan truncated at 10000 bytes: the full plan is build/plan/plan.txt, printed in the build's log._\n"))
-  assert.is(readFileSync(join(dir, 'plan.txt'), 'utf8').split('\n')[0], 'plan staging: stacks 10 to create, 0 to update, 0 unchanged, 25 skipped; 0 replacement(s); apps to deploy: backup, admin-portal, doctor-api, patient-api; expected apply: about 18 min')
+  assert.is(readFileSync(join(dir, 'plan.txt'), 'utf8').split('\n')[0], 'plan staging: stacks 13 to create, 0 to update, 0 unchanged, 25 skipped; 0 replacement(s); apps to deploy: backup, admin-portal, doctor-api, patient-api; expected apply: about 18 min')
   console.log(md.slice(0, 3000))
 })
 
@@ -51,7 +51,7 @@ test('after the deploy, apply through the CLI does nothing and says so; history 
 
   const again = await ops(['apply', 'staging', '--commit', 'abc1234', ...skipFlags])
   assert.is(again.code, 0, again.stderr)
-  assert.is(again.stdout, 'apply staging: nothing to do: every stack is up to date and every app runs its desired revision (stacks: 0 created, 0 updated, 10 unchanged, 25 skipped)\n')
+  assert.is(again.stdout, 'apply staging: nothing to do: every stack is up to date and every app runs its desired revision (stacks: 0 created, 0 updated, 13 unchanged, 25 skipped)\n')
   assert.ok(again.stderr.includes('lock: acquired s3://drsignet-staging-artifacts/locks/staging.json\n'), again.stderr)
 
   const history = await ops(['history', 'staging', 'patient-api'])

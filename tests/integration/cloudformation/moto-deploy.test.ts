@@ -17,7 +17,7 @@ import { TEMPLATE_DIR } from '../../cloudformation/templates.ts'
 // Templates whose main resources moto's CloudFormation creates. Left out: alarms (moto has no
 // AWS::CloudWatch::Alarm in CloudFormation), vpn (moto needs ImageId on the instance itself), apps,
 // repositories, pipeline and governance (CodeDeploy groups, CodeCommit, CodeBuild, Config, SSM, custom).
-const MOTO_TEMPLATES = new Set(['data.yaml', 'network.yaml', 'security.yaml', 'instance-group.yaml', 'load-balancer.yaml', 'deploy.yaml', 'topic.yaml', 'monitoring.yaml'])
+const MOTO_TEMPLATES = new Set(['data.yaml', 'network.yaml', 'security.yaml', 'target-group.yaml', 'instance-group.yaml', 'load-balancer.yaml', 'deploy.yaml', 'topic.yaml', 'monitoring.yaml'])
 // Types in those templates that moto skips with a warning; every other resource must really exist.
 // (moto has no AWS WAF in CloudFormation: the web ACL is checked by cfn-lint, checkov and template-rules.test.ts.)
 const MOTO_SKIPS = new Set(['AWS::S3::BucketPolicy', 'AWS::EC2::SecurityGroupEgress', 'AWS::IAM::RolePolicy', 'AWS::CodeDeploy::Application', 'AWS::SNS::TopicPolicy', 'AWS::SNS::Subscription', 'AWS::WAFv2::WebACL', 'AWS::WAFv2::WebACLAssociation', 'AWS::WAFv2::LoggingConfiguration'])
@@ -130,6 +130,47 @@ test('the key rotates; topics are encrypted; dashboard, instance roles and the A
   assert.is(output('group-database', 'RoleName'), 'drsignet-production-database-instance')
   assert.is(output('group-api', 'AutoScalingGroupName'), 'drsignet-production-api')
   assert.match(output('load-balancer', 'LoadBalancerDnsName'), /^drsignet-production-/)
+})
+
+// The Auto Scaling and ELB Query APIs answer without SDK clients this repository does not otherwise need.
+const query = async (service: string, body: string) => (await fetch(`${moto.endpoint}/`, {
+  method: 'POST',
+  headers: {
+    'Content-Type': 'application/x-www-form-urlencoded',
+    Authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/ap-south-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+  },
+  body,
+})).text()
+
+test('each app group is registered in its apps\' target groups and checks their health; the database group is not', async () => {
+  if (!created.size) assert.unreachable('no stacks were created')
+  const xml = await query('autoscaling', 'Action=DescribeAutoScalingGroups&Version=2011-01-01')
+  const group = (name: string) => {
+    const at = xml.indexOf(`<AutoScalingGroupName>drsignet-production-${name}</AutoScalingGroupName>`)
+    assert.ok(at >= 0, `group ${name}`)
+    const next = xml.indexOf('<AutoScalingGroupName>', at + 1)
+    const own = xml.slice(at, next < 0 ? undefined : next)
+    return {
+      type: own.match(/<HealthCheckType>(\w+)<\/HealthCheckType>/)?.[1],
+      grace: own.match(/<HealthCheckGracePeriod>(\d+)<\/HealthCheckGracePeriod>/)?.[1],
+      targets: [...(own.match(/<TargetGroupARNs>([\s\S]*?)<\/TargetGroupARNs>/)?.[1] ?? '').matchAll(/<member>([^<]+)<\/member>/g)].map((m) => m[1]).sort(),
+      instances: [...own.matchAll(/<InstanceId>([^<]+)<\/InstanceId>/g)].map((m) => m[1]).sort(),
+    }
+  }
+  const arn = (app: string) => output(`target-${app}`, 'TargetGroupArn')
+  const api = group('api')
+  assert.equal([api.type, api.grace, api.targets], ['ELB', '1800', [arn('doctor-api'), arn('patient-api')].sort()])
+  assert.equal([group('portal').type, group('portal').targets], ['ELB', [arn('admin-portal')]])
+  // (moto reports its own default grace, 300 s, for the 0 the database group is given.)
+  assert.equal([group('database').type, group('database').targets], ['EC2', []])
+  // The group put its instances in both target groups itself, before any deployment.
+  for (const app of ['doctor-api', 'patient-api']) {
+    const health = await query('elasticloadbalancing', `Action=DescribeTargetHealth&Version=2015-12-01&TargetGroupArn=${encodeURIComponent(arn(app))}`)
+    assert.equal([...health.matchAll(/<Id>([^<]+)<\/Id>/g)].map((m) => m[1]).sort(), api.instances, app)
+  }
+  assert.is(api.instances.length, 2)
+  assert.match(arn('patient-api'), /^arn:aws:elasticloadbalancing:ap-south-1:\d{12}:targetgroup\//)
+  assert.is(output('target-patient-api', 'TargetGroupFullName'), arn('patient-api').split(':')[5])
 })
 
 test.run()

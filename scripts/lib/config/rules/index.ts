@@ -1,6 +1,6 @@
 // Every per-environment semantic rule, in the order their problems are reported (pure).
 import { alarmNamesUnique, alarmScope, capacityWatched } from './alarms.ts'
-import { productionRoom, scalingBounds } from './scaling.ts'
+import { appsPerGroup, productionRoom, scalingBounds } from './scaling.ts'
 import { allowFromUsable, healthCheckTiming, spaRateLimit, staticRootByKind } from './apps.ts'
 import { backupAlarm, backupSchedule } from './backup.ts'
 import type { Rule } from './context.ts'
@@ -14,5 +14,5 @@ export const referenceRules: Rule[] = [instanceGroupsExist, topicsExist, stopAla
 /** Rules on the merged model. */
 export const modelRules: Rule[] = [
   portsValid, hostsUnique, routesUnique, healthCheckTiming, staticRootByKind, spaRateLimit, allowFromUsable,
-  alarmNamesUnique, alarmScope, capacityWatched, scalingBounds, productionRoom, backupSchedule, backupAlarm, databaseAddress, databaseSnapshots, databaseGroupSingle, vpnOutsideVpc, vpnPeerPublic, certificateMatches, bucketsDistinct, secretsPrefixNamesEnv,
+  alarmNamesUnique, alarmScope, capacityWatched, scalingBounds, productionRoom, appsPerGroup, backupSchedule, backupAlarm, databaseAddress, databaseSnapshots, databaseGroupSingle, vpnOutsideVpc, vpnPeerPublic, certificateMatches, bucketsDistinct, secretsPrefixNamesEnv,
 ]
