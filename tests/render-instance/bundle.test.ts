@@ -6,11 +6,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { buildBundle } from '../../scripts/lib/bundle/build.ts'
+import { appHookEntries, buildBundle } from '../../scripts/lib/bundle/build.ts'
 import { unpackEntries } from '../../scripts/lib/bundle/tar.ts'
+import { buildRelease, folderArtifacts } from '../../scripts/lib/apply/bundle.ts'
+import { desiredApps } from '../../scripts/lib/apply/desired.ts'
+import { renderAppFiles, renderEnvironment } from '../../scripts/lib/render/environment.ts'
+import { readModel } from '../../scripts/lib/config/read.ts'
 import { fixtureApp, fixtureModel } from './model-fixture.ts'
 
-const vhost = { path: 'patient-api.conf', contents: 'server { listen 8081; location / { proxy_pass http://127.0.0.1:3001; } }\n' }
+const rendered = () => renderAppFiles(fixtureApp(), fixtureModel())
 
 function artifact() {
   const dir = mkdtempSync(join(tmpdir(), 'artifact-'))
@@ -24,10 +28,10 @@ test('two builds of the same inputs are byte-identical and named by their hash',
   const a = artifact()
   const out1 = mkdtempSync(join(tmpdir(), 'b1-'))
   const out2 = mkdtempSync(join(tmpdir(), 'b2-'))
-  const b1 = await buildBundle(fixtureApp(), fixtureModel(), { artifactDir: a, outDir: out1, vhost })
+  const b1 = await buildBundle(fixtureApp(), rendered(), { artifactDir: a, outDir: out1 })
   // Touching file times and modes that do not matter must not change the bytes.
   chmodSync(join(a, 'package.json'), 0o600)
-  const b2 = await buildBundle(fixtureApp(), fixtureModel(), { artifactDir: a, outDir: out2, vhost })
+  const b2 = await buildBundle(fixtureApp(), rendered(), { artifactDir: a, outDir: out2 })
   assert.is(b1.sha256, b2.sha256)
   assert.ok(readFileSync(b1.file).equals(readFileSync(b2.file)))
   assert.match(b1.file, new RegExp(`patient-api-1\\.14\\.2-${b1.sha256.slice(0, 12)}\\.tar\\.gz$`))
@@ -37,15 +41,14 @@ test('two builds of the same inputs are byte-identical and named by their hash',
 test('the bundle holds appspec.yml at the root, the app, hooks, nginx and deploy files', async () => {
   const a = artifact()
   const out = mkdtempSync(join(tmpdir(), 'b-'))
-  const b = await buildBundle(fixtureApp(), fixtureModel(), { artifactDir: a, outDir: out, vhost, snippets: [{ path: 'drsignet/proxy.conf', contents: 'proxy_http_version 1.1;\n' }] })
+  const b = await buildBundle(fixtureApp(), rendered(), { artifactDir: a, outDir: out })
   const entries = await unpackEntries(readFileSync(b.file))
   const paths = entries.map((e) => e.path)
   assert.equal(paths, [...paths].sort())
-  for (const p of ['appspec.yml', 'app/dist/server.js', 'app/package.json', 'deploy/ecosystem.config.cjs', 'deploy/environment.json', 'deploy/hook.env', 'deploy/logrotate.conf', 'hooks/application-stop.sh', 'hooks/lib/common.sh', 'nginx/patient-api.conf', 'nginx/drsignet/proxy.conf'])
+  for (const p of ['appspec.yml', 'app/dist/server.js', 'app/package.json', 'deploy/ecosystem.config.cjs', 'deploy/environment.json', 'deploy/hook.env', 'deploy/logrotate.conf', 'hooks/application-stop.sh', 'hooks/lib/common.sh', 'nginx/patient-api.conf', 'nginx/drsignet/gzip.conf'])
     assert.ok(paths.includes(p), `missing ${p}`)
   assert.is(entries.find((e) => e.path === 'hooks/before-install.sh')!.mode, 0o755)
   assert.is(entries.find((e) => e.path === 'app/package.json')!.mode, 0o644)
-  assert.is(entries.find((e) => e.path === 'nginx/patient-api.conf')!.data.toString(), vhost.contents)
   for (const d of [a, out]) rmSync(d, { recursive: true, force: true })
 })
 
@@ -55,7 +58,7 @@ test('file times come from content: stable for unchanged files, new for changed 
     const a = artifact()
     writeFileSync(join(a, 'dist/server.js'), server)
     const out = mkdtempSync(join(tmpdir(), 'b-'))
-    const b = await buildBundle(fixtureApp(), fixtureModel(), { artifactDir: a, outDir: out, vhost })
+    const b = await buildBundle(fixtureApp(), rendered(), { artifactDir: a, outDir: out })
     const dir = mkdtempSync(join(tmpdir(), 'x-'))
     const r = spawnSync('tar', ['-zxpsf', b.file], { cwd: dir, encoding: 'utf8' })
     assert.is(r.status, 0, r.stderr)
@@ -73,6 +76,29 @@ test('file times come from content: stable for unchanged files, new for changed 
   assert.is(v2.pkg, v1.pkg, 'an unchanged file keeps its time (and its ETag)')
   assert.ok(v1.server > Date.UTC(2000, 0, 1) && v1.server < Date.UTC(2019, 0, 1), new Date(v1.server).toISOString())
   assert.is(v1.owner, 0, 'files are root\'s in the archive')
+})
+
+test('render once: an app bundle carries exactly the files render wrote for it, byte for byte, beside its artifact and hooks', async () => {
+  const model = readModel('.', 'staging')
+  const a = artifact()
+  const dir = mkdtempSync(join(tmpdir(), 'artifacts-'))
+  for (const app of model.apps) {
+    mkdirSync(join(dir, app.name), { recursive: true })
+    spawnSync('cp', ['-r', a, join(dir, app.name, app.version)])
+  }
+  const build = renderEnvironment(model)
+  let compared = 0
+  for (const d of desiredApps(model, appHookEntries())) {
+    const entries = await unpackEntries((await buildRelease(d, folderArtifacts(dir))).gz)
+    const own = entries.filter((e) => !e.path.startsWith('app/') && !e.path.startsWith('hooks/'))
+    const prefix = `apps/${d.name}/`
+    const written = build.filter((f) => f.path.startsWith(prefix))
+    assert.equal(own.map((e) => e.path), written.map((f) => f.path.slice(prefix.length)), d.name)
+    for (const f of written) assert.ok(own.find((e) => e.path === f.path.slice(prefix.length))!.data.equals(Buffer.from(f.contents)), f.path)
+    compared += written.length
+  }
+  assert.ok(compared >= 10 * model.apps.length, `${compared} files compared`)
+  for (const d of [a, dir]) rmSync(d, { recursive: true, force: true })
 })
 
 test.run()

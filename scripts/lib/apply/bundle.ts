@@ -7,7 +7,7 @@ import { bundleEntries, type BundleEntry } from '../bundle/contents.ts'
 import { backupHookEntries, readOpsSnapshot } from '../bundle/backup-agent.ts'
 import { appHookEntries, readFolder } from '../bundle/build.ts'
 import { contentHash, packEntries, unpackEntries } from '../bundle/tar.ts'
-import { renderSnippets, renderVhost } from '../render/nginx.ts'
+import type { RenderedFile } from '../render/types.ts'
 import type { ArtifactStore } from '../aws/artifact-store.ts'
 import { fetchRelease } from '../release/publish.ts'
 import { desiredApps, desiredBackupTool, type DesiredRelease } from './desired.ts'
@@ -41,9 +41,8 @@ export const storeArtifacts = (store: ArtifactStore): ArtifactSource => ({
 
 export type Bundle = { gz: Buffer; sha256: string; files: number }
 
-export async function buildRevision(app: App, model: Model, artifact: BundleEntry[], hooks: BundleEntry[]): Promise<Bundle> {
-  const entries = bundleEntries(app, model, { artifact, hooks, vhost: renderVhost(app, model), snippets: renderSnippets() })
-  return packBundle(entries)
+export async function buildRevision(app: App, rendered: RenderedFile[], artifact: BundleEntry[], hooks: BundleEntry[]): Promise<Bundle> {
+  return packBundle(bundleEntries(app, rendered, { artifact, hooks }))
 }
 
 async function packBundle(entries: BundleEntry[]): Promise<Bundle> {
@@ -61,7 +60,8 @@ export const desiredReleases = (model: Model, root?: string): DesiredRelease[] =
   ...desiredApps(model, appHookEntries(root)),
 ]
 
-export async function buildRelease(d: DesiredRelease, model: Model, artifacts: ArtifactSource): Promise<Bundle> {
-  if (d.app) return buildRevision(d.app, model, await artifacts.entries(d.name, d.version), d.hooks)
+/** An app's bundle carries the very files its revision was hashed over, and that plan and build/ show. */
+export async function buildRelease(d: DesiredRelease, artifacts: ArtifactSource): Promise<Bundle> {
+  if (d.app) return buildRevision(d.app, d.rendered, await artifacts.entries(d.name, d.version), d.hooks)
   return packBundle(d.entries)
 }

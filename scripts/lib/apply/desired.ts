@@ -11,8 +11,8 @@ import type { RenderedFile } from '../render/types.ts'
 
 /** files: the rendered files plan diffs and the state records, under the group's prefix in build/ENV. */
 type Release = { name: string; version: string; revision: string; files: RenderedFile[] }
-/** An app, with the hooks its revision was hashed over: its bundle is built from these same bytes. */
-export type DesiredApp = Release & { app: App; hooks: BundleEntry[] }
+/** An app, with the rendered files (bundle paths) and hooks its revision was hashed over: its bundle is built from these same bytes. */
+export type DesiredApp = Release & { app: App; rendered: RenderedFile[]; hooks: BundleEntry[] }
 /** The backup tool, with its whole bundle's entries (its revision is a hash over them). */
 export type DesiredTool = Release & { app?: undefined; entries: BundleEntry[] }
 export type DesiredRelease = DesiredApp | DesiredTool
@@ -23,11 +23,12 @@ export const filesPrefix = (name: string) => (name === BACKUP_AGENT ? `${BACKUP_
 /** The revision changes when the version, any rendered file of the app, or any hook changes. */
 export function desiredApps(model: Model, hooks: BundleEntry[]): DesiredApp[] {
   return model.apps.map((app) => {
-    const files = renderAppFiles(app, model).map((f) => ({ path: `${filesPrefix(app.name)}${f.path}`, contents: f.contents }))
+    const rendered = renderAppFiles(app, model)
+    const files = rendered.map((f) => ({ path: `${filesPrefix(app.name)}${f.path}`, contents: f.contents }))
     const h = createHash('sha256').update(`version\0${app.version}\0`)
     for (const f of files) h.update(`file\0${f.path}\0${f.contents}\0`)
     for (const e of hooks) h.update(`hook\0${e.path}\0${e.mode.toString(8)}\0`).update(e.data)
-    return { name: app.name, app, hooks, version: app.version, revision: `${app.version}+${h.digest('hex').slice(0, 12)}`, files }
+    return { name: app.name, app, rendered, hooks, version: app.version, revision: `${app.version}+${h.digest('hex').slice(0, 12)}`, files }
   })
 }
 

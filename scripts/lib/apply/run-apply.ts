@@ -88,7 +88,7 @@ export async function runApply(model: Model, svc: Services, rt: Runtime, opts: A
     const deploy = async (d: DesiredRelease) => {
       const from = state.apps[d.name]?.revision ?? 'nothing'
       rt.log(`${d.name}: ${from} -> ${d.revision}: building the bundle from ${d.app ? opts.artifacts.describe : 'this checkout'}`)
-      const bundle = await buildRelease(d, model, opts.artifacts)
+      const bundle = await buildRelease(d, opts.artifacts)
       const key = keys.bundle(env, d.name, bundle.sha256)
       // Content-addressed: the same bytes are never uploaded twice.
       const put = (await svc.store.head(key)) ?? (await svc.store.put(key, bundle.gz, 'application/gzip'))

@@ -1,8 +1,9 @@
 // Builds a revision bundle on disk, named by its content hash (I/O).
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { App, Model } from '../config/model.ts'
-import { bundleEntries, type BundleEntry, type BundleInputs } from './contents.ts'
+import type { App } from '../config/model.ts'
+import type { RenderedFile } from '../render/types.ts'
+import { bundleEntries, type BundleEntry } from './contents.ts'
 import { contentHash, packEntries } from './tar.ts'
 
 /** The checkout these scripts run from; the default root of the content they bundle. */
@@ -27,8 +28,9 @@ export function readFolder(dir: string, prefix = ''): BundleEntry[] {
 
 export type BuiltBundle = { file: string; sha256: string; bytes: number }
 
-export async function buildBundle(app: App, model: Model, inputs: Omit<BundleInputs, 'artifact' | 'hooks'> & { artifactDir: string; outDir: string }): Promise<BuiltBundle> {
-  const entries = bundleEntries(app, model, { ...inputs, artifact: readFolder(inputs.artifactDir), hooks: appHookEntries() })
+/** `rendered`: the app's rendered files (renderAppFiles), as in apply. */
+export async function buildBundle(app: App, rendered: RenderedFile[], inputs: { artifactDir: string; outDir: string }): Promise<BuiltBundle> {
+  const entries = bundleEntries(app, rendered, { artifact: readFolder(inputs.artifactDir), hooks: appHookEntries() })
   const gz = await packEntries(entries)
   const sha256 = contentHash(gz)
   const file = join(inputs.outDir, `${app.name}-${app.version}-${sha256.slice(0, 12)}.tar.gz`)

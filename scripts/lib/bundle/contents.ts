@@ -1,6 +1,5 @@
-// Decides what goes into a revision bundle: artifact under app/, rendered files and hooks (pure).
-import type { App, Model } from '../config/model.ts'
-import { renderAppDeployFiles } from '../render/app-deploy-files.ts'
+// Decides what goes into a revision bundle: artifact under app/, the app's rendered files and hooks (pure).
+import type { App } from '../config/model.ts'
 import { appspecFor, checkPermissions } from '../render/appspec.ts'
 import type { RenderedFile } from '../render/types.ts'
 
@@ -10,17 +9,17 @@ export type BundleEntry = { path: string; data: Buffer; mode: number }
 export type BundleInputs = {
   artifact: BundleEntry[] // the app's build output, paths relative to its folder
   hooks: BundleEntry[] // hooks/**, paths relative to hooks/
-  vhost: RenderedFile // from renderVhost
-  snippets?: RenderedFile[] // shared nginx snippets, paths relative to the nginx conf dir (drsignet/...)
 }
 
 export const text = (f: RenderedFile, path = f.path, mode = 0o644): BundleEntry => ({ path, data: Buffer.from(f.contents), mode })
 
-export function bundleEntries(app: App, model: Model, inputs: BundleInputs): BundleEntry[] {
+/**
+ * `rendered`: the app's files exactly as render wrote them under build/ENV/apps/APP/ (renderAppFiles), in bundle
+ * paths; they are copied as they are, so what a reviewer saw is what reaches the instances.
+ */
+export function bundleEntries(app: App, rendered: RenderedFile[], inputs: BundleInputs): BundleEntry[] {
   const entries: BundleEntry[] = [
-    ...renderAppDeployFiles(app, model).map((f) => text(f)),
-    text(inputs.vhost, `nginx/${app.name}.conf`),
-    ...(inputs.snippets ?? []).map((s) => text(s, `nginx/${s.path}`)),
+    ...rendered.map((f) => text(f)),
     ...inputs.artifact.map((e) => ({ ...e, path: `app/${e.path}` })),
     ...inputs.hooks.map((e) => ({ ...e, path: `hooks/${e.path}` })),
   ]

@@ -23,7 +23,7 @@ import { deployRevision, type DeployResult } from '../../../scripts/lib/deploy-l
 import { backupAgentPaths, mongoCaKeys } from '../../../scripts/lib/render/backup-paths.ts'
 import { clientEnvFile, clientEnvKey } from '../../../scripts/lib/database/users.ts'
 import { instancePaths } from '../../../scripts/lib/render/hook-settings.ts'
-import { renderSnippets, renderVhost } from '../../../scripts/lib/render/nginx.ts'
+import { renderAppFiles } from '../../../scripts/lib/render/environment.ts'
 import { configWithAddress, installDatabase, newVolume, withVolume } from '../../harness/database-instance.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { freePort } from '../../harness/ports.ts'
@@ -157,7 +157,7 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
         const m: Model = { ...model, apps: model.apps.map((a) => (a.name === app.name ? app : a)) }
         const dir = join(work, 'artifacts', `${app.name}-${app.version}`)
         artifact(dir, app)
-        return (await buildBundle(app, m, { artifactDir: dir, outDir: join(work, 'bundles'), vhost: renderVhost(app, m), snippets: renderSnippets() })).file
+        return (await buildBundle(app, renderAppFiles(app, m), { artifactDir: dir, outDir: join(work, 'bundles') })).file
       }
       const first = await build(base)
       await deploy(f, first)

@@ -8,7 +8,8 @@ import type { App, Model } from '../../../scripts/lib/config/model.ts'
 import type { DeployResult } from '../../../scripts/lib/deploy-local/runner.ts'
 import { pathIn, processesOf, type Instance } from '../../../scripts/lib/deploy-local/instance.ts'
 import { buildBundle } from '../../../scripts/lib/bundle/build.ts'
-import { renderSnippets, renderVhost } from '../../../scripts/lib/render/nginx.ts'
+import { renderAppFiles } from '../../../scripts/lib/render/environment.ts'
+import { vhostPath } from '../../../scripts/lib/render/nginx.ts'
 import { fixtureApp, fixtureModel } from '../../render-instance/model-fixture.ts'
 import type { Moto } from '../../harness/moto.ts'
 
@@ -62,8 +63,9 @@ export async function makeBundle(outDir: string, app: App, opts: { variant?: Var
   writeFileSync(join(artifact, 'package.json'), `${JSON.stringify({ name: app.name, version: app.version, private: true })}\n`)
   // A lock file without dependencies: AfterInstall's npm ci runs (offline: there is nothing to fetch).
   if (opts.lock) writeFileSync(join(artifact, 'package-lock.json'), `${JSON.stringify({ name: app.name, version: app.version, lockfileVersion: 3, requires: true, packages: { '': { name: app.name, version: app.version } } }, null, 2)}\n`)
-  const vhost = opts.vhost ? { path: `${app.name}.conf`, contents: opts.vhost } : renderVhost(app, model)
-  const built = await buildBundle(app, model, { artifactDir: artifact, outDir, vhost, snippets: renderSnippets() })
+  // A test's own vhost takes the rendered one's place.
+  const rendered = renderAppFiles(app, model).map((f) => (opts.vhost && f.path === vhostPath(app) ? { ...f, contents: opts.vhost } : f))
+  const built = await buildBundle(app, rendered, { artifactDir: artifact, outDir })
   return built.file
 }
 
