@@ -6,6 +6,7 @@ import { rollbackTarget } from '../../scripts/lib/apply/rollback.ts'
 import { formatHistory } from '../../scripts/lib/apply/history.ts'
 import { deploymentAlert } from '../../scripts/lib/apply/alert.ts'
 import { desiredApps } from '../../scripts/lib/apply/desired.ts'
+import { loadNginxTemplates } from '../../scripts/lib/render/render-all.ts'
 import type { AuditRecord } from '../../scripts/lib/apply/state.ts'
 import { readModel } from '../../scripts/lib/config/read.ts'
 
@@ -53,10 +54,10 @@ test('the alert without diagnostics still says what failed', () => {
 test('desired revisions are stable and change with the version or a hook', () => {
   const model = readModel(new URL('../../', import.meta.url).pathname, 'staging')
   const hooks = [{ path: 'a.sh', data: Buffer.from('echo a\n'), mode: 0o755 }]
-  const one = desiredApps(model, hooks).map((d) => d.revision)
-  assert.equal(desiredApps(model, hooks).map((d) => d.revision), one)
+  const one = desiredApps(model, hooks, loadNginxTemplates()).map((d) => d.revision)
+  assert.equal(desiredApps(model, hooks, loadNginxTemplates()).map((d) => d.revision), one)
   assert.ok(one.every((r, i) => r.startsWith(`${model.apps[i]!.version}+`) && /\+[0-9a-f]{12}$/.test(r)), one.join())
-  const other = desiredApps(model, [{ ...hooks[0]!, data: Buffer.from('echo b\n') }]).map((d) => d.revision)
+  const other = desiredApps(model, [{ ...hooks[0]!, data: Buffer.from('echo b\n') }], loadNginxTemplates()).map((d) => d.revision)
   assert.ok(other.every((r, i) => r !== one[i]))
 })
 

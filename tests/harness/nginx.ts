@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { Model } from '../../scripts/lib/config/model.ts'
 import { renderAppFiles } from '../../scripts/lib/render/environment.ts'
+import { loadNginxTemplates } from '../../scripts/lib/render/render-all.ts'
 import { supervise } from './process.ts'
 import { requireTool } from './tools.ts'
 
@@ -33,7 +34,7 @@ ${extraHttp}
 
 /** Where the AfterInstall hook puts each file: vhosts in conf.d/, snippets in drsignet/. */
 export const nginxFilesOf = (model: Model, instanceRoot = ''): ConfFile[] => {
-  const files = model.apps.flatMap((app) => renderAppFiles(app, model, instanceRoot).filter((f) => f.path.startsWith('nginx/')))
+  const files = model.apps.flatMap((app) => renderAppFiles(app, model, loadNginxTemplates(), instanceRoot).filter((f) => f.path.startsWith('nginx/')))
   const out = new Map<string, string>()
   for (const f of files) {
     const rel = f.path.slice('nginx/'.length)

@@ -11,10 +11,11 @@ import { unpackEntries } from '../../scripts/lib/bundle/tar.ts'
 import { buildRelease, folderArtifacts } from '../../scripts/lib/apply/bundle.ts'
 import { desiredApps } from '../../scripts/lib/apply/desired.ts'
 import { renderAppFiles, renderEnvironment } from '../../scripts/lib/render/environment.ts'
+import { loadNginxTemplates } from '../../scripts/lib/render/render-all.ts'
 import { readModel } from '../../scripts/lib/config/read.ts'
 import { fixtureApp, fixtureModel } from './model-fixture.ts'
 
-const rendered = () => renderAppFiles(fixtureApp(), fixtureModel())
+const rendered = () => renderAppFiles(fixtureApp(), fixtureModel(), loadNginxTemplates())
 
 function artifact() {
   const dir = mkdtempSync(join(tmpdir(), 'artifact-'))
@@ -86,9 +87,9 @@ test('render once: an app bundle carries exactly the files render wrote for it, 
     mkdirSync(join(dir, app.name), { recursive: true })
     spawnSync('cp', ['-r', a, join(dir, app.name, app.version)])
   }
-  const build = renderEnvironment(model)
+  const build = renderEnvironment(model, { nginx: loadNginxTemplates() })
   let compared = 0
-  for (const d of desiredApps(model, appHookEntries())) {
+  for (const d of desiredApps(model, appHookEntries(), loadNginxTemplates())) {
     const entries = await unpackEntries((await buildRelease(d, folderArtifacts(dir))).gz)
     const own = entries.filter((e) => !e.path.startsWith('app/') && !e.path.startsWith('hooks/'))
     const prefix = `apps/${d.name}/`

@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert'
 import type { Model } from '../../scripts/lib/config/model.ts'
 import { readModel } from '../../scripts/lib/config/read.ts'
 import { renderVhost } from '../../scripts/lib/render/nginx.ts'
+import { loadNginxTemplates } from '../../scripts/lib/render/render-all.ts'
 import { P, PATIENT, PORTAL, problemsWith } from '../config/variant.ts'
 
 const HOSTILE = [';', '{', '}', '\\n', '$', '"', "'", '..', '`']
@@ -43,7 +44,7 @@ test('the renderer itself refuses a hostile value that skipped validation (defen
   const model = structuredClone(readModel('.', 'production')) as Model
   const app = model.apps.find((a) => a.name === 'patient-api')!
   app.hosts = ['evil.com; return 200 "owned"']
-  assert.throws(() => renderVhost(app, model), /refusing to render patient-api\.hosts\[0\]/)
+  assert.throws(() => renderVhost(app, model, loadNginxTemplates()), /refusing to render patient-api\.hosts\[0\]/)
 })
 
 test.run()

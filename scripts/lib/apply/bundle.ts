@@ -7,6 +7,7 @@ import { bundleEntries, type BundleEntry } from '../bundle/contents.ts'
 import { backupHookEntries, readOpsSnapshot } from '../bundle/backup-agent.ts'
 import { appHookEntries, readFolder } from '../bundle/build.ts'
 import { contentHash, packEntries, unpackEntries } from '../bundle/tar.ts'
+import { loadNginxTemplates } from '../render/render-all.ts'
 import type { RenderedFile } from '../render/types.ts'
 import type { ArtifactStore } from '../aws/artifact-store.ts'
 import { fetchRelease } from '../release/publish.ts'
@@ -57,7 +58,7 @@ async function packBundle(entries: BundleEntry[]): Promise<Bundle> {
  */
 export const desiredReleases = (model: Model, root?: string): DesiredRelease[] => [
   desiredBackupTool(model, { ops: readOpsSnapshot(model.env.name, root, root), hooks: backupHookEntries(root) }),
-  ...desiredApps(model, appHookEntries(root)),
+  ...desiredApps(model, appHookEntries(root), loadNginxTemplates()),
 ]
 
 /** An app's bundle carries the very files its revision was hashed over, and that plan and build/ show. */

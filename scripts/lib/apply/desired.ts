@@ -7,6 +7,7 @@ import type { BundleEntry } from '../bundle/contents.ts'
 import { renderBackupAgentFiles } from '../render/backup-agent.ts'
 import { BACKUP_AGENT } from '../render/backup-paths.ts'
 import { renderAppFiles } from '../render/environment.ts'
+import type { NginxTemplates } from '../render/nginx.ts'
 import type { RenderedFile } from '../render/types.ts'
 
 /** files: the rendered files plan diffs and the state records, under the group's prefix in build/ENV. */
@@ -21,9 +22,9 @@ export type DesiredRelease = DesiredApp | DesiredTool
 export const filesPrefix = (name: string) => (name === BACKUP_AGENT ? `${BACKUP_AGENT}/` : `apps/${name}/`)
 
 /** The revision changes when the version, any rendered file of the app, or any hook changes. */
-export function desiredApps(model: Model, hooks: BundleEntry[]): DesiredApp[] {
+export function desiredApps(model: Model, hooks: BundleEntry[], nginx: NginxTemplates): DesiredApp[] {
   return model.apps.map((app) => {
-    const rendered = renderAppFiles(app, model)
+    const rendered = renderAppFiles(app, model, nginx)
     const files = rendered.map((f) => ({ path: `${filesPrefix(app.name)}${f.path}`, contents: f.contents }))
     const h = createHash('sha256').update(`version\0${app.version}\0`)
     for (const f of files) h.update(`file\0${f.path}\0${f.contents}\0`)

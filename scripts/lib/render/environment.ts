@@ -6,17 +6,25 @@ import { renderBackupAgentFiles } from './backup-agent.ts'
 import { BACKUP_AGENT } from './backup-paths.ts'
 import { ownersOf, renderCloudWatchAgent } from './cloudwatch-agent.ts'
 import { environmentDiagram, toDot, toMermaid } from './diagram.ts'
-import { renderSnippets, renderVhost } from './nginx.ts'
+import type { Template } from '../cloudformation/read-template.ts'
+import { renderSnippets, renderVhost, type NginxTemplates } from './nginx.ts'
+import { renderStackFiles } from './stack-files.ts'
 import type { RenderedFile } from './types.ts'
+
+/**
+ * What rendering reads besides the Model, loaded beforehand by the caller (render-all.ts): the nginx templates and
+ * the CloudFormation templates; without the latter, the render has no cloudformation/ files.
+ */
+export type RenderInputs = { nginx: NginxTemplates; stacks?: ReadonlyMap<string, Template> }
 
 const under = (prefix: string) => (f: RenderedFile): RenderedFile => ({ path: `${prefix}/${f.path}`, contents: f.contents })
 
 /** What a revision bundle carries besides the app artifact and hooks/, in bundle paths. */
-export function renderAppFiles(app: Model["apps"][number], model: Model, instanceRoot = ""): RenderedFile[] {
+export function renderAppFiles(app: Model["apps"][number], model: Model, nginx: NginxTemplates, instanceRoot = ""): RenderedFile[] {
   return [
     ...renderAppDeployFiles(app, model),
-    renderVhost(app, model, instanceRoot),
-    ...renderSnippets().map(under('nginx')),
+    renderVhost(app, model, nginx, instanceRoot),
+    ...renderSnippets(nginx).map(under('nginx')),
   ]
 }
 
@@ -37,10 +45,11 @@ function renderDiagram(model: Model, layout?: Layout): RenderedFile[] {
 }
 
 /** Every rendered file of the environment, sorted by path, with manifest.json last. */
-export function renderEnvironment(model: Model, stackFiles: RenderedFile[] = [], layout?: Layout): RenderedFile[] {
+export function renderEnvironment(model: Model, inputs: RenderInputs, layout?: Layout): RenderedFile[] {
+  const stackFiles = inputs.stacks ? renderStackFiles(model, inputs.stacks) : []
   const files = [
     ...renderDiagram(model, layout),
-    ...model.apps.flatMap((app) => renderAppFiles(app, model).map(under(`apps/${app.name}`))),
+    ...model.apps.flatMap((app) => renderAppFiles(app, model, inputs.nginx).map(under(`apps/${app.name}`))),
     ...model.env.instanceGroups.filter((g) => ownersOf(model, g).length > 0).map((g) => renderCloudWatchAgent(model, g)),
     ...renderBackupAgentFiles(model).map(under(BACKUP_AGENT)),
     ...stackFiles.map(under('cloudformation')),

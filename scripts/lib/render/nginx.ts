@@ -1,17 +1,32 @@
-// Renders the nginx vhost of one app and the shared snippets from the nunjucks templates in nginx/ (pure; templates read once).
-import { readdirSync, readFileSync } from 'node:fs'
+// Renders the nginx vhost of one app and the shared snippets from the nunjucks templates of nginx/, which the caller
+// loaded (render-all.ts, loadNginxTemplates) and passes in (pure).
 import nunjucks from 'nunjucks'
 import type { App, Model } from '../config/model.ts'
 import { instancePaths } from './hook-settings.ts'
 import type { RenderedFile } from './types.ts'
 
-const templateDir = new URL('../../../nginx/', import.meta.url)
-const templates = new nunjucks.Environment(new nunjucks.FileSystemLoader(templateDir.pathname, { noCache: false }), {
-  autoescape: false,
-  throwOnUndefined: true,
-  trimBlocks: true,
-  lstripBlocks: true,
-})
+/** nginx/ as text: every file by its path under nginx/ (vhost.conf.njk, partials/*.njk, snippets/*.conf). */
+export type NginxTemplates = { files: ReadonlyMap<string, string> }
+
+// A loader over the loaded text: nothing is read while rendering. One environment per loaded set, so templates
+// compile once however many apps and environments render.
+class LoadedTemplates extends nunjucks.Loader {
+  constructor(private readonly files: ReadonlyMap<string, string>) { super() }
+  getSource(name: string) {
+    const src = this.files.get(name)
+    if (src === undefined) throw new Error(`nginx template ${name} is not in nginx/`)
+    return { src, path: name, noCache: false }
+  }
+}
+const environments = new WeakMap<NginxTemplates, nunjucks.Environment>()
+function environmentOf(t: NginxTemplates): nunjucks.Environment {
+  let env = environments.get(t)
+  if (!env) {
+    env = new nunjucks.Environment(new LoadedTemplates(t.files), { autoescape: false, throwOnUndefined: true, trimBlocks: true, lstripBlocks: true })
+    environments.set(t, env)
+  }
+  return env
+}
 
 // Defence in depth: the schema already refuses these, but nothing reaches nginx without this check.
 const NGINX_SAFE = /^[A-Za-z0-9._:/~*=-]+$/
@@ -31,14 +46,14 @@ export const SNIPPET_DIR = 'drsignet'
 
 /** `instanceRoot` prefixes the static root for tests that serve a rendered vhost from a temporary tree; bundles are
  *  rendered without it (deploy-local moves the root in AfterInstall instead), and on EC2 it is empty. */
-export function renderVhost(app: App, model: Model, instanceRoot = ''): RenderedFile {
+export function renderVhost(app: App, model: Model, nginx: NginxTemplates, instanceRoot = ''): RenderedFile {
   const values = {
     name: app.name, kind: app.kind, port: app.port, proxyPort: app.proxyPort, hosts: app.hosts, paths: app.paths,
     healthCheck: app.healthCheck.path, nginx: app.nginx, vpc: model.env.network.vpcCidr, env: model.env.name,
   }
   assertSafe({ ...values, instanceRoot: instanceRoot || '/' }, app.name)
   const spa = app.kind === 'spa'
-  const contents = templates.render('vhost.conf.njk', {
+  const contents = environmentOf(nginx).render('vhost.conf.njk', {
     app,
     env: model.env,
     id: nginxId(app),
@@ -51,10 +66,9 @@ export function renderVhost(app: App, model: Model, instanceRoot = ''): Rendered
 }
 
 /** The static snippets every vhost includes, installed beside them as /etc/nginx/drsignet/. */
-export function renderSnippets(): RenderedFile[] {
-  const dir = new URL('snippets/', templateDir)
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.conf'))
-    .sort()
-    .map((f) => ({ path: `${SNIPPET_DIR}/${f}`, contents: readFileSync(new URL(f, dir), 'utf8') }))
+export function renderSnippets(nginx: NginxTemplates): RenderedFile[] {
+  return [...nginx.files]
+    .filter(([path]) => path.startsWith('snippets/') && path.endsWith('.conf'))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([path, contents]) => ({ path: `${SNIPPET_DIR}/${path.slice('snippets/'.length)}`, contents }))
 }

@@ -13,7 +13,7 @@ import { InputError } from '../cli/errors.ts'
 export class StackParameterError extends InputError {}
 
 /** `templates` maps a file name in cloudformation/ to its parsed template. */
-export function renderStackFiles(model: Model, templates: Map<string, Template>): RenderedFile[] {
+export function renderStackFiles(model: Model, templates: ReadonlyMap<string, Template>): RenderedFile[] {
   const problems: string[] = []
   const files = stackInstances(model).flatMap((s) => {
     const template = templates.get(s.template)

@@ -24,6 +24,7 @@ import { backupAgentPaths, mongoCaKeys } from '../../../scripts/lib/render/backu
 import { clientEnvFile, clientEnvKey } from '../../../scripts/lib/database/users.ts'
 import { instancePaths } from '../../../scripts/lib/render/hook-settings.ts'
 import { renderAppFiles } from '../../../scripts/lib/render/environment.ts'
+import { loadNginxTemplates } from '../../../scripts/lib/render/render-all.ts'
 import { configWithAddress, installDatabase, newVolume, withVolume } from '../../harness/database-instance.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { freePort } from '../../harness/ports.ts'
@@ -157,7 +158,7 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
         const m: Model = { ...model, apps: model.apps.map((a) => (a.name === app.name ? app : a)) }
         const dir = join(work, 'artifacts', `${app.name}-${app.version}`)
         artifact(dir, app)
-        return (await buildBundle(app, renderAppFiles(app, m), { artifactDir: dir, outDir: join(work, 'bundles') })).file
+        return (await buildBundle(app, renderAppFiles(app, m, loadNginxTemplates()), { artifactDir: dir, outDir: join(work, 'bundles') })).file
       }
       const first = await build(base)
       await deploy(f, first)

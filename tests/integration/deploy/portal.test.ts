@@ -16,6 +16,7 @@ import { createFleet, destroyFleet, type Fleet } from '../../../scripts/lib/depl
 import { pathIn } from '../../../scripts/lib/deploy-local/instance.ts'
 import { deployRevision } from '../../../scripts/lib/deploy-local/runner.ts'
 import { renderAppFiles } from '../../../scripts/lib/render/environment.ts'
+import { loadNginxTemplates } from '../../../scripts/lib/render/render-all.ts'
 import { freePort } from '../../harness/ports.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { requireTool } from '../../harness/tools.ts'
@@ -64,7 +65,7 @@ async function portalBundle(version = '2.3.1') {
   writeFileSync(join(artifact, `build/static/js/${releases[version]}`), `console.log("admin portal ${version}")\n`)
   writeFileSync(join(artifact, 'package.json'), `${JSON.stringify({ name: app.name, version, private: true })}\n`)
   const m = fixtureModel([app])
-  const built = await buildBundle(app, renderAppFiles(app, m), { artifactDir: artifact, outDir: join(work, 'bundles') })
+  const built = await buildBundle(app, renderAppFiles(app, m, loadNginxTemplates()), { artifactDir: artifact, outDir: join(work, 'bundles') })
   return built.file
 }
 

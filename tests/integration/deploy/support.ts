@@ -9,6 +9,7 @@ import type { DeployResult } from '../../../scripts/lib/deploy-local/runner.ts'
 import { pathIn, processesOf, type Instance } from '../../../scripts/lib/deploy-local/instance.ts'
 import { buildBundle } from '../../../scripts/lib/bundle/build.ts'
 import { renderAppFiles } from '../../../scripts/lib/render/environment.ts'
+import { loadNginxTemplates } from '../../../scripts/lib/render/render-all.ts'
 import { vhostPath } from '../../../scripts/lib/render/nginx.ts'
 import { fixtureApp, fixtureModel } from '../../render-instance/model-fixture.ts'
 import type { Moto } from '../../harness/moto.ts'
@@ -64,7 +65,7 @@ export async function makeBundle(outDir: string, app: App, opts: { variant?: Var
   // A lock file without dependencies: AfterInstall's npm ci runs (offline: there is nothing to fetch).
   if (opts.lock) writeFileSync(join(artifact, 'package-lock.json'), `${JSON.stringify({ name: app.name, version: app.version, lockfileVersion: 3, requires: true, packages: { '': { name: app.name, version: app.version } } }, null, 2)}\n`)
   // A test's own vhost takes the rendered one's place.
-  const rendered = renderAppFiles(app, model).map((f) => (opts.vhost && f.path === vhostPath(app) ? { ...f, contents: opts.vhost } : f))
+  const rendered = renderAppFiles(app, model, loadNginxTemplates()).map((f) => (opts.vhost && f.path === vhostPath(app) ? { ...f, contents: opts.vhost } : f))
   const built = await buildBundle(app, rendered, { artifactDir: artifact, outDir })
   return built.file
 }
