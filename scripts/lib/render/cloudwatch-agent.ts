@@ -84,12 +84,23 @@ export const renderCloudWatchAgent = (model: Model, group: InstanceGroup): Rende
 
 const json = (value: unknown) => JSON.stringify(sortKeys(value), null, 2) + '\n'
 
+// Every bundle of a group carries the same base, so it is rendered once per model and group (the model is not
+// changed after it is built; a new model is a new key).
+const bases = new WeakMap<Model, Map<string, string>>()
+function baseJson(model: Model, group: InstanceGroup): string {
+  let byGroup = bases.get(model)
+  if (!byGroup) bases.set(model, (byGroup = new Map()))
+  let text = byGroup.get(group.name)
+  if (text === undefined) byGroup.set(group.name, (text = json(agentBase(model, group))))
+  return text
+}
+
 /** What a deployment group's bundle carries for the agent: the group base and its own fragment (deploy/cloudwatch-agent/). */
 export function agentFilesOf(model: Model, groupName: string, owner: string): RenderedFile[] {
   const group = model.env.instanceGroups.find((g) => g.name === groupName)
   if (!group) throw new Error(`${owner}: instance group ${groupName} does not exist`)
   return [
-    { path: 'deploy/cloudwatch-agent/base.json', contents: json(agentBase(model, group)) },
+    { path: 'deploy/cloudwatch-agent/base.json', contents: baseJson(model, group) },
     { path: `deploy/cloudwatch-agent/${owner}.json`, contents: json(agentFragment(model, owner)) },
   ]
 }

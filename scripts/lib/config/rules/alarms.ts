@@ -5,10 +5,13 @@ import { envProblem, type Rule } from './context.ts'
 const APP_METRICS: AlarmMetric[] = ['target-5xx', 'unhealthy-hosts', 'healthy-hosts', 'response-time']
 const GROUP_METRICS: AlarmMetric[] = ['cpu', 'memory', 'disk']
 
-export const alarmNamesUnique: Rule = (ctx) =>
-  ctx.model.env.alarms.flatMap((a, i, all) =>
-    all.findIndex((b) => b.name === a.name) < i ? [envProblem(ctx, ['alarms', i, 'name'], `alarm name '${a.name}' is used twice; alarm names must be unique`, 'alarm-names-unique')] : [],
-  )
+export const alarmNamesUnique: Rule = (ctx) => {
+  const seen = new Set<string>()
+  return ctx.model.env.alarms.flatMap((a, i) => {
+    if (!seen.has(a.name)) return (seen.add(a.name), [])
+    return [envProblem(ctx, ['alarms', i, 'name'], `alarm name '${a.name}' is used twice; alarm names must be unique`, 'alarm-names-unique')]
+  })
+}
 
 export const alarmScope: Rule = (ctx) =>
   ctx.model.env.alarms.flatMap((a, i) => {
@@ -37,7 +40,8 @@ export const capacityWatched: Rule = (ctx) => {
       ? [envProblem(ctx, ['alarms', i, 'comparison'], `alarm '${a.name}': healthy-hosts watches for too few healthy instances; use LessThanThreshold (or LessThanOrEqualToThreshold)`, 'capacity-watched')]
       : [],
   )
-  const missing = ctx.model.apps.filter((app) => !alarms.some((a) => a.metric === 'healthy-hosts' && a.app === app.name)).map((app) => {
+  const watched = new Set(alarms.filter((a) => a.metric === 'healthy-hosts').map((a) => a.app))
+  const missing = ctx.model.apps.filter((app) => !watched.has(app.name)).map((app) => {
     const group = ctx.model.env.instanceGroups.find((g) => g.name === app.instanceGroup)
     // Maximum over 5 minutes: an instance out for its deployment is back within the window, a lost one is not.
     const example = `{ name: ${app.name}-capacity, metric: healthy-hosts, app: ${app.name}, statistic: Maximum, threshold: ${group?.count ?? 2}, comparison: LessThanThreshold, period: 300, evaluationPeriods: 3 }`
