@@ -3,7 +3,9 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readModel } from '../../scripts/lib/config/read.ts'
 import { readTemplates } from '../../scripts/lib/render/render-all.ts'
-import { renderStackFiles, StackParameterError } from '../../scripts/lib/render/stack-files.ts'
+import { renderStackFiles, StackParameterError, stacksFromFiles } from '../../scripts/lib/render/stack-files.ts'
+import { stackSpecs } from '../../scripts/lib/apply/stacks.ts'
+import { stackInstances } from '../../scripts/lib/render/stack-parameters.ts'
 import { InputError } from '../../scripts/lib/cli/errors.ts'
 
 const model = readModel('.', 'production')
@@ -23,6 +25,18 @@ test('every stack gets a CLI parameter file and a CodePipeline template configur
   const order = JSON.parse(files.find((f) => f.path === 'stacks.json')!.contents)
   assert.is(order[0].template, 'data.yaml')
   assert.is(files.length, order.length * 2 + 1)
+})
+
+test('render once: plan and apply send the stacks the rendered files hold, read back from them', () => {
+  const files = renderStackFiles(model, readTemplates())
+  const strip = (xs: { stack: string; template: string; parameters: Record<string, string>; tags: Record<string, string>; after?: string[] }[]) =>
+    xs.map((x) => ({ stack: x.stack, template: x.template, parameters: x.parameters, tags: x.tags, after: x.after?.length ? x.after : undefined }))
+  // The same stacks as the model gives, in the same order, with the same waits...
+  assert.equal(strip(stackSpecs(model)), strip(stackInstances(model)))
+  // ...because they are read from the files: an edit to a rendered file is what would be sent.
+  const edited = files.map((f) => (f.path === 'drsignet-production-data.config.json' ? { ...f, contents: f.contents.replace('"BackupRetentionDays": "15"', '"BackupRetentionDays": "16"') } : f))
+  assert.is(stacksFromFiles(edited).find((s) => s.stack === 'drsignet-production-data')!.parameters.BackupRetentionDays, '16')
+  assert.throws(() => stacksFromFiles(files.filter((f) => f.path !== 'drsignet-production-vpn.config.json')), /the rendered stacks have no drsignet-production-vpn\.config\.json/)
 })
 
 test('a template whose parameters no longer match stops the render with every mismatch', () => {

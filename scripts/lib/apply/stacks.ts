@@ -4,7 +4,7 @@ import type { Model } from '../config/model.ts'
 import { changeSetName } from '../names.ts'
 import type { ChangeSetInfo, FailedResource, StackSpec, StackUpdater } from '../aws/stack-updater.ts'
 import { readTemplates } from '../render/render-all.ts'
-import { stackInstances } from '../render/stack-parameters.ts'
+import { renderStackFiles, stacksFromFiles } from '../render/stack-files.ts'
 import { isUsable, recoveryCommand } from './recovery.ts'
 import { FINGERPRINT_TAG, needsChangeSet, ssmInputs, stackFingerprint, type StackRecord } from './fingerprint.ts'
 import { stackDependencies } from './stack-graph.ts'
@@ -15,10 +15,13 @@ import { stackDependencies } from './stack-graph.ts'
  */
 export type PlannedStack = StackSpec & { template: string; after?: string[]; unchanged?: boolean; why?: string }
 
-/** The stacks in deployment order with their template as JSON (moto's YAML loader mishandles short-form tags over mappings). */
+/**
+ * The stacks in deployment order, read from the files render writes to build/ENV/cloudformation/ (checked against their
+ * templates there), with their template as JSON (moto's YAML loader mishandles short-form tags over mappings).
+ */
 export function stackSpecs(model: Model, root?: string): PlannedStack[] {
   const templates = readTemplates(root)
-  return stackInstances(model).map((s) => ({ stack: s.stack, template: s.template, templateBody: JSON.stringify(templates.get(s.template)), parameters: s.parameters, tags: s.tags, after: s.after }))
+  return stacksFromFiles(renderStackFiles(model, templates)).map((s) => ({ ...s, templateBody: JSON.stringify(templates.get(s.template)) }))
 }
 
 /**

@@ -28,7 +28,30 @@ export function renderStackFiles(model: Model, templates: ReadonlyMap<string, Te
     ]
   })
   if (problems.length) throw new StackParameterError(`stack parameters do not match their templates:\n${problems.map((p) => `  ${p}`).join('\n')}`)
-  // The deployment order, for plan and apply.
-  const order = stackInstances(model).map((s) => ({ stack: s.stack, template: s.template }))
-  return [...files, { path: 'stacks.json', contents: JSON.stringify(order, null, 2) + '\n' }]
+  // The deployment order and what each stack waits for besides its imports: plan and apply read these files back.
+  const order: StackEntry[] = stackInstances(model).map((s) => ({ stack: s.stack, template: s.template, ...(s.after?.length ? { after: s.after } : {}) }))
+  return [...files, { path: STACKS_FILE, contents: JSON.stringify(order, null, 2) + '\n' }]
+}
+
+type StackEntry = { stack: string; template: string; after?: string[] }
+const STACKS_FILE = 'stacks.json'
+
+/** A stack as its rendered files give it: what plan and apply send. */
+export type RenderedStack = StackEntry & { parameters: Record<string, string>; tags: Record<string, string> }
+
+/**
+ * The stacks read back from renderStackFiles' output (stacks.json and each stack's config.json), so plan and apply send
+ * exactly the parameters and tags a reviewer saw in build/ENV/cloudformation/.
+ */
+export function stacksFromFiles(files: RenderedFile[]): RenderedStack[] {
+  const byPath = new Map(files.map((f) => [f.path, f.contents]))
+  const read = (path: string) => {
+    const text = byPath.get(path)
+    if (text === undefined) throw new Error(`the rendered stacks have no ${path}`)
+    return JSON.parse(text)
+  }
+  return (read(STACKS_FILE) as StackEntry[]).map((e) => {
+    const config = read(`${e.stack}.config.json`) as { Parameters: Record<string, string>; Tags: Record<string, string> }
+    return { ...e, parameters: config.Parameters, tags: config.Tags }
+  })
 }
