@@ -3,7 +3,10 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import type { Model } from '../../scripts/lib/config/model.ts'
+import type { App, Model } from '../../scripts/lib/config/model.ts'
+import { instancePaths } from '../../scripts/lib/render/hook-settings.ts'
+import { vhostPath } from '../../scripts/lib/render/nginx.ts'
+import type { RenderedFile } from '../../scripts/lib/render/types.ts'
 import { renderAppFiles } from '../../scripts/lib/render/environment.ts'
 import { loadNginxTemplates } from '../../scripts/lib/render/render-all.ts'
 import { supervise } from './process.ts'
@@ -32,9 +35,15 @@ ${extraHttp}
 }
 `
 
-/** Where the AfterInstall hook puts each file: vhosts in conf.d/, snippets in drsignet/. */
+/**
+ * Where the AfterInstall hook puts each file: vhosts in conf.d/, snippets in drsignet/. `instanceRoot`: a temporary
+ * tree standing for the instance's /, for a test that serves the portal's files without an instance of its own; the
+ * vhost's paths under the app's folder move into it (render itself knows only the instance's paths).
+ */
 export const nginxFilesOf = (model: Model, instanceRoot = ''): ConfFile[] => {
-  const files = model.apps.flatMap((app) => renderAppFiles(app, model, loadNginxTemplates(), instanceRoot).filter((f) => f.path.startsWith('nginx/')))
+  const inTree = (app: App) => (f: RenderedFile): RenderedFile =>
+    instanceRoot && f.path === vhostPath(app) ? { ...f, contents: f.contents.replaceAll(` ${instancePaths(app).appDir}/`, ` ${instanceRoot}${instancePaths(app).appDir}/`) } : f
+  const files = model.apps.flatMap((app) => renderAppFiles(app, model, loadNginxTemplates()).map(inTree(app)).filter((f) => f.path.startsWith('nginx/')))
   const out = new Map<string, string>()
   for (const f of files) {
     const rel = f.path.slice('nginx/'.length)

@@ -20,10 +20,10 @@ export type RenderInputs = { nginx: NginxTemplates; stacks?: ReadonlyMap<string,
 const under = (prefix: string) => (f: RenderedFile): RenderedFile => ({ path: `${prefix}/${f.path}`, contents: f.contents })
 
 /** What a revision bundle carries besides the app artifact and hooks/, in bundle paths. */
-export function renderAppFiles(app: Model["apps"][number], model: Model, nginx: NginxTemplates, instanceRoot = ""): RenderedFile[] {
+export function renderAppFiles(app: Model["apps"][number], model: Model, nginx: NginxTemplates): RenderedFile[] {
   return [
     ...renderAppDeployFiles(app, model),
-    renderVhost(app, model, nginx, instanceRoot),
+    renderVhost(app, model, nginx),
     ...renderSnippets(nginx).map(under('nginx')),
   ]
 }

@@ -44,21 +44,20 @@ export const nginxId = (app: App) => `drsignet_${app.name.replace(/-/g, '_')}`
 export const vhostPath = (app: App) => `nginx/${app.name}.conf`
 export const SNIPPET_DIR = 'drsignet'
 
-/** `instanceRoot` prefixes the static root for tests that serve a rendered vhost from a temporary tree; bundles are
- *  rendered without it (deploy-local moves the root in AfterInstall instead), and on EC2 it is empty. */
-export function renderVhost(app: App, model: Model, nginx: NginxTemplates, instanceRoot = ''): RenderedFile {
+/** The vhost as the instance runs it, at the instance's own paths (the local fleet runs the same paths in namespaces). */
+export function renderVhost(app: App, model: Model, nginx: NginxTemplates): RenderedFile {
   const values = {
     name: app.name, kind: app.kind, port: app.port, proxyPort: app.proxyPort, hosts: app.hosts, paths: app.paths,
     healthCheck: app.healthCheck.path, nginx: app.nginx, vpc: model.env.network.vpcCidr, env: model.env.name,
   }
-  assertSafe({ ...values, instanceRoot: instanceRoot || '/' }, app.name)
+  assertSafe(values, app.name)
   const spa = app.kind === 'spa'
   const contents = environmentOf(nginx).render('vhost.conf.njk', {
     app,
     env: model.env,
     id: nginxId(app),
     spa,
-    staticRoot: spa ? `${instanceRoot}${instancePaths(app).appDir}/${app.nginx.staticRoot}` : '',
+    staticRoot: spa ? `${instancePaths(app).appDir}/${app.nginx.staticRoot}` : '',
     securityHeaders: spa ? 'security-headers-portal.conf' : 'security-headers-api.conf',
     keepaliveTimeout: model.env.loadBalancer.idleTimeout + 15,
   })
