@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 // The one entry point: `npm run ops -- <command> [args]`. It only dispatches; commands live in scripts/commands/.
-import { ConfigError, InputError, UsageError } from './lib/cli/errors.ts'
+import { InputError, UsageError } from './lib/cli/errors.ts'
+import { ConfigError } from './lib/config/problems.ts'
 import { explainError } from './lib/cli/explain-error.ts'
 
 type Command = { run: (argv: string[]) => Promise<number>; summary: string }

@@ -1,7 +1,7 @@
 // `npm start`: validates the configuration and renders every environment into build/, with a short summary.
 import { join } from 'node:path'
 import { parseCommand } from '../lib/cli/args.ts'
-import { ConfigError } from '../lib/cli/errors.ts'
+import { ConfigError } from '../lib/config/problems.ts'
 import { readConfig } from '../lib/config/read.ts'
 import { writeTreeAtomically } from '../lib/output/write-tree.ts'
 import { renderAll } from '../lib/render/render-all.ts'

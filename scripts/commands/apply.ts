@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { parseCommand } from '../lib/cli/args.ts'
 import { UsageError } from '../lib/cli/errors.ts'
 import { folderArtifacts, storeArtifacts } from '../lib/apply/bundle.ts'
-import { skipTemplates, wire } from '../lib/apply/cli.ts'
+import { skipTemplates, wire } from './wiring/aws.ts'
 import { LockHeldError, type Held } from '../lib/apply/lock.ts'
 import { runApply } from '../lib/apply/run-apply.ts'
 

@@ -1,7 +1,7 @@
 // `backup ENV`: stream MongoDB into a gzip'd mongodump archive in S3 (SSE-KMS), then its manifest and the heartbeat.
 import { parseCommand } from '../lib/cli/args.ts'
 import { backupCloudWatch, backupHeartbeat } from '../lib/aws/backup-heartbeat.ts'
-import { backupContext, connectMongo, stderrProgress } from '../lib/backup/cli-context.ts'
+import { backupContext, connectMongo, stderrProgress } from './wiring/backup.ts'
 import { checkReach } from '../lib/backup/check.ts'
 import { heartbeatKey } from '../lib/backup/manifest.ts'
 import { formatMB } from '../lib/backup/progress.ts'

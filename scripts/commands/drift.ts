@@ -1,7 +1,7 @@
 // drift ENV: stacks drifted from their templates and apps or instances off their desired revision; exit 1 when anything drifted.
 import { resolve } from 'node:path'
 import { parseCommand } from '../lib/cli/args.ts'
-import { skipTemplates, wire } from '../lib/apply/cli.ts'
+import { skipTemplates, wire } from './wiring/aws.ts'
 import { runDrift } from '../lib/apply/drift.ts'
 
 export const summary = 'report stacks that drifted from their templates and instances off their desired revision'

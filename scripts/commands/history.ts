@@ -1,6 +1,6 @@
 // history ENV [APP]: the deployments recorded in the audit log, oldest first.
 import { parseCommand } from '../lib/cli/args.ts'
-import { wire } from '../lib/apply/cli.ts'
+import { wire } from './wiring/aws.ts'
 import { formatHistory } from '../lib/apply/history.ts'
 import { readAudit } from '../lib/apply/state.ts'
 

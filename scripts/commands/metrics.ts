@@ -1,7 +1,7 @@
 // metrics ENV: the four DORA keys per app and overall, from the audit log (deploys, failures, rollbacks, commit times).
 import { parseCommand } from '../lib/cli/args.ts'
 import { UsageError } from '../lib/cli/errors.ts'
-import { wire } from '../lib/apply/cli.ts'
+import { wire } from './wiring/aws.ts'
 import { deliveryMetrics, formatMetrics } from '../lib/apply/delivery-metrics.ts'
 import { readAudit } from '../lib/apply/state.ts'
 

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { writeOutputFile } from '../lib/cli/output-file.ts'
 import { parseCommand } from '../lib/cli/args.ts'
 import { InputError, UsageError } from '../lib/cli/errors.ts'
-import { progress, skipTemplates, wire } from '../lib/apply/cli.ts'
+import { progress, skipTemplates, wire } from './wiring/aws.ts'
 import { buildPlan, type PlanTools } from '../lib/plan/build-plan.ts'
 import { COMMENT_LIMIT, formatMarkdown, formatText } from '../lib/plan/format.ts'
 

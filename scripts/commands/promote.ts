@@ -8,7 +8,7 @@ import { readModel } from '../lib/config/read.ts'
 import { awsClients, clientConfig } from '../lib/aws/clients.ts'
 import { s3ArtifactStore } from '../lib/aws/artifact-store.ts'
 import { codeCommitPullRequests } from '../lib/aws/pull-requests.ts'
-import { progress } from '../lib/apply/cli.ts'
+import { progress } from './wiring/aws.ts'
 import { runPromote, type Side } from '../lib/promote/run-promote.ts'
 
 export const summary = 'open the pull request that moves a tested app version to the next environment'

@@ -1,6 +1,6 @@
 // `prune ENV`: delete backups older than the retention, never the newest good one, only after reading each manifest; dry run unless --apply.
 import { parseCommand } from '../lib/cli/args.ts'
-import { backupContext } from '../lib/backup/cli-context.ts'
+import { backupContext } from './wiring/backup.ts'
 import { readManifest } from '../lib/backup/archive-io.ts'
 import { groupBackups, selectPrunable, type ManifestRead } from '../lib/backup/prune.ts'
 

@@ -1,6 +1,6 @@
 // `restore ENV`: fetch a backup (latest, a key, or a mongodump archive file), prove it, then restore documents and indexes.
 import { parseCommand } from '../lib/cli/args.ts'
-import { backupContext, connectMongo, stderrProgress } from '../lib/backup/cli-context.ts'
+import { backupContext, connectMongo, stderrProgress } from './wiring/backup.ts'
 import { fetchArchive } from '../lib/backup/fetch-archive.ts'
 import { openArchiveFile } from '../lib/backup/archive-io.ts'
 import { restoreArchive, type RestoreReport } from '../lib/backup/run-restore.ts'

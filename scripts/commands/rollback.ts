@@ -1,6 +1,6 @@
 // rollback ENV APP [--to REVISION]: redeploys the last good (or the named) revision from the audit log.
 import { parseCommand } from '../lib/cli/args.ts'
-import { wire } from '../lib/apply/cli.ts'
+import { wire } from './wiring/aws.ts'
 import { LockHeldError } from '../lib/apply/lock.ts'
 import { RollbackTargetError, runRollback } from '../lib/apply/rollback.ts'
 

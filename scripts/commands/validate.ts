@@ -1,7 +1,8 @@
 // `validate [--env NAME] [--format text|json] [--junit FILE]`: checks the configuration and reports every problem.
 import { writeOutputFile } from '../lib/cli/output-file.ts'
 import { parseCommand } from '../lib/cli/args.ts'
-import { formatProblem, UsageError } from '../lib/cli/errors.ts'
+import { UsageError } from '../lib/cli/errors.ts'
+import { formatProblem } from '../lib/config/problems.ts'
 import { readInputs } from '../lib/config/read.ts'
 import { loadConfig } from '../lib/config/load.ts'
 import { junitReport } from '../lib/report/junit.ts'

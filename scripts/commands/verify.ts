@@ -1,6 +1,6 @@
 // `verify ENV`: the restore drill: newest good backup → scratch databases, counts and content hashes against the manifest, time against the RTO.
 import { parseCommand } from '../lib/cli/args.ts'
-import { backupContext, connectMongo, stderrProgress } from '../lib/backup/cli-context.ts'
+import { backupContext, connectMongo, stderrProgress } from './wiring/backup.ts'
 import { fetchArchive } from '../lib/backup/fetch-archive.ts'
 import { openArchiveFile } from '../lib/backup/archive-io.ts'
 import { restoreArchive } from '../lib/backup/run-restore.ts'

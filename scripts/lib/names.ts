@@ -8,6 +8,8 @@ export const envPrefix = (env: string) => `${PROJECT}-${env}`
 /** A stack of the environment (drsignet-ENV-data, drsignet-ENV-app-patient-api...). */
 export const stackName = (env: string, suffix: string) => `${envPrefix(env)}-${suffix}`
 export const alarmName = (env: string, alarm: string) => `${envPrefix(env)}-${alarm}`
+/** An instance group's Auto Scaling group (instance-group.yaml): the CloudWatch dimension its alarms watch. */
+export const autoScalingGroupName = (env: string, group: string) => `${envPrefix(env)}-${group}`
 /** The CodeDeploy application; each app's deployment group is named after the app. */
 export const codeDeployApplication = (env: string) => envPrefix(env)
 export const topicName = (env: string, topic: string) => `${envPrefix(env)}-${topic}`

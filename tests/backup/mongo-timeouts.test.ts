@@ -1,7 +1,7 @@
 // Every MongoDB wait of the backup tools is bounded, and a bound the URI sets wins.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { MONGO_TIMEOUTS, mongoTimeouts } from '../../scripts/lib/backup/cli-context.ts'
+import { MONGO_TIMEOUTS, mongoTimeouts } from '../../scripts/lib/mongo/timeouts.ts'
 
 test('without timeouts in the URI, server selection, connecting and every reply are bounded', () => {
   assert.equal(mongoTimeouts('mongodb://backup:pw@db.internal:27017/?authSource=admin&tls=true'), MONGO_TIMEOUTS)

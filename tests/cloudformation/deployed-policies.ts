@@ -1,6 +1,6 @@
 // Resolves every stack of a Model as if deployed in order (exports feed imports) and collects the IAM
 // policies each role, group and bucket would get; pure apart from reading the templates once.
-import { Resolver } from '../../scripts/lib/cloudformation/resolve.ts'
+import { Resolver } from './resolve.ts'
 import type { Template } from '../../scripts/lib/cloudformation/read-template.ts'
 import { stackInstances } from '../../scripts/lib/render/stack-parameters.ts'
 import type { Model } from '../../scripts/lib/config/model.ts'

@@ -2,7 +2,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { parseTemplate, TemplateSyntaxError } from '../../scripts/lib/cloudformation/read-template.ts'
-import { Resolver } from '../../scripts/lib/cloudformation/resolve.ts'
+import { Resolver } from './resolve.ts'
 
 const wrap = (props: string) => `Resources:\n  R:\n    Type: AWS::X::Y\n    Properties:\n${props}`
 

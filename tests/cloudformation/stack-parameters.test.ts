@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert'
 import { existsSync } from 'node:fs'
 import { checkParameters, quarterCidrs, logRetention, patchSchedule, stackInstances, architectureOf, type StackInstance } from '../../scripts/lib/render/stack-parameters.ts'
 import type { Model } from '../../scripts/lib/config/model.ts'
-import { Resolver } from '../../scripts/lib/cloudformation/resolve.ts'
+import { Resolver } from './resolve.ts'
 import { fixtureModel } from './fixture-model.ts'
 import { allTemplates } from './templates.ts'
 

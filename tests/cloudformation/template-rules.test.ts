@@ -2,7 +2,7 @@
 // (ingress, IMDSv2, encryption, buckets, deployments, listeners); reads templates only.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { Resolver } from '../../scripts/lib/cloudformation/resolve.ts'
+import { Resolver } from './resolve.ts'
 import { cloudWatchAgentConfig } from '../../scripts/lib/render/cloudwatch-agent.ts'
 import { stackInstances } from '../../scripts/lib/render/stack-parameters.ts'
 import type { Model } from '../../scripts/lib/config/model.ts'

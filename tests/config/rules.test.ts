@@ -6,7 +6,7 @@ import { backupTimeoutMinutes } from '../../scripts/lib/config/model.ts'
 import { cidrsOverlap } from '../../scripts/lib/config/rules/network.ts'
 import { sample, P, PATIENT, PORTAL, S, problemsWith } from './variant.ts'
 import { loadConfig } from '../../scripts/lib/config/load.ts'
-import { formatProblem } from '../../scripts/lib/cli/errors.ts'
+import { formatProblem } from '../../scripts/lib/config/problems.ts'
 
 const expectOnly = (found: string[], ...expected: string[]) => assert.equal(found, expected)
 

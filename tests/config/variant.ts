@@ -1,7 +1,7 @@
 // Test helper: the shipped sample with text edits applied in memory, loaded as validate would (no I/O but reading the sample).
 import { readFileSync, readdirSync } from 'node:fs'
 import { loadConfig } from '../../scripts/lib/config/load.ts'
-import { formatProblem } from '../../scripts/lib/cli/errors.ts'
+import { formatProblem } from '../../scripts/lib/config/problems.ts'
 
 const root = new URL('../../', import.meta.url)
 const read = (dir: string) =>

@@ -1,7 +1,7 @@
 // YAML hazards are errors with positions: duplicates, alias bombs, merges, tabs, size, shape, encoding.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { formatProblem } from '../../scripts/lib/cli/errors.ts'
+import { formatProblem } from '../../scripts/lib/config/problems.ts'
 import { parseSource } from '../../scripts/lib/config/source.ts'
 import { P, problemsWith } from './variant.ts'
 

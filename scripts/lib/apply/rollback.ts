@@ -2,7 +2,7 @@
 import type { Model } from '../config/model.ts'
 import { unpackEntries } from '../bundle/tar.ts'
 import { BACKUP_AGENT } from '../render/backup-paths.ts'
-import { deployRelease } from './deploy-app.ts'
+import { deployRelease } from './deploy-release.ts'
 import { filesPrefix } from './desired.ts'
 import { acquireLock } from './lock.ts'
 import type { Runtime, Services } from './services.ts'

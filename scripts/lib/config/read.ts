@@ -1,7 +1,8 @@
 // Reads environments/*.yaml and apps/*.yaml under a root and loads them (I/O: reads files only).
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { ConfigError, InputError } from '../cli/errors.ts'
+import { InputError } from '../cli/errors.ts'
+import { ConfigError } from './problems.ts'
 import { loadConfig, type InputFile, type LoadResult } from './load.ts'
 import type { Model } from './model.ts'
 

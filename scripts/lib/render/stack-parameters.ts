@@ -1,7 +1,7 @@
 // Turns one environment's Model into the CloudFormation stacks to deploy (template, parameters, tags),
 // in deployment order, and checks parameters against a template's declarations; pure, no I/O.
 import { quarterCidrs } from '../config/subnets.ts'
-import { alarmName, PROJECT, stackName, topicName } from '../names.ts'
+import { alarmName, autoScalingGroupName, PROJECT, stackName, topicName } from '../names.ts'
 import { BACKUP_METRIC, DELIVERY_METRIC, MAX_APPS_PER_GROUP, snapshotsKept, type Alarm, type AlarmMetric, type App, type Environment, type InstanceGroup, type Model } from '../config/model.ts'
 
 /**
@@ -272,7 +272,7 @@ function alarmStack(env: Environment, alarm: Alarm): StackInstance {
       stack, tags, template: 'alarm.yaml', after: [...after, stackName(env.name, `group-${alarm.instanceGroup}`)],
       parameters: {
         ...common, Namespace: group[0], MetricName: group[1], DimensionName: 'AutoScalingGroupName',
-        DimensionValue: stackName(env.name, alarm.instanceGroup ?? ''), TreatMissingData: 'missing',
+        DimensionValue: autoScalingGroupName(env.name, alarm.instanceGroup ?? ''), TreatMissingData: 'missing',
       },
     }
   }

@@ -1,6 +1,6 @@
 // JUnit XML of validation results, one test case per checked file, for a CodeBuild report group (pure).
 import type { Problem } from '../config/model.ts'
-import { formatProblem } from '../cli/errors.ts'
+import { formatProblem } from '../config/problems.ts'
 
 const xml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '')
 

@@ -1,6 +1,6 @@
 // Evaluates CloudFormation intrinsic functions against known parameter values, so tests and plans can
 // read the concrete policies and properties a stack would get; pure, no I/O.
-import type { Template } from './read-template.ts'
+import type { Template } from '../../scripts/lib/cloudformation/read-template.ts'
 
 export type ResolveContext = {
   template: Template

@@ -2,12 +2,12 @@
 // commit, stack skips (I/O: env, git, STS).
 import { execFileSync } from 'node:child_process'
 import { resolve } from 'node:path'
-import { readModel } from '../config/read.ts'
-import type { Model } from '../config/model.ts'
-import { awsServices } from '../aws/services.ts'
-import { callerInAccount } from '../aws/identity.ts'
-import type { Runtime, Services } from './services.ts'
-import type { PlannedStack } from './stacks.ts'
+import { readModel } from '../../lib/config/read.ts'
+import type { Model } from '../../lib/config/model.ts'
+import { awsServices } from '../../lib/aws/services.ts'
+import { callerInAccount } from '../../lib/aws/identity.ts'
+import type { Runtime, Services } from '../../lib/apply/services.ts'
+import type { PlannedStack } from '../../lib/apply/stacks.ts'
 
 export const progress = (line: string) => { process.stderr.write(line + '\n') }
 
