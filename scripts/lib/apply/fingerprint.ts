@@ -5,6 +5,7 @@
 // deploy, an SSM value that cannot be read, --full) takes the change set as before: a skip is only ever a proven no-op.
 import { createHash } from 'node:crypto'
 import type { StackSpec } from '../aws/stack-updater.ts'
+import { byText } from '../order.ts'
 
 export const FINGERPRINT_TAG = 'drsignet:fingerprint'
 
@@ -26,7 +27,7 @@ export function ssmInputs(spec: StackSpec): string[] {
 
 /** SHA-256 of the template, parameters, tags (but this one) and the SSM values it resolves, in a fixed order. */
 export function stackFingerprint(spec: StackSpec, resolved: Record<string, string>): string {
-  const sorted = (o: Record<string, string>) => Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const sorted = (o: Record<string, string>) => Object.entries(o).sort(byText(([k]) => k))
   const tags = sorted(spec.tags).filter(([k]) => k !== FINGERPRINT_TAG)
   const ssm = ssmInputs(spec).sort().map((n) => [n, resolved[n] ?? null])
   return createHash('sha256').update(JSON.stringify([spec.templateBody, sorted(spec.parameters), tags, ssm])).digest('hex')

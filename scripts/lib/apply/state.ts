@@ -1,6 +1,7 @@
 // Where apply keeps what it did, in the artifacts bucket: the deployed state, the audit log and bundle keys (I/O through ArtifactStore).
 import type { ArtifactStore } from '../aws/artifact-store.ts'
 import type { StackRecord } from './fingerprint.ts'
+import { byText } from '../order.ts'
 
 export type DeployedApp = { version: string; revision: string; bundleKey: string; sha256: string; deploymentId: string; deployedAt: string; commit: string }
 /**
@@ -75,5 +76,5 @@ export async function readAudit(store: ArtifactStore, env: string): Promise<Audi
     const body = await store.get(key)
     if (body) records.push(JSON.parse(body.toString('utf8')) as AuditRecord)
   }
-  return records.sort((a, b) => (a.endedAt < b.endedAt ? -1 : a.endedAt > b.endedAt ? 1 : 0))
+  return records.sort(byText((r) => r.endedAt))
 }

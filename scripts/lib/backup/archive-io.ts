@@ -1,10 +1,10 @@
 // Finding, fetching and opening archives: newest good backup, manifest reads, download with SHA-256, gzip sniffing (I/O: S3, files).
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream, openSync, readSync, closeSync } from 'node:fs'
-import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip } from 'node:zlib'
 import type { BackupStore } from '../aws/backup-store.ts'
+import { hashTap } from './hash-tap.ts'
 import { groupBackups, type ManifestRead } from './prune.ts'
 import { isArchiveKey, manifestKeyFor, manifestProblems, type Manifest } from './manifest.ts'
 
@@ -32,17 +32,9 @@ export async function findLatestGood(store: BackupStore, prefix: string): Promis
 
 /** Downloads to a local file, hashing on the way. */
 export async function downloadToFile(store: BackupStore, key: string, path: string): Promise<{ sha256: string; bytes: number }> {
-  const sha = createHash('sha256')
-  let bytes = 0
-  const tap = new Transform({
-    transform(chunk: Buffer, _e, cb) {
-      sha.update(chunk)
-      bytes += chunk.length
-      cb(null, chunk)
-    },
-  })
-  await pipeline(await store.download(key), tap, createWriteStream(path))
-  return { sha256: sha.digest('hex'), bytes }
+  const tap = hashTap()
+  await pipeline(await store.download(key), tap.stream, createWriteStream(path))
+  return { sha256: tap.sha256(), bytes: tap.bytes() }
 }
 
 export async function sha256File(path: string): Promise<string> {

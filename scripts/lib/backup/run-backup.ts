@@ -1,7 +1,6 @@
 // One backup: stream every collection as raw BSON into a gzip'd mongodump archive in S3, then the manifest, then the heartbeat.
 // I/O only through the MongoSource, BackupStore and HeartbeatSink handed in.
-import { createHash } from 'node:crypto'
-import { PassThrough, Readable, Transform } from 'node:stream'
+import { PassThrough, Readable, type Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGzip } from 'node:zlib'
 import type { Backup } from '../config/model.ts'
@@ -14,6 +13,7 @@ import { ContentHash } from './content-hash.ts'
 import { archiveKey, manifestKeyFor, type CollectionManifest, type Manifest } from './manifest.ts'
 import { Meter, type ProgressSink } from './progress.ts'
 import { gcEvery } from './memory.ts'
+import { hashTap } from './hash-tap.ts'
 
 export const TOOL_VERSION = 'drsignet-backup 1.0'
 
@@ -71,20 +71,11 @@ export async function runBackup(environment: string, policy: Backup, deps: Backu
     })
   }
 
-  const sha = createHash('sha256')
-  let compressedBytes = 0
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      sha.update(chunk)
-      compressedBytes += chunk.length
-      meter.extraBytes = compressedBytes
-      cb(null, chunk)
-    },
-  })
+  const tap = hashTap((total) => void (meter.extraBytes = total))
   const header = { concurrentCollections: 1, version: FORMAT_VERSION, serverVersion, toolVersion: TOOL_VERSION }
   const archive = Readable.from(encodeArchive(header, inputs, onNamespace), { objectMode: false, highWaterMark: 1 })
   const body = new PassThrough()
-  const stages = policy.compression === 'gzip' ? [archive, createGzip({ level: deps.gzipLevel ?? 6 }), tap, body] : [archive, tap, body]
+  const stages = policy.compression === 'gzip' ? [archive, createGzip({ level: deps.gzipLevel ?? 6 }), tap.stream, body] : [archive, tap.stream, body]
   // The upload consumes `body`; a failure on either side fails both, and the partial upload is aborted.
   const produced = pipeline(stages as [Readable, ...Transform[]])
   // Compressed output never exceeds the raw BSON by more than gzip's few bytes per block, so the raw size bounds it.
@@ -105,8 +96,8 @@ export async function runBackup(environment: string, policy: Backup, deps: Backu
     databases: dbNames.map((name) => ({ name, collections: collections.filter((c) => c.db === name).map((c) => perNs.get(`${c.db}.${c.name}`)!) })),
     documents: meter.docs,
     rawBytes: meter.bytes,
-    compressedBytes,
-    sha256: sha.digest('hex'),
+    compressedBytes: tap.bytes(),
+    sha256: tap.sha256(),
     serverVersion,
     toolVersion: TOOL_VERSION,
     startedAt: started.toISOString(),
@@ -116,6 +107,6 @@ export async function runBackup(environment: string, policy: Backup, deps: Backu
   // Last: an archive without its manifest is not a backup.
   await deps.store.putJson(manifestKeyFor(key), manifest)
   deps.progress(meter.line())
-  await deps.heartbeat.record({ environment, key, endedAt: manifest.endedAt, documents: manifest.documents, compressedBytes })
+  await deps.heartbeat.record({ environment, key, endedAt: manifest.endedAt, documents: manifest.documents, compressedBytes: manifest.compressedBytes })
   return manifest
 }

@@ -2,6 +2,7 @@
 import type { App } from '../config/model.ts'
 import { appspecFor, checkPermissions } from '../render/appspec.ts'
 import type { RenderedFile } from '../render/types.ts'
+import { byText } from '../order.ts'
 
 /** One file in the bundle; mode is 0o755 for executables and 0o644 for everything else. */
 export type BundleEntry = { path: string; data: Buffer; mode: number }
@@ -36,5 +37,5 @@ export function checkedAndSorted(entries: BundleEntry[]): BundleEntry[] {
     if (seen.has(e.path)) throw new Error(`bundle path ${e.path} appears twice`)
     seen.add(e.path)
   }
-  return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  return entries.sort(byText((e) => e.path))
 }

@@ -3,6 +3,7 @@ import { gunzipSync, gzipSync } from 'node:zlib'
 import { createHash } from 'node:crypto'
 import * as tar from 'tar-stream'
 import type { BundleEntry } from './contents.ts'
+import { byText } from '../order.ts'
 
 /**
  * Each file's time, from its own bytes: the same content always gets the same time and a changed file a new one,
@@ -21,7 +22,7 @@ export async function packEntries(entries: BundleEntry[]): Promise<Buffer> {
   const chunks: Buffer[] = []
   pack.on('data', (c: unknown) => { chunks.push(c as Buffer) })
   const done = new Promise<void>((resolve, reject) => { pack.on('end', resolve); pack.on('error', reject) })
-  const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  const sorted = [...entries].sort(byText((e) => e.path))
   for (const e of sorted) {
     await new Promise<void>((resolve, reject) =>
       pack.entry({ name: e.path, size: e.data.length, mode: e.mode, mtime: entryTime(e.data), uid: 0, gid: 0, uname: 'root', gname: 'root', type: 'file' }, e.data, (err) => (err ? reject(err) : resolve())),

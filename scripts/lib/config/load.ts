@@ -10,16 +10,16 @@ import { literalSecrets } from './rules/secrets.ts'
 import { schemaProblems } from './schema-problems.ts'
 import { validators } from './schemas.ts'
 import { parseSource, type Source } from './source.ts'
+import { compareText, uniqueBy } from '../order.ts'
 
 export type InputFile = { file: string; bytes: Uint8Array }
 export type LoadResult = { models: Model[]; problems: Problem[] }
 type Doc = { source: Source; data: Record<string, any>; valid: boolean }
 
 const stem = (file: string) => basename(file, extname(file))
-const byPlace = (a: Problem, b: Problem) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col
+const byPlace = (a: Problem, b: Problem) => compareText(a.file, b.file) || a.line - b.line || a.col - b.col
 // An app file shared by two environments can break a rule in both; say it once.
-const unique = (ps: Problem[]) => ps.filter((p, i) => ps.findIndex((q) => formatKey(q) === formatKey(p)) === i)
-const formatKey = (p: Problem) => `${p.file}:${p.line}:${p.col}:${p.message}`
+const unique = (ps: Problem[]) => uniqueBy(ps, (p) => `${p.file}:${p.line}:${p.col}:${p.message}`)
 
 /** Parse, scan for secrets and check one file against its schema; problems go to `out`. */
 function checkFile(input: InputFile, kind: 'app' | 'environment', out: Problem[]): Doc | undefined {

@@ -1,5 +1,6 @@
 // Builds the normalized Model from validated documents: app defaults, then the environment's overrides (pure).
 import { backupAgeShape, type Alarm, type App, type Environment, type Model } from './model.ts'
+import { byText } from '../order.ts'
 
 type Json = Record<string, any>
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -19,7 +20,7 @@ const deepFreeze = <T>(v: T): T => {
   return v
 }
 
-const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+const byName = byText<{ name: string }>((x) => x.name)
 
 export function mergeApp(defaults: Json, override: Json): App {
   const { $schema: _a, ...base } = defaults

@@ -1,6 +1,7 @@
 // Parses one YAML file into a document that keeps source positions, and reports YAML hazards (pure).
 import { isMap, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml'
 import type { Problem } from './model.ts'
+import { uniqueBy } from '../order.ts'
 
 export type Source = { file: string; doc: Document.Parsed; lines: LineCounter }
 
@@ -91,7 +92,7 @@ function firstInvalidUtf8(bytes: Uint8Array): { offset: number; line: number; co
   return { offset: lo, line, col: lo - lastNl }
 }
 
-const dedupe = (ps: Problem[]) => ps.filter((p, i) => ps.findIndex((q) => q.line === p.line && q.col === p.col && q.rule === p.rule) === i)
+const dedupe = (ps: Problem[]) => uniqueBy(ps, (p) => `${p.line}:${p.col}:${p.rule}`)
 
 /**
  * The key on the line after `offset` that is indented deeper than the key on `offset`'s line, with a hint: keys of one

@@ -1,6 +1,7 @@
 // Who may use the environment's MongoDB, and where each one's password and connection string live (pure).
 import type { Model } from '../config/model.ts'
 import { BACKUP_AGENT } from '../render/backup-paths.ts'
+import { byText } from '../order.ts'
 
 export type Role = { role: string; db: string }
 /** A MongoDB user made by code (all in the admin database, as the connection strings' authSource says). */
@@ -23,7 +24,7 @@ export function databaseUsers(model: Model): DatabaseUser[] {
       purpose: 'the nightly backup and the restore drill',
     },
     ...Object.entries(model.env.database.clients)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(byText(([a]) => a))
       .map(([app, db]) => ({ name: app, roles: [{ role: 'readWrite', db }], purpose: `app ${app} (database ${db})` })),
   ]
 }

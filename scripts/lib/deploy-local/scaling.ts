@@ -6,6 +6,7 @@
 import { blockTraffic, launchInstance, terminateInstance, type Fleet, type Instance } from './fleet.ts'
 import { deployToInstance, type LifecycleOptions } from './lifecycle.ts'
 import { bundleMeta, nextDeployment, releasedApps, type Failure } from './runner.ts'
+import { byText } from '../order.ts'
 
 export type ScalingOptions = LifecycleOptions & { onStep?: (message: string) => void }
 
@@ -27,7 +28,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
  * ValidateService passed. Another app's deployment leaves that target group alone.
  */
 export async function launchInService(f: Fleet, opts: ScalingOptions = {}): Promise<Launch> {
-  const released = Object.entries(await releasedApps(f)).sort(([a], [b]) => a.localeCompare(b))
+  const released = Object.entries(await releasedApps(f)).sort(byText(([app]) => app))
   const metas = await Promise.all(released.map(([, bundle]) => bundleMeta(bundle)))
   // A fleet behind a load balancer whose app was never deployed would launch an instance that never takes traffic,
   // and a replacement or refresh would then terminate one that does.

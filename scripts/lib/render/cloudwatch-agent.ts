@@ -8,6 +8,7 @@ import { pm2LogFiles } from './pm2.ts'
 import { appLogGroup, backupLogGroup, nginxLogGroup } from '../names.ts'
 import { sortKeys } from './sort-keys.ts'
 import type { RenderedFile } from './types.ts'
+import { byText } from '../order.ts'
 
 /** The log groups the stacks create with retention and the CMK (app.yaml, monitoring.yaml): the agent must write to these. */
 /** Memory and disk are aggregated per Auto Scaling group (one per instance group): the alarms watch that dimension. */
@@ -73,7 +74,7 @@ export function agentBase(model: Model, group: InstanceGroup) {
 export function cloudWatchAgentConfig(model: Model, group: InstanceGroup) {
   const base = agentBase(model, group)
   const files = [...base.logs.logs_collected.files.collect_list, ...ownersOf(model, group).flatMap((o) => agentFragment(model, o).collect_list)]
-  files.sort((a, b) => (a.file_path < b.file_path ? -1 : a.file_path > b.file_path ? 1 : 0))
+  files.sort(byText((f) => f.file_path))
   return { ...base, logs: { ...base.logs, logs_collected: { files: { collect_list: files } } } }
 }
 

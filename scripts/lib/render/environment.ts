@@ -10,6 +10,7 @@ import type { Template } from '../cloudformation/read-template.ts'
 import { renderSnippets, renderVhost, type NginxTemplates } from './nginx.ts'
 import { renderStackFiles } from './stack-files.ts'
 import type { RenderedFile } from './types.ts'
+import { byText } from '../order.ts'
 
 /**
  * What rendering reads besides the Model, loaded beforehand by the caller (render-all.ts): the nginx templates and
@@ -53,7 +54,7 @@ export function renderEnvironment(model: Model, inputs: RenderInputs, layout?: L
     ...model.env.instanceGroups.filter((g) => ownersOf(model, g).length > 0).map((g) => renderCloudWatchAgent(model, g)),
     ...renderBackupAgentFiles(model).map(under(BACKUP_AGENT)),
     ...stackFiles.map(under('cloudformation')),
-  ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  ].sort(byText((f) => f.path))
   const dupes = files.filter((f, i) => i > 0 && files[i - 1]!.path === f.path)
   if (dupes.length) throw new Error(`two renderers wrote ${dupes.map((f) => f.path).join(', ')}`)
   return [...files, renderManifest(model.env.name, files)]

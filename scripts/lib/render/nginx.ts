@@ -4,6 +4,7 @@ import nunjucks from 'nunjucks'
 import type { App, Model } from '../config/model.ts'
 import { instancePaths } from './hook-settings.ts'
 import type { RenderedFile } from './types.ts'
+import { byText } from '../order.ts'
 
 /** nginx/ as text: every file by its path under nginx/ (vhost.conf.njk, partials/*.njk, snippets/*.conf). */
 export type NginxTemplates = { files: ReadonlyMap<string, string> }
@@ -68,6 +69,6 @@ export function renderVhost(app: App, model: Model, nginx: NginxTemplates): Rend
 export function renderSnippets(nginx: NginxTemplates): RenderedFile[] {
   return [...nginx.files]
     .filter(([path]) => path.startsWith('snippets/') && path.endsWith('.conf'))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(byText(([path]) => path))
     .map(([path, contents]) => ({ path: `${SNIPPET_DIR}/${path.slice('snippets/'.length)}`, contents }))
 }

@@ -3,6 +3,7 @@
 import { quarterCidrs } from '../config/subnets.ts'
 import { alarmName, autoScalingGroupName, PROJECT, stackName, topicName } from '../names.ts'
 import { BACKUP_METRIC, DELIVERY_METRIC, MAX_APPS_PER_GROUP, snapshotsKept, type Alarm, type AlarmMetric, type App, type Environment, type InstanceGroup, type Model } from '../config/model.ts'
+import { compareText } from '../order.ts'
 
 /**
  * `after`: stacks this one needs although it imports nothing from them: it is given their resources by name (a topic's
@@ -77,7 +78,7 @@ function rulePriorities(apps: App[]): Map<string, number> {
   const specificity = (a: App) => [a.hosts.length ? 0 : 1, -Math.max(0, ...a.paths.map((p) => p.length))]
   const sorted = [...apps].sort((a, b) => {
     const [x, y] = [specificity(a), specificity(b)]
-    return x[0] - y[0] || x[1] - y[1] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+    return x[0] - y[0] || x[1] - y[1] || compareText(a.name, b.name)
   })
   return new Map(sorted.map((a, i) => [a.name, (i + 1) * 10]))
 }
