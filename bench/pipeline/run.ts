@@ -73,7 +73,8 @@ async function runPath(code: Code, scale: number): Promise<Measured[]> {
       // Stacks that exist already take the update time; read once, outside the measured run.
       for (const sp of (await clients.cfn.send(new DescribeStacksCommand({}))).Stacks ?? []) created.add(sp.StackName!)
       cfn.clear()
-      const svc = code.awsServices(model, { pollMs: 10, createWithCreateStack: true, clients })
+      // `emulator` is today's name; older code (a baseline checkout) called it createWithCreateStack.
+      const svc = code.awsServices(model, { pollMs: 10, emulator: true, createWithCreateStack: true, clients })
       const rt = { log: () => {}, now: () => new Date(), pollMs: 10, timeoutMs: 60_000, who: 'bench', commit: 'bench000' }
       const t0 = process.hrtime.bigint()
       const r = await code.runApply(model, { ...svc, deployer: agentStandIn(svc.deployer, moto.endpoint) }, rt, { artifacts: code.folderArtifacts(artifacts), skipStack: motoSkip })

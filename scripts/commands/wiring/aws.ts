@@ -11,7 +11,7 @@ import type { PlannedStack } from '../../lib/apply/stacks.ts'
 
 export const progress = (line: string) => { process.stderr.write(line + '\n') }
 
-// An endpoint override means an emulator: see cfnStackUpdater's createWithCreateStack.
+// An endpoint override means an emulator (moto): its gaps are worked around in lib/aws/emulator.ts.
 export const usingEmulator = () => !!process.env.AWS_ENDPOINT_URL
 
 export function commitOf(flag: unknown): string {
@@ -53,7 +53,7 @@ export type Wired = { model: Model; svc: Services; rt: Runtime }
 export async function wire(values: { root?: string; commit?: unknown; 'role-arn'?: unknown }, env: string, pollMs = 5000): Promise<Wired> {
   const model = readModel(resolve(values.root ?? '.'), env)
   const roleArn = typeof values['role-arn'] === 'string' ? values['role-arn'] : process.env.OPS_CFN_ROLE_ARN
-  const all = awsServices(model, { pollMs, createWithCreateStack: usingEmulator(), roleArn })
+  const all = awsServices(model, { pollMs, emulator: usingEmulator(), roleArn })
   // Before anything else reads or changes the environment: these credentials must be for its account.
   const caller = await callerInAccount(all.clients.sts, model.env)
   const who = process.env.CODEBUILD_BUILD_ARN ? `${caller.arn} (${process.env.CODEBUILD_BUILD_ARN})` : caller.arn

@@ -3,7 +3,7 @@ import {
   BatchGetDeploymentTargetsCommand, CreateDeploymentCommand, GetDeploymentCommand, ListDeploymentTargetsCommand, RegisterApplicationRevisionCommand,
   type CodeDeployClient, type DeploymentInfo,
 } from '@aws-sdk/client-codedeploy'
-import { errorName, httpStatus, isUnparsable, retrying } from './retry.ts'
+import { retrying } from './retry.ts'
 
 export type BundleLocation = { bucket: string; key: string; eTag?: string; versionId?: string }
 export type DeploymentRequest = { application: string; group: string; bundle: BundleLocation; config: string; rollbackEvents: string[]; description: string }
@@ -13,7 +13,7 @@ export type LifecycleEvent = { name: string; status: string; diagnostics?: Diagn
 export type InstanceState = { instanceId: string; status: string; events: LifecycleEvent[] }
 
 export interface Deployer {
-  /** false when the endpoint has no such operation (moto): the deployment still names the revision. */
+  /** false when the endpoint has no such operation (an emulator, emulator.ts): the deployment still names the revision. */
   register(application: string, bundle: BundleLocation, description: string): Promise<boolean>
   create(request: DeploymentRequest): Promise<string>
   get(id: string): Promise<DeploymentState>
@@ -26,22 +26,12 @@ const s3Revision = (b: BundleLocation) => ({
   s3Location: { bucket: b.bucket, key: b.key, bundleType: 'tgz' as const, eTag: b.eTag, version: b.versionId },
 })
 
-// moto answers an operation it lacks with an HTML error page (a SyntaxError to the SDK), others with UnknownOperation.
-const unsupported = (e: unknown) =>
-  ['UnknownOperationException', 'NotImplementedError', 'NotImplemented', 'InvalidAction'].includes(errorName(e)) ||
-  (isUnparsable(e) && httpStatus(e) >= 404) || /not (yet )?implemented/i.test((e as Error).message ?? '')
-
 export const codeDeployDeployer = (cd: CodeDeployClient): Deployer => {
   const send = retrying(cd)
   return {
     async register(application, bundle, description) {
-      try {
-        await send(new RegisterApplicationRevisionCommand({ applicationName: application, revision: s3Revision(bundle), description }))
-        return true
-      } catch (e) {
-        if (unsupported(e)) return false
-        throw e
-      }
+      await send(new RegisterApplicationRevisionCommand({ applicationName: application, revision: s3Revision(bundle), description }))
+      return true
     },
     async create(r) {
       const out = await send<{ deploymentId?: string }>(new CreateDeploymentCommand({
@@ -70,19 +60,13 @@ export const codeDeployDeployer = (cd: CodeDeployClient): Deployer => {
       }
     },
     async instances(id) {
-      let ids: string[]
-      try {
-        ids = []
-        let token: string | undefined
-        do {
-          const r = await send<{ targetIds?: string[]; nextToken?: string }>(new ListDeploymentTargetsCommand({ deploymentId: id, nextToken: token }))
-          ids.push(...(r.targetIds ?? []))
-          token = r.nextToken
-        } while (token)
-      } catch (e) {
-        if (unsupported(e)) return undefined
-        throw e
-      }
+      const ids: string[] = []
+      let token: string | undefined
+      do {
+        const r = await send<{ targetIds?: string[]; nextToken?: string }>(new ListDeploymentTargetsCommand({ deploymentId: id, nextToken: token }))
+        ids.push(...(r.targetIds ?? []))
+        token = r.nextToken
+      } while (token)
       const out: InstanceState[] = []
       for (let i = 0; i < ids.length; i += 25) {
         const r = await send<{ deploymentTargets?: { instanceTarget?: { targetId?: string; status?: string; lifecycleEvents?: { lifecycleEventName?: string; status?: string; diagnostics?: Partial<Diagnostics> }[] } }[] }>(

@@ -1,6 +1,6 @@
 // CloudFormation through change sets: preview (create, describe, delete), execute and wait, failures with reasons, drift (I/O: CloudFormation).
 import {
-  CreateChangeSetCommand, CreateStackCommand, DeleteChangeSetCommand, DeleteStackCommand, DescribeChangeSetCommand, DescribeStackDriftDetectionStatusCommand,
+  CreateChangeSetCommand, DeleteChangeSetCommand, DeleteStackCommand, DescribeChangeSetCommand, DescribeStackDriftDetectionStatusCommand,
   DescribeStackEventsCommand, DescribeStackResourceDriftsCommand, DescribeStacksCommand, DetectStackDriftCommand, ExecuteChangeSetCommand,
   type CloudFormationClient, type Capability, type Change, type StackEvent,
 } from '@aws-sdk/client-cloudformation'
@@ -32,8 +32,9 @@ export interface StackUpdater {
   resolveSsm(names: string[]): Promise<Record<string, string>>
 }
 
-const CAPABILITIES: Capability[] = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND']
-const input = (spec: StackSpec, roleArn?: string) => ({
+export const CAPABILITIES: Capability[] = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND']
+/** A stack's template, parameters, tags and service role as CreateChangeSet and CreateStack take them. */
+export const input = (spec: StackSpec, roleArn?: string) => ({
   StackName: spec.stack, TemplateBody: spec.templateBody, RoleARN: roleArn,
   Parameters: Object.entries(spec.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
   Tags: Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value })),
@@ -44,12 +45,7 @@ const parametersOf = (list: ParameterList | undefined) => Object.fromEntries((li
 const NO_CHANGES = /didn't contain changes|No updates are to be performed/i
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/**
- * createWithCreateStack: moto (5.2) registers a stack's Outputs as exports only through CreateStack, not when a CREATE change
- * set executes, so later stacks' Fn::ImportValue fail there. Against moto a new stack is previewed by its change set and then
- * created with CreateStack; AWS itself always executes the change set.
- */
-export const cfnStackUpdater = (cfn: CloudFormationClient, opts: { pollMs?: number; timeoutMs?: number; createWithCreateStack?: boolean; roleArn?: string; ssm?: SSMClient } = {}): StackUpdater => {
+export const cfnStackUpdater = (cfn: CloudFormationClient, opts: { pollMs?: number; timeoutMs?: number; roleArn?: string; ssm?: SSMClient } = {}): StackUpdater => {
   const send = retrying(cfn)
   const ssm = opts.ssm && retrying(opts.ssm)
   const pollMs = opts.pollMs ?? 5000
@@ -112,11 +108,6 @@ export const cfnStackUpdater = (cfn: CloudFormationClient, opts: { pollMs?: numb
     },
 
     async execute(spec, cs) {
-      if (cs.type === 'CREATE' && opts.createWithCreateStack) {
-        await this.deleteChangeSet(spec.stack, cs.id, cs.type)
-        await send(new CreateStackCommand({ ...input(spec, opts.roleArn), Capabilities: CAPABILITIES }))
-        return
-      }
       await send(new ExecuteChangeSetCommand({ ChangeSetName: cs.id, StackName: spec.stack }))
     },
 

@@ -31,7 +31,7 @@ test.before(async () => {
 test.after(async () => { await moto?.stop() })
 
 test('plan before the first apply: every supported stack to create, every app to deploy, appspec and vhost diffs against nothing', async () => {
-  const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
+  const svc = awsServices(model, { pollMs: 10, emulator: true })
   const plan = await buildPlan(model, svc, { commit: 'abc1234', skip: motoSkip })
   assert.equal(plan.stacks.filter((s) => s.action === 'error').map((s) => `${s.stack}: ${s.note}`), [])
   assert.is(plan.stacks.filter((s) => s.action === 'create').length, 15)
@@ -50,7 +50,7 @@ test('plan before the first apply: every supported stack to create, every app to
 })
 
 test('the first apply creates the stacks moto supports, uploads bundles with SSE-KMS, deploys each app and the backup tool, and writes the audit log', async () => {
-  const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
+  const svc = awsServices(model, { pollMs: 10, emulator: true })
   // Each deployment is in progress for two polls, so the order of starts and ends shows which ran side by side.
   const events: string[] = []
   const polls = new Map<string, number>()
@@ -114,7 +114,7 @@ test('the first apply creates the stacks moto supports, uploads bundles with SSE
 
 test('a second apply with nothing changed does nothing and says so', async () => {
   lines.length = 0
-  const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
+  const svc = awsServices(model, { pollMs: 10, emulator: true })
   const calls = recordCalls(svc.clients.cfn)
   const deployer = agentStandIn(svc.deployer, moto.endpoint)
   const r = await runApply(model, { ...svc, deployer }, rt(), { artifacts: folderArtifacts(artifacts), skipStack: motoSkip })
@@ -128,7 +128,7 @@ test('a second apply with nothing changed does nothing and says so', async () =>
 
 test('apply --full trusts no fingerprint: a change set for every stack, each with no changes', async () => {
   lines.length = 0
-  const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
+  const svc = awsServices(model, { pollMs: 10, emulator: true })
   const calls = recordCalls(svc.clients.cfn)
   const r = await runApply(model, { ...svc, deployer: agentStandIn(svc.deployer, moto.endpoint) }, rt(), { artifacts: folderArtifacts(artifacts), skipStack: motoSkip, full: true })
   assert.is(r.code, 0, `${r.summary}\n${lines.join('\n')}`)
@@ -138,7 +138,7 @@ test('apply --full trusts no fingerprint: a change set for every stack, each wit
 })
 
 test('plan after the applies: nothing to change', async () => {
-  const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
+  const svc = awsServices(model, { pollMs: 10, emulator: true })
   const calls = recordCalls(svc.clients.cfn)
   const plan = await buildPlan(model, svc, { commit: 'abc1234', skip: motoSkip })
   assert.is(summaryLine(plan), 'plan staging: stacks 0 to create, 0 to update, 15 unchanged (15 by fingerprint, without a change set), 23 skipped; 0 replacement(s); apps to deploy: none; expected apply: under a minute')
@@ -147,7 +147,7 @@ test('plan after the applies: nothing to change', async () => {
 })
 
 test('plan after a retention change: the data stack updates, and says BackupRetentionDays 7 → 10', async () => {
-  const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
+  const svc = awsServices(model, { pollMs: 10, emulator: true })
   const calls = recordCalls(svc.clients.cfn)
   const changed = { ...model, env: { ...model.env, backup: { ...model.env.backup, retentionDays: 10 } } }
   const plan = await buildPlan(changed, svc, { commit: 'abc1234', skip: motoSkip })
@@ -164,7 +164,7 @@ test('a failed deployment on one group: the other group finishes what it started
   lines.length = 0
   const to = { 'admin-portal': '2.0.0', 'doctor-api': '2.0.0', 'patient-api': '2.0.0' } as Record<string, string>
   const next: Model = { env: model.env, apps: model.apps.map((a) => ({ ...a, version: to[a.name] ?? a.version })) }
-  const svc = awsServices(next, { pollMs: 10, createWithCreateStack: true })
+  const svc = awsServices(next, { pollMs: 10, emulator: true })
   const started: string[] = []
   const polls = new Map<string, number>()
   const groupOf = new Map<string, string>()
@@ -184,7 +184,7 @@ test('a failed deployment on one group: the other group finishes what it started
 })
 
 test('a stack updated outside apply (its tags kept) gets its change set again: the tag alone is not trusted', async () => {
-  const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
+  const svc = awsServices(model, { pollMs: 10, emulator: true })
   const stack = 'drsignet-staging-topic-operations'
   const now = (await svc.clients.cfn.send(new DescribeStacksCommand({ StackName: stack }))).Stacks![0]!
   // What someone does from the console: the same template, one parameter changed, every tag kept.

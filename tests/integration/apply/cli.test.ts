@@ -44,7 +44,7 @@ test('plan --format markdown from a clean account: the comment a reviewer sees',
 
 test('after the deploy, apply through the CLI does nothing and says so; history and drift read the same state', async () => {
   // The deployment itself needs agents moto does not have (see agentStandIn); the CLI then runs against what it left.
-  const svc = awsServices(model, { pollMs: 10, createWithCreateStack: true })
+  const svc = awsServices(model, { pollMs: 10, emulator: true })
   const skip = (s: { template: string }) => (skipped.includes(s.template) ? 'moto' : undefined)
   const first = await runApply(model, { ...svc, deployer: agentStandIn(svc.deployer, moto.endpoint) }, { log: () => {}, now: () => new Date(), pollMs: 10, timeoutMs: 10_000, who: 'test', commit: 'abc1234', committedAt: new Date(Date.now() - 2 * 3_600_000).toISOString() }, { artifacts: folderArtifacts(makeArtifacts(model)), skipStack: skip })
   assert.is(first.code, 0, first.summary)

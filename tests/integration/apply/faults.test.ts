@@ -42,7 +42,7 @@ test.before(async () => {
   model = await stagingModel(moto)
   await createDeploymentGroups(model)
   artifacts = makeArtifacts(model, { 'patient-api': '1.16.0' })
-  svc = awsServices(model, { pollMs: 5, createWithCreateStack: true })
+  svc = awsServices(model, { pollMs: 5, emulator: true })
   const r = await runApply(model, services(agentStandIn(svc.deployer, moto.endpoint)), rt(), { artifacts: folderArtifacts(artifacts), skipStack: onlyDataAndTopics })
   if (r.code !== 0) throw new Error(`${r.summary}\n${lines.join('\n')}`)
 })
