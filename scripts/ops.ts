@@ -27,7 +27,12 @@ const commands: Record<string, () => Promise<Command>> = {
 }
 
 const usage = () =>
-  `usage: npm run ops -- <command> [options]\n\ncommands:\n${Object.keys(commands).sort().map((c) => `  ${c}`).join('\n')}\n\nEvery command takes --root DIR (default: the current folder), --help, and --debug (stack traces of unexpected errors).`
+  `usage: npm run ops -- <command> [options]\n\ncommands:\n${Object.keys(commands)
+    .sort()
+    .map((c) => `  ${c}`)
+    .join(
+      '\n',
+    )}\n\nEvery command takes --root DIR (default: the current folder), --help, and --debug (stack traces of unexpected errors).`
 
 async function main(args: string[]): Promise<number> {
   // --debug anywhere: unexpected errors keep their stack trace.

@@ -12,7 +12,15 @@ import { join, resolve } from 'node:path'
 import { $, ProcessOutput } from 'zx'
 
 /** What changes what the pipeline does, besides content: when a pull request touches these, its plan says so. */
-const TOOL_PATHS = ['scripts', 'nginx', 'schemas', 'buildspec.yml', 'package.json', 'package-lock.json', 'tsconfig.json']
+const TOOL_PATHS = [
+  'scripts',
+  'nginx',
+  'schemas',
+  'buildspec.yml',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+]
 
 const tools = new URL('..', import.meta.url).pathname
 const usage = 'usage: tsx scripts/pull-request-plan.ts ENV PR_DIR [--out DIR] [-- PLAN OPTIONS...]'
@@ -25,15 +33,20 @@ async function main(args: string[]): Promise<number> {
   const [env, prDir] = own
   if (own.length !== 2 || !env || !prDir) return fail(usage)
   const pr = resolve(prDir)
-  if (!existsSync(join(pr, 'environments'))) return fail(`${pr}: not a checkout of this repository (no environments/); pass the pull request's source folder`)
+  if (!existsSync(join(pr, 'environments')))
+    return fail(`${pr}: not a checkout of this repository (no environments/); pass the pull request's source folder`)
 
   const git = $({ cwd: pr, quiet: true })
   const toolsCommit = (await $({ cwd: tools, quiet: true })`git rev-parse HEAD`).stdout.trim()
   const prCommit = (await git`git rev-parse HEAD`).stdout.trim()
   // Both commits live in the pull request's clone (CodeBuild clones it whole); a missing one is a setup error.
   // Three dots: what the pull request changed since it branched, not what the target branch did meanwhile.
-  const changed = (await git`git diff --name-only ${`${toolsCommit}...${prCommit}`} -- ${TOOL_PATHS}`).stdout.split('\n').filter(Boolean)
-  console.error(`pull-request plan: tools ${toolsCommit.slice(0, 12)} (target branch), content ${prCommit.slice(0, 12)} (pull request), ${changed.length} tool file(s) changed by the pull request`)
+  const changed = (await git`git diff --name-only ${`${toolsCommit}...${prCommit}`} -- ${TOOL_PATHS}`).stdout
+    .split('\n')
+    .filter(Boolean)
+  console.error(
+    `pull-request plan: tools ${toolsCommit.slice(0, 12)} (target branch), content ${prCommit.slice(0, 12)} (pull request), ${changed.length} tool file(s) changed by the pull request`,
+  )
 
   mkdirSync(join(out, 'reports'), { recursive: true })
   mkdirSync(join(out, 'plan'), { recursive: true })
@@ -56,7 +69,8 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
     // A failed step has already printed its own one-line reason; git's refusal is shown as git said it.
-    if (e instanceof ProcessOutput) console.error(`pull-request plan: ${e.stderr.trim().split('\n').pop() || `a step exited ${e.exitCode}`}`)
+    if (e instanceof ProcessOutput)
+      console.error(`pull-request plan: ${e.stderr.trim().split('\n').pop() || `a step exited ${e.exitCode}`}`)
     else console.error(`pull-request plan: ${(e as Error).message}`)
     process.exit(1)
   },

@@ -10,8 +10,17 @@ test('code-unit order, whatever the locale: upper case before lower, digits firs
 })
 
 test('uniqueBy keeps the first of each key, in order', () => {
-  const items = [{ k: 'a', n: 1 }, { k: 'b', n: 2 }, { k: 'a', n: 3 }, { k: 'c', n: 4 }, { k: 'b', n: 5 }]
-  assert.equal(uniqueBy(items, (i) => i.k).map((i) => i.n), [1, 2, 4])
+  const items = [
+    { k: 'a', n: 1 },
+    { k: 'b', n: 2 },
+    { k: 'a', n: 3 },
+    { k: 'c', n: 4 },
+    { k: 'b', n: 5 },
+  ]
+  assert.equal(
+    uniqueBy(items, (i) => i.k).map((i) => i.n),
+    [1, 2, 4],
+  )
   assert.equal(uniqueBy([], String), [])
 })
 

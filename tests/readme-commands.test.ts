@@ -17,7 +17,10 @@ for (const line of block.split('\n').filter(Boolean)) {
   listed.set(current, `${listed.get(current)} ${line.replace(/#.*$/, '')}`)
 }
 // Every command takes --root and --help (the README says so once, below the list).
-const flags = (text: string) => [...new Set([...text.matchAll(/--[a-z][a-z-]*/g)].map((m) => m[0]))].filter((f) => f !== '--root' && f !== '--help').sort()
+const flags = (text: string) =>
+  [...new Set([...text.matchAll(/--[a-z][a-z-]*/g)].map((m) => m[0]))]
+    .filter((f) => f !== '--root' && f !== '--help')
+    .sort()
 
 async function helpOf(command: string): Promise<string> {
   const printed: string[] = []
@@ -32,7 +35,10 @@ async function helpOf(command: string): Promise<string> {
   return printed.join('\n')
 }
 
-const commands = readdirSync(`${root}scripts/commands`).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort()
+const commands = readdirSync(`${root}scripts/commands`)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -3))
+  .sort()
 
 test('the README lists every command, and only those', () => {
   assert.ok(block.length > 0, 'no command block under "## Commands"')
@@ -44,7 +50,8 @@ test('each command: the README names exactly the flags its --help names', async 
   for (const command of commands) {
     const help = flags(await helpOf(command))
     const documented = flags(listed.get(command) ?? '')
-    if (help.join(' ') !== documented.join(' ')) wrong.push(`${command}: --help ${help.join(' ')} | README ${documented.join(' ')}`)
+    if (help.join(' ') !== documented.join(' '))
+      wrong.push(`${command}: --help ${help.join(' ')} | README ${documented.join(' ')}`)
   }
   assert.equal(wrong, [])
 })

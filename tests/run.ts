@@ -22,8 +22,11 @@ const usageError = (message: string) => {
   process.exit(2)
 }
 // A bad --jobs would start no worker and report "0 passed, 0 failed": a gate that passed on nothing.
-if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) usageError(`--jobs must be a whole number from 1 to 64, not '${args[jobsAt + 1] ?? ''}'`)
-const unknown = args.filter((a, i) => a.startsWith('--') && a !== '--unit' && a !== '--jobs' && args[i - 1] !== '--jobs')
+if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)
+  usageError(`--jobs must be a whole number from 1 to 64, not '${args[jobsAt + 1] ?? ''}'`)
+const unknown = args.filter(
+  (a, i) => a.startsWith('--') && a !== '--unit' && a !== '--jobs' && args[i - 1] !== '--jobs',
+)
 if (unknown.length) usageError(`unknown option ${unknown.join(', ')}`)
 const filters = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--jobs')
 // Integration suites start real services (nginx, moto, FerretDB, pm2); --unit skips them.
@@ -36,21 +39,37 @@ const fileTimeoutMs = (file: string) => fileBudgetS(readFileSync(join(root, file
 const isIntegration = (file: string) => /(^|\/)integration\//.test(file)
 
 function findTests(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((name) => {
-    const path = join(dir, name)
-    if (name === 'node_modules' || name === 'fixtures') return []
-    if (statSync(path).isDirectory()) return findTests(path)
-    return name.endsWith('.test.ts') ? [relative(root, path)] : []
-  })
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name)
+      if (name === 'node_modules' || name === 'fixtures') return []
+      if (statSync(path).isDirectory()) return findTests(path)
+      return name.endsWith('.test.ts') ? [relative(root, path)] : []
+    })
 }
 
-type Result = { file: string; passed: number; failed: number; skipped: number; output: string; left: string; ms: number }
+type Result = {
+  file: string
+  passed: number
+  failed: number
+  skipped: number
+  output: string
+  left: string
+  ms: number
+}
 
 const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '')
 const count = (out: string, label: string) => Number(out.match(new RegExp(`${label}:\\s+(\\d+)`))?.[1] ?? 0)
 
 const running = new Map<number, string>() // pid → the file's TMPDIR
-const killGroup = (pid: number) => { try { process.kill(-pid, 'SIGKILL') } catch { /* already gone */ } }
+const killGroup = (pid: number) => {
+  try {
+    process.kill(-pid, 'SIGKILL')
+  } catch {
+    /* already gone */
+  }
+}
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     for (const [pid, tmp] of running) {
@@ -76,7 +95,10 @@ function runFile(file: string): Promise<Result> {
     let output = ''
     let timedOut = false
     const budgetMs = fileTimeoutMs(file)
-    const timer = setTimeout(() => { timedOut = true; killGroup(child.pid!) }, budgetMs)
+    const timer = setTimeout(() => {
+      timedOut = true
+      killGroup(child.pid!)
+    }, budgetMs)
     child.stdout.on('data', (d) => (output += d))
     child.stderr.on('data', (d) => (output += d))
     let done = false
@@ -87,8 +109,12 @@ function runFile(file: string): Promise<Result> {
       const strays = await stopStrays(tmp)
       rmSync(tmp, { recursive: true, force: true })
       running.delete(child.pid!)
-      const out = strip(output) + (timedOut ? `\nkilled after ${budgetMs / 1000} s (TEST_FILE_TIMEOUT_S, or the file's test-timeout)\n` : '')
-      const left = strays.length ? `stopped ${strays.length} process(es) it left running: ${strays.map((s) => `${s.name} (${s.pid})`).join(', ')}` : ''
+      const out =
+        strip(output) +
+        (timedOut ? `\nkilled after ${budgetMs / 1000} s (TEST_FILE_TIMEOUT_S, or the file's test-timeout)\n` : '')
+      const left = strays.length
+        ? `stopped ${strays.length} process(es) it left running: ${strays.map((s) => `${s.name} (${s.pid})`).join(', ')}`
+        : ''
       const total = count(out, 'Total')
       const passed = count(out, 'Passed')
       const skipped = count(out, 'Skipped')
@@ -99,8 +125,15 @@ function runFile(file: string): Promise<Result> {
     }
     // 'close' waits for every holder of the pipes; a daemon that escaped the group could hold them forever.
     child.on('exit', (code) => {
-      const grace = setTimeout(() => { child.stdout.destroy(); child.stderr.destroy(); finish(code) }, 2000)
-      child.on('close', () => { clearTimeout(grace); finish(code) })
+      const grace = setTimeout(() => {
+        child.stdout.destroy()
+        child.stderr.destroy()
+        finish(code)
+      }, 2000)
+      child.on('close', () => {
+        clearTimeout(grace)
+        finish(code)
+      })
     })
   })
 }

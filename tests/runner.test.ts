@@ -11,7 +11,11 @@ const runner = (...args: string[]) => {
 }
 
 test('--jobs must be a whole number and options must be known: exit 2, no test run', () => {
-  for (const [args, message] of [[['--jobs', 'x'], "--jobs must be a whole number from 1 to 64, not 'x'"], [['--jobs', '0'], "--jobs must be a whole number from 1 to 64, not '0'"], [['--jbos', '2'], 'unknown option --jbos']] as const) {
+  for (const [args, message] of [
+    [['--jobs', 'x'], "--jobs must be a whole number from 1 to 64, not 'x'"],
+    [['--jobs', '0'], "--jobs must be a whole number from 1 to 64, not '0'"],
+    [['--jbos', '2'], 'unknown option --jbos'],
+  ] as const) {
     const r = runner(...args)
     assert.is(r.code, 2, args.join(' '))
     assert.is(r.err.split('\n')[0], message)

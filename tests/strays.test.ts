@@ -17,12 +17,20 @@ test('a detached daemon naming the folder is found and stopped; one naming a lon
   const ours = [start({ TMPDIR: tmp }), start({ HOME: join(tmp, 'instances/i1') })]
   const sibling = start({ TMPDIR: `${tmp}x` })
   try {
-    assert.equal(straysOf(tmp).map((s) => s.pid).sort(), ours.map((c) => c.pid).sort())
+    assert.equal(
+      straysOf(tmp)
+        .map((s) => s.pid)
+        .sort(),
+      ours.map((c) => c.pid).sort(),
+    )
     assert.ok(straysOf(tmp).every((s) => s.name === 'sleep'))
     const stopped = await stopStrays(tmp)
     assert.is(stopped.length, 2)
     assert.equal(straysOf(tmp), [])
-    assert.equal(straysOf(`${tmp}x`).map((s) => s.pid), [sibling.pid])
+    assert.equal(
+      straysOf(`${tmp}x`).map((s) => s.pid),
+      [sibling.pid],
+    )
   } finally {
     for (const c of [...ours, sibling]) c.kill('SIGKILL')
     rmSync(tmp, { recursive: true, force: true })

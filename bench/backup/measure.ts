@@ -13,7 +13,12 @@ const hwm = (pid: number): number => {
   }
 }
 
-export function measure(cmd: string, args: string[], env: Record<string, string | undefined> = {}, cwd?: string): Promise<Measured> {
+export function measure(
+  cmd: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  cwd?: string,
+): Promise<Measured> {
   const started = process.hrtime.bigint()
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -28,7 +33,13 @@ export function measure(cmd: string, args: string[], env: Record<string, string 
     child.on('exit', () => (peak = Math.max(peak, hwm(child.pid!))))
     child.on('close', (code) => {
       clearInterval(timer)
-      resolve({ code: code ?? 1, seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssMB: peak, stdout, stderr })
+      resolve({
+        code: code ?? 1,
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        peakRssMB: peak,
+        stdout,
+        stderr,
+      })
     })
   })
 }

@@ -15,7 +15,14 @@ import { startMoto } from '../../tests/harness/moto.ts'
 import { patient, rng } from '../../tests/integration/backup/dataset.ts'
 import { measure, type Measured } from './measure.ts'
 
-const { values } = parseArgs({ options: { 'large-mb': { type: 'string', default: '256' }, 'small-docs': { type: 'string', default: '200000' }, runs: { type: 'string', default: '3' }, 'rss-mb': { type: 'string', default: '100,1024' } } })
+const { values } = parseArgs({
+  options: {
+    'large-mb': { type: 'string', default: '256' },
+    'small-docs': { type: 'string', default: '200000' },
+    runs: { type: 'string', default: '3' },
+    'rss-mb': { type: 'string', default: '100,1024' },
+  },
+})
 const RUNS = Number(values.runs)
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const ENV = 'staging'
@@ -25,13 +32,30 @@ const mb = (b: number) => b / 1024 / 1024
 /** A shape of data: documents generated in batches into drsignet.<collection> (the staging policy backs up drsignet). */
 type Shape = { name: string; collection: string; make: (i: number, r: () => number) => Document }
 const shapes = {
-  large: { name: 'large documents (~2 KB patients)', collection: 'patients', make: (i, r) => patient(i, r, 1800) } satisfies Shape,
+  large: {
+    name: 'large documents (~2 KB patients)',
+    collection: 'patients',
+    make: (i, r) => patient(i, r, 1800),
+  } satisfies Shape,
   // ~61 bytes each, like the issue's 200,000 documents of 12.2 MB: an id, a counter and a short code.
-  small: { name: 'small documents (~61 B events)', collection: 'events', make: (i) => ({ _id: new ObjectId(Buffer.from(i.toString(16).padStart(24, '0'), 'hex')), n: new Int32(i), code: `ev-${i % 1000}` }) } satisfies Shape,
+  small: {
+    name: 'small documents (~61 B events)',
+    collection: 'events',
+    make: (i) => ({
+      _id: new ObjectId(Buffer.from(i.toString(16).padStart(24, '0'), 'hex')),
+      n: new Int32(i),
+      code: `ev-${i % 1000}`,
+    }),
+  } satisfies Shape,
 }
 
 /** Adds documents of `shape` until the collection holds `bytes` of BSON or `docs` documents. */
-async function grow(uri: string, shape: Shape, until: { bytes?: number; docs?: number }, state: { docs: number; bytes: number }) {
+async function grow(
+  uri: string,
+  shape: Shape,
+  until: { bytes?: number; docs?: number },
+  state: { docs: number; bytes: number },
+) {
   const client = await MongoClient.connect(uri)
   const r = rng(7 + state.docs)
   const coll = client.db('drsignet').collection<Document>(shape.collection)
@@ -50,25 +74,43 @@ async function grow(uri: string, shape: Shape, until: { bytes?: number; docs?: n
       batches.push(batch)
     }
     await Promise.all(batches.map((b) => coll.insertMany(b, { ordered: false })))
-    if (Date.now() - logged > 5000) (logged = Date.now()), log(`generated ${state.docs} docs, ${mb(state.bytes).toFixed(0)} MB (${(mb(state.bytes) / ((Date.now() - started) / 1000)).toFixed(1)} MB/s)`)
+    if (Date.now() - logged > 5000)
+      ((logged = Date.now()),
+        log(
+          `generated ${state.docs} docs, ${mb(state.bytes).toFixed(0)} MB (${(mb(state.bytes) / ((Date.now() - started) / 1000)).toFixed(1)} MB/s)`,
+        ))
   }
   await client.close()
 }
 
-const ops = (args: string[], env: Record<string, string>) => measure(process.execPath, ['--import', 'tsx', 'scripts/ops.ts', ...args, '--root', root], { ...env, NODE_NO_WARNINGS: '1' }, root)
+const ops = (args: string[], env: Record<string, string>) =>
+  measure(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/ops.ts', ...args, '--root', root],
+    { ...env, NODE_NO_WARNINGS: '1' },
+    root,
+  )
 const must = (what: string, m: Measured) => {
   if (m.code !== 0) throw new Error(`${what} failed (${m.code}):\n${m.stderr.slice(-3000)}`)
   return m
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 type Figures = { seconds: number; rss: number }
-const summarise = (ms: Measured[]): Figures => ({ seconds: median(ms.map((m) => m.seconds)), rss: median(ms.map((m) => m.peakRssMB)) })
+const summarise = (ms: Measured[]): Figures => ({
+  seconds: median(ms.map((m) => m.seconds)),
+  rss: median(ms.map((m) => m.peakRssMB)),
+})
 
 const moto = await startMoto()
 Object.assign(process.env, moto.env)
 const model = readModel(root, ENV)
 const s3 = new S3Client({ region: model.env.region, forcePathStyle: true })
-await s3.send(new CreateBucketCommand({ Bucket: model.env.backup.bucket, CreateBucketConfiguration: { LocationConstraint: model.env.region as never } }))
+await s3.send(
+  new CreateBucketCommand({
+    Bucket: model.env.backup.bucket,
+    CreateBucketConfiguration: { LocationConstraint: model.env.region as never },
+  }),
+)
 const work = mkdtempSync(join(tmpdir(), 'bench-backup-'))
 const servers = new Set<Ferret>()
 const fresh = async () => {
@@ -90,7 +132,20 @@ async function compare(shape: Shape, until: { bytes?: number; docs?: number }) {
   let key = ''
   for (let i = 0; i < RUNS; i++) {
     log(`${shape.name}: mongodump and backup, run ${i + 1} of ${RUNS}`)
-    dumps.push(must('mongodump', await measure(join(cacheBin, 'mongodump'), ['--uri', src.uri, '--db', 'drsignet', `--archive=${dumpFile}`, '--gzip', '--quiet'])))
+    dumps.push(
+      must(
+        'mongodump',
+        await measure(join(cacheBin, 'mongodump'), [
+          '--uri',
+          src.uri,
+          '--db',
+          'drsignet',
+          `--archive=${dumpFile}`,
+          '--gzip',
+          '--quiet',
+        ]),
+      ),
+    )
     const b = must('backup', await ops(['backup', ENV], { MONGODB_URI: src.uri }))
     key = /s3:\/\/[^/]+\/(\S+\.archive\.gz)/.exec(b.stdout)![1]!
     backups.push(b)
@@ -104,7 +159,19 @@ async function compare(shape: Shape, until: { bytes?: number; docs?: number }) {
     const theirs = await fresh()
     // FerretDB v1 rejects the "ns" option mongorestore adds to createIndexes, so it restores data only; ours also
     // builds the indexes and reads every collection back to prove it.
-    mongorestores.push(must('mongorestore', await measure(join(cacheBin, 'mongorestore'), ['--uri', theirs.uri, `--archive=${dumpFile}`, '--gzip', '--noIndexRestore', '--quiet'])))
+    mongorestores.push(
+      must(
+        'mongorestore',
+        await measure(join(cacheBin, 'mongorestore'), [
+          '--uri',
+          theirs.uri,
+          `--archive=${dumpFile}`,
+          '--gzip',
+          '--noIndexRestore',
+          '--quiet',
+        ]),
+      ),
+    )
     await stop(theirs)
     const ours = await fresh()
     const r = must('restore', await ops(['restore', ENV, '--from', key, '--to', ours.uri], {}))
@@ -115,7 +182,16 @@ async function compare(shape: Shape, until: { bytes?: number; docs?: number }) {
     await stop(ours)
   }
   const data = summarise(restores.map((m, i) => ({ ...m, seconds: m.seconds - proofs[i]! })))
-  return { shape, docs: state.docs, bytes: state.bytes, dump: summarise(dumps), backup: summarise(backups), mongorestore: summarise(mongorestores), restore: summarise(restores), data }
+  return {
+    shape,
+    docs: state.docs,
+    bytes: state.bytes,
+    dump: summarise(dumps),
+    backup: summarise(backups),
+    mongorestore: summarise(mongorestores),
+    restore: summarise(restores),
+    data,
+  }
 }
 
 /** Our backup's peak RSS at two sizes of the large shape (one run each): it must not grow with the data. */
@@ -126,7 +202,10 @@ async function rssFlatness(sizesMB: [number, number]) {
   for (const size of sizesMB) {
     log(`backup RSS: generating up to ${size} MB`)
     await grow(src.uri, shapes.large, { bytes: size * 1024 * 1024 }, state)
-    out.push({ mb: mb(state.bytes), rss: must('backup', await ops(['backup', ENV], { MONGODB_URI: src.uri })).peakRssMB })
+    out.push({
+      mb: mb(state.bytes),
+      rss: must('backup', await ops(['backup', ENV], { MONGODB_URI: src.uri })).peakRssMB,
+    })
   }
   await stop(src)
   return out
@@ -134,11 +213,16 @@ async function rssFlatness(sizesMB: [number, number]) {
 
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED')
 try {
-  const results = [await compare(shapes.large, { bytes: Number(values['large-mb']) * 1024 * 1024 }), await compare(shapes.small, { docs: Number(values['small-docs']) })]
-  const rssSizes = values['rss-mb'] === 'none' ? undefined : (values['rss-mb']!.split(',').map(Number) as [number, number])
+  const results = [
+    await compare(shapes.large, { bytes: Number(values['large-mb']) * 1024 * 1024 }),
+    await compare(shapes.small, { docs: Number(values['small-docs']) }),
+  ]
+  const rssSizes =
+    values['rss-mb'] === 'none' ? undefined : (values['rss-mb']!.split(',').map(Number) as [number, number])
   const rss = rssSizes && (await rssFlatness(rssSizes))
   console.log(`backup benchmark: FerretDB v1 (SQLite), gzip level 6 both sides, medians of ${RUNS} runs back to back`)
-  const row = (name: string, f: Figures, bytes: number) => `    ${name.padEnd(30)} ${f.seconds.toFixed(2).padStart(7)} s ${(mb(bytes) / f.seconds).toFixed(1).padStart(7)} MB/s  peak RSS ${f.rss.toFixed(0).padStart(5)} MB`
+  const row = (name: string, f: Figures, bytes: number) =>
+    `    ${name.padEnd(30)} ${f.seconds.toFixed(2).padStart(7)} s ${(mb(bytes) / f.seconds).toFixed(1).padStart(7)} MB/s  peak RSS ${f.rss.toFixed(0).padStart(5)} MB`
   const summary: string[] = []
   for (const r of results) {
     const backupRatio = r.dump.seconds / r.backup.seconds
@@ -151,12 +235,18 @@ try {
     console.log(row('restore, ours (data + indexes)', r.data, r.bytes))
     console.log(row('restore, ours (+ read-back proof)', r.restore, r.bytes))
     console.log(row('mongorestore (no indexes)', r.mongorestore, r.bytes))
-    console.log(`    backup ${backupRatio.toFixed(2)}× mongodump (target ≥ 1.5×: ${verdict(backupRatio >= 1.5)}); restore ${restoreRatio.toFixed(2)}× mongorestore (target ≥ 1.2×: ${verdict(restoreRatio >= 1.2)}), ${provenRatio.toFixed(2)}× with the proof mongorestore does not do; restore RSS ${rssRatio.toFixed(2)}× mongorestore's (target ≤ 1.5×: ${verdict(rssRatio <= 1.5)})`)
-    summary.push(`${r.shape.collection} backup ${backupRatio.toFixed(2)}× restore ${restoreRatio.toFixed(2)}× (proven ${provenRatio.toFixed(2)}×) rss ${rssRatio.toFixed(2)}×`)
+    console.log(
+      `    backup ${backupRatio.toFixed(2)}× mongodump (target ≥ 1.5×: ${verdict(backupRatio >= 1.5)}); restore ${restoreRatio.toFixed(2)}× mongorestore (target ≥ 1.2×: ${verdict(restoreRatio >= 1.2)}), ${provenRatio.toFixed(2)}× with the proof mongorestore does not do; restore RSS ${rssRatio.toFixed(2)}× mongorestore's (target ≤ 1.5×: ${verdict(rssRatio <= 1.5)})`,
+    )
+    summary.push(
+      `${r.shape.collection} backup ${backupRatio.toFixed(2)}× restore ${restoreRatio.toFixed(2)}× (proven ${provenRatio.toFixed(2)}×) rss ${rssRatio.toFixed(2)}×`,
+    )
   }
   if (rss) {
     const ratio = rss[1]!.rss / rss[0]!.rss
-    console.log(`  our backup's peak RSS: ${rss[0]!.mb.toFixed(0)} MB of data → ${rss[0]!.rss.toFixed(0)} MB, ${rss[1]!.mb.toFixed(0)} MB → ${rss[1]!.rss.toFixed(0)} MB: ${ratio.toFixed(2)}× (target ≤ 1.1×: ${verdict(ratio <= 1.1)})`)
+    console.log(
+      `  our backup's peak RSS: ${rss[0]!.mb.toFixed(0)} MB of data → ${rss[0]!.rss.toFixed(0)} MB, ${rss[1]!.mb.toFixed(0)} MB → ${rss[1]!.rss.toFixed(0)} MB: ${ratio.toFixed(2)}× (target ≤ 1.1×: ${verdict(ratio <= 1.1)})`,
+    )
     summary.push(`backup rss ${rss[1]!.mb.toFixed(0)}/${rss[0]!.mb.toFixed(0)} MB ${ratio.toFixed(2)}×`)
   }
   console.log(`bench:backup: ${summary.join('; ')}`)

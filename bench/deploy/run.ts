@@ -13,7 +13,15 @@ import { refreshInstances, replaceInstance, scaleTo, type Launch } from '../../s
 import { freePort } from '../../tests/harness/ports.ts'
 import { startMoto } from '../../tests/harness/moto.ts'
 import { fixtureModel } from '../../tests/render-instance/model-fixture.ts'
-import { explain, makeBundle, percentile, putSecret, startLoad, testApp, type LoadStats } from '../../tests/integration/deploy/support.ts'
+import {
+  explain,
+  makeBundle,
+  percentile,
+  putSecret,
+  startLoad,
+  testApp,
+  type LoadStats,
+} from '../../tests/integration/deploy/support.ts'
 
 const CONCURRENCY = 4
 const STEADY_MS = 8000
@@ -25,7 +33,15 @@ let fleet: Fleet | undefined
 type Row = { phase: string; seconds: number; sent: number; failed: number; rps: number; p50: number; p99: number }
 const rows: Row[] = []
 const record = (phase: string, s: LoadStats, ms: number) =>
-  rows.push({ phase, seconds: ms / 1000, sent: s.sent, failed: s.failed, rps: s.sent / (ms / 1000), p50: percentile(s.latencies, 50), p99: percentile(s.latencies, 99) })
+  rows.push({
+    phase,
+    seconds: ms / 1000,
+    sent: s.sent,
+    failed: s.failed,
+    rps: s.sent / (ms / 1000),
+    p50: percentile(s.latencies, 50),
+    p99: percentile(s.latencies, 99),
+  })
 
 async function measure(phase: string, action: () => Promise<unknown>) {
   const load = startLoad(fleet!.lbPort, CONCURRENCY, 120_000)
@@ -54,7 +70,9 @@ try {
   // The naive ways: act on pm2 on every instance while the load balancer still sends it traffic.
   // As an operator on the instance would: pm2 as the app user, against the app's own pm2 daemon.
   const pm2At = (i: Fleet['instances'][number], args: string[]) => {
-    const r = instanceExec(i, ['runuser', '-u', v1.user, '--', 'pm2', ...args], { env: { PM2_HOME: '/var/lib/drsignet/patient-api/pm2' } })
+    const r = instanceExec(i, ['runuser', '-u', v1.user, '--', 'pm2', ...args], {
+      env: { PM2_HOME: '/var/lib/drsignet/patient-api/pm2' },
+    })
     if (r.status !== 0) throw new Error(`pm2 ${args.join(' ')} on ${i.name}: ${r.stderr}`)
   }
   const eco = '/opt/drsignet/patient-api/current/deploy/ecosystem.config.cjs'
@@ -92,7 +110,10 @@ try {
   // Instances come and go: what the Auto Scaling group and CodeDeploy's launch hooks do (scaling.ts).
   const launches: Launch[] = []
   const fleetOps: [string, () => Promise<Launch[]>][] = [
-    ['replace an impaired instance (launch first)', async () => [await replaceInstance(fleet!, fleet!.instances[0]!, opts)]],
+    [
+      'replace an impaired instance (launch first)',
+      async () => [await replaceInstance(fleet!, fleet!.instances[0]!, opts)],
+    ],
     ['scale out 2 → 3', () => scaleTo(fleet!, 3, opts)],
     ['scale in 3 → 2 (drain, terminate)', () => scaleTo(fleet!, 2, opts)],
     ['instance refresh, one at a time', () => refreshInstances(fleet!, opts)],
@@ -100,20 +121,42 @@ try {
   for (const [phase, act] of fleetOps) await measure(phase, async () => launches.push(...(await act())))
 
   const fmt = (n: number, d = 1) => n.toFixed(d)
-  console.log(`\nbench/deploy: ${CONCURRENCY} concurrent clients, a new connection per request, 2 instances, pm2 cluster x2 each\n`)
+  console.log(
+    `\nbench/deploy: ${CONCURRENCY} concurrent clients, a new connection per request, 2 instances, pm2 cluster x2 each\n`,
+  )
   console.log('phase'.padEnd(56) + 'secs   sent  failed     rps   p50 ms   p99 ms')
-  for (const r of rows) console.log(`${r.phase.padEnd(56)}${fmt(r.seconds).padStart(4)} ${String(r.sent).padStart(6)} ${String(r.failed).padStart(7)} ${fmt(r.rps, 0).padStart(7)} ${fmt(r.p50).padStart(8)} ${fmt(r.p99).padStart(8)}`)
+  for (const r of rows)
+    console.log(
+      `${r.phase.padEnd(56)}${fmt(r.seconds).padStart(4)} ${String(r.sent).padStart(6)} ${String(r.failed).padStart(7)} ${fmt(r.rps, 0).padStart(7)} ${fmt(r.p50).padStart(8)} ${fmt(r.p99).padStart(8)}`,
+    )
   const [steady, dep, restart, naive, forkDep, forkRestart] = rows
   const pct = (r: Row) => `${fmt((100 * r.failed) / Math.max(1, r.sent), 2)} %`
-  console.log(`\np99 during deploy / steady state: ${fmt(dep.p99 / steady.p99, 2)}x; p99 naive stop-start / steady: ${fmt(naive.p99 / steady.p99, 2)}x`)
-  console.log(`failed requests: deploy-local ${dep.failed} (${pct(dep)}) vs naive pm2 restart ${restart.failed} (${pct(restart)}) vs naive stop-start ${naive.failed} (${pct(naive)})`)
-  console.log(`fork mode: deploy-local ${forkDep.failed} (${pct(forkDep)}) vs naive pm2 restart ${forkRestart.failed} (${pct(forkRestart)}); p99 ${fmt(forkDep.p99)} vs ${fmt(forkRestart.p99)} ms`)
-  console.log(`note: in cluster mode pm2's master holds the listening socket, so a plain \`pm2 restart\` queues connections instead of refusing them`)
-  console.log(`rollback: from the failed ValidateService to the old version on every changed instance: ${fmt(rollbackS)} s (target <= 30 s): ${rollbackS <= 30 ? 'met' : 'MISSED'}`)
+  console.log(
+    `\np99 during deploy / steady state: ${fmt(dep.p99 / steady.p99, 2)}x; p99 naive stop-start / steady: ${fmt(naive.p99 / steady.p99, 2)}x`,
+  )
+  console.log(
+    `failed requests: deploy-local ${dep.failed} (${pct(dep)}) vs naive pm2 restart ${restart.failed} (${pct(restart)}) vs naive stop-start ${naive.failed} (${pct(naive)})`,
+  )
+  console.log(
+    `fork mode: deploy-local ${forkDep.failed} (${pct(forkDep)}) vs naive pm2 restart ${forkRestart.failed} (${pct(forkRestart)}); p99 ${fmt(forkDep.p99)} vs ${fmt(forkRestart.p99)} ms`,
+  )
+  console.log(
+    `note: in cluster mode pm2's master holds the listening socket, so a plain \`pm2 restart\` queues connections instead of refusing them`,
+  )
+  console.log(
+    `rollback: from the failed ValidateService to the old version on every changed instance: ${fmt(rollbackS)} s (target <= 30 s): ${rollbackS <= 30 ? 'met' : 'MISSED'}`,
+  )
   console.log(`zero failed requests during deploy: ${dep.failed + forkDep.failed === 0 ? 'met' : 'MISSED'}`)
   const scaling = rows.slice(-fleetOps.length)
   const inService = launches.map((l) => l.inServiceMs / 1000)
-  console.log(`instances come and go: ${launches.length} launches, launch to in service median ${fmt(percentile(inService, 50))} s (boot ${fmt(percentile(launches.map((l) => l.bootMs / 1000), 50))} s); failed requests ${scaling.reduce((n, r) => n + r.failed, 0)}: ${scaling.every((r) => r.failed === 0) ? 'met' : 'MISSED'}`)
+  console.log(
+    `instances come and go: ${launches.length} launches, launch to in service median ${fmt(percentile(inService, 50))} s (boot ${fmt(
+      percentile(
+        launches.map((l) => l.bootMs / 1000),
+        50,
+      ),
+    )} s); failed requests ${scaling.reduce((n, r) => n + r.failed, 0)}: ${scaling.every((r) => r.failed === 0) ? 'met' : 'MISSED'}`,
+  )
 } finally {
   if (fleet) destroyFleet(fleet)
   await moto.stop()

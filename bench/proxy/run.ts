@@ -13,17 +13,34 @@ import { layoutPrefix, nginxFilesOf, startNginx } from '../../tests/harness/ngin
 import { freePort } from '../../tests/harness/ports.ts'
 import { requireTool } from '../../tests/harness/tools.ts'
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '32' }, threads: { type: 'string', default: '1' }, 'work-us': { type: 'string', default: '100' } } })
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '8' },
+    connections: { type: 'string', default: '32' },
+    threads: { type: 'string', default: '1' },
+    'work-us': { type: 'string', default: '100' },
+  },
+})
 const wrk = requireTool('wrk')
 
 type Result = { rps: number; p99ms: number; errors: number }
 // wrk runs asynchronously: the app under test shares this process's event loop.
 async function load(url: string, host: string): Promise<Result> {
-  const r = await promisify(execFile)(wrk, [`-t${values.threads}`, `-c${values.connections}`, `-d${values.seconds}s`, '--latency', '-H', `Host: ${host}`, url])
+  const r = await promisify(execFile)(wrk, [
+    `-t${values.threads}`,
+    `-c${values.connections}`,
+    `-d${values.seconds}s`,
+    '--latency',
+    '-H',
+    `Host: ${host}`,
+    url,
+  ])
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1])
   const [, n, unit] = /99%\s+([\d.]+)(us|ms|s)/.exec(r.stdout) ?? []
   const p99ms = Number(n) * (unit === 'us' ? 0.001 : unit === 's' ? 1000 : 1)
-  const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(r.stdout)?.[1] ?? 0) + Number(/Socket errors: .*?timeout (\d+)/.exec(r.stdout)?.[1] ?? 0)
+  const errors =
+    Number(/Non-2xx or 3xx responses: (\d+)/.exec(r.stdout)?.[1] ?? 0) +
+    Number(/Socket errors: .*?timeout (\d+)/.exec(r.stdout)?.[1] ?? 0)
   return { rps, p99ms, errors }
 }
 
@@ -41,9 +58,16 @@ const naive = `server {\n    listen ${naivePort};\n    location / {\n        pro
 // (d) the floor of proxying with keepalive: no headers, maps, limits or real-IP; it prices our vhost's features.
 const minimal = `upstream bench_minimal {\n    server 127.0.0.1:${app.port};\n    keepalive 32;\n}\nserver {\n    listen ${minimalPort};\n    location / {\n        proxy_pass http://bench_minimal;\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n    }\n}\n`
 
-const files = [...nginxFilesOf(model), { path: 'conf.d/naive.conf', contents: naive }, { path: 'conf.d/minimal.conf', contents: minimal }]
+const files = [
+  ...nginxFilesOf(model),
+  { path: 'conf.d/naive.conf', contents: naive },
+  { path: 'conf.d/minimal.conf', contents: minimal },
+]
 const nginx = await startNginx(layoutPrefix(files, '    access_log off;'), [app.proxyPort, naivePort, minimalPort])
-const row = (label: string, r: Result) => console.log(`${label.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${r.p99ms.toFixed(2).padStart(7)} ms   errors ${r.errors}`)
+const row = (label: string, r: Result) =>
+  console.log(
+    `${label.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${r.p99ms.toFixed(2).padStart(7)} ms   errors ${r.errors}`,
+  )
 
 // One round: the same app (spending workUs of CPU per request) reached four ways.
 async function round(workUs: number): Promise<void> {
@@ -56,12 +80,16 @@ async function round(workUs: number): Promise<void> {
     const b = await load(`http://127.0.0.1:${app.proxyPort}${path}`, host)
     const c = await load(`http://127.0.0.1:${naivePort}${path}`, host)
     const d = await load(`http://127.0.0.1:${minimalPort}${path}`, host)
-    console.log(`\napp spending ${workUs} us of CPU per request; wrk -t${values.threads} -c${values.connections} -d${values.seconds}s, one Node process behind one nginx worker, ${cpus().length} cores shared by all`)
+    console.log(
+      `\napp spending ${workUs} us of CPU per request; wrk -t${values.threads} -c${values.connections} -d${values.seconds}s, one Node process behind one nginx worker, ${cpus().length} cores shared by all`,
+    )
     row('(a) app directly', a)
     row('(b) rendered vhost (keepalive)', b)
     row('(c) naive vhost (no keepalive)', c)
     row('(d) minimal keepalive vhost', d)
-    console.log(`ratio b/a: ${(b.rps / a.rps).toFixed(2)} (target >= 0.90)   ratio b/c: ${(b.rps / c.rps).toFixed(2)} (target > 1)   ratio b/d: ${(b.rps / d.rps).toFixed(2)} (cost of the vhost's features)`)
+    console.log(
+      `ratio b/a: ${(b.rps / a.rps).toFixed(2)} (target >= 0.90)   ratio b/c: ${(b.rps / c.rps).toFixed(2)} (target > 1)   ratio b/d: ${(b.rps / d.rps).toFixed(2)} (cost of the vhost's features)`,
+    )
   } finally {
     await echo.stop()
   }

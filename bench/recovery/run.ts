@@ -19,10 +19,18 @@ for (const path of ['volume kept', 'volume lost'] as const) {
 
 const { readModel } = await import('../../scripts/lib/config/read.ts')
 const { backup, database } = readModel('.', 'staging').env // the objectives; the stands differ only in their address
-console.log(`objectives (environments/staging.yaml): RTO ${backup.rtoHours} h; RPO ${backup.rpoHours} h (nightly backup), ${database.snapshots.everyHours} h with snapshots; none with the kept volume\n`)
-console.log('| path | RTO s (kill → first acknowledged write) | replacement launched → deployed s | writes acknowledged | acknowledged then lost | failed while down | backup age at the kill s |')
+console.log(
+  `objectives (environments/staging.yaml): RTO ${backup.rtoHours} h; RPO ${backup.rpoHours} h (nightly backup), ${database.snapshots.everyHours} h with snapshots; none with the kept volume\n`,
+)
+console.log(
+  '| path | RTO s (kill → first acknowledged write) | replacement launched → deployed s | writes acknowledged | acknowledged then lost | failed while down | backup age at the kill s |',
+)
 console.log('| --- | --- | --- | --- | --- | --- | --- |')
 for (const o of rows)
-  console.log(`| ${o.path} | ${o.rtoSeconds.toFixed(1)} | ${o.bootToUpSeconds.toFixed(1)} | ${o.acknowledged} | ${o.lostAcknowledged.length}${o.lostBeforeBackup.length ? ` (${o.lostBeforeBackup.length} before the backup!)` : ''} | ${o.failedBetween} | ${o.backupAgeSeconds?.toFixed(1) ?? '-'} |`)
+  console.log(
+    `| ${o.path} | ${o.rtoSeconds.toFixed(1)} | ${o.bootToUpSeconds.toFixed(1)} | ${o.acknowledged} | ${o.lostAcknowledged.length}${o.lostBeforeBackup.length ? ` (${o.lostBeforeBackup.length} before the backup!)` : ''} | ${o.failedBetween} | ${o.backupAgeSeconds?.toFixed(1) ?? '-'} |`,
+  )
 const [kept, lost] = rows as [Outcome, Outcome]
-console.log(`\nbench:recovery: volume kept RTO ${kept.rtoSeconds.toFixed(0)} s, ${kept.lostAcknowledged.length} acknowledged writes lost; volume lost RTO ${lost.rtoSeconds.toFixed(0)} s, ${lost.lostAcknowledged.length} lost (all after the backup: ${lost.lostBeforeBackup.length === 0}); objective RTO ${backup.rtoHours * 3600} s`)
+console.log(
+  `\nbench:recovery: volume kept RTO ${kept.rtoSeconds.toFixed(0)} s, ${kept.lostAcknowledged.length} acknowledged writes lost; volume lost RTO ${lost.rtoSeconds.toFixed(0)} s, ${lost.lostAcknowledged.length} lost (all after the backup: ${lost.lostBeforeBackup.length === 0}); objective RTO ${backup.rtoHours * 3600} s`,
+)

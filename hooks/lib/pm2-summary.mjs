@@ -4,7 +4,17 @@ const name = process.argv[2]
 let text = ''
 for await (const chunk of process.stdin) text += chunk
 // jlist prints its list as one JSON line, possibly after "[PM2] ..." notices.
-const parsed = text.split('\n').reverse().filter((l) => l.startsWith('[')).map((l) => { try { return JSON.parse(l) } catch { return undefined } })
+const parsed = text
+  .split('\n')
+  .reverse()
+  .filter((l) => l.startsWith('['))
+  .map((l) => {
+    try {
+      return JSON.parse(l)
+    } catch {
+      return undefined
+    }
+  })
 const list = parsed.find(Array.isArray)
 if (!list) {
   // Not even a prefix of the text: a truncated list would carry env values.

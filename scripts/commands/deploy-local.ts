@@ -10,17 +10,26 @@ import { AGENT_VERSION } from '../lib/deploy-local/instance.ts'
 import { bundleMeta, deployRevision, type Failure } from '../lib/deploy-local/runner.ts'
 import type { Progress } from '../lib/deploy-local/lifecycle.ts'
 
-export const summary = "run a revision bundle through the CodeDeploy agent on local instances behind a local load balancer"
-const usage = 'npm run ops -- deploy-local BUNDLE [--instances N] [--lb-port P] [--fleet DIR (default: $TMPDIR/drsignet-deploy-local)] | deploy-local --down [--fleet DIR]'
+export const summary =
+  'run a revision bundle through the CodeDeploy agent on local instances behind a local load balancer'
+const usage =
+  'npm run ops -- deploy-local BUNDLE [--instances N] [--lb-port P] [--fleet DIR (default: $TMPDIR/drsignet-deploy-local)] | deploy-local --down [--fleet DIR]'
 
 export const printProgress = (p: Progress) => {
   if (p.status === 'start' && !p.detail) return
   const ms = p.ms === undefined ? '' : ` (${(p.ms / 1000).toFixed(1)} s)`
-  console.log(`${p.deploymentId} ${p.instance} ${p.event.padEnd(18)} ${p.status}${ms}${p.detail ? `: ${p.detail}` : ''}`)
+  console.log(
+    `${p.deploymentId} ${p.instance} ${p.event.padEnd(18)} ${p.status}${ms}${p.detail ? `: ${p.detail}` : ''}`,
+  )
 }
 
 /** Local stand-in for the instance role: the AWS_* variables the runner was given, passed to the agent. */
-const awsEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => /^AWS_(ENDPOINT_URL(_S3)?|ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)$/.test(k)) as [string, string][])
+const awsEnv = () =>
+  Object.fromEntries(
+    Object.entries(process.env).filter(([k]) =>
+      /^AWS_(ENDPOINT_URL(_S3)?|ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)$/.test(k),
+    ) as [string, string][],
+  )
 
 const printFailure = (prefix: string, f: Failure) => {
   console.error(`${prefix} on ${f.instance} at ${f.event}: ${f.reason}`)
@@ -28,8 +37,21 @@ const printFailure = (prefix: string, f: Failure) => {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(usage, argv, { instances: { type: 'string' }, 'lb-port': { type: 'string' }, fleet: { type: 'string' }, down: { type: 'boolean' } }, { min: 0, max: 1 })
-  if (values.help) { console.log(`usage: ${usage}`); return 0 }
+  const { values, positionals } = parseCommand(
+    usage,
+    argv,
+    {
+      instances: { type: 'string' },
+      'lb-port': { type: 'string' },
+      fleet: { type: 'string' },
+      down: { type: 'boolean' },
+    },
+    { min: 0, max: 1 },
+  )
+  if (values.help) {
+    console.log(`usage: ${usage}`)
+    return 0
+  }
   const dir = (values.fleet as string | undefined) ?? join(tmpdir(), 'drsignet-deploy-local')
   if (values.down) {
     const f = loadFleet(dir)
@@ -39,11 +61,16 @@ export async function run(argv: string[]): Promise<number> {
   }
   const bundle = positionals[0]
   if (!bundle) throw new UsageError(`usage: ${usage}`)
-  if (!existsSync(bundle) || !statSync(bundle).isFile()) { console.error(`${bundle}: no such bundle file (a revision .tar.gz)`); return 1 }
+  if (!existsSync(bundle) || !statSync(bundle).isFile()) {
+    console.error(`${bundle}: no such bundle file (a revision .tar.gz)`)
+    return 1
+  }
   const count = Number(values.instances ?? 2)
   const lbPort = Number(values['lb-port'] ?? 8080)
-  if (!Number.isInteger(count) || count < 1 || count > 8) throw new UsageError(`--instances must be 1..8\nusage: ${usage}`)
-  if (!Number.isInteger(lbPort) || lbPort < 1 || lbPort > 65535) throw new UsageError(`--lb-port must be a port\nusage: ${usage}`)
+  if (!Number.isInteger(count) || count < 1 || count > 8)
+    throw new UsageError(`--instances must be 1..8\nusage: ${usage}`)
+  if (!Number.isInteger(lbPort) || lbPort < 1 || lbPort > 65535)
+    throw new UsageError(`--lb-port must be a port\nusage: ${usage}`)
   let fleet = loadFleet(dir)
   if (!fleet) {
     // An app behind the load balancer names its port; the backup tool's database group has no load balancer.
@@ -53,9 +80,15 @@ export async function run(argv: string[]): Promise<number> {
   }
   console.log(`fleet ${fleet.id}: ${fleet.instances.length} instances behind http://127.0.0.1:${fleet.lbPort}`)
   const r = await deployRevision(fleet, bundle, { onProgress: printProgress, passEnv: awsEnv() })
-  if (r.ok) { console.log(`${r.deploymentId} succeeded on ${fleet.instances.length} instances`); return 0 }
+  if (r.ok) {
+    console.log(`${r.deploymentId} succeeded on ${fleet.instances.length} instances`)
+    return 0
+  }
   printFailure(`${r.deploymentId} failed`, r.failure!)
-  if (r.rollback) console.error(`rollback ${r.rollback.deploymentId} to the last good revision on ${r.rollback.instances.join(', ')}: ${r.rollback.ok ? 'succeeded' : 'FAILED'} in ${(r.rollback.ms / 1000).toFixed(1)} s`)
+  if (r.rollback)
+    console.error(
+      `rollback ${r.rollback.deploymentId} to the last good revision on ${r.rollback.instances.join(', ')}: ${r.rollback.ok ? 'succeeded' : 'FAILED'} in ${(r.rollback.ms / 1000).toFixed(1)} s`,
+    )
   else console.error('no earlier revision to roll back to')
   for (const rf of r.rollback?.failures ?? []) printFailure('rollback failed', rf)
   return 1

@@ -8,10 +8,18 @@ export const summary = 'report stacks that drifted from their templates and inst
 const usage = 'drift ENV [--root DIR] [--skip-template FILE]...'
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(usage, argv, { 'skip-template': { type: 'string', multiple: true } }, { min: 1, max: 1 })
-  if (values.help) return console.log(`usage: ${usage}`), 0
+  const { values, positionals } = parseCommand(
+    usage,
+    argv,
+    { 'skip-template': { type: 'string', multiple: true } },
+    { min: 1, max: 1 },
+  )
+  if (values.help) return (console.log(`usage: ${usage}`), 0)
   const { model, svc } = await wire(values, positionals[0]!, 2000)
-  const r = await runDrift(model, svc, { root: resolve(values.root ?? '.'), skip: skipTemplates(values['skip-template']) })
+  const r = await runDrift(model, svc, {
+    root: resolve(values.root ?? '.'),
+    skip: skipTemplates(values['skip-template']),
+  })
   console.log([...r.lines, `drift ${model.env.name}: ${r.drifted ? `${r.drifted} finding(s)` : 'none'}`].join('\n'))
   return r.drifted ? 1 : 0
 }

@@ -9,9 +9,11 @@ const usage = 'history ENV [APP] [--root DIR] [--format text|json]'
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(usage, argv, { format: { type: 'string' } }, { min: 1, max: 2 })
-  if (values.help) return console.log(`usage: ${usage}`), 0
+  if (values.help) return (console.log(`usage: ${usage}`), 0)
   const { model, svc } = await wire(values, positionals[0]!)
-  const records = (await readAudit(svc.store, model.env.name)).filter((r) => !positionals[1] || r.app === positionals[1])
+  const records = (await readAudit(svc.store, model.env.name)).filter(
+    (r) => !positionals[1] || r.app === positionals[1],
+  )
   process.stdout.write(values.format === 'json' ? JSON.stringify(records, null, 2) + '\n' : formatHistory(records))
   return 0
 }

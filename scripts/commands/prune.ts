@@ -9,17 +9,23 @@ const usage = 'npm run ops -- prune ENV [--apply] [--root DIR]'
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(usage, argv, { apply: { type: 'boolean' } }, { min: 1, max: 1 })
-  if (values.help) return console.log(`usage: ${usage}\n${summary}`), 0
+  if (values.help) return (console.log(`usage: ${usage}\n${summary}`), 0)
   const ctx = backupContext((values.root as string) ?? '.', positionals[0])
   try {
     const listing = await ctx.store.list(ctx.prefix)
     const manifests = new Map<string, ManifestRead>()
-    for (const g of groupBackups(listing)) if (g.archive && g.manifest) manifests.set(g.archive.key, await readManifest(ctx.store, g.archive.key))
+    for (const g of groupBackups(listing))
+      if (g.archive && g.manifest) manifests.set(g.archive.key, await readManifest(ctx.store, g.archive.key))
     const decisions = selectPrunable(listing, manifests, new Date(), ctx.policy.retentionDays)
     const doomed = decisions.filter((d) => d.action === 'delete')
-    for (const d of decisions) console.log(`${d.action === 'delete' ? (values.apply ? 'delete' : 'would delete') : 'keep'}  ${d.stem}  (${d.reason})`)
+    for (const d of decisions)
+      console.log(
+        `${d.action === 'delete' ? (values.apply ? 'delete' : 'would delete') : 'keep'}  ${d.stem}  (${d.reason})`,
+      )
     if (!values.apply) {
-      console.log(`prune ${ctx.env} (dry run): ${doomed.length} of ${decisions.length} backups would be deleted; pass --apply to delete them`)
+      console.log(
+        `prune ${ctx.env} (dry run): ${doomed.length} of ${decisions.length} backups would be deleted; pass --apply to delete them`,
+      )
       return 0
     }
     await ctx.store.delete(doomed.flatMap((d) => d.keys))

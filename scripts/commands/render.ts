@@ -13,8 +13,13 @@ export const summary = 'render appspec, nginx, pm2, CloudWatch, systemd and Clou
 const USAGE = 'npm run ops -- render ENV [--root DIR] [--out DIR] [--check [--against REF]]'
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(USAGE, argv, { out: { type: 'string' }, check: { type: 'boolean' }, against: { type: 'string' } }, { min: 1, max: 1 })
-  if (values.help) return console.log(`usage: ${USAGE}`), 0
+  const { values, positionals } = parseCommand(
+    USAGE,
+    argv,
+    { out: { type: 'string' }, check: { type: 'boolean' }, against: { type: 'string' } },
+    { min: 1, max: 1 },
+  )
+  if (values.help) return (console.log(`usage: ${USAGE}`), 0)
   const env = positionals[0]!
   const root = values.root ?? '.'
   const out = (values.out as string | undefined) ?? join('build', env)
@@ -33,7 +38,9 @@ export async function run(argv: string[]): Promise<number> {
     const diffs = diffTree(out, files)
     if (diffs.length) {
       process.stdout.write(diffs.join(''))
-      console.error(`${diffs.length} file(s) in ${out} differ from a fresh render of ${env}; run: npm run ops -- render ${env}`)
+      console.error(
+        `${diffs.length} file(s) in ${out} differ from a fresh render of ${env}; run: npm run ops -- render ${env}`,
+      )
       return 1
     }
     console.log(`${out} is up to date (${files.length} files)`)

@@ -8,15 +8,28 @@ export const summary = "redeploy an app's previous (or named) revision from the 
 const usage = 'rollback ENV APP [--root DIR] [--to REVISION] [--commit SHA] [--force-unlock] [--poll-ms MS]'
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(usage, argv, { to: { type: 'string' }, commit: { type: 'string' }, 'force-unlock': { type: 'boolean' }, 'poll-ms': { type: 'string' } }, { min: 2, max: 2 })
-  if (values.help) return console.log(`usage: ${usage}`), 0
+  const { values, positionals } = parseCommand(
+    usage,
+    argv,
+    {
+      to: { type: 'string' },
+      commit: { type: 'string' },
+      'force-unlock': { type: 'boolean' },
+      'poll-ms': { type: 'string' },
+    },
+    { min: 2, max: 2 },
+  )
+  if (values.help) return (console.log(`usage: ${usage}`), 0)
   const { model, svc, rt } = await wire(values, positionals[0]!, values['poll-ms'] ? Number(values['poll-ms']) : 5000)
   try {
-    const r = await runRollback(model, positionals[1]!, svc, rt, { to: values.to as string | undefined, forceUnlock: !!values['force-unlock'] })
+    const r = await runRollback(model, positionals[1]!, svc, rt, {
+      to: values.to as string | undefined,
+      forceUnlock: !!values['force-unlock'],
+    })
     console.log(r.summary)
     return r.code
   } catch (e) {
-    if (e instanceof LockHeldError || e instanceof RollbackTargetError) return console.error(e.message), 1
+    if (e instanceof LockHeldError || e instanceof RollbackTargetError) return (console.error(e.message), 1)
     throw e
   }
 }

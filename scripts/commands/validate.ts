@@ -11,8 +11,13 @@ export const summary = 'check environments/ and apps/ against the schemas and th
 const USAGE = 'npm run ops -- validate [--root DIR] [--env NAME] [--format text|json] [--junit FILE]'
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommand(USAGE, argv, { env: { type: 'string' }, format: { type: 'string', default: 'text' }, junit: { type: 'string' } }, { min: 0, max: 0 })
-  if (values.help) return console.log(`usage: ${USAGE}`), 0
+  const { values } = parseCommand(
+    USAGE,
+    argv,
+    { env: { type: 'string' }, format: { type: 'string', default: 'text' }, junit: { type: 'string' } },
+    { min: 0, max: 0 },
+  )
+  if (values.help) return (console.log(`usage: ${USAGE}`), 0)
   const format = values.format as string
   if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json\nusage: ${USAGE}`)
   const root = values.root ?? '.'
@@ -23,9 +28,19 @@ export async function run(argv: string[]): Promise<number> {
     // Isolation rules compare environments, so all are loaded; only the chosen one is reported.
     const result = loadConfig(envFiles, appFiles)
     const others = new Set(envFiles.filter((f) => !only.includes(f)).map((f) => f.file))
-    return report({ ...result, problems: result.problems.filter((p) => !others.has(p.file)) }, [...only, ...appFiles].map((f) => f.file), format, values.junit as string | undefined)
+    return report(
+      { ...result, problems: result.problems.filter((p) => !others.has(p.file)) },
+      [...only, ...appFiles].map((f) => f.file),
+      format,
+      values.junit as string | undefined,
+    )
   }
-  return report(loadConfig(envFiles, appFiles), [...envFiles, ...appFiles].map((f) => f.file), format, values.junit as string | undefined)
+  return report(
+    loadConfig(envFiles, appFiles),
+    [...envFiles, ...appFiles].map((f) => f.file),
+    format,
+    values.junit as string | undefined,
+  )
 }
 
 function report(result: ReturnType<typeof loadConfig>, files: string[], format: string, junit?: string): number {
@@ -36,9 +51,13 @@ function report(result: ReturnType<typeof loadConfig>, files: string[], format: 
   } else if (problems.length) {
     for (const p of problems) console.error(formatProblem(p))
     const broken = new Set(problems.map((p) => p.file)).size
-    console.error(`\n${problems.length} problem${problems.length === 1 ? '' : 's'} in ${broken} file${broken === 1 ? '' : 's'}; nothing was written.`)
+    console.error(
+      `\n${problems.length} problem${problems.length === 1 ? '' : 's'} in ${broken} file${broken === 1 ? '' : 's'}; nothing was written.`,
+    )
   } else {
-    console.log(`valid: ${models.length} environment${models.length === 1 ? '' : 's'} (${models.map((m) => m.env.name).join(', ')}), ${files.length} files`)
+    console.log(
+      `valid: ${models.length} environment${models.length === 1 ? '' : 's'} (${models.map((m) => m.env.name).join(', ')}), ${files.length} files`,
+    )
   }
   return problems.length ? 1 : 0
 }

@@ -5,7 +5,10 @@
 export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 /** A comparator by a text key: `files.sort(byText((f) => f.path))`. */
-export const byText = <T>(key: (item: T) => string) => (a: T, b: T): number => compareText(key(a), key(b))
+export const byText =
+  <T>(key: (item: T) => string) =>
+  (a: T, b: T): number =>
+    compareText(key(a), key(b))
 
 /** The items whose key was not seen before, first one kept, in their order (linear, unlike a findIndex filter). */
 export function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
@@ -15,4 +18,3 @@ export function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] 
     return seen.has(k) ? false : (seen.add(k), true)
   })
 }
-

@@ -5,8 +5,27 @@ import { deliveryMetrics, formatMetrics } from '../../scripts/lib/apply/delivery
 import type { AuditRecord } from '../../scripts/lib/apply/state.ts'
 import { deliveryData } from '../../scripts/lib/aws/delivery-publisher.ts'
 
-const rec = (app: string, action: AuditRecord['action'], result: AuditRecord['result'], endedAt: string, committedAt?: string): AuditRecord => ({
-  environment: 'production', app, action, result, endedAt, startedAt: endedAt, committedAt, who: 'w', commit: 'c', version: '1', revision: 'r', bundleKey: 'k', sha256: 's', deploymentId: 'd',
+const rec = (
+  app: string,
+  action: AuditRecord['action'],
+  result: AuditRecord['result'],
+  endedAt: string,
+  committedAt?: string,
+): AuditRecord => ({
+  environment: 'production',
+  app,
+  action,
+  result,
+  endedAt,
+  startedAt: endedAt,
+  committedAt,
+  who: 'w',
+  commit: 'c',
+  version: '1',
+  revision: 'r',
+  bundleKey: 'k',
+  sha256: 's',
+  deploymentId: 'd',
 })
 const log = [
   rec('b', 'deploy', 'Succeeded', '2026-11-10T00:00:00Z', '2026-11-09T00:00:00Z'), // before the window
@@ -22,9 +41,33 @@ const log = [
 test('per app and overall: frequency, median lead time, failure rate with rollbacks, median time to restore', () => {
   const m = deliveryMetrics(log, new Date('2026-12-01T00:00:00Z'), 10)
   assert.equal(m, [
-    { scope: 'a', deployments: 4, perDay: 0.3, leadTimeHours: 2, changeFailureRate: 0.5, restoreHours: 2.25, incidents: 2 },
-    { scope: 'b', deployments: 2, perDay: 0.1, leadTimeHours: 24, changeFailureRate: 0.5, restoreHours: undefined, incidents: 1 },
-    { scope: 'all', deployments: 6, perDay: 0.4, leadTimeHours: 3, changeFailureRate: 0.5, restoreHours: 2.25, incidents: 3 },
+    {
+      scope: 'a',
+      deployments: 4,
+      perDay: 0.3,
+      leadTimeHours: 2,
+      changeFailureRate: 0.5,
+      restoreHours: 2.25,
+      incidents: 2,
+    },
+    {
+      scope: 'b',
+      deployments: 2,
+      perDay: 0.1,
+      leadTimeHours: 24,
+      changeFailureRate: 0.5,
+      restoreHours: undefined,
+      incidents: 1,
+    },
+    {
+      scope: 'all',
+      deployments: 6,
+      perDay: 0.4,
+      leadTimeHours: 3,
+      changeFailureRate: 0.5,
+      restoreHours: 2.25,
+      incidents: 3,
+    },
   ])
 })
 
@@ -36,32 +79,58 @@ test('a rollback after a failed deploy is the same incident; one that began befo
     rec('c', 'deploy', 'Succeeded', '2026-11-22T00:00:00Z'),
   ]
   const [m] = deliveryMetrics(c, new Date('2026-12-01T00:00:00Z'), 10)
-  assert.equal(m, { scope: 'c', deployments: 1, perDay: 0.1, leadTimeHours: undefined, changeFailureRate: 0, restoreHours: 4, incidents: 1 })
+  assert.equal(m, {
+    scope: 'c',
+    deployments: 1,
+    perDay: 0.1,
+    leadTimeHours: undefined,
+    changeFailureRate: 0,
+    restoreHours: 4,
+    incidents: 1,
+  })
 })
 
 test('an empty window says so rather than dividing by nothing', () => {
   const [a] = deliveryMetrics(log, new Date('2026-12-31T00:00:00Z'), 3)
-  assert.equal(a, { scope: 'a', deployments: 0, perDay: 0, leadTimeHours: undefined, changeFailureRate: undefined, restoreHours: undefined, incidents: 0 })
+  assert.equal(a, {
+    scope: 'a',
+    deployments: 0,
+    perDay: 0,
+    leadTimeHours: undefined,
+    changeFailureRate: undefined,
+    restoreHours: undefined,
+    incidents: 0,
+  })
 })
 
 test('text and markdown tables', () => {
   const m = deliveryMetrics(log, new Date('2026-12-01T00:00:00Z'), 10)
-  assert.fixture(formatMetrics('production', 10, m, 'text'), [
-    'delivery of production over the last 10 days (DORA keys, from the audit log)',
-    'app  deploys  good/day  lead time (median)  change failure rate  time to restore (median)  incidents',
-    'a    4        0.30      2.0 h               50 %                 2.3 h                     2',
-    'b    2        0.10      24.0 h              50 %                 —                         1',
-    'all  6        0.40      3.0 h               50 %                 2.3 h                     3',
-    '',
-  ].join('\n'))
+  assert.fixture(
+    formatMetrics('production', 10, m, 'text'),
+    [
+      'delivery of production over the last 10 days (DORA keys, from the audit log)',
+      'app  deploys  good/day  lead time (median)  change failure rate  time to restore (median)  incidents',
+      'a    4        0.30      2.0 h               50 %                 2.3 h                     2',
+      'b    2        0.10      24.0 h              50 %                 —                         1',
+      'all  6        0.40      3.0 h               50 %                 2.3 h                     3',
+      '',
+    ].join('\n'),
+  )
   assert.ok(formatMetrics('production', 10, m, 'markdown').includes('| all | 6 | 0.40 | 3.0 h | 50 % | 2.3 h | 3 |'))
 })
 
 test('published as CloudWatch data per scope; a key with no value in the window is left out', () => {
   const at = new Date('2026-12-01T00:00:00Z')
   const data = deliveryData('production', deliveryMetrics(log, at, 10), at)
-  const of = (app: string) => data.filter((d) => d.Dimensions!.some((x) => x.Name === 'App' && x.Value === app)).map((d) => [d.MetricName, d.Value, d.Unit])
-  assert.equal(of('b'), [['DeploymentsPerDay', 0.1, 'Count'], ['LeadTimeHours', 24, 'None'], ['ChangeFailureRate', 50, 'Percent']])
+  const of = (app: string) =>
+    data
+      .filter((d) => d.Dimensions!.some((x) => x.Name === 'App' && x.Value === app))
+      .map((d) => [d.MetricName, d.Value, d.Unit])
+  assert.equal(of('b'), [
+    ['DeploymentsPerDay', 0.1, 'Count'],
+    ['LeadTimeHours', 24, 'None'],
+    ['ChangeFailureRate', 50, 'Percent'],
+  ])
   assert.ok(data.every((d) => d.Dimensions![0]!.Value === 'production' && d.Timestamp === at))
 })
 

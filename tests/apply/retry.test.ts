@@ -4,7 +4,8 @@ import * as assert from 'uvu/assert'
 import { isRetryable, withRetry } from '../../scripts/lib/aws/retry.ts'
 import { explainError } from '../../scripts/lib/cli/explain-error.ts'
 
-const fault = (name: string, status = 400) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } })
+const fault = (name: string, status = 400) =>
+  Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } })
 
 test('throttling is retried with growing, capped delays until it succeeds', async () => {
   const delays: number[] = []
@@ -12,7 +13,19 @@ test('throttling is retried with growing, capped delays until it succeeds', asyn
   const random = Math.random
   Math.random = () => 1 // the full jitter's upper bound, so the delays are exact
   try {
-    const r = await withRetry(async () => { if (++calls < 4) throw fault('ThrottlingException'); return 'ok' }, { baseMs: 100, maxMs: 250, sleep: async (ms) => { delays.push(ms) } })
+    const r = await withRetry(
+      async () => {
+        if (++calls < 4) throw fault('ThrottlingException')
+        return 'ok'
+      },
+      {
+        baseMs: 100,
+        maxMs: 250,
+        sleep: async (ms) => {
+          delays.push(ms)
+        },
+      },
+    )
     assert.is(r, 'ok')
   } finally {
     Math.random = random
@@ -22,19 +35,39 @@ test('throttling is retried with growing, capped delays until it succeeds', asyn
 
 test('a validation error is thrown at once', async () => {
   let calls = 0
-  const e = await withRetry(async () => { calls++; throw fault('ValidationError') }, { sleep: async () => {} }).catch((x) => x)
+  const e = await withRetry(
+    async () => {
+      calls++
+      throw fault('ValidationError')
+    },
+    { sleep: async () => {} },
+  ).catch((x) => x)
   assert.equal([e.name, calls], ['ValidationError', 1])
 })
 
 test('attempts run out with the last error', async () => {
   let calls = 0
-  const e = await withRetry(async () => { calls++; throw fault('SlowDown', 503) }, { attempts: 3, sleep: async () => {} }).catch((x) => x)
+  const e = await withRetry(
+    async () => {
+      calls++
+      throw fault('SlowDown', 503)
+    },
+    { attempts: 3, sleep: async () => {} },
+  ).catch((x) => x)
   assert.equal([e.name, calls], ['SlowDown', 3])
 })
 
 test('which errors are retryable', () => {
   assert.equal(
-    [fault('Throttling'), fault('RequestLimitExceeded'), fault('X', 429), fault('X', 503), fault('SyntaxError', 500), fault('AccessDenied', 403), Object.assign(new Error('reset'), { code: 'ECONNRESET' })].map(isRetryable),
+    [
+      fault('Throttling'),
+      fault('RequestLimitExceeded'),
+      fault('X', 429),
+      fault('X', 503),
+      fault('SyntaxError', 500),
+      fault('AccessDenied', 403),
+      Object.assign(new Error('reset'), { code: 'ECONNRESET' }),
+    ].map(isRetryable),
     [true, true, true, true, false, false, true],
   )
 })
@@ -47,7 +80,20 @@ test('an endpoint that does not answer is given up on within 15 s, and every ret
   const random = Math.random
   Math.random = () => 1
   try {
-    const e = await withRetry(async () => { calls++; throw refused() }, { label: 'S3 PutObject', report: (l) => said.push(l), now: () => clock, sleep: async (ms) => { clock += ms } }).catch((x) => x)
+    const e = await withRetry(
+      async () => {
+        calls++
+        throw refused()
+      },
+      {
+        label: 'S3 PutObject',
+        report: (l) => said.push(l),
+        now: () => clock,
+        sleep: async (ms) => {
+          clock += ms
+        },
+      },
+    ).catch((x) => x)
     assert.is(e.code, 'ECONNREFUSED')
   } finally {
     Math.random = random
@@ -60,14 +106,44 @@ test('an endpoint that does not answer is given up on within 15 s, and every ret
 
 test('errors become one line with the cause and the fix', () => {
   const env = { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' }
-  assert.is(explainError(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), {}),
-    'no AWS credentials: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or run in CodeBuild, whose role provides them')
-  assert.is(explainError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 9 }), env),
-    'cannot reach 127.0.0.1:9 (ECONNREFUSED), given up after retrying for 15 s: check AWS_ENDPOINT_URL (http://127.0.0.1:9) and that the emulator runs')
-  assert.is(explainError(Object.assign(new Error('User: arn:aws:sts::1:assumed-role/x/y is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k\nmore'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }), {}),
-    'access denied: User: arn:aws:sts::1:assumed-role/x/y is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k; the role needs that permission (see cloudformation/pipeline.yaml)')
-  assert.is(explainError(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }), {}), 'AWS kept throttling (ThrottlingException) after every retry: run again in a few minutes')
-  assert.is(explainError(new TypeError('x is not a function\n  at y'), {}), 'TypeError: x is not a function (run again with --debug for the stack trace)')
+  assert.is(
+    explainError(
+      Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+      {},
+    ),
+    'no AWS credentials: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or run in CodeBuild, whose role provides them',
+  )
+  assert.is(
+    explainError(
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {
+        code: 'ECONNREFUSED',
+        address: '127.0.0.1',
+        port: 9,
+      }),
+      env,
+    ),
+    'cannot reach 127.0.0.1:9 (ECONNREFUSED), given up after retrying for 15 s: check AWS_ENDPOINT_URL (http://127.0.0.1:9) and that the emulator runs',
+  )
+  assert.is(
+    explainError(
+      Object.assign(
+        new Error(
+          'User: arn:aws:sts::1:assumed-role/x/y is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k\nmore',
+        ),
+        { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } },
+      ),
+      {},
+    ),
+    'access denied: User: arn:aws:sts::1:assumed-role/x/y is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k; the role needs that permission (see cloudformation/pipeline.yaml)',
+  )
+  assert.is(
+    explainError(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }), {}),
+    'AWS kept throttling (ThrottlingException) after every retry: run again in a few minutes',
+  )
+  assert.is(
+    explainError(new TypeError('x is not a function\n  at y'), {}),
+    'TypeError: x is not a function (run again with --debug for the stack trace)',
+  )
 })
 
 test.run()

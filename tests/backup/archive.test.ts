@@ -3,7 +3,13 @@ import * as assert from 'uvu/assert'
 import { BSON } from 'mongodb'
 import { decodeArchive, type ArchiveEvent } from '../../scripts/lib/backup/archive-read.ts'
 import { encodeArchive, type NamespaceInput } from '../../scripts/lib/backup/archive-write.ts'
-import { ArchiveError, encodeNamespaceHeader, magicBytes, encodeHeader, TERMINATOR } from '../../scripts/lib/backup/archive-format.ts'
+import {
+  ArchiveError,
+  encodeNamespaceHeader,
+  magicBytes,
+  encodeHeader,
+  TERMINATOR,
+} from '../../scripts/lib/backup/archive-format.ts'
 import { crc64 } from '../../scripts/lib/backup/crc64.ts'
 
 const header = { concurrentCollections: 1, version: '0.1', serverVersion: '7.0.42', toolVersion: 'test' }
@@ -25,7 +31,13 @@ async function* chunksOf(buf: Buffer, size: number) {
 }
 const encode = async (inputs: NamespaceInput[]) => Buffer.concat(await collect(encodeArchive(header, inputs)))
 const summarize = (events: ArchiveEvent[]) =>
-  events.map((e) => (e.kind === 'prelude' ? `prelude ${e.collections.map((c) => `${c.db}.${c.collection}`).join(',')}` : e.kind === 'documents' ? `docs ${e.db}.${e.collection} ${e.docs.length}` : `end ${e.db}.${e.collection} ${e.count}`))
+  events.map((e) =>
+    e.kind === 'prelude'
+      ? `prelude ${e.collections.map((c) => `${c.db}.${c.collection}`).join(',')}`
+      : e.kind === 'documents'
+        ? `docs ${e.db}.${e.collection} ${e.docs.length}`
+        : `end ${e.db}.${e.collection} ${e.count}`,
+  )
 
 const a1 = doc({ _id: 1, s: 'x' })
 const a2 = doc({ _id: 2, n: 2.5 })
@@ -34,9 +46,19 @@ const b1 = doc({ _id: 'b', arr: [1, 2] })
 test('round trip: prelude, documents and ends, byte for byte', async () => {
   const bytes = await encode([ns('db1', 'a', [[a1], [a2]]), ns('db1', 'empty', []), ns('db2', 'b', [[b1]])])
   const events = await collect(decodeArchive(chunksOf(bytes, 1 << 20)))
-  assert.equal(summarize(events), ['prelude db1.a,db1.empty,db2.b', 'docs db1.a 2', 'end db1.a 2', 'end db1.empty 0', 'docs db2.b 1', 'end db2.b 1'])
+  assert.equal(summarize(events), [
+    'prelude db1.a,db1.empty,db2.b',
+    'docs db1.a 2',
+    'end db1.a 2',
+    'end db1.empty 0',
+    'docs db2.b 1',
+    'end db2.b 1',
+  ])
   const docs = events.flatMap((e) => (e.kind === 'documents' ? e.docs : []))
-  assert.equal(docs.map((d) => d.toString('hex')), [a1, a2, b1].map((d) => d.toString('hex')))
+  assert.equal(
+    docs.map((d) => d.toString('hex')),
+    [a1, a2, b1].map((d) => d.toString('hex')),
+  )
   const end = events.find((e) => e.kind === 'end' && e.collection === 'a')
   assert.equal(end && end.kind === 'end' && end.crc, crc64(Buffer.concat([a1, a2])))
 })
@@ -44,7 +66,10 @@ test('round trip: prelude, documents and ends, byte for byte', async () => {
 test('decodes whatever the chunking, down to one byte', async () => {
   const bytes = await encode([ns('db1', 'a', [[a1, a2]]), ns('db2', 'b', [[b1]])])
   const events = await collect(decodeArchive(chunksOf(bytes, 1)))
-  assert.equal(summarize(events).filter((s) => !s.startsWith('docs')), ['prelude db1.a,db2.b', 'end db1.a 2', 'end db2.b 1'])
+  assert.equal(
+    summarize(events).filter((s) => !s.startsWith('docs')),
+    ['prelude db1.a,db2.b', 'end db1.a 2', 'end db2.b 1'],
+  )
 })
 
 test('layout is mongodump’s: magic, header, metadata, terminator, header+docs+terminator, EOF+terminator', async () => {
@@ -56,13 +81,38 @@ test('layout is mongodump’s: magic, header, metadata, terminator, header+docs+
 })
 
 test('interleaved segments (as mongodump writes with parallel collections) decode per namespace', async () => {
-  const seg = (db: string, c: string, docs: Buffer[]) => Buffer.concat([encodeNamespaceHeader({ db, collection: c, eof: false, crc: 0n }), ...docs, TERMINATOR])
-  const eof = (db: string, c: string, docs: Buffer[]) => Buffer.concat([encodeNamespaceHeader({ db, collection: c, eof: true, crc: crc64(Buffer.concat(docs)) }), TERMINATOR])
+  const seg = (db: string, c: string, docs: Buffer[]) =>
+    Buffer.concat([encodeNamespaceHeader({ db, collection: c, eof: false, crc: 0n }), ...docs, TERMINATOR])
+  const eof = (db: string, c: string, docs: Buffer[]) =>
+    Buffer.concat([
+      encodeNamespaceHeader({ db, collection: c, eof: true, crc: crc64(Buffer.concat(docs)) }),
+      TERMINATOR,
+    ])
   const { encodeCollectionEntry } = await import('../../scripts/lib/backup/archive-format.ts')
-  const prelude = Buffer.concat([magicBytes(), encodeHeader(header), encodeCollectionEntry({ db: 'd', collection: 'x', metadata: '', size: 0, type: '' }), encodeCollectionEntry({ db: 'd', collection: 'y', metadata: '', size: 0, type: '' }), TERMINATOR])
-  const bytes = Buffer.concat([prelude, seg('d', 'x', [a1]), seg('d', 'y', [b1]), seg('d', 'x', [a2]), eof('d', 'y', [b1]), eof('d', 'x', [a1, a2])])
+  const prelude = Buffer.concat([
+    magicBytes(),
+    encodeHeader(header),
+    encodeCollectionEntry({ db: 'd', collection: 'x', metadata: '', size: 0, type: '' }),
+    encodeCollectionEntry({ db: 'd', collection: 'y', metadata: '', size: 0, type: '' }),
+    TERMINATOR,
+  ])
+  const bytes = Buffer.concat([
+    prelude,
+    seg('d', 'x', [a1]),
+    seg('d', 'y', [b1]),
+    seg('d', 'x', [a2]),
+    eof('d', 'y', [b1]),
+    eof('d', 'x', [a1, a2]),
+  ])
   const events = await collect(decodeArchive(chunksOf(bytes, 5)))
-  assert.equal(summarize(events), ['prelude d.x,d.y', 'docs d.x 1', 'docs d.y 1', 'docs d.x 1', 'end d.y 1', 'end d.x 2'])
+  assert.equal(summarize(events), [
+    'prelude d.x,d.y',
+    'docs d.x 1',
+    'docs d.y 1',
+    'docs d.x 1',
+    'end d.y 1',
+    'end d.x 2',
+  ])
 })
 
 async function rejects(bytes: Buffer, message: RegExp) {

@@ -9,8 +9,17 @@ import { ContentHash } from '../../scripts/lib/backup/content-hash.ts'
 import type { Backup } from '../../scripts/lib/config/model.ts'
 
 export const policy: Backup = {
-  instanceGroup: 'database', schedule: '0 0 * * *', timezone: 'UTC', retentionDays: 15, rpoHours: 24, rtoHours: 2, expectedMinutes: 20,
-  bucket: 'b', prefix: 'backups', kmsKey: 'alias/k', compression: 'gzip',
+  instanceGroup: 'database',
+  schedule: '0 0 * * *',
+  timezone: 'UTC',
+  retentionDays: 15,
+  rpoHours: 24,
+  rtoHours: 2,
+  expectedMinutes: 20,
+  bucket: 'b',
+  prefix: 'backups',
+  kmsKey: 'alias/k',
+  compression: 'gzip',
 }
 
 export const doc = (o: object) => Buffer.from(BSON.serialize(o))
@@ -18,12 +27,17 @@ export const doc = (o: object) => Buffer.from(BSON.serialize(o))
 export function fakeSource(data: Record<string, Buffer[]>, failAfter?: number): MongoSource {
   return {
     serverVersion: async () => '7.0.0',
-    dataSize: async () => Object.values(data).flat().reduce((n, d) => n + d.length, 0),
+    dataSize: async () =>
+      Object.values(data)
+        .flat()
+        .reduce((n, d) => n + d.length, 0),
     listCollections: async () =>
-      Object.keys(data).sort().map((ns): SourceCollection => {
-        const [db, name] = ns.split('.')
-        return { db, name, type: 'collection', options: {}, indexes: [{ v: 2, key: { _id: 1 }, name: '_id_' }] }
-      }),
+      Object.keys(data)
+        .sort()
+        .map((ns): SourceCollection => {
+          const [db, name] = ns.split('.')
+          return { db, name, type: 'collection', options: {}, indexes: [{ v: 2, key: { _id: 1 }, name: '_id_' }] }
+        }),
     async *documents(db, c) {
       let n = 0
       for (const d of data[`${db}.${c}`]) {
@@ -39,7 +53,9 @@ export function memoryStore(opts: { failUpload?: boolean } = {}): MemoryStore {
   const objects = new Map<string, Buffer>()
   const writes: string[] = []
   return {
-    bucket: 'b', objects, writes,
+    bucket: 'b',
+    objects,
+    writes,
     async upload(key, body) {
       const parts: Buffer[] = []
       for await (const c of body) {
@@ -64,7 +80,9 @@ export function memoryStore(opts: { failUpload?: boolean } = {}): MemoryStore {
       return Readable.from([objects.get(key)!])
     },
     async list(prefix) {
-      return [...objects.keys()].filter((k) => k.startsWith(prefix)).map((key): StoredObject => ({ key, size: objects.get(key)!.length, lastModified: new Date() }))
+      return [...objects.keys()]
+        .filter((k) => k.startsWith(prefix))
+        .map((key): StoredObject => ({ key, size: objects.get(key)!.length, lastModified: new Date() }))
     },
     async delete(keys) {
       keys.forEach((k) => objects.delete(k))
@@ -82,7 +100,8 @@ export function memoryTarget(): RestoreTarget & { log: string[]; docs: Map<strin
   const docs = new Map<string, Buffer[]>()
   const made = new Map<string, string[]>()
   return {
-    log, docs,
+    log,
+    docs,
     async prepare(db, c, _o, drop) {
       log.push(`prepare ${db}.${c}${drop ? ' drop' : ''}`)
       if (drop) docs.delete(`${db}.${c}`)
@@ -94,7 +113,10 @@ export function memoryTarget(): RestoreTarget & { log: string[]; docs: Map<strin
     },
     async createIndexes(db, c, indexes) {
       log.push(`indexes ${db}.${c} ${indexes.length}`)
-      made.set(`${db}.${c}`, indexes.map((i) => String(i.name)))
+      made.set(
+        `${db}.${c}`,
+        indexes.map((i) => String(i.name)),
+      )
       return indexes.filter((i) => i.name !== '_id_').length
     },
     async observe(db, c) {

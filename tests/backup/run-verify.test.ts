@@ -5,17 +5,27 @@ import type { Manifest } from '../../scripts/lib/backup/manifest.ts'
 
 const h = (c: string) => c.repeat(64)
 const manifest = {
-  databases: [{ name: 'app', collections: [
-    { name: 'a', count: 2, contentHash: h('a'), indexes: [{}, {}] },
-    { name: 'b', count: 0, contentHash: h('0'), indexes: [{}] },
-  ] }],
+  databases: [
+    {
+      name: 'app',
+      collections: [
+        { name: 'a', count: 2, contentHash: h('a'), indexes: [{}, {}] },
+        { name: 'b', count: 0, contentHash: h('0'), indexes: [{}] },
+      ],
+    },
+  ],
 } as unknown as Manifest
 
 test('passes when counts, hashes and indexes match and the restore fits the RTO', () => {
-  const r = compareWithManifest(manifest, [
-    { db: 'app', collection: 'a', count: 2, contentHash: h('a'), indexes: 2 },
-    { db: 'app', collection: 'b', count: 0, contentHash: h('0'), indexes: 1 },
-  ], 12.5, 2)
+  const r = compareWithManifest(
+    manifest,
+    [
+      { db: 'app', collection: 'a', count: 2, contentHash: h('a'), indexes: 2 },
+      { db: 'app', collection: 'b', count: 0, contentHash: h('0'), indexes: 1 },
+    ],
+    12.5,
+    2,
+  )
   assert.ok(r.ok)
   assert.equal(r.lines, [
     'ok       app.a: 2 documents, hash aaaaaaaaaaaa…, 2 indexes',
@@ -25,10 +35,15 @@ test('passes when counts, hashes and indexes match and the restore fits the RTO'
 })
 
 test('fails loudly on any mismatch, missing or extra collection, or a blown RTO', () => {
-  const r = compareWithManifest(manifest, [
-    { db: 'app', collection: 'a', count: 1, contentHash: h('b'), indexes: 1 },
-    { db: 'app', collection: 'z', count: 1, contentHash: h('c'), indexes: 1 },
-  ], 8000, 2)
+  const r = compareWithManifest(
+    manifest,
+    [
+      { db: 'app', collection: 'a', count: 1, contentHash: h('b'), indexes: 1 },
+      { db: 'app', collection: 'z', count: 1, contentHash: h('c'), indexes: 1 },
+    ],
+    8000,
+    2,
+  )
   assert.not.ok(r.ok)
   assert.equal(r.lines, [
     'MISMATCH app.a: count 1 != manifest 2; content hash bbbbbbbbbbbb… != manifest aaaaaaaaaaaa…; indexes 1 != manifest 2',

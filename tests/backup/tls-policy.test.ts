@@ -9,14 +9,29 @@ const CA = '/etc/drsignet/mongo-tls/ca.pem'
 
 test('a URI to another host must turn TLS on; none may turn verification off', () => {
   assert.equal(tlsPolicy('mongodb://backup:pw@10.0.2.15:27517/?authSource=admin', CA), {
-    ok: false, reason: 'MONGODB_URI reaches 10.0.2.15:27517 without TLS: add tls=true (and tlsCAFile=, or set MONGODB_TLS_CA_FILE)',
+    ok: false,
+    reason:
+      'MONGODB_URI reaches 10.0.2.15:27517 without TLS: add tls=true (and tlsCAFile=, or set MONGODB_TLS_CA_FILE)',
   })
-  assert.equal(tlsPolicy('mongodb://db.internal:1,127.0.0.1:2/', undefined), { ok: false, reason: 'MONGODB_URI reaches db.internal:1 without TLS: add tls=true (and tlsCAFile=, or set MONGODB_TLS_CA_FILE)' })
+  assert.equal(tlsPolicy('mongodb://db.internal:1,127.0.0.1:2/', undefined), {
+    ok: false,
+    reason: 'MONGODB_URI reaches db.internal:1 without TLS: add tls=true (and tlsCAFile=, or set MONGODB_TLS_CA_FILE)',
+  })
   for (const flag of ['tlsInsecure', 'tlsAllowInvalidCertificates', 'tlsAllowInvalidHostnames']) {
-    assert.equal(tlsPolicy(`mongodb://db:1/?tls=true&${flag}=true`, CA), { ok: false, reason: `MONGODB_URI sets ${flag}=true: the server's certificate would not be checked; remove it` })
+    assert.equal(tlsPolicy(`mongodb://db:1/?tls=true&${flag}=true`, CA), {
+      ok: false,
+      reason: `MONGODB_URI sets ${flag}=true: the server's certificate would not be checked; remove it`,
+    })
   }
-  assert.equal(tlsPolicy('mongodb+srv://cluster.example.com/?tls=false', CA), { ok: false, reason: 'MONGODB_URI reaches cluster.example.com without TLS: add tls=true (and tlsCAFile=, or set MONGODB_TLS_CA_FILE)' })
-  assert.match((tlsPolicy('postgres://x', CA) as { reason: string }).reason, /^MONGODB_URI is not a MongoDB connection string \(/)
+  assert.equal(tlsPolicy('mongodb+srv://cluster.example.com/?tls=false', CA), {
+    ok: false,
+    reason:
+      'MONGODB_URI reaches cluster.example.com without TLS: add tls=true (and tlsCAFile=, or set MONGODB_TLS_CA_FILE)',
+  })
+  assert.match(
+    (tlsPolicy('postgres://x', CA) as { reason: string }).reason,
+    /^MONGODB_URI is not a MongoDB connection string \(/,
+  )
 })
 
 test("the environment's CA is used when the URI names none, and loopback gets TLS once the host has the CA", () => {
@@ -28,16 +43,54 @@ test("the environment's CA is used when the URI names none, and loopback gets TL
 })
 
 test('mongod.conf: TLS required, bound to loopback and the private address, the rest kept', () => {
-  const conf = withTls(PACKAGED_MONGOD_CONF, { mode: 'requireTLS', bindIps: ['127.0.0.1', '10.0.2.15'], certificateKeyFile: '/t/server.pem', caFile: '/t/ca.pem' })
-  assert.ok(conf.includes('net:\n  port: 27517\n  bindIp: 127.0.0.1,10.0.2.15\n  tls:\n    mode: requireTLS\n    certificateKeyFile: /t/server.pem\n    CAFile: /t/ca.pem\n    allowConnectionsWithoutCertificates: true\n'), conf)
+  const conf = withTls(PACKAGED_MONGOD_CONF, {
+    mode: 'requireTLS',
+    bindIps: ['127.0.0.1', '10.0.2.15'],
+    certificateKeyFile: '/t/server.pem',
+    caFile: '/t/ca.pem',
+  })
+  assert.ok(
+    conf.includes(
+      'net:\n  port: 27517\n  bindIp: 127.0.0.1,10.0.2.15\n  tls:\n    mode: requireTLS\n    certificateKeyFile: /t/server.pem\n    CAFile: /t/ca.pem\n    allowConnectionsWithoutCertificates: true\n',
+    ),
+    conf,
+  )
   assert.not.ok(conf.includes('0.0.0.0'))
-  assert.ok(conf.includes('security:\n  authorization: enabled\n') && conf.includes('storage:\n  dbPath: /var/lib/mongo\n'))
-  assert.is(withTls(conf, { mode: 'requireTLS', bindIps: ['127.0.0.1', '10.0.2.15'], certificateKeyFile: '/t/server.pem', caFile: '/t/ca.pem' }), conf, 'a second run changes nothing')
-  const legacy = withTls('net:\n  port: 1\n  ssl:\n    mode: disabled\n', { mode: 'requireTLS', bindIps: ['127.0.0.1'], certificateKeyFile: '/s', caFile: '/c' })
+  assert.ok(
+    conf.includes('security:\n  authorization: enabled\n') && conf.includes('storage:\n  dbPath: /var/lib/mongo\n'),
+  )
+  assert.is(
+    withTls(conf, {
+      mode: 'requireTLS',
+      bindIps: ['127.0.0.1', '10.0.2.15'],
+      certificateKeyFile: '/t/server.pem',
+      caFile: '/t/ca.pem',
+    }),
+    conf,
+    'a second run changes nothing',
+  )
+  const legacy = withTls('net:\n  port: 1\n  ssl:\n    mode: disabled\n', {
+    mode: 'requireTLS',
+    bindIps: ['127.0.0.1'],
+    certificateKeyFile: '/s',
+    caFile: '/c',
+  })
   assert.not.ok(legacy.includes('ssl:'), 'the old spelling goes; mongod refuses both')
-  const prefer = withTls(PACKAGED_MONGOD_CONF, { mode: 'preferTLS', bindIps: ['127.0.0.1'], certificateKeyFile: '/t/server.pem', caFile: '/t/ca.pem' })
-  assert.ok(prefer.includes('  tls:\n    mode: preferTLS\n'), 'network.mongoTls: prefer, for the apply that moves an environment over')
-  assert.throws(() => withTls('net: [unclosed', { mode: 'requireTLS', bindIps: ['127.0.0.1'], certificateKeyFile: '/s', caFile: '/c' }), /^not valid YAML: /)
+  const prefer = withTls(PACKAGED_MONGOD_CONF, {
+    mode: 'preferTLS',
+    bindIps: ['127.0.0.1'],
+    certificateKeyFile: '/t/server.pem',
+    caFile: '/t/ca.pem',
+  })
+  assert.ok(
+    prefer.includes('  tls:\n    mode: preferTLS\n'),
+    'network.mongoTls: prefer, for the apply that moves an environment over',
+  )
+  assert.throws(
+    () =>
+      withTls('net: [unclosed', { mode: 'requireTLS', bindIps: ['127.0.0.1'], certificateKeyFile: '/s', caFile: '/c' }),
+    /^not valid YAML: /,
+  )
 })
 
 test.run()

@@ -7,7 +7,11 @@ import type { Model } from '../../scripts/lib/config/model.ts'
 import { AWS_MANAGED_POLICIES } from './aws-managed-policies.ts'
 
 export type Policy = { Version: string; Statement: unknown[] }
-export type Principal = { arn: string; policies: { name: string; policy: Policy }[]; boundary?: { name: string; policy: Policy } }
+export type Principal = {
+  arn: string
+  policies: { name: string; policy: Policy }[]
+  boundary?: { name: string; policy: Policy }
+}
 
 export type Deployed = {
   roles: Map<string, Principal>
@@ -33,10 +37,17 @@ export function deployPolicies(model: Model, templates: Record<string, Template>
   for (const stack of stackInstances(model)) {
     const template = templates[stack.template]
     const nameProps: Record<string, string> = {
-      'AWS::IAM::Role': 'RoleName', 'AWS::IAM::Group': 'GroupName', 'AWS::CodeCommit::Repository': 'RepositoryName',
-      'AWS::Logs::LogGroup': 'LogGroupName', 'AWS::S3::Bucket': 'BucketName', 'AWS::CodeBuild::Project': 'Name',
-      'AWS::Lambda::Function': 'FunctionName', 'AWS::CodePipeline::Pipeline': 'Name', 'AWS::SNS::Topic': 'TopicName',
-      'AWS::CloudTrail::Trail': 'TrailName', 'AWS::AutoScaling::AutoScalingGroup': 'AutoScalingGroupName',
+      'AWS::IAM::Role': 'RoleName',
+      'AWS::IAM::Group': 'GroupName',
+      'AWS::CodeCommit::Repository': 'RepositoryName',
+      'AWS::Logs::LogGroup': 'LogGroupName',
+      'AWS::S3::Bucket': 'BucketName',
+      'AWS::CodeBuild::Project': 'Name',
+      'AWS::Lambda::Function': 'FunctionName',
+      'AWS::CodePipeline::Pipeline': 'Name',
+      'AWS::SNS::Topic': 'TopicName',
+      'AWS::CloudTrail::Trail': 'TrailName',
+      'AWS::AutoScaling::AutoScalingGroup': 'AutoScalingGroupName',
       'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
     }
     // Physical names: the template's own name property when set, else the stack-generated one.
@@ -50,20 +61,34 @@ export function deployPolicies(model: Model, templates: Record<string, Template>
       const type = template.Resources[id].Type
       const name = physical(id)
       switch (type) {
-        case 'AWS::IAM::Role': return `arn:aws:iam::${account}:role/${name}`
-        case 'AWS::IAM::ManagedPolicy': return `arn:aws:iam::${account}:policy/${name}`
-        case 'AWS::KMS::Key': return keyArn
-        case 'AWS::CodeCommit::Repository': return `arn:aws:codecommit:${region}:${account}:${name}`
-        case 'AWS::Logs::LogGroup': return `arn:aws:logs:${region}:${account}:log-group:${name}:*`
-        case 'AWS::S3::Bucket': return `arn:aws:s3:::${name}`
-        case 'AWS::CodeBuild::Project': return `arn:aws:codebuild:${region}:${account}:project/${name}`
-        case 'AWS::Lambda::Function': return `arn:aws:lambda:${region}:${account}:function:${name}`
-        case 'AWS::SNS::Topic': return `arn:aws:sns:${region}:${account}:${name}`
-        default: return `arn:aws:${type.split('::')[1].toLowerCase()}:${region}:${account}:${name}`
+        case 'AWS::IAM::Role':
+          return `arn:aws:iam::${account}:role/${name}`
+        case 'AWS::IAM::ManagedPolicy':
+          return `arn:aws:iam::${account}:policy/${name}`
+        case 'AWS::KMS::Key':
+          return keyArn
+        case 'AWS::CodeCommit::Repository':
+          return `arn:aws:codecommit:${region}:${account}:${name}`
+        case 'AWS::Logs::LogGroup':
+          return `arn:aws:logs:${region}:${account}:log-group:${name}:*`
+        case 'AWS::S3::Bucket':
+          return `arn:aws:s3:::${name}`
+        case 'AWS::CodeBuild::Project':
+          return `arn:aws:codebuild:${region}:${account}:project/${name}`
+        case 'AWS::Lambda::Function':
+          return `arn:aws:lambda:${region}:${account}:function:${name}`
+        case 'AWS::SNS::Topic':
+          return `arn:aws:sns:${region}:${account}:${name}`
+        default:
+          return `arn:aws:${type.split('::')[1].toLowerCase()}:${region}:${account}:${name}`
       }
     }
     const resolver: Resolver = new Resolver({
-      template, parameters: stack.parameters, accountId: account, region, stackName: stack.stack,
+      template,
+      parameters: stack.parameters,
+      accountId: account,
+      region,
+      stackName: stack.stack,
       importValue: (name) => {
         const v = exports.get(name)
         if (v === undefined) throw new Error(`${stack.stack} imports ${name}, which no earlier stack exports`)
@@ -71,14 +96,18 @@ export function deployPolicies(model: Model, templates: Record<string, Template>
       },
       ref: (id) => {
         const type = template.Resources[id].Type
-        return type === 'AWS::SNS::Topic' || type === 'AWS::KMS::Key' || type === 'AWS::IAM::ManagedPolicy' ? arnOf(id) : physical(id)
+        return type === 'AWS::SNS::Topic' || type === 'AWS::KMS::Key' || type === 'AWS::IAM::ManagedPolicy'
+          ? arnOf(id)
+          : physical(id)
       },
-      getAtt: (id, attr) => (attr === 'Arn' ? arnOf(id) : attr === 'Name' || attr === 'TopicName' ? physical(id) : `${physical(id)}.${attr}`),
+      getAtt: (id, attr) =>
+        attr === 'Arn' ? arnOf(id) : attr === 'Name' || attr === 'TopicName' ? physical(id) : `${physical(id)}.${attr}`,
     })
 
     for (const [id, res] of Object.entries(resolver.resources())) {
       const p = res.Properties as Record<string, any>
-      const inline = (list: any[] | undefined) => (list ?? []).map((x) => ({ name: String(x.PolicyName), policy: x.PolicyDocument as Policy }))
+      const inline = (list: any[] | undefined) =>
+        (list ?? []).map((x) => ({ name: String(x.PolicyName), policy: x.PolicyDocument as Policy }))
       if (res.Type === 'AWS::IAM::Role') {
         const name = physical(id)
         const managed = (p.ManagedPolicyArns ?? []).map((arn: string) => {
@@ -88,8 +117,13 @@ export function deployPolicies(model: Model, templates: Record<string, Template>
         })
         const boundaryArn = p.PermissionsBoundary === undefined ? undefined : String(p.PermissionsBoundary)
         const boundary = boundaryArn === undefined ? undefined : managedPolicies.get(boundaryArn)
-        if (boundaryArn !== undefined && !boundary) throw new Error(`${stack.stack}/${id}: boundary ${boundaryArn} is no managed policy of an earlier stack`)
-        roles.set(name, { arn: arnOf(id), policies: [...inline(p.Policies), ...managed], boundary: boundary && { name: boundaryArn!, policy: boundary } })
+        if (boundaryArn !== undefined && !boundary)
+          throw new Error(`${stack.stack}/${id}: boundary ${boundaryArn} is no managed policy of an earlier stack`)
+        roles.set(name, {
+          arn: arnOf(id),
+          policies: [...inline(p.Policies), ...managed],
+          boundary: boundary && { name: boundaryArn!, policy: boundary },
+        })
       } else if (res.Type === 'AWS::IAM::RolePolicy') {
         const role = roles.get(String(p.RoleName))
         if (!role) throw new Error(`${stack.stack}/${id} attaches to unknown role ${p.RoleName}`)

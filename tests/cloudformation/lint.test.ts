@@ -38,22 +38,50 @@ const run = (bin: string, args: string[], env = process.env) =>
     child.on('close', () => resolve({ stdout, stderr }))
   })
 
-type LintMatch = { Rule: { Id: string }; Filename: string; Location: { Start: { LineNumber: number } }; Message: string; Level: string }
+type LintMatch = {
+  Rule: { Id: string }
+  Filename: string
+  Location: { Start: { LineNumber: number } }
+  Message: string
+  Level: string
+}
 const lintRun = async () => {
   // cfn-lint exits non-zero when it finds anything; the JSON on stdout is what we judge.
   // W1101 (YAML aliases): CloudFormation never sees our YAML; apply parses each template and sends it as JSON, with
   // every alias resolved. The aliases keep a deny list identical in the two roles that carry it.
-  const r = await run(requireTool('cfn-lint'), ['--format', 'json', '--ignore-checks', 'W1101', '--', ...files.map((f) => join(dir, f)), join(dir, 'zz-known-bad.yaml')])
+  const r = await run(requireTool('cfn-lint'), [
+    '--format',
+    'json',
+    '--ignore-checks',
+    'W1101',
+    '--',
+    ...files.map((f) => join(dir, f)),
+    join(dir, 'zz-known-bad.yaml'),
+  ])
   if (!r.stdout.trim().startsWith('[')) throw new Error(`cfn-lint failed: ${r.stderr}`)
   return JSON.parse(r.stdout) as LintMatch[]
 }
 
 type CheckovResult = { check_id: string; file_path: string; resource: string; check_name: string }
-type CheckovReport = { summary: { passed: number; failed: number; skipped: number; parsing_errors: number }; results: { failed_checks: CheckovResult[] } }
+type CheckovReport = {
+  summary: { passed: number; failed: number; skipped: number; parsing_errors: number }
+  results: { failed_checks: CheckovResult[] }
+}
 const checkovRun = async (): Promise<CheckovReport> => {
   // --skip-download: no calls to the vendor's platform, so the scan works offline.
-  const r = await run(requireTool('checkov'), ['-d', dir, '--framework', 'cloudformation', '--quiet', '--compact', '--skip-download', '-o', 'json'])
-  if (!r.stdout.trim().startsWith('{') && !r.stdout.trim().startsWith('[')) throw new Error(`checkov failed: ${r.stderr.slice(-2000)}`)
+  const r = await run(requireTool('checkov'), [
+    '-d',
+    dir,
+    '--framework',
+    'cloudformation',
+    '--quiet',
+    '--compact',
+    '--skip-download',
+    '-o',
+    'json',
+  ])
+  if (!r.stdout.trim().startsWith('{') && !r.stdout.trim().startsWith('['))
+    throw new Error(`checkov failed: ${r.stderr.slice(-2000)}`)
   const parsed = JSON.parse(r.stdout) as CheckovReport | CheckovReport[]
   return Array.isArray(parsed) ? parsed[0] : parsed
 }
@@ -67,18 +95,34 @@ scan.catch(() => {})
 test('cfn-lint: every template has 0 errors and 0 warnings; the known-bad one is caught', async () => {
   const matches = await lint
   const ours = matches.filter((m) => !m.Filename.endsWith('zz-known-bad.yaml'))
-  assert.equal(ours.map((m) => `${m.Filename.replace(dir, 'cloudformation')}:${m.Location.Start.LineNumber}: ${m.Rule.Id} ${m.Message}`), [])
-  assert.ok(matches.some((m) => m.Filename.endsWith('zz-known-bad.yaml') && m.Level === 'Error'), 'cfn-lint found nothing in the bad template')
+  assert.equal(
+    ours.map(
+      (m) => `${m.Filename.replace(dir, 'cloudformation')}:${m.Location.Start.LineNumber}: ${m.Rule.Id} ${m.Message}`,
+    ),
+    [],
+  )
+  assert.ok(
+    matches.some((m) => m.Filename.endsWith('zz-known-bad.yaml') && m.Level === 'Error'),
+    'cfn-lint found nothing in the bad template',
+  )
 })
 
 test('checkov: 0 failed checks in our templates; the known-bad one fails', async () => {
   const report = await scan
   const ours = report.results.failed_checks.filter((c) => !c.file_path.endsWith('zz-known-bad.yaml'))
-  assert.equal(ours.map((c) => `${c.file_path} ${c.resource} ${c.check_id} ${c.check_name}`), [])
-  assert.ok(report.results.failed_checks.some((c) => c.file_path.endsWith('zz-known-bad.yaml')), 'checkov found nothing in the bad template')
+  assert.equal(
+    ours.map((c) => `${c.file_path} ${c.resource} ${c.check_id} ${c.check_name}`),
+    [],
+  )
+  assert.ok(
+    report.results.failed_checks.some((c) => c.file_path.endsWith('zz-known-bad.yaml')),
+    'checkov found nothing in the bad template',
+  )
   assert.is(report.summary.parsing_errors, 0)
   assert.ok(report.summary.passed >= 200, `only ${report.summary.passed} checks passed`)
-  console.log(`checkov: ${report.summary.passed} passed, ${ours.length} failed, ${report.summary.skipped} skipped (with reasons)`)
+  console.log(
+    `checkov: ${report.summary.passed} passed, ${ours.length} failed, ${report.summary.skipped} skipped (with reasons)`,
+  )
 })
 
 test('every checkov skip carries its reason in the template Metadata', () => {

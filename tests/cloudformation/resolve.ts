@@ -16,7 +16,8 @@ export type ResolveContext = {
 
 export const NO_VALUE = Symbol('AWS::NoValue')
 
-const partitionOf = (region: string) => (region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws')
+const partitionOf = (region: string) =>
+  region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws'
 
 export class Resolver {
   private readonly params: Record<string, string | string[]>
@@ -42,8 +43,14 @@ export class Resolver {
   }
 
   /** Resources whose Condition holds, with their properties (and update policy, which takes Fn::If too) resolved. */
-  resources(): Record<string, { Type: string; Properties: Record<string, unknown>; UpdatePolicy?: Record<string, unknown> }> {
-    const out: Record<string, { Type: string; Properties: Record<string, unknown>; UpdatePolicy?: Record<string, unknown> }> = {}
+  resources(): Record<
+    string,
+    { Type: string; Properties: Record<string, unknown>; UpdatePolicy?: Record<string, unknown> }
+  > {
+    const out: Record<
+      string,
+      { Type: string; Properties: Record<string, unknown>; UpdatePolicy?: Record<string, unknown> }
+    > = {}
     for (const [id, res] of Object.entries(this.ctx.template.Resources)) {
       if (res.Condition && !this.condition(res.Condition)) continue
       out[id] = { Type: res.Type, Properties: this.resolve(res.Properties ?? {}) as Record<string, unknown> }
@@ -102,8 +109,10 @@ export class Resolver {
   private intrinsic(fn: string, arg: unknown): unknown {
     const list = (v: unknown) => this.resolve(v) as unknown[]
     switch (fn) {
-      case 'Ref': return this.ref(String(arg))
-      case 'Condition': return this.condition(String(arg))
+      case 'Ref':
+        return this.ref(String(arg))
+      case 'Condition':
+        return this.condition(String(arg))
       case 'Fn::Sub': {
         if (typeof arg === 'string') return this.sub(arg, {})
         const [text, vars] = arg as [string, Record<string, unknown>]
@@ -113,7 +122,8 @@ export class Resolver {
         const [id, attr] = Array.isArray(arg) ? arg : String(arg).split(/\.(.*)/)
         return this.getAtt(String(id), String(attr))
       }
-      case 'Fn::ImportValue': return this.ctx.importValue(String(this.resolve(arg)))
+      case 'Fn::ImportValue':
+        return this.ctx.importValue(String(this.resolve(arg)))
       case 'Fn::Join': {
         const [sep, items] = arg as [string, unknown]
         return list(items).join(sep)
@@ -134,17 +144,24 @@ export class Resolver {
         const [a, b] = list(arg)
         return JSON.stringify(a) === JSON.stringify(b)
       }
-      case 'Fn::Not': return !list(arg)[0]
-      case 'Fn::And': return list(arg).every(Boolean)
-      case 'Fn::Or': return list(arg).some(Boolean)
+      case 'Fn::Not':
+        return !list(arg)[0]
+      case 'Fn::And':
+        return list(arg).every(Boolean)
+      case 'Fn::Or':
+        return list(arg).some(Boolean)
       case 'Fn::FindInMap': {
         const [map, top, second] = list(arg).map(String)
         return this.ctx.template.Mappings?.[map]?.[top]?.[second]
       }
-      case 'Fn::Base64': return Buffer.from(String(this.resolve(arg))).toString('base64')
-      case 'Fn::GetAZs': return [`${this.ctx.region}a`, `${this.ctx.region}b`, `${this.ctx.region}c`]
-      case 'Fn::Cidr': return ['cidr-0', 'cidr-1', 'cidr-2', 'cidr-3']
-      default: throw new Error(`unsupported intrinsic ${fn}`)
+      case 'Fn::Base64':
+        return Buffer.from(String(this.resolve(arg))).toString('base64')
+      case 'Fn::GetAZs':
+        return [`${this.ctx.region}a`, `${this.ctx.region}b`, `${this.ctx.region}c`]
+      case 'Fn::Cidr':
+        return ['cidr-0', 'cidr-1', 'cidr-2', 'cidr-3']
+      default:
+        throw new Error(`unsupported intrinsic ${fn}`)
     }
   }
 }

@@ -2,7 +2,15 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { existsSync } from 'node:fs'
-import { checkParameters, quarterCidrs, logRetention, patchSchedule, stackInstances, architectureOf, type StackInstance } from '../../scripts/lib/render/stack-parameters.ts'
+import {
+  checkParameters,
+  quarterCidrs,
+  logRetention,
+  patchSchedule,
+  stackInstances,
+  architectureOf,
+  type StackInstance,
+} from '../../scripts/lib/render/stack-parameters.ts'
 import type { Model } from '../../scripts/lib/config/model.ts'
 import { Resolver } from './resolve.ts'
 import { fixtureModel } from './fixture-model.ts'
@@ -10,7 +18,10 @@ import { allTemplates } from './templates.ts'
 
 const templates = allTemplates()
 const deepFreeze = <T>(o: T): T => {
-  if (o && typeof o === 'object') { Object.values(o).forEach(deepFreeze); Object.freeze(o) }
+  if (o && typeof o === 'object') {
+    Object.values(o).forEach(deepFreeze)
+    Object.freeze(o)
+  }
   return o
 }
 const byName = (stacks: StackInstance[], suffix: string) => {
@@ -18,49 +29,53 @@ const byName = (stacks: StackInstance[], suffix: string) => {
   if (!s) throw new Error(`no stack ${suffix}`)
   return s
 }
-const problemsOf = (stacks: StackInstance[]) => stacks.flatMap((s) => {
-  const t = templates[s.template]
-  return t ? checkParameters(s, t.Parameters) : [`${s.stack}: template ${s.template} does not exist`]
-})
+const problemsOf = (stacks: StackInstance[]) =>
+  stacks.flatMap((s) => {
+    const t = templates[s.template]
+    return t ? checkParameters(s, t.Parameters) : [`${s.stack}: template ${s.template} does not exist`]
+  })
 
 test('every stack of the fixture environment, in deployment order', () => {
-  assert.equal(stackInstances(fixtureModel()).map((s) => `${s.stack} ${s.template}`), [
-    'drsignet-production-data data.yaml',
-    'drsignet-production-network network.yaml',
-    'drsignet-production-security security.yaml',
-    'drsignet-production-vpn vpn.yaml',
-    'drsignet-production-database database.yaml',
-    'drsignet-production-target-admin-portal target-group.yaml',
-    'drsignet-production-target-doctor-api target-group.yaml',
-    'drsignet-production-target-patient-api target-group.yaml',
-    'drsignet-production-group-api instance-group.yaml',
-    'drsignet-production-group-database instance-group.yaml',
-    'drsignet-production-group-portal instance-group.yaml',
-    'drsignet-production-load-balancer load-balancer.yaml',
-    'drsignet-production-deploy deploy.yaml',
-    'drsignet-production-topic-deployments topic.yaml',
-    'drsignet-production-topic-operations topic.yaml',
-    'drsignet-production-monitoring monitoring.yaml',
-    'drsignet-production-governance governance.yaml',
-    'drsignet-production-repositories repositories.yaml',
-    'drsignet-production-pipeline pipeline.yaml',
-    'drsignet-production-backup-agent backup-agent.yaml',
-    'drsignet-production-alarm-api-cpu-high alarm.yaml',
-    'drsignet-production-alarm-api-memory-high alarm.yaml',
-    'drsignet-production-alarm-database-disk-high alarm.yaml',
-    'drsignet-production-alarm-patient-api-5xx target-alarm.yaml',
-    'drsignet-production-alarm-doctor-api-5xx target-alarm.yaml',
-    'drsignet-production-alarm-admin-portal-5xx target-alarm.yaml',
-    'drsignet-production-alarm-patient-api-unhealthy target-alarm.yaml',
-    'drsignet-production-alarm-patient-api-latency target-alarm.yaml',
-    'drsignet-production-alarm-backup-stale alarm.yaml',
-    'drsignet-production-app-admin-portal app.yaml',
-    'drsignet-production-app-doctor-api app.yaml',
-    'drsignet-production-app-patient-api app.yaml',
-    'drsignet-production-release-admin-portal release.yaml',
-    'drsignet-production-release-doctor-api release.yaml',
-    'drsignet-production-release-patient-api release.yaml',
-  ])
+  assert.equal(
+    stackInstances(fixtureModel()).map((s) => `${s.stack} ${s.template}`),
+    [
+      'drsignet-production-data data.yaml',
+      'drsignet-production-network network.yaml',
+      'drsignet-production-security security.yaml',
+      'drsignet-production-vpn vpn.yaml',
+      'drsignet-production-database database.yaml',
+      'drsignet-production-target-admin-portal target-group.yaml',
+      'drsignet-production-target-doctor-api target-group.yaml',
+      'drsignet-production-target-patient-api target-group.yaml',
+      'drsignet-production-group-api instance-group.yaml',
+      'drsignet-production-group-database instance-group.yaml',
+      'drsignet-production-group-portal instance-group.yaml',
+      'drsignet-production-load-balancer load-balancer.yaml',
+      'drsignet-production-deploy deploy.yaml',
+      'drsignet-production-topic-deployments topic.yaml',
+      'drsignet-production-topic-operations topic.yaml',
+      'drsignet-production-monitoring monitoring.yaml',
+      'drsignet-production-governance governance.yaml',
+      'drsignet-production-repositories repositories.yaml',
+      'drsignet-production-pipeline pipeline.yaml',
+      'drsignet-production-backup-agent backup-agent.yaml',
+      'drsignet-production-alarm-api-cpu-high alarm.yaml',
+      'drsignet-production-alarm-api-memory-high alarm.yaml',
+      'drsignet-production-alarm-database-disk-high alarm.yaml',
+      'drsignet-production-alarm-patient-api-5xx target-alarm.yaml',
+      'drsignet-production-alarm-doctor-api-5xx target-alarm.yaml',
+      'drsignet-production-alarm-admin-portal-5xx target-alarm.yaml',
+      'drsignet-production-alarm-patient-api-unhealthy target-alarm.yaml',
+      'drsignet-production-alarm-patient-api-latency target-alarm.yaml',
+      'drsignet-production-alarm-backup-stale alarm.yaml',
+      'drsignet-production-app-admin-portal app.yaml',
+      'drsignet-production-app-doctor-api app.yaml',
+      'drsignet-production-app-patient-api app.yaml',
+      'drsignet-production-release-admin-portal release.yaml',
+      'drsignet-production-release-doctor-api release.yaml',
+      'drsignet-production-release-patient-api release.yaml',
+    ],
+  )
 })
 
 test('the parameters match the templates they are rendered for', () => {
@@ -73,7 +88,11 @@ test('every stack that imports an export comes after the stack that exports it',
   stacks.forEach((s, i) => {
     for (const out of Object.values(templates[s.template].Outputs ?? {})) {
       const name = (out.Export?.Name as { 'Fn::Sub'?: string } | undefined)?.['Fn::Sub']
-      if (name) exported.set(name.replace(/\$\{(\w+)\}/g, (_, p) => s.parameters[p] ?? `?${p}`), i)
+      if (name)
+        exported.set(
+          name.replace(/\$\{(\w+)\}/g, (_, p) => s.parameters[p] ?? `?${p}`),
+          i,
+        )
     }
   })
   const late: string[] = []
@@ -86,7 +105,14 @@ test('every stack that imports an export comes after the stack that exports it',
       if (at === undefined || at >= i) late.push(`${s.stack} imports ${name}`)
       return `import:${name}`
     }
-    const r = new Resolver({ template: templates[s.template], parameters: s.parameters, accountId: '111122223333', region: 'ap-south-1', stackName: s.stack, importValue })
+    const r = new Resolver({
+      template: templates[s.template],
+      parameters: s.parameters,
+      accountId: '111122223333',
+      region: 'ap-south-1',
+      stackName: s.stack,
+      importValue,
+    })
     r.resources()
     r.resolve(templates[s.template].Outputs ?? {})
   })
@@ -117,50 +143,86 @@ test('values come from the Model: app, instance group, alarm and topic parameter
   assert.is(byName(stacks, 'target-admin-portal').parameters.HealthCheckMatcher, '200-299')
   assert.is(byName(stacks, 'target-patient-api').parameters.ProxyPort, '8081')
   // The app stack waits for the alarms on its target group, which its deployment group names.
-  assert.equal(patient.after, ['drsignet-production-topic-deployments', 'drsignet-production-alarm-patient-api-5xx', 'drsignet-production-alarm-patient-api-unhealthy', 'drsignet-production-alarm-patient-api-latency'])
+  assert.equal(patient.after, [
+    'drsignet-production-topic-deployments',
+    'drsignet-production-alarm-patient-api-5xx',
+    'drsignet-production-alarm-patient-api-unhealthy',
+    'drsignet-production-alarm-patient-api-latency',
+  ])
   const api = byName(stacks, 'group-api').parameters
-  assert.equal([api.TargetApp1, api.TargetApp2, api.TargetApp3, api.TargetApp4, api.TargetApp5, api.HealthCheckGracePeriod], ['doctor-api', 'patient-api', '', '', '', '1800'])
+  assert.equal(
+    [api.TargetApp1, api.TargetApp2, api.TargetApp3, api.TargetApp4, api.TargetApp5, api.HealthCheckGracePeriod],
+    ['doctor-api', 'patient-api', '', '', '', '1800'],
+  )
   const db = byName(stacks, 'group-database')
-  assert.equal([db.parameters.Purpose, db.parameters.InstanceType, db.parameters.Count, db.parameters.BackupPrefix],
-    ['database', 'r6g.large', '1', 'backups/production'])
+  assert.equal(
+    [db.parameters.Purpose, db.parameters.InstanceType, db.parameters.Count, db.parameters.BackupPrefix],
+    ['database', 'r6g.large', '1', 'backups/production'],
+  )
   assert.is(db.parameters.ImageId, '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64')
   assert.equal(db.tags, { Role: 'database', Project: 'drsignet', Environment: 'production', InstanceGroup: 'database' })
   assert.is(byName(stacks, 'group-api').parameters.Purpose, 'app')
   // The database group serves no app: EC2 status checks only, no grace.
   assert.equal([db.parameters.TargetApp1, db.parameters.HealthCheckGracePeriod], ['', '0'])
   assert.equal(byName(stacks, 'topic-deployments').parameters, {
-    Project: 'drsignet', EnvName: 'production', TopicName: 'deployments', Email1: 'devops@drsignet.com', Email2: 'developers@drsignet.com',
+    Project: 'drsignet',
+    EnvName: 'production',
+    TopicName: 'deployments',
+    Email1: 'devops@drsignet.com',
+    Email2: 'developers@drsignet.com',
   })
   assert.equal(byName(stacks, 'alarm-api-memory-high').parameters, {
-    Project: 'drsignet', EnvName: 'production', AlarmName: 'api-memory-high', Statistic: 'Average', Threshold: '85',
-    ComparisonOperator: 'GreaterThanThreshold', Period: '300', EvaluationPeriods: '2',
+    Project: 'drsignet',
+    EnvName: 'production',
+    AlarmName: 'api-memory-high',
+    Statistic: 'Average',
+    Threshold: '85',
+    ComparisonOperator: 'GreaterThanThreshold',
+    Period: '300',
+    EvaluationPeriods: '2',
     AlarmTopicArns: 'arn:aws:sns:ap-south-1:111122223333:drsignet-production-operations',
-    Namespace: 'CWAgent', MetricName: 'mem_used_percent', DimensionName: 'AutoScalingGroupName',
-    DimensionValue: 'drsignet-production-api', TreatMissingData: 'missing',
+    Namespace: 'CWAgent',
+    MetricName: 'mem_used_percent',
+    DimensionName: 'AutoScalingGroupName',
+    DimensionValue: 'drsignet-production-api',
+    TreatMissingData: 'missing',
   })
   assert.is(byName(stacks, 'alarm-backup-stale').parameters.TreatMissingData, 'breaching')
   assert.is(byName(stacks, 'alarm-patient-api-latency').parameters.MetricName, 'TargetResponseTime')
   assert.is(byName(stacks, 'data').parameters.BackupRetentionDays, '15')
   const net = byName(stacks, 'network').parameters
-  assert.equal([net.PublicSubnetACidr, net.PublicSubnetBCidr, net.PrivateSubnetACidr, net.PrivateSubnetBCidr],
-    ['10.20.0.0/18', '10.20.64.0/18', '10.20.128.0/18', '10.20.192.0/18'])
+  assert.equal(
+    [net.PublicSubnetACidr, net.PublicSubnetBCidr, net.PrivateSubnetACidr, net.PrivateSubnetBCidr],
+    ['10.20.0.0/18', '10.20.64.0/18', '10.20.128.0/18', '10.20.192.0/18'],
+  )
   assert.is(byName(stacks, 'governance').parameters.PatchSchedule, 'cron(0 2 ? 1/3 SUN#1 *)')
 })
 
 test('helpers: retention rounds up, schedules, architectures, subnets', () => {
   assert.equal(quarterCidrs('172.16.8.0/22'), ['172.16.8.0/24', '172.16.9.0/24', '172.16.10.0/24', '172.16.11.0/24'])
   assert.equal(quarterCidrs('10.255.0.0/16')[3], '10.255.192.0/18')
-  assert.equal([logRetention(1), logRetention(15), logRetention(365), logRetention(100), logRetention(99999)], ['1', '30', '365', '120', '3653'])
-  assert.is(patchSchedule({ ...fixtureModel().env.patching, frequency: 'monthly', weekday: 'TUE', week: 2, time: '23:45' }), 'cron(45 23 ? * TUE#2 *)')
-  assert.equal(['t3.medium', 'r6g.large', 't4g.small', 'm7gd.xlarge', 'g4dn.xlarge', 'm5zn.large'].map(architectureOf),
-    ['x86_64', 'arm64', 'arm64', 'arm64', 'x86_64', 'x86_64'])
+  assert.equal(
+    [logRetention(1), logRetention(15), logRetention(365), logRetention(100), logRetention(99999)],
+    ['1', '30', '365', '120', '3653'],
+  )
+  assert.is(
+    patchSchedule({ ...fixtureModel().env.patching, frequency: 'monthly', weekday: 'TUE', week: 2, time: '23:45' }),
+    'cron(45 23 ? * TUE#2 *)',
+  )
+  assert.equal(
+    ['t3.medium', 'r6g.large', 't4g.small', 'm7gd.xlarge', 'g4dn.xlarge', 'm5zn.large'].map(architectureOf),
+    ['x86_64', 'arm64', 'arm64', 'arm64', 'x86_64', 'x86_64'],
+  )
 })
 
 test('rule priorities put host rules before path-only rules', () => {
   const model = fixtureModel()
   model.apps[1] = { ...model.apps[1], hosts: [], paths: ['/doctor/'] }
   const stacks = stackInstances(model)
-  assert.equal(['admin-portal', 'doctor-api', 'patient-api'].map((a) => byName(stacks, `app-${a}`).parameters.RulePriority), ['10', '30', '20'])
+  assert.equal(
+    ['admin-portal', 'doctor-api', 'patient-api'].map((a) => byName(stacks, `app-${a}`).parameters.RulePriority),
+    ['10', '30', '20'],
+  )
   assert.is(byName(stacks, 'app-doctor-api').parameters.Hosts, '')
   assert.equal(problemsOf(stacks), [])
 })
@@ -185,14 +247,23 @@ test('checkParameters reports missing, unknown and out-of-range values', () => {
     'drsignet-production-app-patient-api (app.yaml): parameter Extra is not declared by the template',
   ])
   const target = byName(stacks, 'target-patient-api')
-  assert.equal(checkParameters({ ...target, parameters: { ...target.parameters, HealthCheckPath: 'healthz', HealthyThreshold: 'two' } }, templates['target-group.yaml'].Parameters), [
-    'drsignet-production-target-patient-api (target-group.yaml): HealthCheckPath "healthz" does not match ^/[A-Za-z0-9._~/-]*$',
-    'drsignet-production-target-patient-api (target-group.yaml): HealthyThreshold "two" is not a number',
-  ])
-  assert.equal(checkParameters({ ...app, parameters: { A: 'abc' } }, { A: { Type: 'String', MinLength: 4, MaxLength: 2 } }), [
-    'drsignet-production-app-patient-api (app.yaml): A is shorter than MinLength 4',
-    'drsignet-production-app-patient-api (app.yaml): A is longer than MaxLength 2',
-  ])
+  assert.equal(
+    checkParameters(
+      { ...target, parameters: { ...target.parameters, HealthCheckPath: 'healthz', HealthyThreshold: 'two' } },
+      templates['target-group.yaml'].Parameters,
+    ),
+    [
+      'drsignet-production-target-patient-api (target-group.yaml): HealthCheckPath "healthz" does not match ^/[A-Za-z0-9._~/-]*$',
+      'drsignet-production-target-patient-api (target-group.yaml): HealthyThreshold "two" is not a number',
+    ],
+  )
+  assert.equal(
+    checkParameters({ ...app, parameters: { A: 'abc' } }, { A: { Type: 'String', MinLength: 4, MaxLength: 2 } }),
+    [
+      'drsignet-production-app-patient-api (app.yaml): A is shorter than MinLength 4',
+      'drsignet-production-app-patient-api (app.yaml): A is longer than MaxLength 2',
+    ],
+  )
 })
 
 test('slot overflow is reported, not silently dropped', () => {
@@ -201,7 +272,9 @@ test('slot overflow is reported, not silently dropped', () => {
   model.env.deployment.notify = ['many']
   model.env.alarms = model.env.alarms.map((a) => ({ ...a, notify: ['many'] }))
   const problems = problemsOf(stackInstances(model))
-  assert.equal(problems, ['drsignet-production-topic-many (topic.yaml): parameter Email9 is not declared by the template'])
+  assert.equal(problems, [
+    'drsignet-production-topic-many (topic.yaml): parameter Email9 is not declared by the template',
+  ])
 })
 
 const hasReader = existsSync(new URL('../../scripts/lib/config/read.ts', import.meta.url))

@@ -18,17 +18,30 @@ const model = fixtureModel()
 const pm2Version = JSON.parse(readFileSync('node_modules/pm2/package.json', 'utf8')).version as string
 
 /** Each instance group's boot script, decoded from its launch template. */
-const scripts = stackInstances(model).filter((s) => s.template === 'instance-group.yaml').map((s) => {
-  const r = new Resolver({
-    template: templates[s.template], parameters: s.parameters, accountId: model.env.account, region: model.env.region,
-    stackName: s.stack, importValue: (name) => `import:${name}`,
+const scripts = stackInstances(model)
+  .filter((s) => s.template === 'instance-group.yaml')
+  .map((s) => {
+    const r = new Resolver({
+      template: templates[s.template],
+      parameters: s.parameters,
+      accountId: model.env.account,
+      region: model.env.region,
+      stackName: s.stack,
+      importValue: (name) => `import:${name}`,
+    })
+    const data = (r.resources().LaunchTemplate as any).Properties.LaunchTemplateData.UserData as string
+    return {
+      group: s.parameters.GroupName!,
+      purpose: s.parameters.Purpose!,
+      script: Buffer.from(data, 'base64').toString(),
+    }
   })
-  const data = (r.resources().LaunchTemplate as any).Properties.LaunchTemplateData.UserData as string
-  return { group: s.parameters.GroupName!, purpose: s.parameters.Purpose!, script: Buffer.from(data, 'base64').toString() }
-})
 
 test('every instance group boots with a script that is clean under shellcheck', () => {
-  assert.equal(scripts.map((s) => s.group), ['api', 'database', 'portal'])
+  assert.equal(
+    scripts.map((s) => s.group),
+    ['api', 'database', 'portal'],
+  )
   const shellcheck = requireTool('shellcheck')
   for (const { group, script } of scripts) {
     const r = spawnSync(shellcheck, ['--shell=bash', '--severity=style', '-'], { input: script, encoding: 'utf8' })
@@ -39,7 +52,14 @@ test('every instance group boots with a script that is clean under shellcheck', 
 
 test('sshd listens on the environment custom SSH port, the one the security groups open to the VPN', () => {
   for (const { group, script } of scripts) {
-    assert.match(script, new RegExp(`^sed -i -E 's/\\^#\\?Port \\[0-9\\]\\+\\$/Port ${model.env.network.sshPort}/' /etc/ssh/sshd_config$`, 'm'), group)
+    assert.match(
+      script,
+      new RegExp(
+        `^sed -i -E 's/\\^#\\?Port \\[0-9\\]\\+\\$/Port ${model.env.network.sshPort}/' /etc/ssh/sshd_config$`,
+        'm',
+      ),
+      group,
+    )
     assert.match(script, /^systemctl restart sshd$/m, group)
   }
 })
@@ -63,7 +83,10 @@ test('every group gets Node.js 22; app groups nginx and the pm2 version the test
     assert.not.match(app, /mongo/)
     assert.match(db, /^  dnf install -y mongodb-org$/m)
     // mongod never starts on the root volume: only on the data volume ops database-up mounts.
-    assert.match(db, /^  printf '%s\\n' '\[Unit\]' 'RequiresMountsFor=\/var\/lib\/mongo' 'ConditionPathIsMountPoint=\/var\/lib\/mongo'/m)
+    assert.match(
+      db,
+      /^  printf '%s\\n' '\[Unit\]' 'RequiresMountsFor=\/var\/lib\/mongo' 'ConditionPathIsMountPoint=\/var\/lib\/mongo'/m,
+    )
     assert.match(db, /^  systemctl disable --now mongod \|\| true$/m)
     assert.not.match(db, /enable --now mongod/)
     assert.not.match(db, /nginx|pm2/)
@@ -74,8 +97,14 @@ test("the database group's script moves mongod to the custom port, on loopback u
   const db = block(scripts.find((s) => s.purpose === 'database')!.script, 'database')
   const dir = mkdtempSync(join(tmpdir(), 'mongod-conf-'))
   // The network and security part of the mongod.conf that MongoDB's package installs.
-  writeFileSync(join(dir, 'mongod.conf'), '# network interfaces\nnet:\n  port: 27017\n  bindIp: 127.0.0.1  # Enter 0.0.0.0,:: to bind to all IPv4 and IPv6 addresses\n\n#security:\n')
-  const edits = db.split('\n').filter((l) => /mongod\.conf$/.test(l) && !l.includes('yum.repos.d')).map((l) => l.trim().replaceAll('/etc/mongod.conf', join(dir, 'mongod.conf')))
+  writeFileSync(
+    join(dir, 'mongod.conf'),
+    '# network interfaces\nnet:\n  port: 27017\n  bindIp: 127.0.0.1  # Enter 0.0.0.0,:: to bind to all IPv4 and IPv6 addresses\n\n#security:\n',
+  )
+  const edits = db
+    .split('\n')
+    .filter((l) => /mongod\.conf$/.test(l) && !l.includes('yum.repos.d'))
+    .map((l) => l.trim().replaceAll('/etc/mongod.conf', join(dir, 'mongod.conf')))
   assert.is(edits.length, 2, edits.join('\n'))
   for (let i = 0; i < 2; i++) {
     const r = spawnSync('bash', ['-euo', 'pipefail', '-c', edits.join('\n')], { encoding: 'utf8' })

@@ -11,7 +11,10 @@ import { renderAll } from '../../scripts/lib/render/render-all.ts'
 const { envFiles, appFiles } = readInputs('.')
 const files = [...envFiles, ...appFiles]
 const render = (inputs: typeof files) => {
-  const r = loadConfig(inputs.filter((f) => f.file.startsWith('environments/')), inputs.filter((f) => f.file.startsWith('apps/')))
+  const r = loadConfig(
+    inputs.filter((f) => f.file.startsWith('environments/')),
+    inputs.filter((f) => f.file.startsWith('apps/')),
+  )
   if (r.problems.length) return undefined
   return JSON.stringify(r.models.map((m) => renderAll(m)))
 }
@@ -19,13 +22,15 @@ const baseline = render(files)
 
 type Leaf = { path: (string | number)[]; value: unknown }
 function leaves(node: Node | null, path: (string | number)[] = []): Leaf[] {
-  if (isMap(node)) return node.items.flatMap((p) => leaves(p.value as Node, [...path, String((p.key as { value: unknown }).value)]))
+  if (isMap(node))
+    return node.items.flatMap((p) => leaves(p.value as Node, [...path, String((p.key as { value: unknown }).value)]))
   if (isSeq(node)) return node.items.flatMap((n, i) => leaves(n as Node, [...path, i]))
   if (isScalar(node)) return [{ path, value: node.value }]
   return []
 }
 // A different value of the same kind: what a reviewer could see in a one-line diff.
-const mutate = (v: unknown): unknown => (typeof v === 'number' ? (Number.isInteger(v) ? v + 1 : v * 2) : typeof v === 'boolean' ? !v : `${String(v)}x`)
+const mutate = (v: unknown): unknown =>
+  typeof v === 'number' ? (Number.isInteger(v) ? v + 1 : v * 2) : typeof v === 'boolean' ? !v : `${String(v)}x`
 
 test('the sample renders at all (the baseline)', () => {
   assert.ok(baseline && baseline.length > 10_000)
@@ -44,7 +49,10 @@ test('every value, changed, changes the render or is refused', () => {
       const changed = files.map((g) => (g === f ? { file: g.file, bytes: Buffer.from(copy.toString()) } : g))
       tried++
       const out = render(changed)
-      if (out !== undefined && out === baseline) ignored.push(`${f.file}: ${leaf.path.join('.')} (${JSON.stringify(leaf.value)} → ${JSON.stringify(mutate(leaf.value))})`)
+      if (out !== undefined && out === baseline)
+        ignored.push(
+          `${f.file}: ${leaf.path.join('.')} (${JSON.stringify(leaf.value)} → ${JSON.stringify(mutate(leaf.value))})`,
+        )
     }
   }
   console.log(`every-field: ${tried} values changed in turn, ${ignored.length} with no effect`)

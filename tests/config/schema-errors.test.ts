@@ -36,33 +36,46 @@ test('out of range, enum, type, not and contains', () => {
   assert.equal(problemsWith({ file: P, from: '    version: 1.14.2\n', to: '    version: 1.14.2\n    port: 70000\n' }), [
     'environments/production.yaml:61:11: /apps/patient-api/port is 70000; must be <= 65535',
   ])
-  assert.equal(problemsWith({ file: P, from: 'config: CodeDeployDefault.OneAtATime', to: 'config: CodeDeployDefault.Fast' }), [
-    "environments/production.yaml:80:11: /deployment/config is 'CodeDeployDefault.Fast'; must be one of: CodeDeployDefault.OneAtATime, CodeDeployDefault.HalfAtATime, CodeDeployDefault.AllAtOnce",
-  ])
+  assert.equal(
+    problemsWith({ file: P, from: 'config: CodeDeployDefault.OneAtATime', to: 'config: CodeDeployDefault.Fast' }),
+    [
+      "environments/production.yaml:80:11: /deployment/config is 'CodeDeployDefault.Fast'; must be one of: CodeDeployDefault.OneAtATime, CodeDeployDefault.HalfAtATime, CodeDeployDefault.AllAtOnce",
+    ],
+  )
   assert.equal(problemsWith({ file: P, from: 'idleTimeout: 60', to: 'idleTimeout: sixty' }), [
     "environments/production.yaml:20:16: /loadBalancer/idleTimeout is 'sixty'; must be an integer",
   ])
   assert.equal(problemsWith({ file: P, from: 'sshPort: 2222', to: 'sshPort: 22' }), [
     'environments/production.yaml:11:12: /network/sshPort must not be 22: Custom SSH port, reachable from the VPN only (not 22).',
   ])
-  assert.equal(problemsWith({ file: P, from: '[DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM]', to: '[DEPLOYMENT_STOP_ON_ALARM]' }), [
-    "environments/production.yaml:81:23: /deployment/autoRollbackEvents must include 'DEPLOYMENT_FAILURE'",
-  ])
+  assert.equal(
+    problemsWith({ file: P, from: '[DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM]', to: '[DEPLOYMENT_STOP_ON_ALARM]' }),
+    ["environments/production.yaml:81:23: /deployment/autoRollbackEvents must include 'DEPLOYMENT_FAILURE'"],
+  )
 })
 
 test('a bad map key (propertyNames) is reported at the key', () => {
   const found = problemsWith({ file: P, from: '  api:\n    count: 2', to: '  Api_Group:\n    count: 2' })
-  assert.is(found[0], "environments/production.yaml:31:3: key 'Api_Group' in /instanceGroups: must be an instance group name: lowercase letters, digits and hyphens, starting with a letter, at most 31 characters, not starting with 'release' (the apps' release roles are named drsignet-<env>-release-*, and the permissions boundary lets those write releases)")
+  assert.is(
+    found[0],
+    "environments/production.yaml:31:3: key 'Api_Group' in /instanceGroups: must be an instance group name: lowercase letters, digits and hyphens, starting with a letter, at most 31 characters, not starting with 'release' (the apps' release roles are named drsignet-<env>-release-*, and the permissions boundary lets those write releases)",
+  )
 })
 
 test("an instance group may not be named like the apps' release roles", () => {
   const found = problemsWith({ file: P, from: '  api:\n    count: 2', to: '  releases:\n    count: 2' })
-  assert.match(found[0]!, /^environments\/production\.yaml:31:3: key 'releases' in \/instanceGroups: must be an instance group name: .* not starting with 'release'/)
+  assert.match(
+    found[0]!,
+    /^environments\/production\.yaml:31:3: key 'releases' in \/instanceGroups: must be an instance group name: .* not starting with 'release'/,
+  )
 })
 
-test('an app may not take the name of the backup tool\'s deployment', () => {
+test("an app may not take the name of the backup tool's deployment", () => {
   const found = problemsWith({ file: P, from: 'apps:\n  patient-api:', to: 'apps:\n  backup:' })
-  assert.is(found[0], "environments/production.yaml:59:3: key 'backup' in /apps: must be an app name: lowercase letters, digits and hyphens, starting with a letter, at most 31 characters; 'backup', 'database', 'admin' and 'mongo-tls' are taken (the backup tool's deployment and MongoDB user, the database's secrets, its admin user, its CA)")
+  assert.is(
+    found[0],
+    "environments/production.yaml:59:3: key 'backup' in /apps: must be an app name: lowercase letters, digits and hyphens, starting with a letter, at most 31 characters; 'backup', 'database', 'admin' and 'mongo-tls' are taken (the backup tool's deployment and MongoDB user, the database's secrets, its admin user, its CA)",
+  )
 })
 
 test('every problem of a file is reported in one run', () => {
@@ -73,7 +86,7 @@ test('every problem of a file is reported in one run', () => {
   )
   assert.equal(found, [
     "apps/patient-api.yaml:11:7: /port is '3001'; must be an integer",
-    "apps/patient-api.yaml:32:11: /logs/retain is 0; must be >= 1",
+    'apps/patient-api.yaml:32:11: /logs/retain is 0; must be >= 1',
     "apps/patient-api.yaml:40:15: /nginx/websockets is 'yes'; must be true or false",
   ])
 })

@@ -4,7 +4,9 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createAjv, SCHEMA_FILES, schemaDir } from '../../scripts/lib/config/schemas.ts'
 
-const schemas = Object.fromEntries(SCHEMA_FILES.map((f) => [f, JSON.parse(readFileSync(new URL(f, schemaDir), 'utf8'))]))
+const schemas = Object.fromEntries(
+  SCHEMA_FILES.map((f) => [f, JSON.parse(readFileSync(new URL(f, schemaDir), 'utf8'))]),
+)
 
 test('every schema compiles with ajv in strict mode (2020-12)', () => {
   const ajv = createAjv()
@@ -19,15 +21,20 @@ function walk(where: string, schema: any, out: Found[] = []): Found[] {
   if (!schema || typeof schema !== 'object') return out
   out.push({ where, schema })
   for (const [k, v] of Object.entries(schema)) {
-    if (k === 'properties' || k === '$defs') for (const [name, s] of Object.entries(v as object)) walk(`${where}/${k}/${name}`, s, out)
-    else if (['items', 'additionalProperties', 'propertyNames', 'contains', 'not'].includes(k)) walk(`${where}/${k}`, v, out)
+    if (k === 'properties' || k === '$defs')
+      for (const [name, s] of Object.entries(v as object)) walk(`${where}/${k}/${name}`, s, out)
+    else if (['items', 'additionalProperties', 'propertyNames', 'contains', 'not'].includes(k))
+      walk(`${where}/${k}`, v, out)
   }
   return out
 }
 const resolve = (file: string, ref: string) => {
   const [target, pointer] = ref.split('#')
   const doc = schemas[target || file]
-  return pointer!.split('/').slice(1).reduce((s: any, k) => s?.[k], doc)
+  return pointer!
+    .split('/')
+    .slice(1)
+    .reduce((s: any, k) => s?.[k], doc)
 }
 
 test('every property has a description (editors show it on hover), directly or through its $ref', () => {
@@ -52,14 +59,36 @@ test('additionalProperties is false on every object with properties', () => {
 test('no string that reaches nginx, a shell, a path or CloudFormation may carry an injection character', () => {
   const ajv = createAjv()
   const hostile = [';', '{', '}', '"', "'", '$', '\n', '..', '`', ' ']
-  const defs = ['name', 'unixUser', 'host', 'pathPrefix', 'urlPath', 'relativeFile', 'nodeArg', 'version', 'nginxSize', 'nginxDuration', 'memorySize', 'cidr', 'bucket', 'keyPrefix', 'kmsKey', 'timezone']
+  const defs = [
+    'name',
+    'unixUser',
+    'host',
+    'pathPrefix',
+    'urlPath',
+    'relativeFile',
+    'nodeArg',
+    'version',
+    'nginxSize',
+    'nginxDuration',
+    'memorySize',
+    'cidr',
+    'bucket',
+    'keyPrefix',
+    'kmsKey',
+    'timezone',
+  ]
   const accepted: string[] = []
   for (const def of defs) {
     const validate = ajv.getSchema(`common.schema.json#/$defs/${def}`)!
     const good = (schemas['common.schema.json'].$defs[def].examples ?? [])[0]
     if (good !== undefined) assert.ok(validate(good), `${def} accepts its example ${good}`)
     for (const bad of hostile) {
-      const candidates = [`${good ?? 'a'}${bad}`, `${bad}${good ?? 'a'}`, `a${bad}b`, bad === '..' ? `${good ?? 'a'}/../x` : `a${bad}`]
+      const candidates = [
+        `${good ?? 'a'}${bad}`,
+        `${bad}${good ?? 'a'}`,
+        `a${bad}b`,
+        bad === '..' ? `${good ?? 'a'}/../x` : `a${bad}`,
+      ]
       for (const value of candidates) if (validate(value)) accepted.push(`${def} accepted ${JSON.stringify(value)}`)
     }
   }

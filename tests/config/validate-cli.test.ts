@@ -12,7 +12,10 @@ const ops = (...args: string[]) => {
 }
 const BROKEN = 'tests/fixtures/broken'
 const snapshot = (dir: string): string[] =>
-  readdirSync(dir, { recursive: true }).map(String).sort().map((f) => `${f} ${statSync(join(dir, f)).mtimeMs}`)
+  readdirSync(dir, { recursive: true })
+    .map(String)
+    .sort()
+    .map((f) => `${f} ${statSync(join(dir, f)).mtimeMs}`)
 
 test('the sample validates: exit 0', () => {
   const r = ops('validate')
@@ -25,20 +28,23 @@ test('a folder of broken inputs: every problem at its place, exit 1, nothing wri
   const r = ops('validate', '--root', BROKEN)
   assert.is(r.code, 1)
   const lines = r.err.trim().split('\n')
-  assert.equal(lines.slice(0, -2).map((l) => l.replace(/: .*$/, '')), [
-    `${BROKEN}/apps/admin-portal.yaml:6:1`, // duplicate key
-    `${BROKEN}/apps/doctor-api.yaml:20:12`, // health timeout >= interval
-    `${BROKEN}/apps/patient-api.yaml:4:1`, // missing port
-    `${BROKEN}/apps/patient-api.yaml:11:1`, // unknown key prot
-    `${BROKEN}/apps/patient-api.yaml:13:9`, // hostile path
-    `${BROKEN}/environments/production.yaml:1:1`, // the whole-environment rules did not run
-    `${BROKEN}/environments/production.yaml:10:12`, // shared VPC range, said in both files
-    `${BROKEN}/environments/production.yaml:11:12`, // ssh 22
-    `${BROKEN}/environments/production.yaml:80:15`, // literal secret
-    `${BROKEN}/environments/staging.yaml:10:12`, // shared VPC range
-    `${BROKEN}/environments/staging.yaml:53:3`, // no healthy-hosts alarm for doctor-api
-    `${BROKEN}/environments/staging.yaml:73:12`, // unknown topic
-  ])
+  assert.equal(
+    lines.slice(0, -2).map((l) => l.replace(/: .*$/, '')),
+    [
+      `${BROKEN}/apps/admin-portal.yaml:6:1`, // duplicate key
+      `${BROKEN}/apps/doctor-api.yaml:20:12`, // health timeout >= interval
+      `${BROKEN}/apps/patient-api.yaml:4:1`, // missing port
+      `${BROKEN}/apps/patient-api.yaml:11:1`, // unknown key prot
+      `${BROKEN}/apps/patient-api.yaml:13:9`, // hostile path
+      `${BROKEN}/environments/production.yaml:1:1`, // the whole-environment rules did not run
+      `${BROKEN}/environments/production.yaml:10:12`, // shared VPC range, said in both files
+      `${BROKEN}/environments/production.yaml:11:12`, // ssh 22
+      `${BROKEN}/environments/production.yaml:80:15`, // literal secret
+      `${BROKEN}/environments/staging.yaml:10:12`, // shared VPC range
+      `${BROKEN}/environments/staging.yaml:53:3`, // no healthy-hosts alarm for doctor-api
+      `${BROKEN}/environments/staging.yaml:73:12`, // unknown topic
+    ],
+  )
   assert.is(lines.at(-1), '12 problems in 5 files; nothing was written.')
   assert.equal(snapshot(BROKEN), before)
 })
@@ -50,7 +56,10 @@ test('--format json gives machine-readable problems', () => {
   assert.is(report.valid, false)
   assert.is(report.problems.length, 12)
   assert.equal(report.problems[3], {
-    file: `${BROKEN}/apps/patient-api.yaml`, line: 11, col: 1, rule: 'schema-additionalProperties',
+    file: `${BROKEN}/apps/patient-api.yaml`,
+    line: 11,
+    col: 1,
+    rule: 'schema-additionalProperties',
     message: "unknown key 'prot' in the top level; did you mean 'port'?",
   })
 })
@@ -86,7 +95,10 @@ test('a gate never passes on nothing: no folder, no environments/, no environmen
     [['validate', '--root', empty], `: there is no environments/ folder, so there is nothing to check; ${hint}`],
     [['render', 'staging', '--root', 'no-such-dir'], `no-such-dir: no such folder; ${hint}`],
     [['plan', 'staging', '--root', 'no-such-dir'], `no-such-dir: no such folder; ${hint}`],
-    [['validate', '--junit', 'no-such-dir/validate.xml'], '--junit no-such-dir/validate.xml: cannot write: its folder does not exist; create it first'],
+    [
+      ['validate', '--junit', 'no-such-dir/validate.xml'],
+      '--junit no-such-dir/validate.xml: cannot write: its folder does not exist; create it first',
+    ],
   ]
   for (const [args, message] of cases) {
     const r = ops(...args)

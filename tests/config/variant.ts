@@ -5,7 +5,9 @@ import { formatProblem } from '../../scripts/lib/config/problems.ts'
 
 const root = new URL('../../', import.meta.url)
 const read = (dir: string) =>
-  readdirSync(new URL(dir, root)).sort().map((name) => ({ file: `${dir}${name}`, text: readFileSync(new URL(`${dir}${name}`, root), 'utf8') }))
+  readdirSync(new URL(dir, root))
+    .sort()
+    .map((name) => ({ file: `${dir}${name}`, text: readFileSync(new URL(`${dir}${name}`, root), 'utf8') }))
 export const sample = () => ({ envs: read('environments/'), apps: read('apps/') })
 
 export type Edit = { file: string; from: string | RegExp; to: string }
@@ -20,10 +22,13 @@ export function problemsWith(...edits: Edit[]): string[] {
     if (next === f.text) throw new Error(`edit did not match in ${e.file}: ${e.from}`)
     f.text = next
   }
-  const enc = (xs: { file: string; text: string }[]) => xs.map((x) => ({ file: x.file, bytes: new TextEncoder().encode(x.text) }))
+  const enc = (xs: { file: string; text: string }[]) =>
+    xs.map((x) => ({ file: x.file, bytes: new TextEncoder().encode(x.text) }))
   // The "rules over the whole environment were not run" notice follows every schema problem; the rule tests look
   // past it (validate-cli.test.ts shows it).
-  return loadConfig(enc(envs), enc(apps)).problems.filter((p) => p.rule !== 'rules-skipped').map(formatProblem)
+  return loadConfig(enc(envs), enc(apps))
+    .problems.filter((p) => p.rule !== 'rules-skipped')
+    .map(formatProblem)
 }
 
 export const P = 'environments/production.yaml'

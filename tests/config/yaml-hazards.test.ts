@@ -6,7 +6,8 @@ import { parseSource } from '../../scripts/lib/config/source.ts'
 import { P, problemsWith } from './variant.ts'
 
 const enc = (s: string) => new TextEncoder().encode(s)
-const parse = (text: string | Uint8Array) => parseSource('x.yaml', typeof text === 'string' ? enc(text) : text).problems.map(formatProblem)
+const parse = (text: string | Uint8Array) =>
+  parseSource('x.yaml', typeof text === 'string' ? enc(text) : text).problems.map(formatProblem)
 
 test('duplicate keys', () => {
   assert.equal(parse('a: 1\nb: 2\na: 3\n'), ["x.yaml:3:1: duplicate key 'a'; each key may appear once in a mapping"])
@@ -17,7 +18,8 @@ test('duplicate keys', () => {
 
 test('alias bombs are capped before expansion', () => {
   const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]']
-  for (let i = 1; i < 60; i++) lines.push(`k${i}: &k${i} [*${i === 1 ? 'a' : `k${i - 1}`}, *${i === 1 ? 'a' : `k${i - 1}`}]`)
+  for (let i = 1; i < 60; i++)
+    lines.push(`k${i}: &k${i} [*${i === 1 ? 'a' : `k${i - 1}`}, *${i === 1 ? 'a' : `k${i - 1}`}]`)
   const started = Date.now()
   const found = parse(lines.join('\n') + '\n')
   assert.ok(Date.now() - started < 1000, 'refused quickly')
@@ -25,10 +27,17 @@ test('alias bombs are capped before expansion', () => {
 })
 
 test('a merge key that brings in an unknown key is reported at the merge', () => {
-  assert.equal(problemsWith({ file: P, from: 'audit:\n  cloudTrail: true', to: 'x-defaults: &d\n  bogus: 1\naudit:\n  <<: *d\n  cloudTrail: true' }), [
-    "environments/production.yaml:240:1: unknown key 'x-defaults' in the top level; allowed keys: name, account, region, branch, repository, network, loadBalancer, kms, buckets, instanceGroups, apps, secrets, deployment, notifications, backup, database, alarms, patching, audit",
-    "environments/production.yaml:243:3: unknown key 'bogus' in /audit; allowed keys: cloudTrail, config, logRetentionDays",
-  ])
+  assert.equal(
+    problemsWith({
+      file: P,
+      from: 'audit:\n  cloudTrail: true',
+      to: 'x-defaults: &d\n  bogus: 1\naudit:\n  <<: *d\n  cloudTrail: true',
+    }),
+    [
+      "environments/production.yaml:240:1: unknown key 'x-defaults' in the top level; allowed keys: name, account, region, branch, repository, network, loadBalancer, kms, buckets, instanceGroups, apps, secrets, deployment, notifications, backup, database, alarms, patching, audit",
+      "environments/production.yaml:243:3: unknown key 'bogus' in /audit; allowed keys: cloudTrail, config, logRetentionDays",
+    ],
+  )
 })
 
 test('tabs in indentation are reported alone, not as a cascade of parser errors', () => {
@@ -36,7 +45,9 @@ test('tabs in indentation are reported alone, not as a cascade of parser errors'
 })
 
 test('files over 1 MiB are refused before parsing', () => {
-  assert.equal(parse('a: ' + 'x'.repeat(1024 * 1024) + '\n'), ['x.yaml:1:1: file is 1048580 bytes, over the 1 MiB limit; split it or remove what is not configuration'])
+  assert.equal(parse('a: ' + 'x'.repeat(1024 * 1024) + '\n'), [
+    'x.yaml:1:1: file is 1048580 bytes, over the 1 MiB limit; split it or remove what is not configuration',
+  ])
 })
 
 test('the document must be a mapping, and not empty', () => {
@@ -60,7 +71,12 @@ test('an over-indented key is reported on its own line, with how to fix it', () 
   assert.equal(parse('backup:\n  timezone: Asia/Kolkata\n    retentionDays: 7\n'), [
     "x.yaml:3:5: 'retentionDays' is indented 4 spaces, deeper than 'timezone' above it (2); keys of one mapping line up, so indent it 2 spaces (or end 'timezone' with ':' and nothing after it, to nest it there)",
   ])
-  assert.equal(problemsWith({ file: P, from: '  retentionDays: 15\n', to: '    retentionDays: 15\n' }).map((p) => p.replace(/: '.*/, '')), ['environments/production.yaml:95:5'])
+  assert.equal(
+    problemsWith({ file: P, from: '  retentionDays: 15\n', to: '    retentionDays: 15\n' }).map((p) =>
+      p.replace(/: '.*/, ''),
+    ),
+    ['environments/production.yaml:95:5'],
+  )
 })
 
 test.run()

@@ -22,13 +22,33 @@ test('complete lines only, from the offset; a log rolled by copy-truncate is rea
   assert.equal(readFrom(file, b.offset).lines, ['after the roll'])
 })
 
-test('script failures in CodeDeploy\'s terms, from what the agent logged', () => {
-  assert.is(scriptFailure(['… HookExecutor: Script at specified location: hooks/a.sh timed out'], 'hooks/a.sh'), 'ScriptTimedOut: hooks/a.sh did not finish within its timeout')
-  assert.is(scriptFailure(['… Script at specified location: hooks/a.sh failed to close STDOUT'], 'hooks/a.sh'), 'OutputsLeftOpen: hooks/a.sh exited but left a process holding its output')
-  assert.is(scriptFailure(['DEBUG … Script failed. Diagnostics={:coredump?=>false, :exited=>true, :exitstatus=>3, :pid=>7}'], 'hooks/a.sh'), 'ScriptFailed: hooks/a.sh exited with code 3')
-  assert.is(agentError('', "/opt/codedeploy-agent/lib/x.rb:187:in `set_permissions': The deployment failed because the permissions setting for (/a) is specified more than once. (RuntimeError)\n\tfrom …"),
-    'The deployment failed because the permissions setting for (/a) is specified more than once.')
-  assert.is(agentError('ERROR: location /x is specified as a file or directory which does not exist\n', ''), 'location /x is specified as a file or directory which does not exist')
+test("script failures in CodeDeploy's terms, from what the agent logged", () => {
+  assert.is(
+    scriptFailure(['… HookExecutor: Script at specified location: hooks/a.sh timed out'], 'hooks/a.sh'),
+    'ScriptTimedOut: hooks/a.sh did not finish within its timeout',
+  )
+  assert.is(
+    scriptFailure(['… Script at specified location: hooks/a.sh failed to close STDOUT'], 'hooks/a.sh'),
+    'OutputsLeftOpen: hooks/a.sh exited but left a process holding its output',
+  )
+  assert.is(
+    scriptFailure(
+      ['DEBUG … Script failed. Diagnostics={:coredump?=>false, :exited=>true, :exitstatus=>3, :pid=>7}'],
+      'hooks/a.sh',
+    ),
+    'ScriptFailed: hooks/a.sh exited with code 3',
+  )
+  assert.is(
+    agentError(
+      '',
+      "/opt/codedeploy-agent/lib/x.rb:187:in `set_permissions': The deployment failed because the permissions setting for (/a) is specified more than once. (RuntimeError)\n\tfrom …",
+    ),
+    'The deployment failed because the permissions setting for (/a) is specified more than once.',
+  )
+  assert.is(
+    agentError('ERROR: location /x is specified as a file or directory which does not exist\n', ''),
+    'location /x is specified as a file or directory which does not exist',
+  )
 })
 
 test.run()

@@ -11,7 +11,12 @@ import * as assert from 'uvu/assert'
 const root = new URL('../../', import.meta.url).pathname
 const work = mkdtempSync(join(tmpdir(), 'dl-cli-'))
 const fleet = join(work, 'fleet')
-const ops = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/ops.ts'), 'deploy-local', ...args, '--fleet', fleet], { cwd: root, encoding: 'utf8' })
+const ops = (...args: string[]) =>
+  spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'scripts/ops.ts'), 'deploy-local', ...args, '--fleet', fleet],
+    { cwd: root, encoding: 'utf8' },
+  )
 
 test.after(() => rmSync(work, { recursive: true, force: true }))
 

@@ -14,10 +14,18 @@ test('parentOf reads the field after the command name, whatever the name holds',
 test('childPids lists exactly the children of a process, a finished unreaped one included', async () => {
   // The second child exits once bash has become `sleep 5`, which never reaps it (one that exited before the exec
   // would be reaped by bash itself).
-  const parent = spawn('bash', ['-c', 'sleep 5 >/dev/null & sleep 1 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] })
+  const parent = spawn('bash', ['-c', 'sleep 5 >/dev/null & sleep 1 & echo $!; exec sleep 5'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
   try {
-    const finished = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (b) => resolve(String(b).trim()))))
-    await waitFor(`${finished} to be a zombie`, async () => /^State:\s+Z/m.test(readFileSync(`/proc/${finished}/status`, 'utf8')), 5000)
+    const finished = Number(
+      await new Promise<string>((resolve) => parent.stdout.once('data', (b) => resolve(String(b).trim()))),
+    )
+    await waitFor(
+      `${finished} to be a zombie`,
+      async () => /^State:\s+Z/m.test(readFileSync(`/proc/${finished}/status`, 'utf8')),
+      5000,
+    )
     assert.is(childPids(parent.pid!).length, 2)
     assert.ok(childPids(parent.pid!).includes(finished))
     assert.ok(childPids(process.pid).includes(parent.pid!))

@@ -59,7 +59,10 @@ export function newVolume(dir: string, name: string): string {
 
 /** Before the instance boots: the volume it will find mounted at mongod's dbPath, and FerretDB's binary. */
 export const withVolume = (volume: string) => (i: Instance) =>
-  attachVolumes(i, [{ hostDir: volume, path: DATA_PATH }, { hostDir: dirname(requireCachedTool('ferretdb')), path: FERRETDB_DIR, readOnly: true }])
+  attachVolumes(i, [
+    { hostDir: volume, path: DATA_PATH },
+    { hostDir: dirname(requireCachedTool('ferretdb')), path: FERRETDB_DIR, readOnly: true },
+  ])
 
 /** After it booted: MongoDB installed as the boot script leaves it, and the database's fixed address on it. */
 export function installDatabase(i: Instance, model: Model) {
@@ -67,7 +70,10 @@ export function installDatabase(i: Instance, model: Model) {
     const r = instanceExec(i, ['sh', '-c', `mkdir -p "$(dirname "$1")" && cat > "$1"`, 'sh', path], { input: body })
     if (r.status !== 0) throw new Error(`cannot write ${path} in ${i.name}: ${r.stderr}`)
   }
-  write(backupAgentPaths.mongodConf, PACKAGED_MONGOD_CONF.replace('port: 27517', `port: ${model.env.network.mongoPort}`))
+  write(
+    backupAgentPaths.mongodConf,
+    PACKAGED_MONGOD_CONF.replace('port: 27517', `port: ${model.env.network.mongoPort}`),
+  )
   write('/etc/systemd/system/mongod.service', mongodUnit())
   // The boot script's last line: the hooks wait for it.
   write(backupAgentPaths.bootComplete, `${new Date().toISOString()}\n`)

@@ -14,7 +14,10 @@ const INSTALL = 'bash .ci/install.d/40-mongo.sh'
 /** A binary built by .ci/install.d/40-mongo.sh, or a loud error naming that command. */
 export function requireCachedTool(name: string): string {
   const path = join(cacheBin, name)
-  if (!existsSync(path)) throw new Error(`required tool '${name}' is not built: run \`${INSTALL}\` (or bash .ci/run, which installs everything)`)
+  if (!existsSync(path))
+    throw new Error(
+      `required tool '${name}' is not built: run \`${INSTALL}\` (or bash .ci/run, which installs everything)`,
+    )
   return path
 }
 
@@ -27,22 +30,41 @@ const tcpOpen = (port: number) =>
   })
 
 /** `tls`: listen with TLS only (no plain listener), serving this certificate and key; the URI then says tls=true. */
-export async function startFerret(opts: { dataDir?: string; tls?: { certFile: string; keyFile: string } } = {}): Promise<Ferret> {
+export async function startFerret(
+  opts: { dataDir?: string; tls?: { certFile: string; keyFile: string } } = {},
+): Promise<Ferret> {
   const bin = requireCachedTool('ferretdb')
   const port = await freePort()
   const debugPort = await freePort()
   const own = !opts.dataDir
   const dir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'ferretdb-'))
   const listen = opts.tls
-    ? ['--listen-addr=', `--listen-tls=127.0.0.1:${port}`, `--listen-tls-cert-file=${opts.tls.certFile}`, `--listen-tls-key-file=${opts.tls.keyFile}`]
+    ? [
+        '--listen-addr=',
+        `--listen-tls=127.0.0.1:${port}`,
+        `--listen-tls-cert-file=${opts.tls.certFile}`,
+        `--listen-tls-key-file=${opts.tls.keyFile}`,
+      ]
     : [`--listen-addr=127.0.0.1:${port}`]
-  const child: ChildProcess = spawn(bin, [
-    '--handler=sqlite', `--sqlite-url=file:${dir}/`, `--state-dir=${dir}`, ...listen,
-    `--debug-addr=127.0.0.1:${debugPort}`, '--telemetry=disable', '--log-level=ERROR',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const child: ChildProcess = spawn(
+    bin,
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${dir}/`,
+      `--state-dir=${dir}`,
+      ...listen,
+      `--debug-addr=127.0.0.1:${debugPort}`,
+      '--telemetry=disable',
+      '--log-level=ERROR',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  )
   let stderr = ''
   child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)))
-  const service = await supervise(child, `ferretdb on 127.0.0.1:${port}`, () => tcpOpen(port), { timeoutMs: 30_000, log: () => stderr })
+  const service = await supervise(child, `ferretdb on 127.0.0.1:${port}`, () => tcpOpen(port), {
+    timeoutMs: 30_000,
+    log: () => stderr,
+  })
   return {
     uri: opts.tls ? `mongodb://127.0.0.1:${port}/?tls=true` : `mongodb://127.0.0.1:${port}/`,
     port,

@@ -4,7 +4,11 @@ import { requireCachedTool } from './ferretdb.ts'
 
 export type ToolRun = { code: number; stdout: string; stderr: string; ms: number }
 
-export function runMongoTool(tool: 'mongodump' | 'mongorestore', args: string[], opts: { timeoutMs?: number } = {}): Promise<ToolRun> {
+export function runMongoTool(
+  tool: 'mongodump' | 'mongorestore',
+  args: string[],
+  opts: { timeoutMs?: number } = {},
+): Promise<ToolRun> {
   const bin = requireCachedTool(tool)
   const started = Date.now()
   return new Promise((resolve, reject) => {

@@ -27,10 +27,19 @@ export async function startMoto(opts: { account?: string } = {}): Promise<Moto> 
   const endpoint = `http://127.0.0.1:${port}`
   const child: ChildProcess = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true', ...(opts.account && { MOTO_ACCOUNT_ID: opts.account }) },
+    env: {
+      ...process.env,
+      MOTO_ALLOW_NONEXISTENT_REGION: 'true',
+      ...(opts.account && { MOTO_ACCOUNT_ID: opts.account }),
+    },
   })
   let stderr = ''
   child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)))
-  const service = await supervise(child, `moto_server on ${endpoint}`, async () => (await fetch(`${endpoint}/moto-api/`)).ok, { timeoutMs: 30_000, log: () => stderr })
+  const service = await supervise(
+    child,
+    `moto_server on ${endpoint}`,
+    async () => (await fetch(`${endpoint}/moto-api/`)).ok,
+    { timeoutMs: 30_000, log: () => stderr },
+  )
   return { endpoint, env: awsEnv(endpoint), stop: service.stop }
 }

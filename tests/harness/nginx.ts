@@ -41,9 +41,23 @@ ${extraHttp}
  * vhost's paths under the app's folder move into it (render itself knows only the instance's paths).
  */
 export const nginxFilesOf = (model: Model, instanceRoot = ''): ConfFile[] => {
-  const inTree = (app: App) => (f: RenderedFile): RenderedFile =>
-    instanceRoot && f.path === vhostPath(app) ? { ...f, contents: f.contents.replaceAll(` ${instancePaths(app).appDir}/`, ` ${instanceRoot}${instancePaths(app).appDir}/`) } : f
-  const files = model.apps.flatMap((app) => renderAppFiles(app, model, loadNginxTemplates()).map(inTree(app)).filter((f) => f.path.startsWith('nginx/')))
+  const inTree =
+    (app: App) =>
+    (f: RenderedFile): RenderedFile =>
+      instanceRoot && f.path === vhostPath(app)
+        ? {
+            ...f,
+            contents: f.contents.replaceAll(
+              ` ${instancePaths(app).appDir}/`,
+              ` ${instanceRoot}${instancePaths(app).appDir}/`,
+            ),
+          }
+        : f
+  const files = model.apps.flatMap((app) =>
+    renderAppFiles(app, model, loadNginxTemplates())
+      .map(inTree(app))
+      .filter((f) => f.path.startsWith('nginx/')),
+  )
   const out = new Map<string, string>()
   for (const f of files) {
     const rel = f.path.slice('nginx/'.length)
@@ -71,11 +85,19 @@ export function nginxTest(prefix: string): { ok: boolean; output: string } {
 export type Nginx = { prefix: string; errorLog: () => string; stop: () => Promise<void> }
 
 export async function startNginx(prefix: string, ports: number[]): Promise<Nginx> {
-  const child = spawn(requireTool('nginx'), ['-p', prefix, '-c', 'conf/nginx.conf', '-g', 'daemon off;'], { stdio: 'ignore' })
-  const errorLog = () => (existsSync(join(prefix, 'logs/error.log')) ? readFileSync(join(prefix, 'logs/error.log'), 'utf8') : '')
-  const service = await supervise(child, 'nginx to listen', async () => {
-    for (const port of ports) await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(500) })
-    return true
-  }, { signal: 'SIGQUIT', timeoutMs: 10_000, log: errorLog })
+  const child = spawn(requireTool('nginx'), ['-p', prefix, '-c', 'conf/nginx.conf', '-g', 'daemon off;'], {
+    stdio: 'ignore',
+  })
+  const errorLog = () =>
+    existsSync(join(prefix, 'logs/error.log')) ? readFileSync(join(prefix, 'logs/error.log'), 'utf8') : ''
+  const service = await supervise(
+    child,
+    'nginx to listen',
+    async () => {
+      for (const port of ports) await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(500) })
+      return true
+    },
+    { signal: 'SIGQUIT', timeoutMs: 10_000, log: errorLog },
+  )
   return { prefix, errorLog, stop: service.stop }
 }

@@ -15,21 +15,32 @@ export function straysOf(marker: string): Stray[] {
       const env = readFileSync(`/proc/${pid}/environ`, 'latin1')
       if (!env.includes(`${marker}/`) && !env.includes(`${marker}\0`)) continue
       found.push({ pid, name: readFileSync(`/proc/${pid}/comm`, 'utf8').trim() })
-    } catch { /* exited while we looked, or not ours to read */ }
+    } catch {
+      /* exited while we looked, or not ours to read */
+    }
   }
   return found
 }
 
-const signal = (pid: number, sig: NodeJS.Signals) => { try { process.kill(pid, sig) } catch { /* gone */ } }
+const signal = (pid: number, sig: NodeJS.Signals) => {
+  try {
+    process.kill(pid, sig)
+  } catch {
+    /* gone */
+  }
+}
 
 /** SIGTERM to every stray, SIGKILL to those still there after graceMs; returns what was found. */
 export async function stopStrays(marker: string, graceMs = 2000): Promise<Stray[]> {
   const strays = straysOf(marker)
   for (const s of strays) signal(s.pid, 'SIGTERM')
-  for (const end = Date.now() + graceMs; Date.now() < end && straysOf(marker).length; ) await new Promise((r) => setTimeout(r, 50))
+  for (const end = Date.now() + graceMs; Date.now() < end && straysOf(marker).length;)
+    await new Promise((r) => setTimeout(r, 50))
   for (const s of straysOf(marker)) signal(s.pid, 'SIGKILL')
   return strays
 }
 
 /** The synchronous last resort, for a runner that is itself being killed. */
-export const killStrays = (marker: string) => { for (const s of straysOf(marker)) signal(s.pid, 'SIGKILL') }
+export const killStrays = (marker: string) => {
+  for (const s of straysOf(marker)) signal(s.pid, 'SIGKILL')
+}

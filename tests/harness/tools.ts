@@ -20,6 +20,8 @@ export function requireTool(name: string, extraDirs: string[] = []): string {
       .trim()
   } catch {
     const hint = installHints[name] ?? `install ${name}`
-    throw new Error(`required tool '${name}' is not installed: run \`${hint}\` (or bash .ci/run, which installs everything)`)
+    throw new Error(
+      `required tool '${name}' is not installed: run \`${hint}\` (or bash .ci/run, which installs everything)`,
+    )
   }
 }

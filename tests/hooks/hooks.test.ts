@@ -12,17 +12,25 @@ import { fixtureApp, fixtureModel } from '../render-instance/model-fixture.ts'
 
 const hooksDir = new URL('../../hooks/', import.meta.url).pathname
 // The hooks of app bundles (hooks/*.sh) and of the backup tool's bundle (hooks/backup/*.sh); lib.sh files are sourced, not run.
-const scripts = ['', 'backup/'].flatMap((d) => readdirSync(join(hooksDir, d)).filter((f) => f.endsWith('.sh') && f !== 'lib.sh').map((f) => join(hooksDir, d, f)))
+const scripts = ['', 'backup/'].flatMap((d) =>
+  readdirSync(join(hooksDir, d))
+    .filter((f) => f.endsWith('.sh') && f !== 'lib.sh')
+    .map((f) => join(hooksDir, d, f)),
+)
 const sourced = ['lib/base.sh', 'lib/common.sh', 'backup/lib.sh'].map((f) => join(hooksDir, f))
 
 test('every hook is clean under shellcheck', () => {
   const shellcheck = requireTool('shellcheck')
-  const r = spawnSync(shellcheck, ['-x', '--severity=style', ...scripts, ...sourced], { cwd: hooksDir, encoding: 'utf8' })
+  const r = spawnSync(shellcheck, ['-x', '--severity=style', ...scripts, ...sourced], {
+    cwd: hooksDir,
+    encoding: 'utf8',
+  })
   assert.is(r.status, 0, r.stdout + r.stderr)
 })
 
 test('pm2-summary counts the named app, and fails when pm2 gave no list instead of reporting none', () => {
-  const summary = (input: string) => spawnSync(process.execPath, [join(hooksDir, 'lib/pm2-summary.mjs'), 'patient-api'], { input, encoding: 'utf8' })
+  const summary = (input: string) =>
+    spawnSync(process.execPath, [join(hooksDir, 'lib/pm2-summary.mjs'), 'patient-api'], { input, encoding: 'utf8' })
   const list = JSON.stringify([
     { name: 'patient-api', pm2_env: { status: 'online', restart_time: 1 } },
     { name: 'patient-api', pm2_env: { status: 'errored', restart_time: 0, unstable_restarts: 2 } },
@@ -37,10 +45,16 @@ test('pm2-summary counts the named app, and fails when pm2 gave no list instead 
   }
 })
 
-test('npm ci never runs a dependency\'s script as root: as the app user, or with --ignore-scripts', () => {
-  const calls = scripts.flatMap((s) => readFileSync(s, 'utf8').split('\n').filter((l) => /(^|[\s(])npm ci\b/.test(l) && !/^\s*#/.test(l)).map((l) => `${s}: ${l.trim()}`))
+test("npm ci never runs a dependency's script as root: as the app user, or with --ignore-scripts", () => {
+  const calls = scripts.flatMap((s) =>
+    readFileSync(s, 'utf8')
+      .split('\n')
+      .filter((l) => /(^|[\s(])npm ci\b/.test(l) && !/^\s*#/.test(l))
+      .map((l) => `${s}: ${l.trim()}`),
+  )
   assert.ok(calls.length >= 2, calls.join('\n'))
-  for (const c of calls) assert.ok(/runuser -u "\$\w+" -- (env (\S+ )+)?npm ci/.test(c) || c.includes('--ignore-scripts'), c)
+  for (const c of calls)
+    assert.ok(/runuser -u "\$\w+" -- (env (\S+ )+)?npm ci/.test(c) || c.includes('--ignore-scripts'), c)
 })
 
 test('every hook runs with set -euo pipefail', () => {
@@ -60,7 +74,10 @@ function bundle(withSettings: boolean) {
 
 // Reads (never writes) this machine's /var/lib/drsignet/patient-api/pm2, which does not exist here: a first deploy.
 const runStop = (dir: string) =>
-  spawnSync('bash', [join(dir, 'hooks/application-stop.sh')], { encoding: 'utf8', env: { PATH: process.env.PATH, LIFECYCLE_EVENT: 'ApplicationStop' } })
+  spawnSync('bash', [join(dir, 'hooks/application-stop.sh')], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, LIFECYCLE_EVENT: 'ApplicationStop' },
+  })
 
 test('ApplicationStop succeeds on a first deploy, twice in a row', () => {
   const dir = bundle(true)
@@ -88,18 +105,31 @@ test('a pid file naming a zombie, a dead or no process is not a live daemon (kil
   const pidFile = join(dir, 'test.pid')
   const alive = (pid: string) => {
     writeFileSync(pidFile, pid)
-    return spawnSync('bash', ['-c', '. "$0/hooks/lib/common.sh" && pid_file_alive "$1"', dir, pidFile], { env: { PATH: process.env.PATH } }).status === 0
+    return (
+      spawnSync('bash', ['-c', '. "$0/hooks/lib/common.sh" && pid_file_alive "$1"', dir, pidFile], {
+        env: { PATH: process.env.PATH },
+      }).status === 0
+    )
   }
   try {
-    const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (b) => resolve(String(b).trim()))))
+    const zombie = Number(
+      await new Promise<string>((resolve) => parent.stdout.once('data', (b) => resolve(String(b).trim()))),
+    )
     assert.ok(zombie > 0, 'the child pid')
-    await waitFor(`${zombie} to be a zombie`, async () => /^State:\s+Z/m.test(readFileSync(`/proc/${zombie}/status`, 'utf8')), 5000)
+    await waitFor(
+      `${zombie} to be a zombie`,
+      async () => /^State:\s+Z/m.test(readFileSync(`/proc/${zombie}/status`, 'utf8')),
+      5000,
+    )
     assert.ok(alive(String(parent.pid)), 'a live process')
     assert.not.ok(alive(String(zombie)), 'a zombie')
     assert.not.ok(alive('999999999'), 'no such process')
     assert.not.ok(alive('not-a-pid'), 'garbage')
     rmSync(pidFile)
-    assert.not.ok(spawnSync('bash', ['-c', '. "$0/hooks/lib/common.sh" && pid_file_alive "$1"', dir, pidFile]).status === 0, 'no pid file')
+    assert.not.ok(
+      spawnSync('bash', ['-c', '. "$0/hooks/lib/common.sh" && pid_file_alive "$1"', dir, pidFile]).status === 0,
+      'no pid file',
+    )
   } finally {
     parent.kill('SIGKILL')
     rmSync(dir, { recursive: true, force: true })

@@ -4,7 +4,15 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import Ajv2020 from 'ajv/dist/2020.js'
 import { parse } from 'yaml'
-import { appspecFor, checkPermissions, covers, hookOrder, renderAppspec, revisionAppspec, type Permission } from '../../scripts/lib/render/appspec.ts'
+import {
+  appspecFor,
+  checkPermissions,
+  covers,
+  hookOrder,
+  renderAppspec,
+  revisionAppspec,
+  type Permission,
+} from '../../scripts/lib/render/appspec.ts'
 import { backupAgentAppspec } from '../../scripts/lib/render/backup-agent.ts'
 import { readConfig } from '../../scripts/lib/config/read.ts'
 import { fixtureApp, fixtureModel } from './model-fixture.ts'
@@ -23,8 +31,18 @@ test('the rendered appspec is valid against the AppSpec schema', () => {
 test('hooks run in the documented order with the app timeouts and runas', () => {
   const doc = parse(renderAppspec(fixtureApp(), model).contents)
   const events = Object.keys(doc.hooks)
-  assert.equal(events, hookOrder.filter((e) => events.includes(e)))
-  assert.equal(events, ['AfterBlockTraffic', 'ApplicationStop', 'BeforeInstall', 'AfterInstall', 'ApplicationStart', 'ValidateService'])
+  assert.equal(
+    events,
+    hookOrder.filter((e) => events.includes(e)),
+  )
+  assert.equal(events, [
+    'AfterBlockTraffic',
+    'ApplicationStop',
+    'BeforeInstall',
+    'AfterInstall',
+    'ApplicationStart',
+    'ValidateService',
+  ])
   assert.equal(doc.hooks.ApplicationStop, [{ location: 'hooks/application-stop.sh', runas: 'patient', timeout: 60 }])
   assert.equal(doc.hooks.BeforeInstall, [{ location: 'hooks/before-install.sh', runas: 'root', timeout: 120 }])
   assert.is(doc.hooks.AfterBlockTraffic[0].timeout, 90) // the drain budget comes from BeforeBlockTraffic
@@ -66,7 +84,15 @@ test('every app of every environment in this repository renders a valid appspec'
 })
 
 const release = '/opt/drsignet/patient-api/current'
-const bundlePaths = ['appspec.yml', 'app/dist/server.js', 'app/package.json', 'deploy/hook.env', 'hooks/after-block-traffic.sh', 'hooks/lib/common.sh', 'nginx/patient-api.conf']
+const bundlePaths = [
+  'appspec.yml',
+  'app/dist/server.js',
+  'app/package.json',
+  'deploy/hook.env',
+  'hooks/after-block-traffic.sh',
+  'hooks/lib/common.sh',
+  'nginx/patient-api.conf',
+]
 
 test('permissions cover paths as the AppSpec reference says: ** below the object, other patterns one level, except, type', () => {
   const p = (x: Partial<Permission>): Permission => ({ object: release, ...x })
@@ -74,7 +100,10 @@ test('permissions cover paths as the AppSpec reference says: ** below the object
   assert.not.ok(covers(p({}), release, 'directory'), 'never the object itself')
   assert.not.ok(covers(p({}), '/opt/drsignet/patient-api/currently', 'directory'), 'a sibling that shares a prefix')
   assert.ok(covers(p({ pattern: '*.sh' }), `${release}/run.sh`, 'file'))
-  assert.not.ok(covers(p({ pattern: '*.sh' }), `${release}/hooks/run.sh`, 'file'), 'a pattern matches names directly under the object')
+  assert.not.ok(
+    covers(p({ pattern: '*.sh' }), `${release}/hooks/run.sh`, 'file'),
+    'a pattern matches names directly under the object',
+  )
   assert.not.ok(covers(p({ pattern: 'a?c' }), `${release}/abc`, 'file'), '? is a literal: only * is a wildcard')
   assert.not.ok(covers(p({ except: ['app'] }), `${release}/app`, 'directory'))
   assert.ok(covers(p({ except: ['app'] }), `${release}/app/x.js`, 'file'), 'except, too, looks one level down')
@@ -90,12 +119,15 @@ test('render refuses permissions that set one path twice, as the agent does; the
       { object: `${release}/hooks`, pattern: '*.sh', owner: 'root', mode: 755, type: ['file'] },
     ] as Permission[],
   }
-  assert.throws(() => checkPermissions(overlapping, bundlePaths), /^appspec permissions 1 and 2 both set \/opt\/drsignet\/patient-api\/current\/hooks\/after-block-traffic\.sh; the CodeDeploy agent refuses a path set twice/)
+  assert.throws(
+    () => checkPermissions(overlapping, bundlePaths),
+    /^appspec permissions 1 and 2 both set \/opt\/drsignet\/patient-api\/current\/hooks\/after-block-traffic\.sh; the CodeDeploy agent refuses a path set twice/,
+  )
   checkPermissions(appspecFor(fixtureApp()), bundlePaths)
   checkPermissions(backupAgentAppspec(), ['appspec.yml', 'hooks/backup/after-install.sh', 'ops/scripts/ops.ts'])
 })
 
-test('the release gives the app user nothing: no permissions entry, so the archive\'s owner (root) and modes stay', () => {
+test("the release gives the app user nothing: no permissions entry, so the archive's owner (root) and modes stay", () => {
   // An entry handing app/ to the app user let it plant links where the agent then wrote and chowned as root.
   assert.not.ok('permissions' in appspecFor(fixtureApp()))
   assert.not.ok('permissions' in backupAgentAppspec())

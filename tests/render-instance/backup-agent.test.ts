@@ -18,7 +18,10 @@ const entries = backupAgentEntries(model, { ops: readOpsSnapshot('production'), 
 const paths = entries.map((e) => e.path)
 
 test('the appspec is valid, and every hook it names is in the bundle and executable', () => {
-  const spec = parse(renderBackupAgentFiles(model).find((f) => f.path === 'appspec.yml')!.contents) as Record<string, any>
+  const spec = parse(renderBackupAgentFiles(model).find((f) => f.path === 'appspec.yml')!.contents) as Record<
+    string,
+    any
+  >
   assert.ok(validate(spec), JSON.stringify(validate.errors))
   assert.equal(Object.keys(spec.hooks), ['BeforeInstall', 'AfterInstall', 'ApplicationStart', 'ValidateService'])
   for (const [event, [hook]] of Object.entries(spec.hooks) as [string, { location: string; runas: string }[]][]) {
@@ -27,18 +30,41 @@ test('the appspec is valid, and every hook it names is in the bundle and executa
     assert.is(entry!.mode, 0o755, hook.location)
   }
   // The agent runs a runas hook through su; root starts the check service, which runs as the backup user.
-  assert.equal(Object.values(spec.hooks).map((h: any) => h[0].runas), ['root', 'root', 'root', 'root'])
+  assert.equal(
+    Object.values(spec.hooks).map((h: any) => h[0].runas),
+    ['root', 'root', 'root', 'root'],
+  )
 })
 
 test('the bundle holds the ops tool and its own hooks, never node_modules or the app hooks', () => {
   assert.not.ok(paths.includes('ops/environments/staging.yaml'), "another environment's YAML stays out")
-  for (const p of ['ops/scripts/ops.ts', 'ops/package.json', 'ops/package-lock.json', 'ops/environments/production.yaml', 'ops/apps/patient-api.yaml', 'ops/schemas/environment.schema.json',
-    'hooks/lib/base.sh', 'hooks/lib/fetch-secret.mjs', 'hooks/lib/agent-config.mjs', 'deploy/hook.env', 'deploy/cloudwatch-agent/base.json', 'deploy/cloudwatch-agent/backup.json',
-    'systemd/drsignet-backup-production.service', 'systemd/drsignet-backup-production.timer', 'systemd/drsignet-backup-production-check.service'])
+  for (const p of [
+    'ops/scripts/ops.ts',
+    'ops/package.json',
+    'ops/package-lock.json',
+    'ops/environments/production.yaml',
+    'ops/apps/patient-api.yaml',
+    'ops/schemas/environment.schema.json',
+    'hooks/lib/base.sh',
+    'hooks/lib/fetch-secret.mjs',
+    'hooks/lib/agent-config.mjs',
+    'deploy/hook.env',
+    'deploy/cloudwatch-agent/base.json',
+    'deploy/cloudwatch-agent/backup.json',
+    'systemd/drsignet-backup-production.service',
+    'systemd/drsignet-backup-production.timer',
+    'systemd/drsignet-backup-production-check.service',
+  ])
     assert.ok(paths.includes(p), p)
-  assert.not.ok(paths.some((p) => p.includes('node_modules/') || p.startsWith('ops/tests/') || p.startsWith('ops/.git/')), 'only what runs')
+  assert.not.ok(
+    paths.some((p) => p.includes('node_modules/') || p.startsWith('ops/tests/') || p.startsWith('ops/.git/')),
+    'only what runs',
+  )
   assert.not.ok(paths.includes('hooks/after-install.sh') || paths.includes('hooks/lib/common.sh'), 'no app hooks')
-  assert.not.ok(appHookEntries().some((e) => e.path.startsWith('backup/')), 'app bundles carry no backup hooks')
+  assert.not.ok(
+    appHookEntries().some((e) => e.path.startsWith('backup/')),
+    'app bundles carry no backup hooks',
+  )
 })
 
 test('the hook settings point at the URI file database-up writes and the release layout the units run from', () => {

@@ -46,7 +46,19 @@ test('the bundle holds appspec.yml at the root, the app, hooks, nginx and deploy
   const entries = await unpackEntries(readFileSync(b.file))
   const paths = entries.map((e) => e.path)
   assert.equal(paths, [...paths].sort())
-  for (const p of ['appspec.yml', 'app/dist/server.js', 'app/package.json', 'deploy/ecosystem.config.cjs', 'deploy/environment.json', 'deploy/hook.env', 'deploy/logrotate.conf', 'hooks/application-stop.sh', 'hooks/lib/common.sh', 'nginx/patient-api.conf', 'nginx/drsignet/gzip.conf'])
+  for (const p of [
+    'appspec.yml',
+    'app/dist/server.js',
+    'app/package.json',
+    'deploy/ecosystem.config.cjs',
+    'deploy/environment.json',
+    'deploy/hook.env',
+    'deploy/logrotate.conf',
+    'hooks/application-stop.sh',
+    'hooks/lib/common.sh',
+    'nginx/patient-api.conf',
+    'nginx/drsignet/gzip.conf',
+  ])
     assert.ok(paths.includes(p), `missing ${p}`)
   assert.is(entries.find((e) => e.path === 'hooks/before-install.sh')!.mode, 0o755)
   assert.is(entries.find((e) => e.path === 'app/package.json')!.mode, 0o644)
@@ -65,7 +77,12 @@ test('file times come from content: stable for unchanged files, new for changed 
     assert.is(r.status, 0, r.stderr)
     assert.is(r.stderr, '', 'no warning (a time in the future would give one)')
     const times = (p: string) => statSync(join(dir, p)).mtimeMs
-    const result = { server: times('app/dist/server.js'), pkg: times('app/package.json'), hook: times('hooks/after-install.sh'), owner: statSync(join(dir, 'hooks/after-install.sh')).uid }
+    const result = {
+      server: times('app/dist/server.js'),
+      pkg: times('app/package.json'),
+      hook: times('hooks/after-install.sh'),
+      owner: statSync(join(dir, 'hooks/after-install.sh')).uid,
+    }
     for (const d of [a, out, dir]) rmSync(d, { recursive: true, force: true })
     return result
   }
@@ -76,7 +93,7 @@ test('file times come from content: stable for unchanged files, new for changed 
   assert.is.not(v2.server, v1.server, 'a changed file gets a new time, so nginx gives it a new ETag and Last-Modified')
   assert.is(v2.pkg, v1.pkg, 'an unchanged file keeps its time (and its ETag)')
   assert.ok(v1.server > Date.UTC(2000, 0, 1) && v1.server < Date.UTC(2019, 0, 1), new Date(v1.server).toISOString())
-  assert.is(v1.owner, 0, 'files are root\'s in the archive')
+  assert.is(v1.owner, 0, "files are root's in the archive")
 })
 
 test('render once: an app bundle carries exactly the files render wrote for it, byte for byte, beside its artifact and hooks', async () => {
@@ -94,8 +111,13 @@ test('render once: an app bundle carries exactly the files render wrote for it, 
     const own = entries.filter((e) => !e.path.startsWith('app/') && !e.path.startsWith('hooks/'))
     const prefix = `apps/${d.name}/`
     const written = build.filter((f) => f.path.startsWith(prefix))
-    assert.equal(own.map((e) => e.path), written.map((f) => f.path.slice(prefix.length)), d.name)
-    for (const f of written) assert.ok(own.find((e) => e.path === f.path.slice(prefix.length))!.data.equals(Buffer.from(f.contents)), f.path)
+    assert.equal(
+      own.map((e) => e.path),
+      written.map((f) => f.path.slice(prefix.length)),
+      d.name,
+    )
+    for (const f of written)
+      assert.ok(own.find((e) => e.path === f.path.slice(prefix.length))!.data.equals(Buffer.from(f.contents)), f.path)
     compared += written.length
   }
   assert.ok(compared >= 10 * model.apps.length, `${compared} files compared`)

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert'
 import { hookSettings, renderHookSettings, shellQuote } from '../../scripts/lib/render/hook-settings.ts'
 import { fixtureApp, fixtureModel } from './model-fixture.ts'
 
-test('every line is KEY=\'value\', sorted', () => {
+test("every line is KEY='value', sorted", () => {
   const { path, contents } = renderHookSettings(fixtureApp(), fixtureModel())
   assert.is(path, 'deploy/hook.env')
   const lines = contents.split('\n').filter((l) => l && !l.startsWith('#'))
@@ -20,7 +20,9 @@ test('bash reads back exactly the values, even hostile ones', () => {
   const out = execFileSync('bash', ['-c', `X=${shellQuote(hostile)}; printf %s "$X"`]).toString()
   assert.is(out, hostile)
   const settings = hookSettings(fixtureApp(), fixtureModel())
-  const env = execFileSync('bash', ['-c', 'set -a; eval "$(cat)"; printf "%s|%s" "$APP_NAME" "$ENV_FILE"'], { input: renderHookSettings(fixtureApp(), fixtureModel()).contents }).toString()
+  const env = execFileSync('bash', ['-c', 'set -a; eval "$(cat)"; printf "%s|%s" "$APP_NAME" "$ENV_FILE"'], {
+    input: renderHookSettings(fixtureApp(), fixtureModel()).contents,
+  }).toString()
   assert.is(env, `${settings.APP_NAME}|${settings.ENV_FILE}`)
 })
 

@@ -47,8 +47,14 @@ test('logrotate pauses the writers around copytruncate and follows the pm2 log f
   assert.is(path, 'deploy/logrotate.conf')
   assert.match(contents, /copytruncate/)
   assert.not.match(contents, /reloadLogs/)
-  assert.match(contents, /prerotate\n        bash \/opt\/drsignet\/patient-api\/current\/hooks\/lib\/log-freeze.sh freeze /)
-  assert.match(contents, /postrotate\n        bash \/opt\/drsignet\/patient-api\/current\/hooks\/lib\/log-freeze.sh thaw /)
+  assert.match(
+    contents,
+    /prerotate\n        bash \/opt\/drsignet\/patient-api\/current\/hooks\/lib\/log-freeze.sh freeze /,
+  )
+  assert.match(
+    contents,
+    /postrotate\n        bash \/opt\/drsignet\/patient-api\/current\/hooks\/lib\/log-freeze.sh thaw /,
+  )
   assert.match(contents, /rotate 14\n/)
   assert.match(contents, /maxsize 50M\n/)
   const logs = pm2LogFiles(fixtureApp())

@@ -23,7 +23,10 @@ test('the rendered timer runs the backup nightly and persistently, from the rele
   const [service, timer] = renderBackupUnits(readModel('.', 'production'))
   assert.is(service!.path, 'systemd/drsignet-backup-production.service')
   assert.match(service!.contents, 'WorkingDirectory=/opt/drsignet/ops/current\n')
-  assert.match(service!.contents, 'ExecStart=/usr/bin/node --import tsx scripts/ops.ts backup production --env-file /etc/drsignet/backup.env')
+  assert.match(
+    service!.contents,
+    'ExecStart=/usr/bin/node --import tsx scripts/ops.ts backup production --env-file /etc/drsignet/backup.env',
+  )
   assert.match(timer!.contents, 'OnCalendar=*-*-* 00:00:00 Asia/Kolkata\n')
   assert.match(timer!.contents, 'Persistent=true\n')
 })
@@ -41,12 +44,21 @@ test('systemd-analyze accepts every generated calendar expression', () => {
 test('systemd-analyze verify finds nothing to say about the rendered units', () => {
   const dir = mkdtempSync(join(tmpdir(), 'units-'))
   const units = renderBackupAgentFiles(readModel('.', 'production')).filter((f) => f.path.startsWith('systemd/'))
-  assert.equal(units.map((u) => u.path), [
-    'systemd/drsignet-backup-production.service', 'systemd/drsignet-backup-production.timer', 'systemd/drsignet-backup-production-check.service',
-    'systemd/drsignet-mongo-tls-production.service', 'systemd/drsignet-mongo-tls-production.timer',
-  ])
+  assert.equal(
+    units.map((u) => u.path),
+    [
+      'systemd/drsignet-backup-production.service',
+      'systemd/drsignet-backup-production.timer',
+      'systemd/drsignet-backup-production-check.service',
+      'systemd/drsignet-mongo-tls-production.service',
+      'systemd/drsignet-mongo-tls-production.timer',
+    ],
+  )
   for (const u of units) writeFileSync(join(dir, u.path.slice('systemd/'.length)), u.contents)
-  const r = spawnSync('systemd-analyze', ['verify', ...units.map((u) => u.path.slice('systemd/'.length))], { cwd: dir, encoding: 'utf8' })
+  const r = spawnSync('systemd-analyze', ['verify', ...units.map((u) => u.path.slice('systemd/'.length))], {
+    cwd: dir,
+    encoding: 'utf8',
+  })
   rmSync(dir, { recursive: true })
   // Only the absence of this machine's /usr/bin/node (the instances have it) may be reported.
   const said = `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.trim() && !l.includes('/usr/bin/node'))

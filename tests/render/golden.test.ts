@@ -8,7 +8,12 @@ import { renderAll } from '../../scripts/lib/render/render-all.ts'
 
 const goldenDir = (env: string) => join('tests/fixtures/golden', env)
 const list = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => relative(dir, join(d.parentPath, d.name))).sort() : []
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => relative(dir, join(d.parentPath, d.name)))
+        .sort()
+    : []
 
 for (const env of ['production', 'staging']) {
   test(`the ${env} render matches its golden files`, () => {
@@ -21,7 +26,11 @@ for (const env of ['production', 'staging']) {
         writeFileSync(join(dir, f.path), f.contents)
       }
     }
-    assert.equal(files.map((f) => f.path), list(dir), 'the same files')
+    assert.equal(
+      files.map((f) => f.path),
+      list(dir),
+      'the same files',
+    )
     for (const f of files) assert.fixture(f.contents, readFileSync(join(dir, f.path), 'utf8'), f.path)
   })
 

@@ -8,12 +8,26 @@ import { loadNginxTemplates, loadRenderInputs } from '../../scripts/lib/render/r
 const model = readModel('.', 'staging')
 
 test('an nginx/ given in memory is what renders: vhosts from its template, snippets from its files', () => {
-  const nginx = { files: new Map([['vhost.conf.njk', 'server { listen {{ app.proxyPort }}; } # {{ env.name }}\n'], ['snippets/only.conf', 'gzip off;\n']]) }
+  const nginx = {
+    files: new Map([
+      ['vhost.conf.njk', 'server { listen {{ app.proxyPort }}; } # {{ env.name }}\n'],
+      ['snippets/only.conf', 'gzip off;\n'],
+    ]),
+  }
   const files = renderEnvironment(model, { nginx })
   const patient = files.find((f) => f.path === 'apps/patient-api/nginx/patient-api.conf')
-  assert.is(patient?.contents, `server { listen ${model.apps.find((a) => a.name === 'patient-api')!.proxyPort}; } # staging\n`)
-  assert.equal(files.filter((f) => f.path.startsWith('apps/patient-api/nginx/drsignet/')).map((f) => [f.path, f.contents]), [['apps/patient-api/nginx/drsignet/only.conf', 'gzip off;\n']])
-  assert.not.ok(files.some((f) => f.path.startsWith('cloudformation/')), 'no stack templates given, no stack files')
+  assert.is(
+    patient?.contents,
+    `server { listen ${model.apps.find((a) => a.name === 'patient-api')!.proxyPort}; } # staging\n`,
+  )
+  assert.equal(
+    files.filter((f) => f.path.startsWith('apps/patient-api/nginx/drsignet/')).map((f) => [f.path, f.contents]),
+    [['apps/patient-api/nginx/drsignet/only.conf', 'gzip off;\n']],
+  )
+  assert.not.ok(
+    files.some((f) => f.path.startsWith('cloudformation/')),
+    'no stack templates given, no stack files',
+  )
 })
 
 test('a template the loaded set lacks is named, not looked for on disk', () => {

@@ -10,7 +10,8 @@ import { copyCheckout, git as gitIn, linkNodeModules } from '../harness/checkout
 
 const repo = mkdtempSync(join(tmpdir(), 'render-against-'))
 const git = (...args: string[]) => gitIn(repo, ...args)
-const ops = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/ops.ts', ...args], { cwd: repo, encoding: 'utf8' })
+const ops = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'scripts/ops.ts', ...args], { cwd: repo, encoding: 'utf8' })
 
 test.before(() => {
   copyCheckout(repo, 'production', 'target')
@@ -33,7 +34,10 @@ test('a version bump shows as its diff against the target, exit 1, with build/ n
   writeFileSync(join(repo, 'build/staging/junk.txt'), 'left over\n')
   const r = ops('render', 'staging', '--check', '--against', 'production')
   assert.is(r.status, 1)
-  assert.match(r.stdout, /^--- a\/apps\/patient-api\/deploy\/ecosystem\.config\.cjs\tproduction\n\+\+\+ b\/apps\/patient-api\/deploy\/ecosystem\.config\.cjs\tthis change\n/m)
+  assert.match(
+    r.stdout,
+    /^--- a\/apps\/patient-api\/deploy\/ecosystem\.config\.cjs\tproduction\n\+\+\+ b\/apps\/patient-api\/deploy\/ecosystem\.config\.cjs\tthis change\n/m,
+  )
   assert.match(r.stdout, /^-APP_VERSION='1\.15\.0-rc\.1'\n\+APP_VERSION='1\.15\.0'$/m)
   assert.not.match(r.stdout, /junk\.txt/)
   assert.match(r.stderr, /^\d+ file\(s\) of staging change against production \([0-9a-f]{12}\)\n$/)
@@ -43,7 +47,10 @@ test('a version bump shows as its diff against the target, exit 1, with build/ n
 test('without an upstream, or with an unknown ref: one line saying what to pass', () => {
   const none = ops('render', 'staging', '--check', '--against', '')
   assert.is(none.status, 1)
-  assert.match(none.stderr, /^--against: this branch has no upstream \(.*\); name the branch the pull request targets: --against origin\/production\n$/)
+  assert.match(
+    none.stderr,
+    /^--against: this branch has no upstream \(.*\); name the branch the pull request targets: --against origin\/production\n$/,
+  )
   const bad = ops('render', 'staging', '--check', '--against', 'no-such-branch')
   assert.is(bad.status, 1)
   assert.match(bad.stderr, /^--against no-such-branch: not a commit here \(.*\); fetch it first, or name another\n$/)

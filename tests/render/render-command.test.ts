@@ -8,7 +8,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { writeTreeAtomically } from '../../scripts/lib/output/write-tree.ts'
 
-const ops = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/ops.ts', ...args], { encoding: 'utf8' })
+const ops = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'scripts/ops.ts', ...args], { encoding: 'utf8' })
 const tmp = () => mkdtempSync(join(tmpdir(), 'render-'))
 
 test('render writes build/ENV with a manifest whose hashes match the files', () => {
@@ -18,7 +19,14 @@ test('render writes build/ENV with a manifest whose hashes match the files', () 
   assert.match(r.stdout, /^rendered production: \d+ files in /)
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))
   assert.is(manifest.environment, 'production')
-  for (const f of manifest.files) assert.is(createHash('sha256').update(readFileSync(join(out, f.path))).digest('hex'), f.sha256, f.path)
+  for (const f of manifest.files)
+    assert.is(
+      createHash('sha256')
+        .update(readFileSync(join(out, f.path)))
+        .digest('hex'),
+      f.sha256,
+      f.path,
+    )
   assert.ok(manifest.files.some((f: { path: string }) => f.path === 'apps/patient-api/appspec.yml'))
 })
 
@@ -50,7 +58,13 @@ test('a write that fails half-way leaves the previous tree and no temp folder', 
   const out = join(dir, 'env')
   writeTreeAtomically(out, [{ path: 'a.txt', contents: 'old' }])
   // 'x' as a file and as a folder: the second write fails after the first succeeded.
-  assert.throws(() => writeTreeAtomically(out, [{ path: 'b.txt', contents: 'new' }, { path: 'x', contents: '1' }, { path: 'x/y', contents: '2' }]))
+  assert.throws(() =>
+    writeTreeAtomically(out, [
+      { path: 'b.txt', contents: 'new' },
+      { path: 'x', contents: '1' },
+      { path: 'x/y', contents: '2' },
+    ]),
+  )
   assert.equal(readdirSync(dir), ['env'])
   assert.equal(readdirSync(out), ['a.txt'])
   assert.is(readFileSync(join(out, 'a.txt'), 'utf8'), 'old')

@@ -29,14 +29,38 @@ test('every stack gets a CLI parameter file and a CodePipeline template configur
 
 test('render once: plan and apply send the stacks the rendered files hold, read back from them', () => {
   const files = renderStackFiles(model, readTemplates())
-  const strip = (xs: { stack: string; template: string; parameters: Record<string, string>; tags: Record<string, string>; after?: string[] }[]) =>
-    xs.map((x) => ({ stack: x.stack, template: x.template, parameters: x.parameters, tags: x.tags, after: x.after?.length ? x.after : undefined }))
+  const strip = (
+    xs: {
+      stack: string
+      template: string
+      parameters: Record<string, string>
+      tags: Record<string, string>
+      after?: string[]
+    }[],
+  ) =>
+    xs.map((x) => ({
+      stack: x.stack,
+      template: x.template,
+      parameters: x.parameters,
+      tags: x.tags,
+      after: x.after?.length ? x.after : undefined,
+    }))
   // The same stacks as the model gives, in the same order, with the same waits...
   assert.equal(strip(stackSpecs(model)), strip(stackInstances(model)))
   // ...because they are read from the files: an edit to a rendered file is what would be sent.
-  const edited = files.map((f) => (f.path === 'drsignet-production-data.config.json' ? { ...f, contents: f.contents.replace('"BackupRetentionDays": "15"', '"BackupRetentionDays": "16"') } : f))
-  assert.is(stacksFromFiles(edited).find((s) => s.stack === 'drsignet-production-data')!.parameters.BackupRetentionDays, '16')
-  assert.throws(() => stacksFromFiles(files.filter((f) => f.path !== 'drsignet-production-vpn.config.json')), /the rendered stacks have no drsignet-production-vpn\.config\.json/)
+  const edited = files.map((f) =>
+    f.path === 'drsignet-production-data.config.json'
+      ? { ...f, contents: f.contents.replace('"BackupRetentionDays": "15"', '"BackupRetentionDays": "16"') }
+      : f,
+  )
+  assert.is(
+    stacksFromFiles(edited).find((s) => s.stack === 'drsignet-production-data')!.parameters.BackupRetentionDays,
+    '16',
+  )
+  assert.throws(
+    () => stacksFromFiles(files.filter((f) => f.path !== 'drsignet-production-vpn.config.json')),
+    /the rendered stacks have no drsignet-production-vpn\.config\.json/,
+  )
 })
 
 test('a template whose parameters no longer match stops the render with every mismatch', () => {
@@ -46,10 +70,14 @@ test('a template whose parameters no longer match stops the render with every mi
   security.Parameters.SshPort = { Type: 'Number', MaxValue: 1024 }
   templates.set('security.yaml', security)
   // An input error: ops.ts prints every line of it, not the first alone with a hint to run --debug.
-  assert.throws(() => renderStackFiles(model, templates), (e: Error) =>
-    e instanceof StackParameterError && e instanceof InputError &&
-    e.message.includes('drsignet-production-security (security.yaml): parameter NewRequired is required') &&
-    e.message.includes('drsignet-production-security (security.yaml): SshPort 2222 is above MaxValue 1024'))
+  assert.throws(
+    () => renderStackFiles(model, templates),
+    (e: Error) =>
+      e instanceof StackParameterError &&
+      e instanceof InputError &&
+      e.message.includes('drsignet-production-security (security.yaml): parameter NewRequired is required') &&
+      e.message.includes('drsignet-production-security (security.yaml): SshPort 2222 is above MaxValue 1024'),
+  )
 })
 
 test.run()

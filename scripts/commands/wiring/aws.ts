@@ -9,7 +9,9 @@ import { callerInAccount } from '../../lib/aws/identity.ts'
 import type { Runtime, Services } from '../../lib/apply/services.ts'
 import type { PlannedStack } from '../../lib/apply/stacks.ts'
 
-export const progress = (line: string) => { process.stderr.write(line + '\n') }
+export const progress = (line: string) => {
+  process.stderr.write(line + '\n')
+}
 
 // An endpoint override means an emulator (moto): its gaps are worked around in lib/aws/emulator.ts.
 export const usingEmulator = () => !!process.env.AWS_ENDPOINT_URL
@@ -18,7 +20,9 @@ export function commitOf(flag: unknown): string {
   if (typeof flag === 'string' && flag) return flag
   if (process.env.CODEBUILD_RESOLVED_SOURCE_VERSION) return process.env.CODEBUILD_RESOLVED_SOURCE_VERSION
   try {
-    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()
+    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim()
   } catch {
     return 'unknown'
   }
@@ -32,7 +36,9 @@ export function commitTimeOf(commit: string): string | undefined {
   let raw = process.env.COMMIT_TIME
   if (!raw && commit !== 'unknown') {
     try {
-      raw = execFileSync('git', ['show', '-s', '--format=%cI', commit], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()
+      raw = execFileSync('git', ['show', '-s', '--format=%cI', commit], { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim()
     } catch {
       raw = undefined
     }
@@ -50,7 +56,11 @@ export function skipTemplates(values: unknown): ((s: PlannedStack) => string | u
 
 export type Wired = { model: Model; svc: Services; rt: Runtime }
 
-export async function wire(values: { root?: string; commit?: unknown; 'role-arn'?: unknown }, env: string, pollMs = 5000): Promise<Wired> {
+export async function wire(
+  values: { root?: string; commit?: unknown; 'role-arn'?: unknown },
+  env: string,
+  pollMs = 5000,
+): Promise<Wired> {
   const model = readModel(resolve(values.root ?? '.'), env)
   const roleArn = typeof values['role-arn'] === 'string' ? values['role-arn'] : process.env.OPS_CFN_ROLE_ARN
   const all = awsServices(model, { pollMs, emulator: usingEmulator(), roleArn })
@@ -58,6 +68,14 @@ export async function wire(values: { root?: string; commit?: unknown; 'role-arn'
   const caller = await callerInAccount(all.clients.sts, model.env)
   const who = process.env.CODEBUILD_BUILD_ARN ? `${caller.arn} (${process.env.CODEBUILD_BUILD_ARN})` : caller.arn
   const commit = commitOf(values.commit)
-  const rt: Runtime = { log: progress, now: () => new Date(), pollMs, timeoutMs: 60 * 60_000, who, commit, committedAt: commitTimeOf(commit) }
+  const rt: Runtime = {
+    log: progress,
+    now: () => new Date(),
+    pollMs,
+    timeoutMs: 60 * 60_000,
+    who,
+    commit,
+    committedAt: commitTimeOf(commit),
+  }
   return { model, svc: all, rt }
 }

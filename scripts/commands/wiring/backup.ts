@@ -19,7 +19,10 @@ export function backupContext(root: string, env: string): BackupContext {
 }
 
 /** Connects as tlsPolicy allows: TLS off the host, verification always on; MONGODB_TLS_CA_FILE names the CA. */
-export async function connectMongo(uri: string, caFile = process.env.MONGODB_TLS_CA_FILE || undefined): Promise<MongoClient> {
+export async function connectMongo(
+  uri: string,
+  caFile = process.env.MONGODB_TLS_CA_FILE || undefined,
+): Promise<MongoClient> {
   // A host without the CA yet (no mongod here, or before the first TLS setup) keeps the URI's own TLS settings.
   const tls = tlsPolicy(uri, caFile && existsSync(caFile) ? caFile : undefined)
   if (!tls.ok) throw new Error(tls.reason)

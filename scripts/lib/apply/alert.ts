@@ -1,7 +1,15 @@
 // The SNS alert for a failed deployment: what failed, where, why, and the script's log tail (pure).
 import type { Followed } from './follow.ts'
 
-export type AlertInput = { environment: string; app: string; version: string; revision: string; commit: string; who: string; followed: Followed }
+export type AlertInput = {
+  environment: string
+  app: string
+  version: string
+  revision: string
+  commit: string
+  who: string
+  followed: Followed
+}
 
 const TAIL_LINES = 40
 
@@ -19,7 +27,17 @@ export function deploymentAlert(a: AlertInput): { subject: string; message: stri
   if (state.error) lines.push(`error: ${state.error.code}: ${state.error.message}`)
   if (failure?.diagnostics) {
     const d = failure.diagnostics
-    lines.push(`error code: ${d.errorCode}`, `script: ${d.scriptName}`, `message: ${d.message}`, '', 'log tail:', ...d.logTail.split('\n').slice(-TAIL_LINES).map((l) => `  ${l}`))
+    lines.push(
+      `error code: ${d.errorCode}`,
+      `script: ${d.scriptName}`,
+      `message: ${d.message}`,
+      '',
+      'log tail:',
+      ...d.logTail
+        .split('\n')
+        .slice(-TAIL_LINES)
+        .map((l) => `  ${l}`),
+    )
   } else if (failure) {
     lines.push('no diagnostics were returned for the failing event')
   }

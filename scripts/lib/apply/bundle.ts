@@ -42,7 +42,12 @@ export const storeArtifacts = (store: ArtifactStore): ArtifactSource => ({
 
 export type Bundle = { gz: Buffer; sha256: string; files: number }
 
-export async function buildRevision(app: App, rendered: RenderedFile[], artifact: BundleEntry[], hooks: BundleEntry[]): Promise<Bundle> {
+export async function buildRevision(
+  app: App,
+  rendered: RenderedFile[],
+  artifact: BundleEntry[],
+  hooks: BundleEntry[],
+): Promise<Bundle> {
   return packBundle(bundleEntries(app, rendered, { artifact, hooks }))
 }
 

@@ -33,7 +33,10 @@ function incidents(records: AuditRecord[]): { from: number; to?: number; at: num
     if (r.action === 'rollback') {
       // A rollback of a change that had gone live: the deploy just before it succeeded (after a failed one there is
       // nothing new to undo, and that failure is already the incident).
-      const undone = records.slice(0, i).reverse().find((p) => p.action === 'deploy')
+      const undone = records
+        .slice(0, i)
+        .reverse()
+        .find((p) => p.action === 'deploy')
       if (undone?.result === 'Succeeded') from = time(undone.endedAt)
     }
     if (from === undefined) return
@@ -72,18 +75,64 @@ export function deliveryMetrics(records: AuditRecord[], now: Date, days: number)
   const until = now.getTime()
   const since = until - days * 86_400_000
   const apps = [...new Set(records.map((r) => r.app))].sort()
-  return [...apps.map((app) => measure(app, records.filter((r) => r.app === app), since, until)), measure('all', records, since, until)]
+  return [
+    ...apps.map((app) =>
+      measure(
+        app,
+        records.filter((r) => r.app === app),
+        since,
+        until,
+      ),
+    ),
+    measure('all', records, since, until),
+  ]
 }
 
-const fmtHours = (h?: number) => (h === undefined ? '—' : h < 1 ? `${Math.round(h * 60)} min` : h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} d`)
+const fmtHours = (h?: number) =>
+  h === undefined
+    ? '—'
+    : h < 1
+      ? `${Math.round(h * 60)} min`
+      : h < 48
+        ? `${h.toFixed(1)} h`
+        : `${(h / 24).toFixed(1)} d`
 const fmtRate = (r?: number) => (r === undefined ? '—' : `${Math.round(r * 100)} %`)
-const row = (m: DeliveryMetrics) => [m.scope, String(m.deployments), m.perDay.toFixed(2), fmtHours(m.leadTimeHours), fmtRate(m.changeFailureRate), fmtHours(m.restoreHours), String(m.incidents)]
-const HEAD = ['app', 'deploys', 'good/day', 'lead time (median)', 'change failure rate', 'time to restore (median)', 'incidents']
+const row = (m: DeliveryMetrics) => [
+  m.scope,
+  String(m.deployments),
+  m.perDay.toFixed(2),
+  fmtHours(m.leadTimeHours),
+  fmtRate(m.changeFailureRate),
+  fmtHours(m.restoreHours),
+  String(m.incidents),
+]
+const HEAD = [
+  'app',
+  'deploys',
+  'good/day',
+  'lead time (median)',
+  'change failure rate',
+  'time to restore (median)',
+  'incidents',
+]
 
-export function formatMetrics(env: string, days: number, metrics: DeliveryMetrics[], format: 'text' | 'markdown'): string {
+export function formatMetrics(
+  env: string,
+  days: number,
+  metrics: DeliveryMetrics[],
+  format: 'text' | 'markdown',
+): string {
   const title = `delivery of ${env} over the last ${days} days (DORA keys, from the audit log)`
   const rows = [HEAD, ...metrics.map(row)]
-  if (format === 'markdown') return `### ${title}\n\n${rows.map((r, i) => `| ${r.join(' | ')} |${i === 0 ? `\n|${r.map(() => ' --- ').join('|')}|` : ''}`).join('\n')}\n`
+  if (format === 'markdown')
+    return `### ${title}\n\n${rows.map((r, i) => `| ${r.join(' | ')} |${i === 0 ? `\n|${r.map(() => ' --- ').join('|')}|` : ''}`).join('\n')}\n`
   const widths = HEAD.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
-  return `${title}\n${rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n')}\n`
+  return `${title}\n${rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')}\n`
 }

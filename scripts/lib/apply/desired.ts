@@ -29,7 +29,15 @@ export function desiredApps(model: Model, hooks: BundleEntry[], nginx: NginxTemp
     const h = createHash('sha256').update(`version\0${app.version}\0`)
     for (const f of files) h.update(`file\0${f.path}\0${f.contents}\0`)
     for (const e of hooks) h.update(`hook\0${e.path}\0${e.mode.toString(8)}\0`).update(e.data)
-    return { name: app.name, app, rendered, hooks, version: app.version, revision: `${app.version}+${h.digest('hex').slice(0, 12)}`, files }
+    return {
+      name: app.name,
+      app,
+      rendered,
+      hooks,
+      version: app.version,
+      revision: `${app.version}+${h.digest('hex').slice(0, 12)}`,
+      files,
+    }
   })
 }
 
@@ -37,7 +45,13 @@ export function desiredApps(model: Model, hooks: BundleEntry[], nginx: NginxTemp
 export function desiredBackupTool(model: Model, inputs: { ops: BundleEntry[]; hooks: BundleEntry[] }): DesiredTool {
   const entries = backupAgentEntries(model, inputs)
   const h = createHash('sha256')
-  for (const e of entries) h.update(`${e.path}\0${e.mode.toString(8)}\0`).update(e.data).update('\0')
-  const files = renderBackupAgentFiles(model).map((f) => ({ path: `${filesPrefix(BACKUP_AGENT)}${f.path}`, contents: f.contents }))
+  for (const e of entries)
+    h.update(`${e.path}\0${e.mode.toString(8)}\0`)
+      .update(e.data)
+      .update('\0')
+  const files = renderBackupAgentFiles(model).map((f) => ({
+    path: `${filesPrefix(BACKUP_AGENT)}${f.path}`,
+    contents: f.contents,
+  }))
   return { name: BACKUP_AGENT, version: 'ops', revision: `ops+${h.digest('hex').slice(0, 12)}`, files, entries }
 }

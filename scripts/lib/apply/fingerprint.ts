@@ -10,11 +10,18 @@ import { byText } from '../order.ts'
 export const FINGERPRINT_TAG = 'drsignet:fingerprint'
 
 /** What one DescribeStacks page says about a deployed stack; `updatedAt` is its LastUpdatedTime (or CreationTime). */
-export type DeployedStack = { status: string; tags: Record<string, string>; updatedAt: string; parameters: Record<string, string> }
+export type DeployedStack = {
+  status: string
+  tags: Record<string, string>
+  updatedAt: string
+  parameters: Record<string, string>
+}
 /** What apply recorded (in the deployed state) after it last changed or checked a stack: what it sent, and when it was. */
 export type StackRecord = { fingerprint: string; updatedAt: string }
 
-const declared = (spec: StackSpec) => (JSON.parse(spec.templateBody) as { Parameters?: Record<string, { Type?: string; Default?: string }> }).Parameters ?? {}
+const declared = (spec: StackSpec) =>
+  (JSON.parse(spec.templateBody) as { Parameters?: Record<string, { Type?: string; Default?: string }> }).Parameters ??
+  {}
 
 /** The SSM parameter names the template resolves when it deploys (parameters of an AWS::SSM::Parameter::Value<…> type). */
 export function ssmInputs(spec: StackSpec): string[] {
@@ -29,8 +36,12 @@ export function ssmInputs(spec: StackSpec): string[] {
 export function stackFingerprint(spec: StackSpec, resolved: Record<string, string>): string {
   const sorted = (o: Record<string, string>) => Object.entries(o).sort(byText(([k]) => k))
   const tags = sorted(spec.tags).filter(([k]) => k !== FINGERPRINT_TAG)
-  const ssm = ssmInputs(spec).sort().map((n) => [n, resolved[n] ?? null])
-  return createHash('sha256').update(JSON.stringify([spec.templateBody, sorted(spec.parameters), tags, ssm])).digest('hex')
+  const ssm = ssmInputs(spec)
+    .sort()
+    .map((n) => [n, resolved[n] ?? null])
+  return createHash('sha256')
+    .update(JSON.stringify([spec.templateBody, sorted(spec.parameters), tags, ssm]))
+    .digest('hex')
 }
 
 /**
@@ -38,7 +49,13 @@ export function stackFingerprint(spec: StackSpec, resolved: Record<string, strin
  * and the fingerprint of what it would send now agree, and the stack has not been updated since apply recorded it
  * (an update from the console or the CLI keeps the tags but moves LastUpdatedTime).
  */
-export function needsChangeSet(spec: StackSpec, deployed: DeployedStack | undefined, record: StackRecord | undefined, resolved: Record<string, string>, full: boolean): string | undefined {
+export function needsChangeSet(
+  spec: StackSpec,
+  deployed: DeployedStack | undefined,
+  record: StackRecord | undefined,
+  resolved: Record<string, string>,
+  full: boolean,
+): string | undefined {
   if (full) return '--full'
   const unread = ssmInputs(spec).filter((n) => !(n in resolved))
   if (unread.length) return `SSM parameter ${unread.join(', ')} could not be read`
@@ -54,11 +71,17 @@ export function needsChangeSet(spec: StackSpec, deployed: DeployedStack | undefi
   // rendering), so those are left to LastUpdatedTime below.
   const types = declared(spec)
   const scalar = (k: string) => types[k]?.Type === 'String' || types[k]?.Type === 'Number'
-  const differs = Object.entries(spec.parameters).filter(([k, v]) => scalar(k) && k in deployed.parameters && deployed.parameters[k] !== v && deployed.parameters[k] !== '****').map(([k]) => k)
+  const differs = Object.entries(spec.parameters)
+    .filter(
+      ([k, v]) =>
+        scalar(k) && k in deployed.parameters && deployed.parameters[k] !== v && deployed.parameters[k] !== '****',
+    )
+    .map(([k]) => k)
   if (differs.length) return `parameter ${differs.join(', ')} differs from the deployed stack's`
   if (!record) return 'no record of its last apply'
   // An emulator that does not update tags on a change set shows here too: the record holds what was really sent.
   if (record.fingerprint !== fingerprint) return 'changed since its last apply'
-  if (record.updatedAt !== deployed.updatedAt) return `updated outside apply (at ${deployed.updatedAt}, apply recorded ${record.updatedAt})`
+  if (record.updatedAt !== deployed.updatedAt)
+    return `updated outside apply (at ${deployed.updatedAt}, apply recorded ${record.updatedAt})`
   return undefined
 }

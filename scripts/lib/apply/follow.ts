@@ -15,27 +15,55 @@ export function firstFailure(instances: InstanceState[] | undefined): Failure | 
   return undefined
 }
 
-export async function followDeployment(deployer: Deployer, id: string, opts: { label: string; log: (line: string) => void; pollMs: number; timeoutMs: number; sleep?: (ms: number) => Promise<void> }): Promise<Followed> {
+export async function followDeployment(
+  deployer: Deployer,
+  id: string,
+  opts: {
+    label: string
+    log: (line: string) => void
+    pollMs: number
+    timeoutMs: number
+    sleep?: (ms: number) => Promise<void>
+  },
+): Promise<Followed> {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
   const printed = new Set<string>()
-  const say = (line: string) => { if (!printed.has(line)) { printed.add(line); opts.log(line) } }
+  const say = (line: string) => {
+    if (!printed.has(line)) {
+      printed.add(line)
+      opts.log(line)
+    }
+  }
   let noTargets = false
   const started = Date.now()
   for (;;) {
     const state = await deployer.get(id)
     const o = state.overview
-    say(`${opts.label} ${id}: ${state.status} (instances: ${o.Succeeded} succeeded, ${o.InProgress} in progress, ${o.Pending} pending, ${o.Failed} failed)`)
+    say(
+      `${opts.label} ${id}: ${state.status} (instances: ${o.Succeeded} succeeded, ${o.InProgress} in progress, ${o.Pending} pending, ${o.Failed} failed)`,
+    )
     const instances = await deployer.instances(id)
     if (!instances && !noTargets) {
       noTargets = true
-      say(`${opts.label} ${id}: per-instance lifecycle events are not available from this endpoint; following the deployment status only`)
+      say(
+        `${opts.label} ${id}: per-instance lifecycle events are not available from this endpoint; following the deployment status only`,
+      )
     }
     for (const i of instances ?? []) {
-      for (const e of i.events) if (e.status !== 'Pending') say(`${opts.label} ${id} ${i.instanceId} ${e.name}: ${e.status}`)
+      for (const e of i.events)
+        if (e.status !== 'Pending') say(`${opts.label} ${id} ${i.instanceId} ${e.name}: ${e.status}`)
     }
-    if (TERMINAL.has(state.status)) return { state, instances, failure: state.status === 'Succeeded' ? undefined : firstFailure(instances) }
+    if (TERMINAL.has(state.status))
+      return { state, instances, failure: state.status === 'Succeeded' ? undefined : firstFailure(instances) }
     if (Date.now() - started > opts.timeoutMs) {
-      return { state: { ...state, error: { code: 'TIMEOUT', message: `still ${state.status} after ${Math.round(opts.timeoutMs / 1000)} s` } }, instances, failure: firstFailure(instances) }
+      return {
+        state: {
+          ...state,
+          error: { code: 'TIMEOUT', message: `still ${state.status} after ${Math.round(opts.timeoutMs / 1000)} s` },
+        },
+        instances,
+        failure: firstFailure(instances),
+      }
     }
     await sleep(opts.pollMs)
   }

@@ -18,19 +18,37 @@ export type Held = { record: LockRecord; release: () => Promise<void> }
  * A stale lock (older than its TTL) is reported, never taken over silently: its apply may still be running
  * a long deployment. --force-unlock clears any lock first.
  */
-export async function acquireLock(lock: EnvLock, who: { holder: string; commit: string; ttlSeconds: number; now: Date; forceUnlock?: boolean; log: (l: string) => void }): Promise<Held> {
+export async function acquireLock(
+  lock: EnvLock,
+  who: {
+    holder: string
+    commit: string
+    ttlSeconds: number
+    now: Date
+    forceUnlock?: boolean
+    log: (l: string) => void
+  },
+): Promise<Held> {
   if (who.forceUnlock) {
     const old = await lock.read()
     if (old) who.log(`lock: cleared ${lock.where} held by ${describeHolder(old, who.now)} (--force-unlock)`)
     await lock.clear()
   }
-  const record: LockRecord = { holder: who.holder, commit: who.commit, acquiredAt: who.now.toISOString(), ttlSeconds: who.ttlSeconds, token: randomUUID() }
+  const record: LockRecord = {
+    holder: who.holder,
+    commit: who.commit,
+    acquiredAt: who.now.toISOString(),
+    ttlSeconds: who.ttlSeconds,
+    token: randomUUID(),
+  }
   const r = await lock.tryAcquire(record)
   if (!r.acquired) {
     const stale = r.held && isStale(r.held, who.now)
-    throw new LockHeldError(stale
-      ? `lock: ${lock.where} is stale: held by ${describeHolder(r.held, who.now)}, past its TTL of ${r.held!.ttlSeconds} s. If that apply is gone, run again with --force-unlock.`
-      : `lock: another apply holds ${lock.where}: ${describeHolder(r.held, who.now)}. Wait for it to finish (or, if it is gone, use --force-unlock).`)
+    throw new LockHeldError(
+      stale
+        ? `lock: ${lock.where} is stale: held by ${describeHolder(r.held, who.now)}, past its TTL of ${r.held!.ttlSeconds} s. If that apply is gone, run again with --force-unlock.`
+        : `lock: another apply holds ${lock.where}: ${describeHolder(r.held, who.now)}. Wait for it to finish (or, if it is gone, use --force-unlock).`,
+    )
   }
   who.log(`lock: acquired ${lock.where}`)
   return {

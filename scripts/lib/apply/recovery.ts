@@ -20,4 +20,5 @@ export function recoveryCommand(stack: string, status: string): string | undefin
 }
 
 export const isUsable = (status: string | undefined) =>
-  status === undefined || /^(CREATE_COMPLETE|UPDATE_COMPLETE|UPDATE_ROLLBACK_COMPLETE|IMPORT_COMPLETE|IMPORT_ROLLBACK_COMPLETE)$/.test(status)
+  status === undefined ||
+  /^(CREATE_COMPLETE|UPDATE_COMPLETE|UPDATE_ROLLBACK_COMPLETE|IMPORT_COMPLETE|IMPORT_ROLLBACK_COMPLETE)$/.test(status)

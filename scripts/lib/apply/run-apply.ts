@@ -7,7 +7,15 @@ import type { DesiredRelease } from './desired.ts'
 import { deployRelease } from './deploy-release.ts'
 import { acquireLock, type Held } from './lock.ts'
 import type { Runtime, Services } from './services.ts'
-import { applyStacks, stackFailureReport, stackRecords, stackSpecs, triageStacks, type PlannedStack, type StackResult } from './stacks.ts'
+import {
+  applyStacks,
+  stackFailureReport,
+  stackRecords,
+  stackSpecs,
+  triageStacks,
+  type PlannedStack,
+  type StackResult,
+} from './stacks.ts'
 import { keys, readAudit, readState, updateState } from './state.ts'
 import { deliveryMetrics } from './delivery-metrics.ts'
 
@@ -53,7 +61,14 @@ export async function runApply(model: Model, svc: Services, rt: Runtime, opts: A
   const env = model.env.name
   const specs = stackSpecs(model, opts.root)
   const skip = opts.skipStack ?? (() => undefined)
-  const lockOpts = { holder: rt.who, commit: rt.commit, ttlSeconds: opts.lockTtlSeconds ?? 7200, now: rt.now(), forceUnlock: opts.forceUnlock, log: rt.log }
+  const lockOpts = {
+    holder: rt.who,
+    commit: rt.commit,
+    ttlSeconds: opts.lockTtlSeconds ?? 7200,
+    now: rt.now(),
+    forceUnlock: opts.forceUnlock,
+    log: rt.log,
+  }
   let held: Held
   let bootstrap: StackResult[] = []
   let bootstrapSpecs: PlannedStack[] = []
@@ -66,7 +81,13 @@ export async function runApply(model: Model, svc: Services, rt: Runtime, opts: A
     bootstrapSpecs = await triageStacks(specs.slice(0, 1), svc.stacks, !!opts.full)
     bootstrap = await applyStacks(bootstrapSpecs, svc.stacks, { commit: rt.commit, skip, log: rt.log })
     const failed = bootstrap.find((r) => r.outcome === 'failed')
-    if (failed) return { code: 1, stacks: bootstrap, deployed: [], summary: stackFailureReport(failed as Extract<StackResult, { outcome: 'failed' }>) }
+    if (failed)
+      return {
+        code: 1,
+        stacks: bootstrap,
+        deployed: [],
+        summary: stackFailureReport(failed as Extract<StackResult, { outcome: 'failed' }>),
+      }
     held = await acquireLock(svc.lock, lockOpts)
   }
   opts.onLocked?.(held)
@@ -78,27 +99,48 @@ export async function runApply(model: Model, svc: Services, rt: Runtime, opts: A
     const stacks = [...bootstrap, ...(await applyStacks(triaged, svc.stacks, { commit: rt.commit, skip, log: rt.log }))]
     // What each stack that went through a change set now runs, recorded even when a later stack failed.
     const records = await stackRecords([...bootstrapSpecs, ...triaged], stacks, svc.stacks)
-    if (Object.keys(records).length) await updateState(svc.store, env, (s) => void (s.stacks = { ...s.stacks, ...records }))
+    if (Object.keys(records).length)
+      await updateState(svc.store, env, (s) => void (s.stacks = { ...s.stacks, ...records }))
     const failed = stacks.find((r) => r.outcome === 'failed')
-    if (failed) return { code: 1, stacks, deployed: [], summary: stackFailureReport(failed as Extract<StackResult, { outcome: 'failed' }>) }
+    if (failed)
+      return {
+        code: 1,
+        stacks,
+        deployed: [],
+        summary: stackFailureReport(failed as Extract<StackResult, { outcome: 'failed' }>),
+      }
 
     const changed = desiredReleases(model, opts.root).filter((d) => state.apps[d.name]?.revision !== d.revision)
     const deployed: string[] = []
     let failure: string | undefined
     const deploy = async (d: DesiredRelease) => {
       const from = state.apps[d.name]?.revision ?? 'nothing'
-      rt.log(`${d.name}: ${from} -> ${d.revision}: building the bundle from ${d.app ? opts.artifacts.describe : 'this checkout'}`)
+      rt.log(
+        `${d.name}: ${from} -> ${d.revision}: building the bundle from ${d.app ? opts.artifacts.describe : 'this checkout'}`,
+      )
       const bundle = await buildRelease(d, opts.artifacts)
       const key = keys.bundle(env, d.name, bundle.sha256)
       // Content-addressed: the same bytes are never uploaded twice.
       const put = (await svc.store.head(key)) ?? (await svc.store.put(key, bundle.gz, 'application/gzip'))
-      rt.log(`${d.name}: bundle s3://${svc.store.bucket}/${key} (${bundle.gz.length} bytes, ${bundle.files} files, SSE-KMS)`)
-      const r = await deployRelease(model, {
-        app: d.name, version: d.version, revision: d.revision, sha256: bundle.sha256,
-        bundle: { bucket: svc.store.bucket, key, eTag: put.eTag, versionId: put.versionId },
-        files: Object.fromEntries(d.files.map((f) => [f.path, f.contents])),
-      }, 'deploy', svc, rt)
-      if (!r.ok) failure ??= `apply ${env}: ${d.name} deployment ${r.deploymentId} ${r.followed.state.status}; CodeDeploy rolls it back; no deployment started after it`
+      rt.log(
+        `${d.name}: bundle s3://${svc.store.bucket}/${key} (${bundle.gz.length} bytes, ${bundle.files} files, SSE-KMS)`,
+      )
+      const r = await deployRelease(
+        model,
+        {
+          app: d.name,
+          version: d.version,
+          revision: d.revision,
+          sha256: bundle.sha256,
+          bundle: { bucket: svc.store.bucket, key, eTag: put.eTag, versionId: put.versionId },
+          files: Object.fromEntries(d.files.map((f) => [f.path, f.contents])),
+        },
+        'deploy',
+        svc,
+        rt,
+      )
+      if (!r.ok)
+        failure ??= `apply ${env}: ${d.name} deployment ${r.deploymentId} ${r.followed.state.status}; CodeDeploy rolls it back; no deployment started after it`
       else deployed.push(d.name)
     }
     // One lane per instance group: an instance runs one deployment at a time, so a group's apps go one after another

@@ -7,11 +7,21 @@ type Json = unknown
 function resolveName(value: Json, spec: StackSpec): string | null {
   if (typeof value === 'string') return value
   const sub = (value as { 'Fn::Sub'?: Json } | null)?.['Fn::Sub']
-  const [text, vars] = typeof sub === 'string' ? [sub, {}] : Array.isArray(sub) && typeof sub[0] === 'string' ? [sub[0], (sub[1] ?? {}) as Record<string, Json>] : [undefined, {}]
+  const [text, vars] =
+    typeof sub === 'string'
+      ? [sub, {}]
+      : Array.isArray(sub) && typeof sub[0] === 'string'
+        ? [sub[0], (sub[1] ?? {}) as Record<string, Json>]
+        : [undefined, {}]
   if (text === undefined) return null
   let unresolved = false
   const out = text.replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
-    const v = typeof vars[name] === 'string' ? (vars[name] as string) : name === 'AWS::StackName' ? spec.stack : spec.parameters[name]
+    const v =
+      typeof vars[name] === 'string'
+        ? (vars[name] as string)
+        : name === 'AWS::StackName'
+          ? spec.stack
+          : spec.parameters[name]
     if (v === undefined) unresolved = true
     return v ?? ''
   })
@@ -21,7 +31,8 @@ function resolveName(value: Json, spec: StackSpec): string | null {
 /** Every value of `key` anywhere in the JSON tree. */
 function collect(node: Json, key: string, out: Json[] = []): Json[] {
   if (Array.isArray(node)) for (const n of node) collect(n, key, out)
-  else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) k === key ? out.push(v) : collect(v, key, out)
+  else if (node && typeof node === 'object')
+    for (const [k, v] of Object.entries(node)) k === key ? out.push(v) : collect(v, key, out)
   return out
 }
 
@@ -31,7 +42,10 @@ function collect(node: Json, key: string, out: Json[] = []): Json[] {
  * wait for every stack listed before it, as before.
  */
 export function stackDependencies(specs: (StackSpec & { after?: string[] })[]): Map<string, Set<string>> {
-  const parsed = specs.map((s) => ({ spec: s, template: JSON.parse(s.templateBody) as { Outputs?: Record<string, { Export?: { Name?: Json } }> } }))
+  const parsed = specs.map((s) => ({
+    spec: s,
+    template: JSON.parse(s.templateBody) as { Outputs?: Record<string, { Export?: { Name?: Json } }> },
+  }))
   const exporter = new Map<string, string>()
   // An export whose name cannot be worked out could be any import's: then an import no known stack exports waits too.
   let unknownExports = false
@@ -83,7 +97,10 @@ function findCycle(deps: Map<string, Set<string>>): string[] | undefined {
 }
 
 /** The longest chain of waits: the stacks that bound an apply's wall time however wide it runs. */
-export function criticalPath(deps: Map<string, Set<string>>, cost: (stack: string) => number = () => 1): { stacks: string[]; cost: number } {
+export function criticalPath(
+  deps: Map<string, Set<string>>,
+  cost: (stack: string) => number = () => 1,
+): { stacks: string[]; cost: number } {
   const memo = new Map<string, { stacks: string[]; cost: number }>()
   const longest = (s: string): { stacks: string[]; cost: number } => {
     if (memo.has(s)) return memo.get(s)!

@@ -21,14 +21,22 @@ export type PlannedStack = StackSpec & { template: string; after?: string[]; unc
  */
 export function stackSpecs(model: Model, root?: string): PlannedStack[] {
   const templates = readTemplates(root)
-  return stacksFromFiles(renderStackFiles(model, templates)).map((s) => ({ ...s, templateBody: JSON.stringify(templates.get(s.template)) }))
+  return stacksFromFiles(renderStackFiles(model, templates)).map((s) => ({
+    ...s,
+    templateBody: JSON.stringify(templates.get(s.template)),
+  }))
 }
 
 /**
  * Tags every stack with its fingerprint and marks those proven unchanged: one DescribeStacks for the environment and one
  * GetParameters per ten SSM names, instead of a change set per stack. `full` trusts no fingerprint.
  */
-export async function triageStacks(specs: PlannedStack[], updater: StackUpdater, full: boolean, records: Record<string, StackRecord> = {}): Promise<PlannedStack[]> {
+export async function triageStacks(
+  specs: PlannedStack[],
+  updater: StackUpdater,
+  full: boolean,
+  records: Record<string, StackRecord> = {},
+): Promise<PlannedStack[]> {
   const deployed = full ? new Map() : await updater.deployedStacks()
   const names = [...new Set(specs.flatMap(ssmInputs))].sort()
   const resolved = names.length ? await updater.resolveSsm(names) : {}
@@ -43,11 +51,22 @@ export async function triageStacks(specs: PlannedStack[], updater: StackUpdater,
  * What apply records for the stacks that went through a change set and came out complete: the fingerprint it sent and
  * the stack's LastUpdatedTime now (one DescribeStacks), so the next triage can trust the tag. None when all were skipped.
  */
-export async function stackRecords(specs: PlannedStack[], results: StackResult[], updater: StackUpdater): Promise<Record<string, StackRecord>> {
-  const checked = results.filter((r) => r.outcome === 'created' || r.outcome === 'updated' || r.outcome === 'unchanged').map((r) => specs.find((s) => s.stack === r.stack)!).filter((s) => !s.unchanged)
+export async function stackRecords(
+  specs: PlannedStack[],
+  results: StackResult[],
+  updater: StackUpdater,
+): Promise<Record<string, StackRecord>> {
+  const checked = results
+    .filter((r) => r.outcome === 'created' || r.outcome === 'updated' || r.outcome === 'unchanged')
+    .map((r) => specs.find((s) => s.stack === r.stack)!)
+    .filter((s) => !s.unchanged)
   if (!checked.length) return {}
   const now = await updater.deployedStacks()
-  return Object.fromEntries(checked.filter((s) => now.has(s.stack)).map((s) => [s.stack, { fingerprint: s.tags[FINGERPRINT_TAG]!, updatedAt: now.get(s.stack)!.updatedAt }]))
+  return Object.fromEntries(
+    checked
+      .filter((s) => now.has(s.stack))
+      .map((s) => [s.stack, { fingerprint: s.tags[FINGERPRINT_TAG]!, updatedAt: now.get(s.stack)!.updatedAt }]),
+  )
 }
 
 export type StackResult =
@@ -63,34 +82,47 @@ export type StackResult =
  */
 export const STACK_CONCURRENCY = 4
 
-type ApplyStackOptions = { commit: string; skip: (s: PlannedStack) => string | undefined; log: (line: string) => void; concurrency?: number }
+type ApplyStackOptions = {
+  commit: string
+  skip: (s: PlannedStack) => string | undefined
+  log: (line: string) => void
+  concurrency?: number
+}
 
 /**
  * Applies the stacks as their dependencies allow (stack-graph.ts): a stack starts once every stack it waits for is done,
  * up to `concurrency` at a time. After the first failure no stack starts; those already changing finish. Results come
  * in the order of `specs`, for the stacks that ran.
  */
-export async function applyStacks(specs: PlannedStack[], updater: StackUpdater, opts: ApplyStackOptions): Promise<StackResult[]> {
+export async function applyStacks(
+  specs: PlannedStack[],
+  updater: StackUpdater,
+  opts: ApplyStackOptions,
+): Promise<StackResult[]> {
   const deps = stackDependencies(specs)
   const bound = opts.concurrency ?? STACK_CONCURRENCY
   const results = new Map<string, StackResult>()
   const running = new Map<string, Promise<void>>()
   let stop = false
   let thrown: { error: unknown } | undefined
-  const ready = (s: PlannedStack) => [...deps.get(s.stack)!].every((d) => results.has(d) && results.get(d)!.outcome !== 'failed')
+  const ready = (s: PlannedStack) =>
+    [...deps.get(s.stack)!].every((d) => results.has(d) && results.get(d)!.outcome !== 'failed')
   for (;;) {
     for (const s of specs) {
       if (stop || running.size >= bound) break
       if (results.has(s.stack) || running.has(s.stack) || !ready(s)) continue
       const work = applyOne(s, updater, opts)
-        .then((r) => {
-          results.set(s.stack, r)
-          if (r.outcome === 'failed') stop = true
-        }, (error) => {
-          // No credentials, no endpoint: the command's failure, reported once the stacks in flight have finished.
-          thrown ??= { error }
-          stop = true
-        })
+        .then(
+          (r) => {
+            results.set(s.stack, r)
+            if (r.outcome === 'failed') stop = true
+          },
+          (error) => {
+            // No credentials, no endpoint: the command's failure, reported once the stacks in flight have finished.
+            thrown ??= { error }
+            stop = true
+          },
+        )
         .finally(() => running.delete(s.stack))
       running.set(s.stack, work)
     }
@@ -114,7 +146,14 @@ async function applyOne(spec: PlannedStack, updater: StackUpdater, opts: ApplySt
   const before = await updater.status(spec.stack)
   if (!isUsable(before)) {
     opts.log(`stack ${spec.stack}: ${before}; not touching it`)
-    return { stack: spec.stack, outcome: 'failed', status: before!, failures: [], recovery: recoveryCommand(spec.stack, before!), reason: `the stack is ${before}` }
+    return {
+      stack: spec.stack,
+      outcome: 'failed',
+      status: before!,
+      failures: [],
+      recovery: recoveryCommand(spec.stack, before!),
+      reason: `the stack is ${before}`,
+    }
   }
   if (spec.why) opts.log(`stack ${spec.stack}: change set (${spec.why})`)
   let cs: ChangeSetInfo
@@ -122,7 +161,13 @@ async function applyOne(spec: PlannedStack, updater: StackUpdater, opts: ApplySt
     cs = await updater.createChangeSet(spec, changeSetName('apply', opts.commit))
   } catch (e) {
     opts.log(`stack ${spec.stack}: change set refused: ${(e as Error).message}`)
-    return { stack: spec.stack, outcome: 'failed', status: before ?? 'NONE', failures: [], reason: (e as Error).message }
+    return {
+      stack: spec.stack,
+      outcome: 'failed',
+      status: before ?? 'NONE',
+      failures: [],
+      reason: (e as Error).message,
+    }
   }
   if (cs.noChanges) {
     await updater.deleteChangeSet(spec.stack, cs.id, cs.type)
@@ -134,7 +179,9 @@ async function applyOne(spec: PlannedStack, updater: StackUpdater, opts: ApplySt
     opts.log(`stack ${spec.stack}: change set failed: ${cs.failure}`)
     return { stack: spec.stack, outcome: 'failed', status: before ?? 'NONE', failures: [], reason: cs.failure }
   }
-  opts.log(`stack ${spec.stack}: executing ${cs.type === 'CREATE' ? 'create' : 'update'} (${cs.changes.length} resource changes)`)
+  opts.log(
+    `stack ${spec.stack}: executing ${cs.type === 'CREATE' ? 'create' : 'update'} (${cs.changes.length} resource changes)`,
+  )
   let done
   try {
     await updater.execute(spec, cs)
@@ -142,12 +189,26 @@ async function applyOne(spec: PlannedStack, updater: StackUpdater, opts: ApplySt
   } catch (e) {
     const status = (await updater.status(spec.stack).catch(() => undefined)) ?? 'UNKNOWN'
     opts.log(`stack ${spec.stack}: executing the change set failed: ${(e as Error).message}`)
-    return { stack: spec.stack, outcome: 'failed', status, failures: [], reason: `executing the change set failed: ${(e as Error).message}`, recovery: recoveryCommand(spec.stack, status) }
+    return {
+      stack: spec.stack,
+      outcome: 'failed',
+      status,
+      failures: [],
+      reason: `executing the change set failed: ${(e as Error).message}`,
+      recovery: recoveryCommand(spec.stack, status),
+    }
   }
   opts.log(`stack ${spec.stack}: ${done.status}`)
-  if (/^(CREATE|UPDATE)_COMPLETE$/.test(done.status)) return { stack: spec.stack, outcome: cs.type === 'CREATE' ? 'created' : 'updated' }
+  if (/^(CREATE|UPDATE)_COMPLETE$/.test(done.status))
+    return { stack: spec.stack, outcome: cs.type === 'CREATE' ? 'created' : 'updated' }
   for (const f of done.failures) opts.log(`  failed: ${f.logicalId} (${f.type}) ${f.status}: ${f.reason}`)
-  return { stack: spec.stack, outcome: 'failed', status: done.status, failures: done.failures, recovery: recoveryCommand(spec.stack, done.status) }
+  return {
+    stack: spec.stack,
+    outcome: 'failed',
+    status: done.status,
+    failures: done.failures,
+    recovery: recoveryCommand(spec.stack, done.status),
+  }
 }
 
 export function stackFailureReport(r: Extract<StackResult, { outcome: 'failed' }>): string {

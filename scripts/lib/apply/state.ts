@@ -3,12 +3,25 @@ import type { ArtifactStore } from '../aws/artifact-store.ts'
 import type { StackRecord } from './fingerprint.ts'
 import { byText } from '../order.ts'
 
-export type DeployedApp = { version: string; revision: string; bundleKey: string; sha256: string; deploymentId: string; deployedAt: string; commit: string }
+export type DeployedApp = {
+  version: string
+  revision: string
+  bundleKey: string
+  sha256: string
+  deploymentId: string
+  deployedAt: string
+  commit: string
+}
 /**
  * files: the rendered app files (appspec, vhost, deploy/) as last applied, for plan's diffs. stacks: what apply sent
  * each stack last and when the stack was then last updated, which lets a later run skip its change set (fingerprint.ts).
  */
-export type DeployedState = { environment: string; apps: Record<string, DeployedApp>; files: Record<string, string>; stacks?: Record<string, StackRecord> }
+export type DeployedState = {
+  environment: string
+  apps: Record<string, DeployedApp>
+  files: Record<string, string>
+  stacks?: Record<string, StackRecord>
+}
 
 export type AuditRecord = {
   environment: string
@@ -33,7 +46,8 @@ export const keys = {
   state: (env: string) => `state/${env}/deployed.json`,
   auditPrefix: (env: string) => `audit/${env}/`,
   // Sortable by time; the deployment id keeps two records of one second apart.
-  audit: (r: AuditRecord) => `audit/${r.environment}/${r.endedAt.replace(/[:.]/g, '-')}-${r.app}-${r.deploymentId}.json`,
+  audit: (r: AuditRecord) =>
+    `audit/${r.environment}/${r.endedAt.replace(/[:.]/g, '-')}-${r.app}-${r.deploymentId}.json`,
   bundle: (env: string, app: string, sha256: string) => `bundles/${env}/${app}/${sha256}.tar.gz`,
 }
 
@@ -43,8 +57,26 @@ export async function readState(store: ArtifactStore, env: string): Promise<Depl
 }
 
 export async function writeState(store: ArtifactStore, state: DeployedState): Promise<void> {
-  const sorted = <T>(o: Record<string, T>) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]))
-  await store.put(keys.state(state.environment), JSON.stringify({ ...state, apps: sorted(state.apps), files: sorted(state.files), ...(state.stacks && { stacks: sorted(state.stacks) }) }, null, 2) + '\n', 'application/json')
+  const sorted = <T>(o: Record<string, T>) =>
+    Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, o[k]!]),
+    )
+  await store.put(
+    keys.state(state.environment),
+    JSON.stringify(
+      {
+        ...state,
+        apps: sorted(state.apps),
+        files: sorted(state.files),
+        ...(state.stacks && { stacks: sorted(state.stacks) }),
+      },
+      null,
+      2,
+    ) + '\n',
+    'application/json',
+  )
 }
 
 const updates = new Map<string, Promise<void>>()
@@ -54,11 +86,13 @@ const updates = new Map<string, Promise<void>>()
  * different instance groups finish side by side, and two read-modify-writes must not lose one another's app.
  */
 export function updateState(store: ArtifactStore, env: string, change: (state: DeployedState) => void): Promise<void> {
-  const next = (updates.get(env) ?? Promise.resolve()).catch(() => {}).then(async () => {
-    const state = await readState(store, env)
-    change(state)
-    await writeState(store, state)
-  })
+  const next = (updates.get(env) ?? Promise.resolve())
+    .catch(() => {})
+    .then(async () => {
+      const state = await readState(store, env)
+      change(state)
+      await writeState(store, state)
+    })
   updates.set(env, next)
   return next
 }

@@ -1,6 +1,12 @@
 // An SSE-KMS object store over one bucket: the artifacts bucket (revision bundles, releases, deployment state, the audit
 // log) and the database hosts' secrets (credentials.ts) (I/O: S3).
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3'
 import { errorName, httpStatus, retrying } from './retry.ts'
 
 export type PutResult = { eTag?: string; versionId?: string }
@@ -23,13 +29,32 @@ export const s3ArtifactStore = (s3: S3Client, bucket: string, kmsKey: string): A
   return {
     bucket,
     async put(key, body, contentType) {
-      const r = await send<{ ETag?: string; VersionId?: string }>(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKey }))
+      const r = await send<{ ETag?: string; VersionId?: string }>(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ContentType: contentType,
+          ServerSideEncryption: 'aws:kms',
+          SSEKMSKeyId: kmsKey,
+        }),
+      )
       return { eTag: r.ETag?.replace(/"/g, ''), versionId: r.VersionId }
     },
     async create(key, body, contentType) {
       for (let attempt = 1; ; attempt++) {
         try {
-          await send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, IfNoneMatch: '*', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKey }))
+          await send(
+            new PutObjectCommand({
+              Bucket: bucket,
+              Key: key,
+              Body: body,
+              ContentType: contentType,
+              IfNoneMatch: '*',
+              ServerSideEncryption: 'aws:kms',
+              SSEKMSKeyId: kmsKey,
+            }),
+          )
           return true
         } catch (e) {
           if (errorName(e) === 'PreconditionFailed' || httpStatus(e) === 412) return false
@@ -41,7 +66,9 @@ export const s3ArtifactStore = (s3: S3Client, bucket: string, kmsKey: string): A
     },
     async get(key) {
       try {
-        const r = await send<{ Body?: { transformToByteArray(): Promise<Uint8Array> } }>(new GetObjectCommand({ Bucket: bucket, Key: key }))
+        const r = await send<{ Body?: { transformToByteArray(): Promise<Uint8Array> } }>(
+          new GetObjectCommand({ Bucket: bucket, Key: key }),
+        )
         return Buffer.from(await r.Body!.transformToByteArray())
       } catch (e) {
         if (missing(e)) return undefined
@@ -61,7 +88,9 @@ export const s3ArtifactStore = (s3: S3Client, bucket: string, kmsKey: string): A
       const keys: string[] = []
       let token: string | undefined
       do {
-        const r = await send<{ Contents?: { Key?: string }[]; IsTruncated?: boolean; NextContinuationToken?: string }>(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }))
+        const r = await send<{ Contents?: { Key?: string }[]; IsTruncated?: boolean; NextContinuationToken?: string }>(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+        )
         keys.push(...(r.Contents ?? []).map((o) => o.Key!))
         token = r.IsTruncated ? r.NextContinuationToken : undefined
       } while (token)

@@ -8,7 +8,13 @@ import { BACKUP_METRIC } from '../config/model.ts'
 export const HEARTBEAT_NAMESPACE = BACKUP_METRIC.namespace
 export const HEARTBEAT_METRIC = BACKUP_METRIC.name
 
-export type Heartbeat = { environment: string; key: string; endedAt: string; documents: number; compressedBytes: number }
+export type Heartbeat = {
+  environment: string
+  key: string
+  endedAt: string
+  documents: number
+  compressedBytes: number
+}
 
 export interface HeartbeatSink {
   record(beat: Heartbeat): Promise<void>
@@ -21,12 +27,23 @@ export interface HeartbeatSink {
 export const backupHeartbeat = (cw: CloudWatchClient, store: BackupStore, heartbeatKey: string): HeartbeatSink => ({
   async record(beat) {
     await store.putJson(heartbeatKey, beat)
-    await cw.send(new PutMetricDataCommand({
-      Namespace: HEARTBEAT_NAMESPACE,
-      MetricData: [{ MetricName: HEARTBEAT_METRIC, Dimensions: [{ Name: BACKUP_METRIC.dimension, Value: beat.environment }], Value: 1, Unit: 'Count', Timestamp: new Date(beat.endedAt) }],
-    }))
+    await cw.send(
+      new PutMetricDataCommand({
+        Namespace: HEARTBEAT_NAMESPACE,
+        MetricData: [
+          {
+            MetricName: HEARTBEAT_METRIC,
+            Dimensions: [{ Name: BACKUP_METRIC.dimension, Value: beat.environment }],
+            Value: 1,
+            Unit: 'Count',
+            Timestamp: new Date(beat.endedAt),
+          },
+        ],
+      }),
+    )
   },
 })
 
 // CloudWatch still speaks the query protocol the SDK used before JSON; local emulators (moto) only speak that one.
-export const backupCloudWatch = (region: string) => new CloudWatchClient({ region, protocol: AwsQueryProtocol as never })
+export const backupCloudWatch = (region: string) =>
+  new CloudWatchClient({ region, protocol: AwsQueryProtocol as never })

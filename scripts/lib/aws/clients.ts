@@ -8,14 +8,27 @@ import { SNSClient } from '@aws-sdk/client-sns'
 import { SSMClient } from '@aws-sdk/client-ssm'
 import { STSClient } from '@aws-sdk/client-sts'
 
-export type AwsClients = { s3: S3Client; cfn: CloudFormationClient; codedeploy: CodeDeployClient; sns: SNSClient; sts: STSClient; ssm: SSMClient; cloudwatch: CloudWatchClient }
+export type AwsClients = {
+  s3: S3Client
+  cfn: CloudFormationClient
+  codedeploy: CodeDeployClient
+  sns: SNSClient
+  sts: STSClient
+  ssm: SSMClient
+  cloudwatch: CloudWatchClient
+}
 
 /**
  * What every client shares. Our own withRetry backs off on throttling with more patience than the SDK's 3 attempts; a
  * connection that does not open in 5 s is an endpoint that will not answer (withRetry gives it 15 s in all). profile:
  * a named profile of the shared config, for a command that acts in two accounts (promote); the default chain otherwise.
  */
-export const clientConfig = (region: string, profile?: string) => ({ region, maxAttempts: 1, requestHandler: { connectionTimeout: 5_000 }, ...(profile && { profile }) })
+export const clientConfig = (region: string, profile?: string) => ({
+  region,
+  maxAttempts: 1,
+  requestHandler: { connectionTimeout: 5_000 },
+  ...(profile && { profile }),
+})
 
 export function awsClients(region: string, profile?: string): AwsClients {
   // The SDK reads AWS_ENDPOINT_URL itself; an emulator needs path-style bucket addressing.

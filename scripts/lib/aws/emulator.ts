@@ -26,7 +26,8 @@ export function emulatorStackUpdater(base: StackUpdater, cfn: CloudFormationClie
 // UnknownOperation or NotImplemented.
 const unsupported = (e: unknown) =>
   ['UnknownOperationException', 'NotImplementedError', 'NotImplemented', 'InvalidAction'].includes(errorName(e)) ||
-  (isUnparsable(e) && httpStatus(e) >= 404) || /not (yet )?implemented/i.test((e as Error).message ?? '')
+  (isUnparsable(e) && httpStatus(e) >= 404) ||
+  /not (yet )?implemented/i.test((e as Error).message ?? '')
 
 /** CodeDeploy on moto has no RegisterApplicationRevision or deployment targets: say so instead of failing. */
 export function emulatorDeployer(base: Deployer): Deployer {

@@ -22,7 +22,9 @@ export const s3EnvLock = (s3: S3Client, bucket: string, key: string, kmsKey: str
   const send = retrying(s3)
   const read = async (): Promise<LockRecord | undefined> => {
     try {
-      const r = await send<{ Body?: { transformToString(): Promise<string> } }>(new GetObjectCommand({ Bucket: bucket, Key: key }))
+      const r = await send<{ Body?: { transformToString(): Promise<string> } }>(
+        new GetObjectCommand({ Bucket: bucket, Key: key }),
+      )
       return JSON.parse(await r.Body!.transformToString()) as LockRecord
     } catch (e) {
       if (errorName(e) === 'NoSuchKey' || httpStatus(e) === 404) return undefined
@@ -34,12 +36,23 @@ export const s3EnvLock = (s3: S3Client, bucket: string, key: string, kmsKey: str
     read,
     async tryAcquire(record) {
       try {
-        await send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(record, null, 2) + '\n', ContentType: 'application/json', IfNoneMatch: '*', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKey }))
+        await send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: JSON.stringify(record, null, 2) + '\n',
+            ContentType: 'application/json',
+            IfNoneMatch: '*',
+            ServerSideEncryption: 'aws:kms',
+            SSEKMSKeyId: kmsKey,
+          }),
+        )
         return { acquired: true }
       } catch (e) {
         if (errorName(e) === 'NoSuchBucket') throw new MissingBucketError(`bucket ${bucket} does not exist`)
         // 412: someone else created it first; 409: a concurrent conditional write is in flight.
-        if (errorName(e) === 'PreconditionFailed' || httpStatus(e) === 412 || httpStatus(e) === 409) return { acquired: false, held: await read() }
+        if (errorName(e) === 'PreconditionFailed' || httpStatus(e) === 412 || httpStatus(e) === 409)
+          return { acquired: false, held: await read() }
         throw e
       }
     },

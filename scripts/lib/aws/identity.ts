@@ -17,7 +17,9 @@ export async function callerIdentity(sts: STSClient): Promise<Caller> {
     why = explainError(e).replace(/ \(run again with --debug for the stack trace\)$/, '')
   }
   // The account guard never passes on nothing: without the caller's account the command changes nothing.
-  throw new InputError(`cannot tell which AWS account these credentials are for (STS GetCallerIdentity: ${why}): nothing was changed; check the credentials and the endpoint`)
+  throw new InputError(
+    `cannot tell which AWS account these credentials are for (STS GetCallerIdentity: ${why}): nothing was changed; check the credentials and the endpoint`,
+  )
 }
 
 /** Why these credentials must not act on this environment, or undefined when the accounts match (pure). */

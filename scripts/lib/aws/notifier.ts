@@ -18,7 +18,9 @@ export const snsNotifier = (sns: SNSClient): Notifier => {
     const arns: string[] = []
     let token: string | undefined
     do {
-      const r = await send<{ Topics?: { TopicArn?: string }[]; NextToken?: string }>(new ListTopicsCommand({ NextToken: token }))
+      const r = await send<{ Topics?: { TopicArn?: string }[]; NextToken?: string }>(
+        new ListTopicsCommand({ NextToken: token }),
+      )
       arns.push(...(r.Topics ?? []).map((t) => t.TopicArn!))
       token = r.NextToken
     } while (token)
@@ -31,7 +33,10 @@ export const snsNotifier = (sns: SNSClient): Notifier => {
       const missing: string[] = []
       for (const name of names) {
         const arn = arns.find((a) => a.endsWith(`:${name}`))
-        if (!arn) { missing.push(name); continue }
+        if (!arn) {
+          missing.push(name)
+          continue
+        }
         await send(new PublishCommand({ TopicArn: arn, Subject: subjectOf(alert.subject), Message: alert.message }))
         published.push(arn)
       }

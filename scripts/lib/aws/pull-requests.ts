@@ -3,7 +3,14 @@
 import { CodeCommitClient, CreatePullRequestCommand } from '@aws-sdk/client-codecommit'
 import { retrying } from './retry.ts'
 
-export type PullRequestInput = { repository: string; source: string; target: string; title: string; description: string; token: string }
+export type PullRequestInput = {
+  repository: string
+  source: string
+  target: string
+  title: string
+  description: string
+  token: string
+}
 
 export interface PullRequests {
   /** The new pull request's id; the same token twice gives the same pull request (CodeCommit's idempotency). */
@@ -14,12 +21,14 @@ export const codeCommitPullRequests = (client: CodeCommitClient): PullRequests =
   const send = retrying(client)
   return {
     async open(i) {
-      const r = await send<{ pullRequest?: { pullRequestId?: string } }>(new CreatePullRequestCommand({
-        title: i.title,
-        description: i.description,
-        clientRequestToken: i.token,
-        targets: [{ repositoryName: i.repository, sourceReference: i.source, destinationReference: i.target }],
-      }))
+      const r = await send<{ pullRequest?: { pullRequestId?: string } }>(
+        new CreatePullRequestCommand({
+          title: i.title,
+          description: i.description,
+          clientRequestToken: i.token,
+          targets: [{ repositoryName: i.repository, sourceReference: i.source, destinationReference: i.target }],
+        }),
+      )
       const id = r.pullRequest?.pullRequestId
       if (!id) throw new Error(`CodeCommit opened no pull request for ${i.source} into ${i.target}`)
       return id

@@ -12,7 +12,15 @@ export type RetryOptions = {
 
 /** An endpoint that does not answer at all is given up on within this long, not after every backoff. */
 export const UNREACHABLE_BUDGET_MS = 15_000
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ETIMEDOUT', 'TimeoutError'])
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'TimeoutError',
+])
 export const isUnreachable = (e: unknown) => {
   const err = (e ?? {}) as AwsError
   return UNREACHABLE.has(err.code ?? '') || UNREACHABLE.has(err.name ?? '')
@@ -20,21 +28,55 @@ export const isUnreachable = (e: unknown) => {
 /** No credentials or no endpoint: every later call would fail the same way, so it is the command's failure. */
 export const failsEveryCall = (e: unknown) => errorName(e) === 'CredentialsProviderError' || isUnreachable(e)
 
-const THROTTLES = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown', 'RequestThrottled', 'ProvisionedThroughputExceededException', 'PriorRequestNotComplete'])
-const TRANSIENT = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'TimeoutError', 'RequestTimeout', 'InternalError', 'ServiceUnavailable'])
+const THROTTLES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'SlowDown',
+  'RequestThrottled',
+  'ProvisionedThroughputExceededException',
+  'PriorRequestNotComplete',
+])
+const TRANSIENT = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'TimeoutError',
+  'RequestTimeout',
+  'InternalError',
+  'ServiceUnavailable',
+])
 
-type AwsError = { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } }
+type AwsError = {
+  name?: string
+  code?: string
+  $metadata?: { httpStatusCode?: number }
+  $retryable?: { throttling?: boolean }
+}
 
 /** The SDK could not parse the answer (an HTML error page): the endpoint lacks the operation. */
-export const isUnparsable = (e: unknown) => errorName(e) === 'SyntaxError' || /Deserialization error|XML parse error|is not valid JSON/.test((e as Error)?.message ?? '')
+export const isUnparsable = (e: unknown) =>
+  errorName(e) === 'SyntaxError' ||
+  /Deserialization error|XML parse error|is not valid JSON/.test((e as Error)?.message ?? '')
 
 export function isRetryable(e: unknown): boolean {
   const err = (e ?? {}) as AwsError
   const status = err.$metadata?.httpStatusCode ?? 0
   // An HTML page where JSON or XML was expected is an endpoint without the operation (moto), not a passing fault.
   if (isUnparsable(e)) return false
-  return THROTTLES.has(err.name ?? '') || TRANSIENT.has(err.name ?? '') || TRANSIENT.has(err.code ?? '') ||
-    !!err.$retryable?.throttling || status === 429 || status === 503 || status === 502 || status === 500
+  return (
+    THROTTLES.has(err.name ?? '') ||
+    TRANSIENT.has(err.name ?? '') ||
+    TRANSIENT.has(err.code ?? '') ||
+    !!err.$retryable?.throttling ||
+    status === 429 ||
+    status === 503 ||
+    status === 502 ||
+    status === 500
+  )
 }
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
@@ -55,7 +97,10 @@ export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}
       // Full jitter keeps parallel pipelines from retrying in lockstep.
       const wait = Math.round(Math.random() * Math.min(max, base * 2 ** (i - 1)))
       if (isUnreachable(e) && now() - started + wait > UNREACHABLE_BUDGET_MS) throw e
-      if (opts.label) (opts.report ?? ((l: string) => process.stderr.write(`${l}\n`)))(`retrying ${opts.label} (${i + 1}/${attempts}) after ${reasonOf(e)}`)
+      if (opts.label)
+        (opts.report ?? ((l: string) => process.stderr.write(`${l}\n`)))(
+          `retrying ${opts.label} (${i + 1}/${attempts}) after ${reasonOf(e)}`,
+        )
       await sleep(wait)
     }
   }
@@ -69,11 +114,13 @@ const reasonOf = (e: unknown) => {
 /** A client whose every `send` goes through withRetry. */
 export type Sender = <O>(command: unknown) => Promise<O>
 export function retrying(client: { send: (c: never) => Promise<unknown> }, opts: RetryOptions = {}): Sender {
-  return <O>(command: unknown) => withRetry(() => client.send(command as never) as Promise<O>, { label: commandName(command), ...opts })
+  return <O>(command: unknown) =>
+    withRetry(() => client.send(command as never) as Promise<O>, { label: commandName(command), ...opts })
 }
 
 /** "PutObject" from a PutObjectCommand. */
-const commandName = (command: unknown) => ((command as { constructor?: { name?: string } })?.constructor?.name ?? 'AWS call').replace(/Command$/, '')
+const commandName = (command: unknown) =>
+  ((command as { constructor?: { name?: string } })?.constructor?.name ?? 'AWS call').replace(/Command$/, '')
 
 /** The error's service code, e.g. ValidationError, NoSuchKey, PreconditionFailed. */
 export const errorName = (e: unknown) => ((e ?? {}) as AwsError).name ?? ''

@@ -10,10 +10,20 @@ import { cloudWatchDelivery, type DeliveryPublisher } from './delivery-publisher
 import { emulatorDeployer, emulatorStackUpdater } from './emulator.ts'
 
 /** Every side effect plan, apply, rollback and drift need; tests hand in these moto-backed or a scripted one. */
-export type Services = { stacks: StackUpdater; store: ArtifactStore; lock: EnvLock; deployer: Deployer; notifier: Notifier; delivery: DeliveryPublisher }
+export type Services = {
+  stacks: StackUpdater
+  store: ArtifactStore
+  lock: EnvLock
+  deployer: Deployer
+  notifier: Notifier
+  delivery: DeliveryPublisher
+}
 
 /** `emulator`: the endpoint is an emulator (moto), whose gaps emulator.ts works around; never set against AWS. */
-export function awsServices(model: Model, opts: { pollMs?: number; clients?: AwsClients; emulator?: boolean; roleArn?: string } = {}): Services & { clients: AwsClients } {
+export function awsServices(
+  model: Model,
+  opts: { pollMs?: number; clients?: AwsClients; emulator?: boolean; roleArn?: string } = {},
+): Services & { clients: AwsClients } {
   const { env } = model
   const clients = opts.clients ?? awsClients(env.region)
   const stacks = cfnStackUpdater(clients.cfn, { pollMs: opts.pollMs, roleArn: opts.roleArn, ssm: clients.ssm })

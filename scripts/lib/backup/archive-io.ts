@@ -21,7 +21,10 @@ export async function readManifest(store: BackupStore, archive: string): Promise
 }
 
 /** The newest archive under `prefix` whose manifest is present and sound. */
-export async function findLatestGood(store: BackupStore, prefix: string): Promise<{ key: string; manifest: Manifest } | undefined> {
+export async function findLatestGood(
+  store: BackupStore,
+  prefix: string,
+): Promise<{ key: string; manifest: Manifest } | undefined> {
   const groups = groupBackups(await store.list(prefix)).filter((g) => g.archive && g.manifest)
   for (const g of groups.reverse()) {
     const read = await readManifest(store, g.archive!.key)
@@ -31,7 +34,11 @@ export async function findLatestGood(store: BackupStore, prefix: string): Promis
 }
 
 /** Downloads to a local file, hashing on the way. */
-export async function downloadToFile(store: BackupStore, key: string, path: string): Promise<{ sha256: string; bytes: number }> {
+export async function downloadToFile(
+  store: BackupStore,
+  key: string,
+  path: string,
+): Promise<{ sha256: string; bytes: number }> {
   const tap = hashTap()
   await pipeline(await store.download(key), tap.stream, createWriteStream(path))
   return { sha256: tap.sha256(), bytes: tap.bytes() }

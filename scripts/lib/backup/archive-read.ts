@@ -1,6 +1,14 @@
 // Decodes a mongodump archive (ours or mongodump's) from a stream of Buffers into events, checking structure and CRCs — pure.
 import { Crc64 } from './crc64.ts'
-import { ArchiveError, decodeCollectionEntry, decodeHeader, decodeNamespaceHeader, MAGIC, type ArchiveHeader, type CollectionEntry } from './archive-format.ts'
+import {
+  ArchiveError,
+  decodeCollectionEntry,
+  decodeHeader,
+  decodeNamespaceHeader,
+  MAGIC,
+  type ArchiveHeader,
+  type CollectionEntry,
+} from './archive-format.ts'
 
 export type ArchiveEvent =
   | { kind: 'prelude'; header: ArchiveHeader; collections: CollectionEntry[] }
@@ -51,7 +59,8 @@ class ByteSource {
 
 const docSize = (src: ByteSource, where: string): number => {
   const size = src.int32()
-  if (size < 5 || size > MAX_DOC) throw new ArchiveError(`archive is corrupt: a BSON document of ${size} bytes in ${where}`)
+  if (size < 5 || size > MAX_DOC)
+    throw new ArchiveError(`archive is corrupt: a BSON document of ${size} bytes in ${where}`)
   return size
 }
 
@@ -65,18 +74,21 @@ async function readDocOrTerminator(src: ByteSource, where: string): Promise<Buff
   const size = docSize(src, where)
   if (!(await src.need(size))) throw new ArchiveError(`archive is truncated in ${where}`)
   const doc = src.take(size)
-  if (doc[size - 1] !== 0) throw new ArchiveError(`archive is corrupt: a BSON document in ${where} does not end with 0x00`)
+  if (doc[size - 1] !== 0)
+    throw new ArchiveError(`archive is corrupt: a BSON document in ${where} does not end with 0x00`)
   return doc
 }
 
 export async function* decodeArchive(chunks: AsyncIterable<Buffer | Uint8Array>): AsyncGenerator<ArchiveEvent> {
   const src = new ByteSource(chunks[Symbol.asyncIterator]())
-  if (!(await src.need(4)) || src.take(4).readUInt32LE() !== MAGIC) throw new ArchiveError('not a mongodump archive (bad magic number)')
+  if (!(await src.need(4)) || src.take(4).readUInt32LE() !== MAGIC)
+    throw new ArchiveError('not a mongodump archive (bad magic number)')
   const headerDoc = await readDocOrTerminator(src, 'the prelude')
   if (!headerDoc) throw new ArchiveError('archive prelude has no header')
   const header = decodeHeader(headerDoc)
   const collections: CollectionEntry[] = []
-  for (let d = await readDocOrTerminator(src, 'the prelude'); d; d = await readDocOrTerminator(src, 'the prelude')) collections.push(decodeCollectionEntry(d))
+  for (let d = await readDocOrTerminator(src, 'the prelude'); d; d = await readDocOrTerminator(src, 'the prelude'))
+    collections.push(decodeCollectionEntry(d))
   yield { kind: 'prelude', header, collections }
 
   const stats = new Map<string, { crc: Crc64; count: number; bytes: number }>()
@@ -95,9 +107,11 @@ export async function* decodeArchive(chunks: AsyncIterable<Buffer | Uint8Array>)
     if (ended.has(ns)) throw new ArchiveError(`archive is corrupt: data for ${ns} after its EOF`)
     const s = statsOf(ns)
     if (h.eof) {
-      if ((await readDocOrTerminator(src, where)) !== null) throw new ArchiveError(`archive is corrupt: no terminator after the EOF of ${ns}`)
+      if ((await readDocOrTerminator(src, where)) !== null)
+        throw new ArchiveError(`archive is corrupt: no terminator after the EOF of ${ns}`)
       const crc = s.crc.value()
-      if (crc !== h.crc) throw new ArchiveError(`archive is corrupt: CRC mismatch for ${ns} (computed ${crc}, recorded ${h.crc})`)
+      if (crc !== h.crc)
+        throw new ArchiveError(`archive is corrupt: CRC mismatch for ${ns} (computed ${crc}, recorded ${h.crc})`)
       ended.add(ns)
       yield { kind: 'end', db: h.db, collection: h.collection, count: s.count, bytes: s.bytes, crc }
       continue
@@ -112,7 +126,8 @@ export async function* decodeArchive(chunks: AsyncIterable<Buffer | Uint8Array>)
         const size = docSize(src, where)
         if (src.available < size) break
         const d = src.take(size)
-        if (d[size - 1] !== 0) throw new ArchiveError(`archive is corrupt: a BSON document in ${where} does not end with 0x00`)
+        if (d[size - 1] !== 0)
+          throw new ArchiveError(`archive is corrupt: a BSON document in ${where} does not end with 0x00`)
         docs.push(d)
         bytes += size
       }
@@ -123,6 +138,9 @@ export async function* decodeArchive(chunks: AsyncIterable<Buffer | Uint8Array>)
     }
   }
   // Views carry metadata only, so only collections must have ended.
-  const missing = collections.filter((c) => c.type !== 'view').map((c) => `${c.db}.${c.collection}`).filter((ns) => !ended.has(ns))
+  const missing = collections
+    .filter((c) => c.type !== 'view')
+    .map((c) => `${c.db}.${c.collection}`)
+    .filter((ns) => !ended.has(ns))
   if (missing.length) throw new ArchiveError(`archive is truncated: no EOF for ${missing.join(', ')}`)
 }

@@ -1,6 +1,14 @@
 // Encodes namespaces of raw BSON documents into a mongodump-compatible archive, as a stream of Buffers — pure (no I/O).
 import { Crc64 } from './crc64.ts'
-import { encodeCollectionEntry, encodeHeader, encodeNamespaceHeader, magicBytes, TERMINATOR, type ArchiveHeader, type CollectionEntry } from './archive-format.ts'
+import {
+  encodeCollectionEntry,
+  encodeHeader,
+  encodeNamespaceHeader,
+  magicBytes,
+  TERMINATOR,
+  type ArchiveHeader,
+  type CollectionEntry,
+} from './archive-format.ts'
 
 /** A collection to write: its prelude entry and its documents as raw BSON, in batches. */
 export type NamespaceInput = { entry: CollectionEntry; documents: () => AsyncIterable<Buffer[]> }
@@ -15,7 +23,12 @@ export async function* encodeArchive(
   namespaces: NamespaceInput[],
   onNamespace: (done: NamespaceWritten) => void = () => {},
 ): AsyncGenerator<Buffer> {
-  yield Buffer.concat([magicBytes(), encodeHeader(header), ...namespaces.map((n) => encodeCollectionEntry(n.entry)), TERMINATOR])
+  yield Buffer.concat([
+    magicBytes(),
+    encodeHeader(header),
+    ...namespaces.map((n) => encodeCollectionEntry(n.entry)),
+    TERMINATOR,
+  ])
   for (const { entry, documents } of namespaces) {
     const crc = new Crc64()
     let count = 0
@@ -24,7 +37,8 @@ export async function* encodeArchive(
       if (batch.length === 0) continue
       const parts: Buffer[] = []
       // Like mongodump, open a segment only when there is a document, so empty collections are just an EOF.
-      if (count === 0) parts.push(encodeNamespaceHeader({ db: entry.db, collection: entry.collection, eof: false, crc: 0n }))
+      if (count === 0)
+        parts.push(encodeNamespaceHeader({ db: entry.db, collection: entry.collection, eof: false, crc: 0n }))
       for (const doc of batch) {
         crc.update(doc)
         bytes += doc.length

@@ -4,11 +4,31 @@ import type { BackupStore } from '../aws/backup-store.ts'
 import type { MongoSource } from '../mongo/source.ts'
 import { isManifestKey } from './manifest.ts'
 
-export type Reach = { serverVersion: string; databases: number; collections: number; manifests: number; newest?: string }
+export type Reach = {
+  serverVersion: string
+  databases: number
+  collections: number
+  manifests: number
+  newest?: string
+}
 
-export async function checkReach(source: MongoSource, store: BackupStore, prefix: string, include?: string[]): Promise<Reach> {
+export async function checkReach(
+  source: MongoSource,
+  store: BackupStore,
+  prefix: string,
+  include?: string[],
+): Promise<Reach> {
   const serverVersion = await source.serverVersion()
   const colls = await source.listCollections(include)
-  const manifests = (await store.list(prefix)).filter((o) => isManifestKey(o.key)).map((o) => o.key).sort()
-  return { serverVersion, databases: new Set(colls.map((c) => c.db)).size, collections: colls.length, manifests: manifests.length, newest: manifests.at(-1) }
+  const manifests = (await store.list(prefix))
+    .filter((o) => isManifestKey(o.key))
+    .map((o) => o.key)
+    .sort()
+  return {
+    serverVersion,
+    databases: new Set(colls.map((c) => c.db)).size,
+    collections: colls.length,
+    manifests: manifests.length,
+    newest: manifests.at(-1),
+  }
 }

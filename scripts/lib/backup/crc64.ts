@@ -40,7 +40,7 @@ export class Crc64 {
 
   /** The CRC as Go's int64(h.Sum64()). */
   value(): bigint {
-    const u = (BigInt((~this.hi) >>> 0) << 32n) | BigInt((~this.lo) >>> 0)
+    const u = (BigInt(~this.hi >>> 0) << 32n) | BigInt(~this.lo >>> 0)
     return BigInt.asIntN(64, u)
   }
 }

@@ -18,7 +18,13 @@ export type FetchedArchive = {
   cleanup: () => void
 }
 
-export async function fetchArchive(store: BackupStore | undefined, envPrefix: string, from: string | undefined, opts: RestoreOptions, progress: ProgressSink): Promise<FetchedArchive> {
+export async function fetchArchive(
+  store: BackupStore | undefined,
+  envPrefix: string,
+  from: string | undefined,
+  opts: RestoreOptions,
+  progress: ProgressSink,
+): Promise<FetchedArchive> {
   // A local file: mongodump --archive output or a copied backup; no manifest, so its structure and CRCs are scanned.
   if (from && from !== 'latest' && existsSync(from) && statSync(from).isFile()) {
     const scan = await scanOrRefuse(from, from, opts, progress)
@@ -29,15 +35,22 @@ export async function fetchArchive(store: BackupStore | undefined, envPrefix: st
   let manifest: Manifest | undefined
   if (!from || from === 'latest') {
     const latest = await findLatestGood(store, envPrefix)
-    if (!latest) throw new RestoreRefused(`no good backup (archive with a manifest) under s3://${store.bucket}/${envPrefix}`)
+    if (!latest)
+      throw new RestoreRefused(`no good backup (archive with a manifest) under s3://${store.bucket}/${envPrefix}`)
     key = latest.key
     manifest = latest.manifest
   } else {
     key = from.replace(new RegExp(`^s3://${store.bucket}/`), '')
     const read = await readManifest(store, key)
-    if (read === 'unreadable') throw new RestoreRefused(`the manifest of s3://${store.bucket}/${key} cannot be read or does not describe it; refusing to restore`)
+    if (read === 'unreadable')
+      throw new RestoreRefused(
+        `the manifest of s3://${store.bucket}/${key} cannot be read or does not describe it; refusing to restore`,
+      )
     if (read !== 'missing') manifest = read
-    else progress(`restore: s3://${store.bucket}/${key} has no manifest; checking the archive's structure and CRCs instead`)
+    else
+      progress(
+        `restore: s3://${store.bucket}/${key} has no manifest; checking the archive's structure and CRCs instead`,
+      )
   }
   const dir = mkdtempSync(join(tmpdir(), 'drsignet-restore-'))
   const cleanup = () => rmSync(dir, { recursive: true, force: true })
@@ -47,7 +60,9 @@ export async function fetchArchive(store: BackupStore | undefined, envPrefix: st
     const got = await downloadToFile(store, key, file)
     if (manifest) {
       if (got.sha256 !== manifest.sha256 || got.bytes !== manifest.compressedBytes)
-        throw new RestoreRefused(`checksum mismatch for ${source}: sha256 ${got.sha256} (${got.bytes} bytes), manifest says ${manifest.sha256} (${manifest.compressedBytes} bytes); refusing to restore, nothing was written`)
+        throw new RestoreRefused(
+          `checksum mismatch for ${source}: sha256 ${got.sha256} (${got.bytes} bytes), manifest says ${manifest.sha256} (${manifest.compressedBytes} bytes); refusing to restore, nothing was written`,
+        )
       return { source, file, manifest, cleanup }
     }
     return { source, file, scan: await scanOrRefuse(file, source, opts, progress), cleanup }
@@ -57,11 +72,18 @@ export async function fetchArchive(store: BackupStore | undefined, envPrefix: st
   }
 }
 
-async function scanOrRefuse(file: string, source: string, opts: RestoreOptions, progress: ProgressSink): Promise<RestoreReport> {
+async function scanOrRefuse(
+  file: string,
+  source: string,
+  opts: RestoreOptions,
+  progress: ProgressSink,
+): Promise<RestoreReport> {
   try {
     return await restoreArchive(openArchiveFile(file), null, opts, progress)
   } catch (e) {
-    throw new RestoreRefused(`${source} is not a sound archive: ${(e as Error).message}; refusing to restore, nothing was written`)
+    throw new RestoreRefused(
+      `${source} is not a sound archive: ${(e as Error).message}; refusing to restore, nothing was written`,
+    )
   }
 }
 

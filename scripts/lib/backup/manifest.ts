@@ -33,7 +33,8 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0')
 export const stampOf = (d: Date) =>
   `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}Z`
 
-export const envPrefix = (policy: Pick<Backup, 'prefix'>, env: string) => (policy.prefix ? `${policy.prefix}/${env}/` : `${env}/`)
+export const envPrefix = (policy: Pick<Backup, 'prefix'>, env: string) =>
+  policy.prefix ? `${policy.prefix}/${env}/` : `${env}/`
 
 /** s3://BUCKET/PREFIX/ENV/YYYY/MM/DD/<timestamp>.archive.gz */
 export const archiveKey = (policy: Pick<Backup, 'prefix' | 'compression'>, env: string, at: Date) =>
@@ -68,4 +69,8 @@ export function manifestProblems(m: unknown, archive: string): string[] {
 
 /** What the manifest says each namespace holds, for the restore's proof. */
 export const manifestExpectations = (m: Manifest) =>
-  new Map(m.databases.flatMap((d) => d.collections.map((c) => [`${d.name}.${c.name}`, { count: c.count, contentHash: c.contentHash }] as const)))
+  new Map(
+    m.databases.flatMap((d) =>
+      d.collections.map((c) => [`${d.name}.${c.name}`, { count: c.count, contentHash: c.contentHash }] as const),
+    ),
+  )

@@ -10,7 +10,11 @@ export class Meter {
   extraBytes = 0 // e.g. compressed bytes uploaded
   private readonly started = Date.now()
   private last = 0
-  constructor(private readonly label: string, private readonly sink: ProgressSink, private readonly everyMs = 2000) {}
+  constructor(
+    private readonly label: string,
+    private readonly sink: ProgressSink,
+    private readonly everyMs = 2000,
+  ) {}
 
   add(docs: number, bytes: number) {
     this.docs += docs

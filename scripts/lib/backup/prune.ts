@@ -23,9 +23,15 @@ export function groupBackups(listing: Listed[]): Group[] {
 
 const DAY = 86_400_000
 
-export function selectPrunable(listing: Listed[], manifests: Map<string, ManifestRead>, now: Date, retentionDays: number): PruneDecision[] {
+export function selectPrunable(
+  listing: Listed[],
+  manifests: Map<string, ManifestRead>,
+  now: Date,
+  retentionDays: number,
+): PruneDecision[] {
   const groups = groupBackups(listing)
-  const readOf = (g: Group): ManifestRead => (g.archive && g.manifest ? manifests.get(g.archive.key) ?? 'unreadable' : 'missing')
+  const readOf = (g: Group): ManifestRead =>
+    g.archive && g.manifest ? (manifests.get(g.archive.key) ?? 'unreadable') : 'missing'
   const good = groups.filter((g) => typeof readOf(g) === 'object')
   const newestGood = good.at(-1)?.stem
   const cutoff = now.getTime() - retentionDays * DAY
@@ -37,7 +43,8 @@ export function selectPrunable(listing: Listed[], manifests: Map<string, Manifes
     if (g.at.getTime() >= cutoff) return { ...base, action: 'keep', reason: `within ${retentionDays} days` }
     if (read === 'unreadable') return { ...base, action: 'keep', reason: 'expired, but its manifest could not be read' }
     if (!g.archive) return { ...base, action: 'delete', reason: 'expired manifest without an archive' }
-    if (read === 'missing') return { ...base, action: 'delete', reason: 'expired archive without a manifest (a failed backup)' }
+    if (read === 'missing')
+      return { ...base, action: 'delete', reason: 'expired archive without a manifest (a failed backup)' }
     return { ...base, action: 'delete', reason: `expired (older than ${retentionDays} days)` }
   })
 }

@@ -11,9 +11,14 @@ export function proveNamespace(ns: string, expected: Expected, before: Observati
   const count = before.count + expected.count
   const hash = new ContentHash().plus(before.contentHash).plus(expected.contentHash).hex()
   const problems: string[] = []
-  if (after.count !== count) problems.push(`${ns}: holds ${after.count} documents after the restore, ${count} expected${held}`)
-  else if (after.contentHash !== hash) problems.push(`${ns}: its documents differ from the backup's (content hash ${after.contentHash.slice(0, 12)}… != ${hash.slice(0, 12)}…)`)
+  if (after.count !== count)
+    problems.push(`${ns}: holds ${after.count} documents after the restore, ${count} expected${held}`)
+  else if (after.contentHash !== hash)
+    problems.push(
+      `${ns}: its documents differ from the backup's (content hash ${after.contentHash.slice(0, 12)}… != ${hash.slice(0, 12)}…)`,
+    )
   const missing = expected.indexes.filter((i) => !after.indexes.includes(i))
-  if (missing.length) problems.push(`${ns}: index${missing.length > 1 ? 'es' : ''} ${missing.join(', ')} missing after the restore`)
+  if (missing.length)
+    problems.push(`${ns}: index${missing.length > 1 ? 'es' : ''} ${missing.join(', ')} missing after the restore`)
   return problems
 }

@@ -17,7 +17,14 @@ import { hashTap } from './hash-tap.ts'
 
 export const TOOL_VERSION = 'drsignet-backup 1.0'
 
-export type BackupDeps = { source: MongoSource; store: BackupStore; heartbeat: HeartbeatSink; now?: () => Date; progress: ProgressSink; gzipLevel?: number }
+export type BackupDeps = {
+  source: MongoSource
+  store: BackupStore
+  heartbeat: HeartbeatSink
+  now?: () => Date
+  progress: ProgressSink
+  gzipLevel?: number
+}
 
 export class BackupFailed extends Error {}
 
@@ -25,12 +32,22 @@ export async function runBackup(environment: string, policy: Backup, deps: Backu
   const now = deps.now ?? (() => new Date())
   const started = now()
   const key = archiveKey(policy, environment, started)
-  const [serverVersion, collections] = await Promise.all([deps.source.serverVersion(), deps.source.listCollections(policy.databases)])
+  const [serverVersion, collections] = await Promise.all([
+    deps.source.serverVersion(),
+    deps.source.listCollections(policy.databases),
+  ])
   // An empty backup would look good and restore nothing: a wrong include list must fail, not pass quietly.
-  if (!collections.length) throw new BackupFailed(`nothing to back up: no collections in ${policy.databases?.length ? `the policy's databases (${policy.databases.join(', ')})` : 'any user database'}`)
-  for (const db of policy.databases ?? []) if (!collections.some((c) => c.db === db)) deps.progress(`backup: warning: database ${db} from the policy has no collections`)
+  if (!collections.length)
+    throw new BackupFailed(
+      `nothing to back up: no collections in ${policy.databases?.length ? `the policy's databases (${policy.databases.join(', ')})` : 'any user database'}`,
+    )
+  for (const db of policy.databases ?? [])
+    if (!collections.some((c) => c.db === db))
+      deps.progress(`backup: warning: database ${db} from the policy has no collections`)
   const dataSize = await deps.source.dataSize([...new Set(collections.map((c) => c.db))])
-  deps.progress(`backup: ${collections.length} collection(s), ${dataSize === undefined ? 'data size unknown (no dbStats)' : `about ${(dataSize / 1048576).toFixed(1)} MB of data`}`)
+  deps.progress(
+    `backup: ${collections.length} collection(s), ${dataSize === undefined ? 'data size unknown (no dbStats)' : `about ${(dataSize / 1048576).toFixed(1)} MB of data`}`,
+  )
   const meter = new Meter('backup', deps.progress)
   const bounded = gcEvery()
   const perNs = new Map<string, CollectionManifest>()
@@ -65,9 +82,13 @@ export async function runBackup(environment: string, policy: Backup, deps: Backu
   const onNamespace = (w: { db: string; collection: string; count: number; bytes: number; crc: bigint }) => {
     const c = collections.find((x) => x.db === w.db && x.name === w.collection)!
     perNs.set(`${w.db}.${w.collection}`, {
-      name: w.collection, count: w.count, rawBytes: w.bytes, crc: w.crc.toString(),
+      name: w.collection,
+      count: w.count,
+      rawBytes: w.bytes,
+      crc: w.crc.toString(),
       contentHash: hashes.get(`${w.db}.${w.collection}`)!.hex(),
-      indexes: JSON.parse(metadataJson(c)).indexes, options: JSON.parse(metadataJson(c)).options ?? {},
+      indexes: JSON.parse(metadataJson(c)).indexes,
+      options: JSON.parse(metadataJson(c)).options ?? {},
     })
   }
 
@@ -75,14 +96,18 @@ export async function runBackup(environment: string, policy: Backup, deps: Backu
   const header = { concurrentCollections: 1, version: FORMAT_VERSION, serverVersion, toolVersion: TOOL_VERSION }
   const archive = Readable.from(encodeArchive(header, inputs, onNamespace), { objectMode: false, highWaterMark: 1 })
   const body = new PassThrough()
-  const stages = policy.compression === 'gzip' ? [archive, createGzip({ level: deps.gzipLevel ?? 6 }), tap.stream, body] : [archive, tap.stream, body]
+  const stages =
+    policy.compression === 'gzip'
+      ? [archive, createGzip({ level: deps.gzipLevel ?? 6 }), tap.stream, body]
+      : [archive, tap.stream, body]
   // The upload consumes `body`; a failure on either side fails both, and the partial upload is aborted.
   const produced = pipeline(stages as [Readable, ...Transform[]])
   // Compressed output never exceeds the raw BSON by more than gzip's few bytes per block, so the raw size bounds it.
   const uploaded = deps.store.upload(key, body, { expectedBytes: dataSize })
   const [p, u] = await Promise.allSettled([produced, uploaded])
   if (sourceError) throw new BackupFailed(`reading the database failed: ${sourceError.message}`)
-  if (u.status === 'rejected') throw new BackupFailed(`uploading s3://${deps.store.bucket}/${key} failed: ${(u.reason as Error).message}`)
+  if (u.status === 'rejected')
+    throw new BackupFailed(`uploading s3://${deps.store.bucket}/${key} failed: ${(u.reason as Error).message}`)
   if (p.status === 'rejected') throw new BackupFailed(`writing the archive failed: ${(p.reason as Error).message}`)
 
   const ended = now()
@@ -93,7 +118,10 @@ export async function runBackup(environment: string, policy: Backup, deps: Backu
     bucket: deps.store.bucket,
     key,
     compression: policy.compression,
-    databases: dbNames.map((name) => ({ name, collections: collections.filter((c) => c.db === name).map((c) => perNs.get(`${c.db}.${c.name}`)!) })),
+    databases: dbNames.map((name) => ({
+      name,
+      collections: collections.filter((c) => c.db === name).map((c) => perNs.get(`${c.db}.${c.name}`)!),
+    })),
     documents: meter.docs,
     rawBytes: meter.bytes,
     compressedBytes: tap.bytes(),
@@ -107,6 +135,12 @@ export async function runBackup(environment: string, policy: Backup, deps: Backu
   // Last: an archive without its manifest is not a backup.
   await deps.store.putJson(manifestKeyFor(key), manifest)
   deps.progress(meter.line())
-  await deps.heartbeat.record({ environment, key, endedAt: manifest.endedAt, documents: manifest.documents, compressedBytes: manifest.compressedBytes })
+  await deps.heartbeat.record({
+    environment,
+    key,
+    endedAt: manifest.endedAt,
+    documents: manifest.documents,
+    compressedBytes: manifest.compressedBytes,
+  })
   return manifest
 }

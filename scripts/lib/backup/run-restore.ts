@@ -18,14 +18,40 @@ export type RestoreOptions = {
   batchBytes?: number
   inFlight?: number
 }
-export type NamespaceReport = { db: string; collection: string; targetDb: string; count: number; bytes: number; indexes: number; written?: Observation }
+export type NamespaceReport = {
+  db: string
+  collection: string
+  targetDb: string
+  count: number
+  bytes: number
+  indexes: number
+  written?: Observation
+}
 /** `seconds` is the write; `proofSeconds` the read-back that proves it; `mismatches` are the proof's findings (none: proven). */
-export type RestoreReport = { header: ArchiveHeader; namespaces: NamespaceReport[]; documents: number; bytes: number; seconds: number; proofSeconds: number; mismatches: string[] }
+export type RestoreReport = {
+  header: ArchiveHeader
+  namespaces: NamespaceReport[]
+  documents: number
+  bytes: number
+  seconds: number
+  proofSeconds: number
+  mismatches: string[]
+}
 
 /** mongorestore's --nsInclude: `db.collection` with `*` matching any run of characters. */
 export function nsMatcher(patterns: string[] | undefined): (ns: string) => boolean {
   if (!patterns?.length) return () => true
-  const res = patterns.map((p) => new RegExp('^' + p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$'))
+  const res = patterns.map(
+    (p) =>
+      new RegExp(
+        '^' +
+          p
+            .split('*')
+            .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('.*') +
+          '$',
+      ),
+  )
   return (ns) => res.some((r) => r.test(ns))
 }
 
@@ -37,7 +63,12 @@ const IN_FLIGHT = 2
  * Reads the whole archive; with a target it writes, without one it only scans (counts, structure, CRCs).
  * Either way a corrupt archive throws ArchiveError; callers that must write nothing on corruption scan first.
  */
-export async function restoreArchive(chunks: AsyncIterable<Buffer | Uint8Array>, target: RestoreTarget | null, opts: RestoreOptions, progress: ProgressSink): Promise<RestoreReport> {
+export async function restoreArchive(
+  chunks: AsyncIterable<Buffer | Uint8Array>,
+  target: RestoreTarget | null,
+  opts: RestoreOptions,
+  progress: ProgressSink,
+): Promise<RestoreReport> {
   const include = nsMatcher(opts.nsInclude)
   const rename = opts.renameDb ?? ((db: string) => db)
   const meter = new Meter(target ? 'restore' : 'scan', progress)
@@ -57,7 +88,7 @@ export async function restoreArchive(chunks: AsyncIterable<Buffer | Uint8Array>,
   let failure: unknown
 
   const flush = async () => {
-    if (!pending.length || !target) return (pending = [], (pendingBytes = 0))
+    if (!pending.length || !target) return ((pending = []), (pendingBytes = 0))
     const [db, collection] = splitNs(pendingNs)
     const docs = pending
     pending = []
@@ -122,12 +153,25 @@ export async function restoreArchive(chunks: AsyncIterable<Buffer | Uint8Array>,
     // Read back every namespace: a write the server changed or lost fails the restore here, never silently.
     for (const [ns, r] of reports) {
       r.written = await target.observe(r.targetDb, r.collection)
-      const expected = { ...(opts.expected?.get(ns) ?? { count: r.count, contentHash: hashes.get(ns)!.hex() }), indexes: (indexes.get(ns) ?? []).map((i) => String(i.name)) }
+      const expected = {
+        ...(opts.expected?.get(ns) ?? { count: r.count, contentHash: hashes.get(ns)!.hex() }),
+        indexes: (indexes.get(ns) ?? []).map((i) => String(i.name)),
+      }
       mismatches.push(...proveNamespace(`${r.targetDb}.${r.collection}`, expected, before.get(ns) ?? EMPTY, r.written))
     }
-    progress(`proof: ${reports.size} collections read back in ${((Date.now() - proofStarted) / 1000).toFixed(1)} s, ${mismatches.length ? `${mismatches.length} mismatches` : 'all as the backup holds them'}`)
+    progress(
+      `proof: ${reports.size} collections read back in ${((Date.now() - proofStarted) / 1000).toFixed(1)} s, ${mismatches.length ? `${mismatches.length} mismatches` : 'all as the backup holds them'}`,
+    )
   }
-  return { header, namespaces: [...reports.values()], documents: meter.docs, bytes: meter.bytes, seconds, proofSeconds: (Date.now() - proofStarted) / 1000, mismatches }
+  return {
+    header,
+    namespaces: [...reports.values()],
+    documents: meter.docs,
+    bytes: meter.bytes,
+    seconds,
+    proofSeconds: (Date.now() - proofStarted) / 1000,
+    mismatches,
+  }
 }
 
 const splitNs = (ns: string): [string, string] => {

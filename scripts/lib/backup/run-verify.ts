@@ -4,7 +4,12 @@ import type { Manifest } from './manifest.ts'
 export type Observed = { db: string; collection: string; count: number; contentHash: string; indexes: number }
 export type DrillResult = { ok: boolean; lines: string[] }
 
-export function compareWithManifest(manifest: Manifest, observed: Observed[], restoreSeconds: number, rtoHours: number): DrillResult {
+export function compareWithManifest(
+  manifest: Manifest,
+  observed: Observed[],
+  restoreSeconds: number,
+  rtoHours: number,
+): DrillResult {
   const lines: string[] = []
   let ok = true
   const seen = new Map(observed.map((o) => [`${o.db}.${o.collection}`, o]))
@@ -20,10 +25,15 @@ export function compareWithManifest(manifest: Manifest, observed: Observed[], re
       }
       const problems: string[] = []
       if (o.count !== c.count) problems.push(`count ${o.count} != manifest ${c.count}`)
-      if (o.contentHash !== c.contentHash) problems.push(`content hash ${o.contentHash.slice(0, 12)}… != manifest ${c.contentHash.slice(0, 12)}…`)
+      if (o.contentHash !== c.contentHash)
+        problems.push(`content hash ${o.contentHash.slice(0, 12)}… != manifest ${c.contentHash.slice(0, 12)}…`)
       if (o.indexes !== c.indexes.length) problems.push(`indexes ${o.indexes} != manifest ${c.indexes.length}`)
       if (problems.length) ok = false
-      lines.push(problems.length ? `MISMATCH ${ns}: ${problems.join('; ')}` : `ok       ${ns}: ${o.count} documents, hash ${o.contentHash.slice(0, 12)}…, ${o.indexes} indexes`)
+      lines.push(
+        problems.length
+          ? `MISMATCH ${ns}: ${problems.join('; ')}`
+          : `ok       ${ns}: ${o.count} documents, hash ${o.contentHash.slice(0, 12)}…, ${o.indexes} indexes`,
+      )
     }
   }
   for (const ns of seen.keys()) {
@@ -33,7 +43,9 @@ export function compareWithManifest(manifest: Manifest, observed: Observed[], re
   const rto = rtoHours * 3600
   const within = restoreSeconds <= rto
   if (!within) ok = false
-  lines.push(`restore time ${restoreSeconds.toFixed(1)} s against an RTO of ${rtoHours} h (${rto} s): ${within ? `within (${((restoreSeconds / rto) * 100).toFixed(3)} % of it)` : 'EXCEEDED'}`)
+  lines.push(
+    `restore time ${restoreSeconds.toFixed(1)} s against an RTO of ${rtoHours} h (${rto} s): ${within ? `within (${((restoreSeconds / rto) * 100).toFixed(3)} % of it)` : 'EXCEEDED'}`,
+  )
   return { ok, lines }
 }
 

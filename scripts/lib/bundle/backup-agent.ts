@@ -32,7 +32,8 @@ export function readOpsSnapshot(env: string, configRoot = thisCheckout, codeRoot
 }
 
 /** The backup tool's hooks and the shared pieces they source or run; the app hooks stay out. */
-export const backupHookEntries = (root?: string): BundleEntry[] => readFolder(hooksDir(root)).filter((e) => isBackupHook(e.path) || BACKUP_HOOK_LIBS.includes(e.path))
+export const backupHookEntries = (root?: string): BundleEntry[] =>
+  readFolder(hooksDir(root)).filter((e) => isBackupHook(e.path) || BACKUP_HOOK_LIBS.includes(e.path))
 
 export function backupAgentEntries(model: Model, inputs: { ops: BundleEntry[]; hooks: BundleEntry[] }): BundleEntry[] {
   const entries = checkedAndSorted([
@@ -40,6 +41,9 @@ export function backupAgentEntries(model: Model, inputs: { ops: BundleEntry[]; h
     ...inputs.ops.map((e) => ({ ...e, path: `ops/${e.path}` })),
     ...inputs.hooks.map((e) => ({ ...e, path: `hooks/${e.path}` })),
   ])
-  checkPermissions(backupAgentAppspec(), entries.map((e) => e.path))
+  checkPermissions(
+    backupAgentAppspec(),
+    entries.map((e) => e.path),
+  )
   return entries
 }

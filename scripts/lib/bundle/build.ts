@@ -14,22 +14,31 @@ export const isBackupHook = (path: string) => path.startsWith('backup/')
 /** The shared pieces the backup hooks source or run. */
 export const BACKUP_HOOK_LIBS = ['lib/agent-config.mjs', 'lib/base.sh', 'lib/fetch-secret.mjs', 'lib/imds-guard.sh']
 /** What every app bundle carries under hooks/. */
-export const appHookEntries = (root?: string): BundleEntry[] => readFolder(hooksDir(root)).filter((e) => !isBackupHook(e.path))
+export const appHookEntries = (root?: string): BundleEntry[] =>
+  readFolder(hooksDir(root)).filter((e) => !isBackupHook(e.path))
 
 /** A folder's files, sorted, with modes normalised to 0755 (any exec bit) or 0644. Dot-files are kept. */
 export function readFolder(dir: string, prefix = ''): BundleEntry[] {
-  return readdirSync(join(dir, prefix)).sort().flatMap((name) => {
-    const rel = prefix ? `${prefix}/${name}` : name
-    const st = statSync(join(dir, rel))
-    if (st.isDirectory()) return readFolder(dir, rel)
-    return st.isFile() ? [{ path: rel, data: readFileSync(join(dir, rel)), mode: st.mode & 0o111 ? 0o755 : 0o644 }] : []
-  })
+  return readdirSync(join(dir, prefix))
+    .sort()
+    .flatMap((name) => {
+      const rel = prefix ? `${prefix}/${name}` : name
+      const st = statSync(join(dir, rel))
+      if (st.isDirectory()) return readFolder(dir, rel)
+      return st.isFile()
+        ? [{ path: rel, data: readFileSync(join(dir, rel)), mode: st.mode & 0o111 ? 0o755 : 0o644 }]
+        : []
+    })
 }
 
 export type BuiltBundle = { file: string; sha256: string; bytes: number }
 
 /** `rendered`: the app's rendered files (renderAppFiles), as in apply. */
-export async function buildBundle(app: App, rendered: RenderedFile[], inputs: { artifactDir: string; outDir: string }): Promise<BuiltBundle> {
+export async function buildBundle(
+  app: App,
+  rendered: RenderedFile[],
+  inputs: { artifactDir: string; outDir: string },
+): Promise<BuiltBundle> {
   const entries = bundleEntries(app, rendered, { artifact: readFolder(inputs.artifactDir), hooks: appHookEntries() })
   const gz = await packEntries(entries)
   const sha256 = contentHash(gz)

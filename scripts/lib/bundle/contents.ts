@@ -12,7 +12,11 @@ export type BundleInputs = {
   hooks: BundleEntry[] // hooks/**, paths relative to hooks/
 }
 
-export const text = (f: RenderedFile, path = f.path, mode = 0o644): BundleEntry => ({ path, data: Buffer.from(f.contents), mode })
+export const text = (f: RenderedFile, path = f.path, mode = 0o644): BundleEntry => ({
+  path,
+  data: Buffer.from(f.contents),
+  mode,
+})
 
 /**
  * `rendered`: the app's files exactly as render wrote them under build/ENV/apps/APP/ (renderAppFiles), in bundle
@@ -25,7 +29,10 @@ export function bundleEntries(app: App, rendered: RenderedFile[], inputs: Bundle
     ...inputs.hooks.map((e) => ({ ...e, path: `hooks/${e.path}` })),
   ]
   const sorted = checkedAndSorted(entries)
-  checkPermissions(appspecFor(app), sorted.map((e) => e.path))
+  checkPermissions(
+    appspecFor(app),
+    sorted.map((e) => e.path),
+  )
   return sorted
 }
 
@@ -33,7 +40,8 @@ export function bundleEntries(app: App, rendered: RenderedFile[], inputs: Bundle
 export function checkedAndSorted(entries: BundleEntry[]): BundleEntry[] {
   const seen = new Set<string>()
   for (const e of entries) {
-    if (e.path.startsWith('/') || e.path.split('/').includes('..')) throw new Error(`bundle path ${e.path} escapes the bundle`)
+    if (e.path.startsWith('/') || e.path.split('/').includes('..'))
+      throw new Error(`bundle path ${e.path} escapes the bundle`)
     if (seen.has(e.path)) throw new Error(`bundle path ${e.path} appears twice`)
     seen.add(e.path)
   }

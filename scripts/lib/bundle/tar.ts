@@ -20,12 +20,31 @@ export function entryTime(data: Buffer): Date {
 export async function packEntries(entries: BundleEntry[]): Promise<Buffer> {
   const pack = tar.pack()
   const chunks: Buffer[] = []
-  pack.on('data', (c: unknown) => { chunks.push(c as Buffer) })
-  const done = new Promise<void>((resolve, reject) => { pack.on('end', resolve); pack.on('error', reject) })
+  pack.on('data', (c: unknown) => {
+    chunks.push(c as Buffer)
+  })
+  const done = new Promise<void>((resolve, reject) => {
+    pack.on('end', resolve)
+    pack.on('error', reject)
+  })
   const sorted = [...entries].sort(byText((e) => e.path))
   for (const e of sorted) {
     await new Promise<void>((resolve, reject) =>
-      pack.entry({ name: e.path, size: e.data.length, mode: e.mode, mtime: entryTime(e.data), uid: 0, gid: 0, uname: 'root', gname: 'root', type: 'file' }, e.data, (err) => (err ? reject(err) : resolve())),
+      pack.entry(
+        {
+          name: e.path,
+          size: e.data.length,
+          mode: e.mode,
+          mtime: entryTime(e.data),
+          uid: 0,
+          gid: 0,
+          uname: 'root',
+          gname: 'root',
+          type: 'file',
+        },
+        e.data,
+        (err) => (err ? reject(err) : resolve()),
+      ),
     )
   }
   pack.finalize()
@@ -38,17 +57,25 @@ export async function unpackEntries(gz: Buffer): Promise<BundleEntry[]> {
   const entries: BundleEntry[] = []
   extract.on('entry', (header, stream, next) => {
     const parts: Buffer[] = []
-    stream.on('data', (c: unknown) => { parts.push(c as Buffer) })
+    stream.on('data', (c: unknown) => {
+      parts.push(c as Buffer)
+    })
     stream.on('end', () => {
-      if (header.type === 'file') entries.push({ path: header.name, data: Buffer.concat(parts), mode: header.mode ?? 0o644 })
+      if (header.type === 'file')
+        entries.push({ path: header.name, data: Buffer.concat(parts), mode: header.mode ?? 0o644 })
       next()
     })
     stream.resume()
   })
-  const done = new Promise<void>((resolve, reject) => { extract.on('finish', resolve); extract.on('error', reject) })
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on('finish', resolve)
+    extract.on('error', reject)
+  })
   extract.end(gunzipSync(gz))
   await done
-  for (const e of entries) if (e.path.startsWith('/') || e.path.split('/').includes('..')) throw new Error(`bundle entry ${e.path} escapes the bundle`)
+  for (const e of entries)
+    if (e.path.startsWith('/') || e.path.split('/').includes('..'))
+      throw new Error(`bundle entry ${e.path} escapes the bundle`)
   return entries
 }
 

@@ -4,14 +4,25 @@ import { UsageError } from './errors.ts'
 
 type Options = NonNullable<ParseArgsConfig['options']>
 
-export function parseCommand<O extends Options>(usage: string, argv: string[], options: O, positionals: { min: number; max: number }) {
+export function parseCommand<O extends Options>(
+  usage: string,
+  argv: string[],
+  options: O,
+  positionals: { min: number; max: number },
+) {
   // The usage line is what --help prints and what the README's command list is checked against: a flag the command
   // parses but does not name there would be one nobody can find.
   const unnamed = Object.keys(options).filter((name) => !new RegExp(`(^|[^\\w-])--${name}([^\\w-]|$)`).test(usage))
-  if (unnamed.length) throw new Error(`the usage line does not name ${unnamed.map((n) => `--${n}`).join(', ')}: ${usage}`)
+  if (unnamed.length)
+    throw new Error(`the usage line does not name ${unnamed.map((n) => `--${n}`).join(', ')}: ${usage}`)
   let parsed
   try {
-    parsed = parseArgs({ args: argv, options: { ...options, root: { type: 'string' }, help: { type: 'boolean' } }, allowPositionals: true, strict: true })
+    parsed = parseArgs({
+      args: argv,
+      options: { ...options, root: { type: 'string' }, help: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    })
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\nusage: ${usage}`)
   }

@@ -2,7 +2,15 @@
 // which `--debug` shows instead).
 import { isUnreachable, UNREACHABLE_BUDGET_MS } from '../aws/retry.ts'
 
-type Err = { name?: string; code?: string; message?: string; address?: string; port?: number; hostname?: string; $metadata?: { httpStatusCode?: number } }
+type Err = {
+  name?: string
+  code?: string
+  message?: string
+  address?: string
+  port?: number
+  hostname?: string
+  $metadata?: { httpStatusCode?: number }
+}
 
 export function explainError(e: unknown, env: NodeJS.ProcessEnv = process.env): string {
   const err = (e ?? {}) as Err
@@ -14,14 +22,19 @@ export function explainError(e: unknown, env: NodeJS.ProcessEnv = process.env): 
   // The errors withRetry gives up on within its budget for an endpoint that does not answer.
   if (isUnreachable(e)) {
     const code = err.code ?? name
-    const where = err.address ? `${err.address}${err.port ? `:${err.port}` : ''}` : err.hostname ?? env.AWS_ENDPOINT_URL ?? 'the AWS endpoint'
-    const hint = env.AWS_ENDPOINT_URL ? `check AWS_ENDPOINT_URL (${env.AWS_ENDPOINT_URL}) and that the emulator runs` : 'check the network and the region'
+    const where = err.address
+      ? `${err.address}${err.port ? `:${err.port}` : ''}`
+      : (err.hostname ?? env.AWS_ENDPOINT_URL ?? 'the AWS endpoint')
+    const hint = env.AWS_ENDPOINT_URL
+      ? `check AWS_ENDPOINT_URL (${env.AWS_ENDPOINT_URL}) and that the emulator runs`
+      : 'check the network and the region'
     return `cannot reach ${where} (${code}), given up after retrying for ${UNREACHABLE_BUDGET_MS / 1000} s: ${hint}`
   }
   if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(name) || err.$metadata?.httpStatusCode === 403) {
     // AWS names the principal, the action and the resource in the message itself.
     return `access denied: ${first}; the role needs that permission (see cloudformation/pipeline.yaml)`
   }
-  if (/Throttl|TooManyRequests|SlowDown|RequestLimitExceeded/.test(name)) return `AWS kept throttling (${name}) after every retry: run again in a few minutes`
+  if (/Throttl|TooManyRequests|SlowDown|RequestLimitExceeded/.test(name))
+    return `AWS kept throttling (${name}) after every retry: run again in a few minutes`
   return `${name && name !== 'Error' ? `${name}: ` : ''}${first} (run again with --debug for the stack trace)`
 }

@@ -7,7 +7,14 @@ export function writeOutputFile(flag: string, path: string, data: string): void 
     writeFileSync(path, data)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'its folder does not exist; create it first' : code === 'EISDIR' ? 'it is a folder; name a file' : code === 'EACCES' ? 'permission denied' : (e as Error).message
+    const why =
+      code === 'ENOENT'
+        ? 'its folder does not exist; create it first'
+        : code === 'EISDIR'
+          ? 'it is a folder; name a file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (e as Error).message
     throw new InputError(`${flag} ${path}: cannot write: ${why}`)
   }
 }

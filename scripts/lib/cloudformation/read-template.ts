@@ -8,12 +8,38 @@ export type Template = {
   Parameters: Record<string, { Type: string; Default?: unknown; [key: string]: unknown }>
   Mappings?: Record<string, Record<string, Record<string, unknown>>>
   Conditions?: Record<string, unknown>
-  Resources: Record<string, { Type: string; Condition?: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown>; [key: string]: unknown }>
+  Resources: Record<
+    string,
+    {
+      Type: string
+      Condition?: string
+      Properties?: Record<string, unknown>
+      Metadata?: Record<string, unknown>
+      [key: string]: unknown
+    }
+  >
   Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>
 }
 
-const SHORT_FORMS = ['Ref', 'Condition', 'Sub', 'GetAtt', 'If', 'Join', 'Select', 'Split', 'Equals', 'Not', 'And', 'Or',
-  'FindInMap', 'Base64', 'Cidr', 'GetAZs', 'ImportValue'] as const
+const SHORT_FORMS = [
+  'Ref',
+  'Condition',
+  'Sub',
+  'GetAtt',
+  'If',
+  'Join',
+  'Select',
+  'Split',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'FindInMap',
+  'Base64',
+  'Cidr',
+  'GetAZs',
+  'ImportValue',
+] as const
 
 // `!Ref X` is {Ref: X} and `!Condition X` is {Condition: X}; every other tag is {"Fn::Name": ...}.
 const longName = (name: string) => (name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`)

@@ -30,9 +30,17 @@ function checkFile(input: InputFile, kind: 'app' | 'environment', out: Problem[]
   const data = source.doc.toJS({ maxAliasCount: 50 }) as Record<string, any>
   // A secret under an unknown key is reported once, as a secret.
   const schema = schemaProblems(source, validators()[kind], data).filter((p) => !secrets.some((s) => s.line === p.line))
-  const naming = typeof data.name === 'string' && data.name !== stem(input.file)
-    ? [problemAt(source, ['name'], `name '${data.name}' must match the file name '${stem(input.file)}'; rename one of them`, 'file-name')]
-    : []
+  const naming =
+    typeof data.name === 'string' && data.name !== stem(input.file)
+      ? [
+          problemAt(
+            source,
+            ['name'],
+            `name '${data.name}' must match the file name '${stem(input.file)}'; rename one of them`,
+            'file-name',
+          ),
+        ]
+      : []
   out.push(...secrets, ...schema, ...naming)
   return { source, data, valid: secrets.length + schema.length + naming.length === 0 }
 }
@@ -51,10 +59,23 @@ export function loadConfig(envFiles: InputFile[], appInputs: InputFile[]): LoadR
   for (const { source, data } of parsedEnvs.filter((d) => !d.valid)) {
     const ctx = { env: source, data, apps: appSources, appFiles, model: undefined as unknown as Model }
     for (const rule of [appsExist, ...referenceRules]) {
-      try { problems.push(...rule(ctx)) } catch { /* reported by the schema */ }
+      try {
+        problems.push(...rule(ctx))
+      } catch {
+        /* reported by the schema */
+      }
     }
     // The rules over the whole environment need a valid one; say so, or a clash they would find surprises later.
-    problems.push({ ...problemAt(source, [], `${modelRules.length} rules over the whole environment (ports, alarms, backup, deployments, …) were not run because of this file's schema problems; fix those and validate again, more may follow`, 'rules-skipped'), line: 1, col: 1 })
+    problems.push({
+      ...problemAt(
+        source,
+        [],
+        `${modelRules.length} rules over the whole environment (ports, alarms, backup, deployments, …) were not run because of this file's schema problems; fix those and validate again, more may follow`,
+        'rules-skipped',
+      ),
+      line: 1,
+      col: 1,
+    })
   }
   const models: Model[] = []
   for (const { source, data } of envs) {
@@ -69,6 +90,8 @@ export function loadConfig(envFiles: InputFile[], appInputs: InputFile[]): LoadR
   }
   // Isolation reads a few fields only, so it also checks environments that have other problems.
   problems.push(...environmentsIsolated(parsedEnvs as EnvDoc[]))
-  const clean = models.filter((m) => !problems.some((p) => p.file === envs.find((e) => e.data.name === m.env.name)?.source.file))
+  const clean = models.filter(
+    (m) => !problems.some((p) => p.file === envs.find((e) => e.data.name === m.env.name)?.source.file),
+  )
   return { models: clean, problems: unique(problems).sort(byPlace) }
 }

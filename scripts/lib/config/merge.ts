@@ -32,9 +32,15 @@ export function buildModel(env: Json, apps: Map<string, Json>): Model {
   const { $schema: _s, apps: overrides, instanceGroups, notifications, ...rest } = env
   const environment: Environment = {
     ...(rest as Omit<Environment, 'instanceGroups' | 'notifications'>),
-    instanceGroups: Object.entries(instanceGroups as Json).map(([name, g]) => ({ name, ...g })).sort(byName),
-    notifications: Object.entries(notifications as Json).map(([name, t]) => ({ name, ...t })).sort(byName),
-    alarms: ((rest.alarms ?? []) as Alarm[]).map((a) => (a.metric === 'backup-age' ? { ...a, ...backupAgeShape(a) } : a)),
+    instanceGroups: Object.entries(instanceGroups as Json)
+      .map(([name, g]) => ({ name, ...g }))
+      .sort(byName),
+    notifications: Object.entries(notifications as Json)
+      .map(([name, t]) => ({ name, ...t }))
+      .sort(byName),
+    alarms: ((rest.alarms ?? []) as Alarm[]).map((a) =>
+      a.metric === 'backup-age' ? { ...a, ...backupAgeShape(a) } : a,
+    ),
   }
   const merged = Object.entries(overrides as Json)
     .filter(([name]) => apps.has(name))

@@ -3,8 +3,15 @@
 
 export type AppKind = 'api' | 'spa'
 export type HookEvent =
-  | 'ApplicationStop' | 'BeforeInstall' | 'AfterInstall' | 'ApplicationStart' | 'ValidateService'
-  | 'BeforeBlockTraffic' | 'AfterBlockTraffic' | 'BeforeAllowTraffic' | 'AfterAllowTraffic'
+  | 'ApplicationStop'
+  | 'BeforeInstall'
+  | 'AfterInstall'
+  | 'ApplicationStart'
+  | 'ValidateService'
+  | 'BeforeBlockTraffic'
+  | 'AfterBlockTraffic'
+  | 'BeforeAllowTraffic'
+  | 'AfterAllowTraffic'
 
 export type HealthCheck = {
   path: string // e.g. /healthz
@@ -46,9 +53,17 @@ export type App = {
 }
 
 /** scaling: between min and max, tracking average CPU (targetCpu percent); a fixed size of count without it. */
-export type InstanceGroup = { name: string; count: number; scaling?: { min: number; max: number; targetCpu: number }; instanceType: string; volumeSize: number; tags: Record<string, string> }
+export type InstanceGroup = {
+  name: string
+  count: number
+  scaling?: { min: number; max: number; targetCpu: number }
+  instanceType: string
+  volumeSize: number
+  tags: Record<string, string>
+}
 
-export type AlarmMetric = 'cpu' | 'memory' | 'disk' | 'target-5xx' | 'unhealthy-hosts' | 'healthy-hosts' | 'response-time' | 'backup-age'
+export type AlarmMetric =
+  'cpu' | 'memory' | 'disk' | 'target-5xx' | 'unhealthy-hosts' | 'healthy-hosts' | 'response-time' | 'backup-age'
 export type Alarm = {
   name: string
   metric: AlarmMetric
@@ -56,7 +71,8 @@ export type Alarm = {
   instanceGroup?: string // for cpu, memory, disk
   statistic: 'Average' | 'Sum' | 'Minimum' | 'Maximum' | 'SampleCount'
   threshold: number
-  comparison: 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold' | 'LessThanOrEqualToThreshold'
+  comparison:
+    'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold' | 'LessThanOrEqualToThreshold'
   period: number // seconds
   evaluationPeriods: number
   notify: string[] // notification topic names
@@ -98,8 +114,21 @@ export type Environment = {
   region: string
   branch: string
   repository: string
-  network: { vpcCidr: string; sshPort: number; vpnClientCidr: string; vpnPeerCidr?: string; mongoPort: number; mongoTls?: 'require' | 'prefer' } // mongoTls: require when omitted
-  loadBalancer: { certificateArn: string; sslPolicy: string; idleTimeout: number; deletionProtection: boolean; wafRateLimit?: number } // wafRateLimit: per IP per 5 minutes, 2000 when omitted
+  network: {
+    vpcCidr: string
+    sshPort: number
+    vpnClientCidr: string
+    vpnPeerCidr?: string
+    mongoPort: number
+    mongoTls?: 'require' | 'prefer'
+  } // mongoTls: require when omitted
+  loadBalancer: {
+    certificateArn: string
+    sslPolicy: string
+    idleTimeout: number
+    deletionProtection: boolean
+    wafRateLimit?: number
+  } // wafRateLimit: per IP per 5 minutes, 2000 when omitted
   kms: { keyAlias: string }
   buckets: { artifacts: string; logs: string }
   instanceGroups: InstanceGroup[] // sorted by name
@@ -126,12 +155,17 @@ export type Environment = {
  * The metric a good backup publishes (one datapoint of 1 per backup), shared by the backup job and the
  * backup-age alarm so the two cannot drift apart.
  */
-export const BACKUP_METRIC = { namespace: 'DrSignet/Backup', name: 'BackupSucceeded', dimension: 'Environment' } as const
+export const BACKUP_METRIC = {
+  namespace: 'DrSignet/Backup',
+  name: 'BackupSucceeded',
+  dimension: 'Environment',
+} as const
 /** The DORA keys apply publishes after each run (ops metrics' figures over 30 days), per app and for 'all'. */
 export const DELIVERY_METRIC = { namespace: 'DrSignet/Delivery', days: 30 } as const
 
 /** Periods without a successful backup that make its age exceed the alarm's threshold (seconds). */
-export const backupAgePeriods = (alarm: Pick<Alarm, 'threshold' | 'period'>) => Math.max(1, Math.ceil(alarm.threshold / alarm.period))
+export const backupAgePeriods = (alarm: Pick<Alarm, 'threshold' | 'period'>) =>
+  Math.max(1, Math.ceil(alarm.threshold / alarm.period))
 
 /**
  * A backup-age alarm's YAML gives its age limit (`threshold`, seconds) and `period`; the rest follows from them.
@@ -152,4 +186,5 @@ export type Problem = { file: string; line: number; col: number; message: string
  * Minutes after which the backup's systemd unit stops a run: its usual duration with a margin (twice it, or it plus
  * 30 min when that is longer), so a stuck run ends hours before the next and pages through backup-age, not at the RPO.
  */
-export const backupTimeoutMinutes = (b: Pick<Backup, 'expectedMinutes'>) => Math.max(2 * b.expectedMinutes, b.expectedMinutes + 30)
+export const backupTimeoutMinutes = (b: Pick<Backup, 'expectedMinutes'>) =>
+  Math.max(2 * b.expectedMinutes, b.expectedMinutes + 30)

@@ -7,7 +7,12 @@ export type Path = (string | number)[]
 
 /** JSON Pointer (as ajv reports it) to path segments. */
 export const pointerToPath = (pointer: string): Path =>
-  pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+  pointer === ''
+    ? []
+    : pointer
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
 
 const keyOf = (pair: Pair) => (isScalar(pair.key) ? String(pair.key.value) : undefined)
 
@@ -42,7 +47,13 @@ export function positionOf(source: Source, path: Path, at: 'key' | 'value' = 'va
   return source.lines.linePos(offset)
 }
 
-export const problemAt = (source: Source, path: Path, message: string, rule: string, at: 'key' | 'value' = 'value'): Problem => ({
+export const problemAt = (
+  source: Source,
+  path: Path,
+  message: string,
+  rule: string,
+  at: 'key' | 'value' = 'value',
+): Problem => ({
   file: source.file,
   ...positionOf(source, path, at),
   message,

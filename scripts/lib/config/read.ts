@@ -23,11 +23,18 @@ function readFolder(root: string, folder: string): InputFile[] {
  */
 export function readInputs(root: string) {
   const where = relative(process.cwd(), root) || '.'
-  if (!existsSync(root)) throw new InputError(`${where}: no such folder; pass --root the repository's folder (the one with environments/ and apps/)`)
+  if (!existsSync(root))
+    throw new InputError(
+      `${where}: no such folder; pass --root the repository's folder (the one with environments/ and apps/)`,
+    )
   const envFiles = readFolder(root, 'environments')
   if (!envFiles.length) {
-    const why = existsSync(join(root, 'environments')) ? 'environments/ holds no .yaml file' : 'there is no environments/ folder'
-    throw new InputError(`${where}: ${why}, so there is nothing to check; pass --root the repository's folder (the one with environments/ and apps/)`)
+    const why = existsSync(join(root, 'environments'))
+      ? 'environments/ holds no .yaml file'
+      : 'there is no environments/ folder'
+    throw new InputError(
+      `${where}: ${why}, so there is nothing to check; pass --root the repository's folder (the one with environments/ and apps/)`,
+    )
   }
   return { envFiles, appFiles: readFolder(root, 'apps') }
 }
@@ -46,6 +53,15 @@ export function readModel(root: string, envName: string): Model {
   const { models, problems } = readConfig(root)
   if (problems.length) throw new ConfigError(problems)
   const model = models.find((m) => m.env.name === envName)
-  if (!model) throw new ConfigError([{ file: join(relative(process.cwd(), root) || '.', 'environments', `${envName}.yaml`), line: 1, col: 1, message: `no environment '${envName}'; known: ${models.map((m) => m.env.name).join(', ')}`, rule: 'env-exists' }])
+  if (!model)
+    throw new ConfigError([
+      {
+        file: join(relative(process.cwd(), root) || '.', 'environments', `${envName}.yaml`),
+        line: 1,
+        col: 1,
+        message: `no environment '${envName}'; known: ${models.map((m) => m.env.name).join(', ')}`,
+        rule: 'env-exists',
+      },
+    ])
   return model
 }

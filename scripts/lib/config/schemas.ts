@@ -31,4 +31,5 @@ export function validators() {
 export type SchemaError = ErrorObject
 
 /** The schema's own rule for an app version, for commands that take one on the command line. */
-export const versionPattern = (): RegExp => new RegExp((readSchema('common.schema.json') as { $defs: { version: { pattern: string } } }).$defs.version.pattern)
+export const versionPattern = (): RegExp =>
+  new RegExp((readSchema('common.schema.json') as { $defs: { version: { pattern: string } } }).$defs.version.pattern)

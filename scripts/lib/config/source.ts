@@ -15,8 +15,14 @@ const at = (file: string, lines: LineCounter, offset: number, message: string, r
 
 /** Bytes in, a parsed document or the problems that stop it; nothing is thrown. */
 export function parseSource(file: string, bytes: Uint8Array): { source?: Source; problems: Problem[] } {
-  const fail = (message: string, rule: string, line = 1, col = 1) => ({ problems: [{ file, line, col, message, rule }] })
-  if (bytes.length > MAX_BYTES) return fail(`file is ${bytes.length} bytes, over the 1 MiB limit; split it or remove what is not configuration`, 'yaml-size')
+  const fail = (message: string, rule: string, line = 1, col = 1) => ({
+    problems: [{ file, line, col, message, rule }],
+  })
+  if (bytes.length > MAX_BYTES)
+    return fail(
+      `file is ${bytes.length} bytes, over the 1 MiB limit; split it or remove what is not configuration`,
+      'yaml-size',
+    )
   let text: string
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
@@ -24,7 +30,8 @@ export function parseSource(file: string, bytes: Uint8Array): { source?: Source;
     const bad = firstInvalidUtf8(bytes)
     return fail(`invalid UTF-8 at byte ${bad.offset}; save the file as UTF-8`, 'yaml-utf8', bad.line, bad.col)
   }
-  if (text.split('\n').every((l) => /^\s*(#.*)?$/.test(l))) return fail('file is empty; it must hold a mapping', 'yaml-empty')
+  if (text.split('\n').every((l) => /^\s*(#.*)?$/.test(l)))
+    return fail('file is empty; it must hold a mapping', 'yaml-empty')
 
   const lines = new LineCounter()
   // Tabs are never valid YAML indentation and are easy to paste in unseen.
@@ -33,31 +40,65 @@ export function parseSource(file: string, bytes: Uint8Array): { source?: Source;
   if (tab) return { problems: [tabProblem(file, text, tab.index + tab[0].length - 1)] }
 
   const problems: Problem[] = []
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, merge: true, prettyErrors: false, strict: true })
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    merge: true,
+    prettyErrors: false,
+    strict: true,
+  })
   for (const e of doc.errors) {
     // A key indented deeper than the one above it: the parser blames the line above; the cause is the line below.
-    const deeper = e.code === 'BLOCK_AS_IMPLICIT_KEY' || e.code === 'MULTILINE_IMPLICIT_KEY' ? overIndented(text, e.pos[0]) : undefined
+    const deeper =
+      e.code === 'BLOCK_AS_IMPLICIT_KEY' || e.code === 'MULTILINE_IMPLICIT_KEY'
+        ? overIndented(text, e.pos[0])
+        : undefined
     if (deeper) {
       problems.push(at(file, lines, deeper.offset, deeper.message, 'yaml-indent'))
       continue
     }
-    const message = e.code === 'DUPLICATE_KEY' ? `duplicate key ${quotedKeyAt(text, e.pos[0])}; each key may appear once in a mapping` : e.message.split('\n')[0]
+    const message =
+      e.code === 'DUPLICATE_KEY'
+        ? `duplicate key ${quotedKeyAt(text, e.pos[0])}; each key may appear once in a mapping`
+        : e.message.split('\n')[0]
     problems.push(at(file, lines, e.pos[0], message, e.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : 'yaml-syntax'))
   }
   if (problems.length) return { problems: dedupe(problems) }
 
   let aliases = 0
-  visit(doc, { Alias: (_, node) => { aliases++; if (aliases === MAX_ALIASES + 1) problems.push(at(file, lines, node.range?.[0] ?? 0, `more than ${MAX_ALIASES} aliases; expanding them could exhaust memory (alias bomb)`, 'yaml-aliases')) } })
+  visit(doc, {
+    Alias: (_, node) => {
+      aliases++
+      if (aliases === MAX_ALIASES + 1)
+        problems.push(
+          at(
+            file,
+            lines,
+            node.range?.[0] ?? 0,
+            `more than ${MAX_ALIASES} aliases; expanding them could exhaust memory (alias bomb)`,
+            'yaml-aliases',
+          ),
+        )
+    },
+  })
   if (!problems.length) {
     try {
       doc.toJS({ maxAliasCount: MAX_ALIASES })
     } catch (e) {
-      problems.push({ file, line: 1, col: 1, message: `aliases expand too far: ${(e as Error).message}`, rule: 'yaml-aliases' })
+      problems.push({
+        file,
+        line: 1,
+        col: 1,
+        message: `aliases expand too far: ${(e as Error).message}`,
+        rule: 'yaml-aliases',
+      })
     }
   }
   if (!isMap(doc.contents)) {
     const node = doc.contents as Node | null
-    problems.push(at(file, lines, node?.range?.[0] ?? 0, 'the document must be a mapping of keys to values', 'yaml-not-mapping'))
+    problems.push(
+      at(file, lines, node?.range?.[0] ?? 0, 'the document must be a mapping of keys to values', 'yaml-not-mapping'),
+    )
   }
   return problems.length ? { problems } : { source: { file, doc, lines }, problems }
 }
@@ -81,14 +122,24 @@ function firstInvalidUtf8(bytes: Uint8Array): { offset: number; line: number; co
   // Binary search for the shortest prefix that fails to decode.
   while (lo < hi) {
     const mid = (lo + hi) >> 1
-    try { decoder.decode(bytes.subarray(0, mid + 1)); lo = mid + 1 } catch { hi = mid }
+    try {
+      decoder.decode(bytes.subarray(0, mid + 1))
+      lo = mid + 1
+    } catch {
+      hi = mid
+    }
   }
   let start = lo
   while (start > 0 && (bytes[start - 1]! & 0xc0) === 0x80) start--
   const prefix = bytes.subarray(0, start)
   let line = 1
   let lastNl = -1
-  prefix.forEach((b, i) => { if (b === 0x0a) { line++; lastNl = i } })
+  prefix.forEach((b, i) => {
+    if (b === 0x0a) {
+      line++
+      lastNl = i
+    }
+  })
   return { offset: lo, line, col: lo - lastNl }
 }
 

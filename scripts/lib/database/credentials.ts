@@ -18,7 +18,8 @@ export function secretsStore(s3: S3Client, at: SecretsAt) {
       return (await objects.get(key))?.toString('utf8')
     },
     /** Writes `body` at `key` only if there is nothing there yet (If-None-Match); false when another writer was first. */
-    createOnce: (key: string, body: string, contentType = 'text/plain'): Promise<boolean> => objects.create(key, body, contentType),
+    createOnce: (key: string, body: string, contentType = 'text/plain'): Promise<boolean> =>
+      objects.create(key, body, contentType),
     /** The password kept at `key`, made there first if there is none; `created` says which. */
     async password(key: string): Promise<{ password: string; created: boolean }> {
       const existing = (await store.read(key))?.trim()
@@ -26,7 +27,8 @@ export function secretsStore(s3: S3Client, at: SecretsAt) {
       const password = newPassword()
       if (await store.createOnce(key, `${password}\n`)) return { password, created: true }
       const winner = (await store.read(key))?.trim()
-      if (!winner) throw new Error(`s3://${at.bucket}/${key} appeared while making it but is empty; delete it and deploy again`)
+      if (!winner)
+        throw new Error(`s3://${at.bucket}/${key} appeared while making it but is empty; delete it and deploy again`)
       return { password: winner, created: false }
     },
     /** Writes `body` at `key` unless it already holds exactly that; says whether it wrote. */

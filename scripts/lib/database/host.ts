@@ -18,18 +18,26 @@ export async function instanceIdentity(timeoutMs = 3000): Promise<Self> {
   try {
     const token = await ask('api/token', { method: 'PUT', headers: { 'X-aws-ec2-metadata-token-ttl-seconds': '300' } })
     const headers = { 'X-aws-ec2-metadata-token': token }
-    return { instanceId: await ask('meta-data/instance-id', { headers }), zone: await ask('meta-data/placement/availability-zone', { headers }) }
+    return {
+      instanceId: await ask('meta-data/instance-id', { headers }),
+      zone: await ask('meta-data/placement/availability-zone', { headers }),
+    }
   } catch (e) {
-    throw new Error(`cannot read this instance's identity from the metadata service (${(e as Error).message}); database-up attaches the address and volume only on the database's EC2 instance, as root`)
+    throw new Error(
+      `cannot read this instance's identity from the metadata service (${(e as Error).message}); database-up attaches the address and volume only on the database's EC2 instance, as root`,
+    )
   }
 }
 
-export const hasAddress = (ip: string) => Object.values(networkInterfaces()).some((list) => list?.some((a) => a.address === ip))
+export const hasAddress = (ip: string) =>
+  Object.values(networkInterfaces()).some((list) => list?.some((a) => a.address === ip))
 
 /** Whether `path` is a mount point, from this mount namespace's table. */
 export function isMountPoint(path: string): boolean {
   const unescape = (s: string) => s.replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)))
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => unescape(line.split(' ')[4] ?? '') === path)
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .some((line) => unescape(line.split(' ')[4] ?? '') === path)
 }
 
 /** On the data volume, beside mongod's files: a run of database-up finished here (restored, users made). */
@@ -54,12 +62,26 @@ export async function filesystemOn(device: string, say: (line: string) => void):
 /** The volume mounted at `path` by a systemd mount unit, so it is mounted again at every boot, before mongod. */
 export async function mountUnit(uuid: string, path: string, unitDir = '/etc/systemd/system'): Promise<string> {
   const unit = (await $({ quiet: true })`systemd-escape --path --suffix=mount ${path}`).stdout.trim()
-  writeFileSync(`${unitDir}/${unit}`, [
-    '# Written by ops database-up: MongoDB data volume (cloudformation/database.yaml).',
-    '[Unit]', 'Description=MongoDB data volume', 'Before=mongod.service', '',
-    '[Mount]', `What=/dev/disk/by-uuid/${uuid}`, `Where=${path}`, 'Type=xfs', 'Options=noatime,nofail', '',
-    '[Install]', 'WantedBy=multi-user.target', '',
-  ].join('\n'), { mode: 0o644 })
+  writeFileSync(
+    `${unitDir}/${unit}`,
+    [
+      '# Written by ops database-up: MongoDB data volume (cloudformation/database.yaml).',
+      '[Unit]',
+      'Description=MongoDB data volume',
+      'Before=mongod.service',
+      '',
+      '[Mount]',
+      `What=/dev/disk/by-uuid/${uuid}`,
+      `Where=${path}`,
+      'Type=xfs',
+      'Options=noatime,nofail',
+      '',
+      '[Install]',
+      'WantedBy=multi-user.target',
+      '',
+    ].join('\n'),
+    { mode: 0o644 },
+  )
   await $({ quiet: true })`systemctl daemon-reload`
   await $({ quiet: true })`systemctl enable --now ${unit}`
   return unit

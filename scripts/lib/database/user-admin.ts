@@ -18,7 +18,11 @@ export async function serverHasRoles(client: MongoClient): Promise<{ roles: bool
  * Each user exists with this password and these roles afterwards: created when missing, updated otherwise (a
  * replacement that restored a backup, or a password the bucket holds that the server does not). Idempotent.
  */
-export async function ensureUsers(client: MongoClient, users: { name: string; password: string; roles: Role[] }[], withRoles: boolean): Promise<UserChange[]> {
+export async function ensureUsers(
+  client: MongoClient,
+  users: { name: string; password: string; roles: Role[] }[],
+  withRoles: boolean,
+): Promise<UserChange[]> {
   const admin = client.db('admin')
   const changes: UserChange[] = []
   for (const u of users) {
@@ -38,5 +42,8 @@ export async function ensureUsers(client: MongoClient, users: { name: string; pa
 /** Databases that hold data: anything but MongoDB's own (admin, local, config). */
 export async function dataDatabases(client: MongoClient): Promise<string[]> {
   const r = await client.db('admin').command({ listDatabases: 1, nameOnly: true })
-  return (r.databases as { name: string }[]).map((d) => d.name).filter((n) => !['admin', 'local', 'config'].includes(n)).sort()
+  return (r.databases as { name: string }[])
+    .map((d) => d.name)
+    .filter((n) => !['admin', 'local', 'config'].includes(n))
+    .sort()
 }

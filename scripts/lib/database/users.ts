@@ -20,7 +20,10 @@ export function databaseUsers(model: Model): DatabaseUser[] {
       name: BACKUP_AGENT,
       // The drill (verify) restores into drill_* databases and drops them: readWriteAnyDatabase covers that. Not the
       // restore role: it may write admin.system.users, which is as good as root.
-      roles: [{ role: 'backup', db: 'admin' }, { role: 'readWriteAnyDatabase', db: 'admin' }],
+      roles: [
+        { role: 'backup', db: 'admin' },
+        { role: 'readWriteAnyDatabase', db: 'admin' },
+      ],
       purpose: 'the nightly backup and the restore drill',
     },
     ...Object.entries(model.env.database.clients)
@@ -42,7 +45,12 @@ export const clientEnvKey = (model: Model, app: string) => `${model.env.secrets.
  * A connection string to the database's fixed address (or loopback, for the tools on the database host), with TLS
  * on and SCRAM against the admin database. User and password are percent-encoded.
  */
-export function connectionString(model: Model, user: string, password: string, opts: { host?: string; db?: string } = {}): string {
+export function connectionString(
+  model: Model,
+  user: string,
+  password: string,
+  opts: { host?: string; db?: string } = {},
+): string {
   const host = opts.host ?? model.env.database.address
   const db = opts.db ?? ''
   return `mongodb://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${model.env.network.mongoPort}/${db}?authSource=admin&tls=true`

@@ -30,13 +30,28 @@ const ROOT_DIR = '/opt/codedeploy-agent/deployment-root'
 /** The agent's own unit runs `bash -a -c 'source /etc/profile; …'`; this runs codedeploy-local the same way. */
 function agentCommand(d: AgentDeployment): string {
   const lib = '/opt/codedeploy-agent'
-  const includes = [`${lib}/lib`, `${lib}/vendor/gems/process_manager-0.0.13/lib`, `${lib}/vendor/gems/codedeploy-commands-1.0.0/lib`, `${lib}/vendor/gems/simple_pid-0.2.1/lib`, `${lib}/stand-ins`]
+  const includes = [
+    `${lib}/lib`,
+    `${lib}/vendor/gems/process_manager-0.0.13/lib`,
+    `${lib}/vendor/gems/codedeploy-commands-1.0.0/lib`,
+    `${lib}/vendor/gems/simple_pid-0.2.1/lib`,
+    `${lib}/stand-ins`,
+  ]
   const args = [
-    '--bundle-location', `/var/lib/deploy-local/revisions/${basename(d.bundle)}`, '--type', 'tgz',
-    '--deployment-group', d.groupId, '--deployment-group-name', d.groupName, '--application-name', d.application,
+    '--bundle-location',
+    `/var/lib/deploy-local/revisions/${basename(d.bundle)}`,
+    '--type',
+    'tgz',
+    '--deployment-group',
+    d.groupId,
+    '--deployment-group-name',
+    d.groupName,
+    '--application-name',
+    d.application,
   ]
   const safe = [...includes, ...args].every((a) => /^[A-Za-z0-9@%+=:,./_-]+$/.test(a))
-  if (!safe) throw new Error(`deploy-local: a name with characters the agent's command line cannot carry: ${args.join(' ')}`)
+  if (!safe)
+    throw new Error(`deploy-local: a name with characters the agent's command line cannot carry: ${args.join(' ')}`)
   return `[ -f /etc/profile ] && source /etc/profile; exec ruby -W0 ${includes.map((i) => `-I${i}`).join(' ')} ${lib}/bin/codedeploy-local ${args.join(' ')}`
 }
 
@@ -46,7 +61,11 @@ function agentCommand(d: AgentDeployment): string {
  */
 export function readFrom(file: string, offset: number): { lines: string[]; offset: number } {
   let fd: number
-  try { fd = openSync(file, 'r') } catch { return { lines: [], offset: 0 } }
+  try {
+    fd = openSync(file, 'r')
+  } catch {
+    return { lines: [], offset: 0 }
+  }
   try {
     const size = fstatSync(fd).size
     const from = size < offset ? 0 : offset
@@ -62,9 +81,14 @@ export function readFrom(file: string, offset: number): { lines: string[]; offse
 /** Why a script failed, in CodeDeploy's own error codes, from what the agent logged about it. */
 export function scriptFailure(agentLog: string[], location: string | undefined): string {
   const where = location ?? 'a script'
-  if (agentLog.some((l) => /Script at specified location: .* timed out/.test(l))) return `ScriptTimedOut: ${where} did not finish within its timeout`
-  if (agentLog.some((l) => /failed to close STD(OUT|ERR)/.test(l))) return `OutputsLeftOpen: ${where} exited but left a process holding its output`
-  const status = agentLog.map((l) => l.match(/Script failed\. Diagnostics=.*:exitstatus=>(\d+)/)?.[1]).filter(Boolean).pop()
+  if (agentLog.some((l) => /Script at specified location: .* timed out/.test(l)))
+    return `ScriptTimedOut: ${where} did not finish within its timeout`
+  if (agentLog.some((l) => /failed to close STD(OUT|ERR)/.test(l)))
+    return `OutputsLeftOpen: ${where} exited but left a process holding its output`
+  const status = agentLog
+    .map((l) => l.match(/Script failed\. Diagnostics=.*:exitstatus=>(\d+)/)?.[1])
+    .filter(Boolean)
+    .pop()
   if (status) return `ScriptFailed: ${where} exited with code ${status}`
   return `ScriptFailed: ${where}`
 }
@@ -74,16 +98,26 @@ export function agentError(stdout: string, stderr: string): string | undefined {
   const cli = stdout.match(/^ERROR: (.+)$/m)?.[1]
   if (cli) return cli
   const raised = stderr.match(/:in `[^']*': ([\s\S]+?) \(([\w:]+)\)$/m)
-  return raised ? raised[1]!.trim() : stderr.split('\n').find((l) => l.trim())?.trim()
+  return raised
+    ? raised[1]!.trim()
+    : stderr
+        .split('\n')
+        .find((l) => l.trim())
+        ?.trim()
 }
 
-export async function runAgent(i: Instance, d: AgentDeployment, onEvent: (e: AgentEvent) => void | Promise<void>): Promise<AgentResult> {
+export async function runAgent(
+  i: Instance,
+  d: AgentDeployment,
+  onEvent: (e: AgentEvent) => void | Promise<void>,
+): Promise<AgentResult> {
   const logFile = writtenPath(i, AGENT_LOG)
   let offset = existsSync(logFile) ? statSync(logFile).size : 0
   const agentLog: string[] = []
   let current: string | undefined
   let deploymentId: string | undefined
-  const scriptLog = () => (deploymentId ? writtenPath(i, `${ROOT_DIR}/${d.groupId}/${deploymentId}/logs/scripts.log`) : undefined)
+  const scriptLog = () =>
+    deploymentId ? writtenPath(i, `${ROOT_DIR}/${d.groupId}/${deploymentId}/logs/scripts.log`) : undefined
   const ranScripts = (event: string) => {
     const file = scriptLog()
     return !!file && existsSync(file) && readFileSync(file, 'utf8').includes(`LifecycleEvent - ${event}\n`)
@@ -103,7 +137,21 @@ export async function runAgent(i: Instance, d: AgentDeployment, onEvent: (e: Age
     }
   }
 
-  const [cmd, ...args] = execArgv(i, ['systemd-run', '--quiet', '--pipe', '--wait', '--collect', '--service-type=exec', '--property=KillMode=process', `--unit=${d.unit}`, '--', '/bin/bash', '-a', '-c', agentCommand(d)])
+  const [cmd, ...args] = execArgv(i, [
+    'systemd-run',
+    '--quiet',
+    '--pipe',
+    '--wait',
+    '--collect',
+    '--service-type=exec',
+    '--property=KillMode=process',
+    `--unit=${d.unit}`,
+    '--',
+    '/bin/bash',
+    '-a',
+    '-c',
+    agentCommand(d),
+  ])
   const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
@@ -123,8 +171,11 @@ export async function runAgent(i: Instance, d: AgentDeployment, onEvent: (e: Age
     return { ok: true, deploymentId, scriptLog: scriptLog() }
   }
   const event = current ?? 'DownloadBundle'
-  if (!isRunning(i)) return { ok: false, deploymentId, event, reason: `the instance stopped during ${event}`, scriptLog: scriptLog() }
+  if (!isRunning(i))
+    return { ok: false, deploymentId, event, reason: `the instance stopped during ${event}`, scriptLog: scriptLog() }
   const script = stdout.match(/failed while trying to execute your script at \S+\/deployment-archive\/(\S+)/)?.[1]
-  const reason = script ? scriptFailure(agentLog, script) : agentError(stdout, stderr) ?? `codedeploy-local exited with ${code}`
+  const reason = script
+    ? scriptFailure(agentLog, script)
+    : (agentError(stdout, stderr) ?? `codedeploy-local exited with ${code}`)
   return { ok: false, deploymentId, event, reason, scriptLog: scriptLog() }
 }

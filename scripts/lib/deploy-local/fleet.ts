@@ -5,7 +5,14 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join, resolve } from 'node:path'
 import { InputError } from '../cli/errors.ts'
 import { run } from './exec.ts'
-import { bootInstance, killInstance, killInstanceAsync, missingPrerequisites, removeNetwork, type Instance } from './instance.ts'
+import {
+  bootInstance,
+  killInstance,
+  killInstanceAsync,
+  missingPrerequisites,
+  removeNetwork,
+  type Instance,
+} from './instance.ts'
 import { childPids } from './proc.ts'
 
 export type { Instance } from './instance.ts'
@@ -80,9 +87,17 @@ function newInstance(f: Fleet, n: number, net: [number, number]): Instance {
 }
 
 /** The fleet's /24, from its id: 10.200-249.x.0, which exists only inside our namespaces. */
-const fleetNet = (id: string): [number, number] => [200 + (parseInt(id.slice(0, 2), 16) % 50), parseInt(id.slice(2, 4), 16)]
+const fleetNet = (id: string): [number, number] => [
+  200 + (parseInt(id.slice(0, 2), 16) % 50),
+  parseInt(id.slice(2, 4), 16),
+]
 
-export async function createFleet(dirIn: string, count: number, lbPort: number, proxyPort: number | undefined): Promise<Fleet> {
+export async function createFleet(
+  dirIn: string,
+  count: number,
+  lbPort: number,
+  proxyPort: number | undefined,
+): Promise<Fleet> {
   const missing = missingPrerequisites()
   if (missing.length) throw new InputError(`deploy-local cannot boot instances here; missing: ${missing.join('; ')}`)
   const dir = resolve(dirIn)
@@ -136,7 +151,14 @@ export async function ensureRunning(f: Fleet, i: Instance) {
   saveFleet(f)
 }
 
-const alive = (pid: number) => { try { process.kill(pid, 0); return true } catch { return false } }
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
 const lbMaster = (f: Fleet) => Number(readFileSync(join(f.dir, 'lb/nginx.pid'), 'utf8').trim())
 
 /** Re-reads the target list; returns once the old workers, and so their in-flight requests, are done. */
@@ -177,7 +199,11 @@ export async function terminateInstance(f: Fleet, i: Instance) {
 
 /** Stops the load balancer and every instance and forgets the fleet (its disks stay in the folder). */
 export function destroyFleet(f: Fleet) {
-  try { run('nginx', ['-c', lbConfPath(f), '-s', 'stop'], { allowFail: true }) } catch { /* not started */ }
+  try {
+    run('nginx', ['-c', lbConfPath(f), '-s', 'stop'], { allowFail: true })
+  } catch {
+    /* not started */
+  }
   for (const i of f.instances) {
     killInstance(i)
     removeNetwork(i)

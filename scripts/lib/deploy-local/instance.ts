@@ -2,7 +2,17 @@
 // machine's tree with persistent overlays (instance-boot.sh). Boots, kills, runs commands inside and reaches its
 // files through /proc/PID/root (I/O).
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { run } from './exec.ts'
 import { childPids, startTime } from './proc.ts'
@@ -34,11 +44,19 @@ export const SERVICE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/
 export function missingPrerequisites(): string[] {
   const missing: string[] = []
   if (process.getuid?.() !== 0) missing.push('root (namespaces, overlay mounts and users need it)')
-  if (!existsSync(join(agentDir, '.complete'))) missing.push(`the CodeDeploy agent ${AGENT_VERSION} in ${agentDir}: run bash .ci/install.d/55-codedeploy-agent.sh`)
-  for (const [tool, pkg] of [['/lib/systemd/systemd', 'systemd'], ['/usr/bin/ruby', 'ruby (bash .ci/install.d/55-codedeploy-agent.sh)'], ['/usr/bin/nsenter', 'util-linux'], ['/usr/bin/dbus-daemon', 'dbus'], ['/usr/sbin/nginx', 'nginx-light']] as const) {
+  if (!existsSync(join(agentDir, '.complete')))
+    missing.push(`the CodeDeploy agent ${AGENT_VERSION} in ${agentDir}: run bash .ci/install.d/55-codedeploy-agent.sh`)
+  for (const [tool, pkg] of [
+    ['/lib/systemd/systemd', 'systemd'],
+    ['/usr/bin/ruby', 'ruby (bash .ci/install.d/55-codedeploy-agent.sh)'],
+    ['/usr/bin/nsenter', 'util-linux'],
+    ['/usr/bin/dbus-daemon', 'dbus'],
+    ['/usr/sbin/nginx', 'nginx-light'],
+  ] as const) {
     if (!existsSync(tool)) missing.push(`${tool}: apt-get install ${pkg}`)
   }
-  if (!existsSync('/usr/bin/node') && !existsSync('/usr/local/bin/node')) missing.push('node in /usr/bin or /usr/local/bin, where an instance has it')
+  if (!existsSync('/usr/bin/node') && !existsSync('/usr/local/bin/node'))
+    missing.push('node in /usr/bin or /usr/local/bin, where an instance has it')
   if (!existsSync(join(repo, 'node_modules/pm2/bin/pm2'))) missing.push('pm2 in node_modules: run npm ci')
   return missing
 }
@@ -54,7 +72,11 @@ export function initPid(i: Instance): number | undefined {
   if (!bootPid(i)) return undefined
   // Until the boot script has exec'd systemd, the child is still the shell that mounts the instance's tree.
   return childPids(i.pid!).find((pid) => {
-    try { return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'systemd' } catch { return false }
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'systemd'
+    } catch {
+      return false
+    }
   })
 }
 
@@ -69,7 +91,9 @@ export function pathIn(i: Instance, path: string): string {
 
 /** The host path of a file the instance wrote (its overlay's upper layer); readable after the instance died. */
 export function writtenPath(i: Instance, path: string): string {
-  const layer = ['/usr/local', '/etc', '/opt', '/var', '/home', '/root', '/srv'].find((d) => path === d || path.startsWith(`${d}/`))
+  const layer = ['/usr/local', '/etc', '/opt', '/var', '/home', '/root', '/srv'].find(
+    (d) => path === d || path.startsWith(`${d}/`),
+  )
   if (!layer) throw new Error(`${path} is not on a persistent layer of the instance`)
   return join(i.dir, 'disk/upper', layer.slice(1).replace('/', '-'), path.slice(layer.length))
 }
@@ -85,9 +109,17 @@ export function execArgv(i: Instance, argv: string[], env: Record<string, string
 }
 
 /** Runs argv inside the instance and waits for it (tests and benchmarks: pm2, logrotate, curl, ls as the instance sees them). */
-export function instanceExec(i: Instance, argv: string[], opts: { env?: Record<string, string>; input?: string } = {}): SpawnSyncReturns<string> {
+export function instanceExec(
+  i: Instance,
+  argv: string[],
+  opts: { env?: Record<string, string>; input?: string } = {},
+): SpawnSyncReturns<string> {
   const [cmd, ...args] = execArgv(i, argv, opts.env)
-  return spawnSync(cmd!, args, { encoding: 'utf8', input: opts.input, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+  return spawnSync(cmd!, args, {
+    encoding: 'utf8',
+    input: opts.input,
+    stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  })
 }
 
 /**
@@ -116,10 +148,24 @@ export async function bootInstance(i: Instance, revisions: string, timeoutMs = 6
   i.boots = (i.boots ?? 0) + 1 // a cgroup of its own per boot: a leftover one can never block this boot
   mkdirSync(join(i.dir, 'disk'), { recursive: true })
   const log = openSync(join(i.dir, 'boot.log'), 'a')
-  const child = spawn('bash', [bootScript, i.name, join(i.dir, 'disk'), i.netns, bootCgroup(i), agentDir, standIns, join(repo, 'node_modules'), revisions], {
-    detached: true,
-    stdio: ['ignore', log, log],
-  })
+  const child = spawn(
+    'bash',
+    [
+      bootScript,
+      i.name,
+      join(i.dir, 'disk'),
+      i.netns,
+      bootCgroup(i),
+      agentDir,
+      standIns,
+      join(repo, 'node_modules'),
+      revisions,
+    ],
+    {
+      detached: true,
+      stdio: ['ignore', log, log],
+    },
+  )
   closeSync(log)
   child.unref()
   i.pid = child.pid
@@ -136,7 +182,9 @@ export async function bootInstance(i: Instance, revisions: string, timeoutMs = 6
   }
   const tail = readFileSync(join(i.dir, 'boot.log'), 'utf8').split('\n').slice(-15).join('\n')
   killInstance(i)
-  throw new Error(`instance ${i.name} did not boot (systemd: ${state || 'not started'}); ${join(i.dir, 'boot.log')} ends:\n${tail}`)
+  throw new Error(
+    `instance ${i.name} did not boot (systemd: ${state || 'not started'}); ${join(i.dir, 'boot.log')} ends:\n${tail}`,
+  )
 }
 
 /** The pids of every process of the running instance (its PID namespace), seen from the host; none when it is down. */
@@ -144,10 +192,21 @@ export function processesOf(i: Instance): number[] {
   const init = initPid(i)
   if (!init) return []
   let ns: number
-  try { ns = statSync(`/proc/${init}/ns/pid`).ino } catch { return [] }
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
-    try { return statSync(`/proc/${pid}/ns/pid`).ino === ns } catch { return false }
-  })
+  try {
+    ns = statSync(`/proc/${init}/ns/pid`).ino
+  } catch {
+    return []
+  }
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return statSync(`/proc/${pid}/ns/pid`).ino === ns
+      } catch {
+        return false
+      }
+    })
 }
 
 const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
@@ -169,7 +228,8 @@ export function killInstance(i: Instance): number {
  */
 export async function killInstanceAsync(i: Instance): Promise<number> {
   const { init, count } = cutPower(i)
-  for (let round = 0; round < 100 && init && existsSync(`/proc/${init}`); round++) await new Promise((r) => setTimeout(r, 50))
+  for (let round = 0; round < 100 && init && existsSync(`/proc/${init}`); round++)
+    await new Promise((r) => setTimeout(r, 50))
   forgetBoot(i)
   return count
 }
@@ -179,8 +239,18 @@ function cutPower(i: Instance): { init?: number; count: number } {
   const init = initPid(i)
   const count = processesOf(i).length
   const boot = bootPid(i) // never a pid that is no longer ours
-  if (boot) try { process.kill(boot, 'SIGKILL') } catch { /* gone */ }
-  if (init) try { process.kill(init, 'SIGKILL') } catch { /* gone with its parent */ }
+  if (boot)
+    try {
+      process.kill(boot, 'SIGKILL')
+    } catch {
+      /* gone */
+    }
+  if (init)
+    try {
+      process.kill(init, 'SIGKILL')
+    } catch {
+      /* gone with its parent */
+    }
   return { init, count }
 }
 
@@ -194,7 +264,12 @@ function forgetBoot(i: Instance) {
 function removeCgroup(dir: string) {
   for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) removeCgroup(join(dir, e.name))
   for (let round = 0; round < 40; round++) {
-    try { rmdirSync(dir); return } catch { sleepSync(50) }
+    try {
+      rmdirSync(dir)
+      return
+    } catch {
+      sleepSync(50)
+    }
   }
 }
 
@@ -203,7 +278,11 @@ function removeCgroups(i: Instance) {
   const prefix = `${i.cgroup}-b`
   for (const h of ['/sys/fs/cgroup/unified', '/sys/fs/cgroup/systemd', '/sys/fs/cgroup']) {
     let names: string[]
-    try { names = readdirSync(h).filter((n) => n.startsWith(prefix)) } catch { continue }
+    try {
+      names = readdirSync(h).filter((n) => n.startsWith(prefix))
+    } catch {
+      continue
+    }
     for (const name of names) removeCgroup(join(h, name))
   }
 }
@@ -215,7 +294,10 @@ function removeCgroups(i: Instance) {
  */
 export function attachVolumes(i: Instance, volumes: { hostDir: string; path: string; readOnly?: boolean }[]) {
   mkdirSync(join(i.dir, 'disk'), { recursive: true })
-  writeFileSync(join(i.dir, 'disk/volumes'), volumes.map((v) => `${v.hostDir} ${v.path} ${v.readOnly ? 'ro' : 'rw'}\n`).join(''))
+  writeFileSync(
+    join(i.dir, 'disk/volumes'),
+    volumes.map((v) => `${v.hostDir} ${v.path} ${v.readOnly ? 'ro' : 'rw'}\n`).join(''),
+  )
 }
 
 /**

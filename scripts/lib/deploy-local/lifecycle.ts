@@ -12,7 +12,11 @@ import { relayEndpoint } from './relay.ts'
  * instance's side of its veth pair. Both are taken back afterwards. `work` must not block this process: the relay
  * runs in it.
  */
-export async function withInstanceRole<T>(i: Instance, passEnv: Record<string, string> | undefined, work: () => Promise<T>): Promise<T> {
+export async function withInstanceRole<T>(
+  i: Instance,
+  passEnv: Record<string, string> | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
   const env = { ...passEnv }
   const relay = env.AWS_ENDPOINT_URL ? await relayEndpoint(env.AWS_ENDPOINT_URL, i.hostIp) : undefined
   if (relay) env.AWS_ENDPOINT_URL = relay.url
@@ -25,11 +29,27 @@ export async function withInstanceRole<T>(i: Instance, passEnv: Record<string, s
   }
 }
 
-export type Progress = { instance: string; event: string; status: 'start' | 'ok' | 'failed'; ms?: number; detail?: string; deploymentId: string }
+export type Progress = {
+  instance: string
+  event: string
+  status: 'start' | 'ok' | 'failed'
+  ms?: number
+  detail?: string
+  deploymentId: string
+}
 // proxyPort: the revision's app's; the load balancer is the target group of the fleet's app, which another app's
 // deployment neither blocks nor allows.
-export type Deployment = { id: string; groupId: string; groupName: string; application: string; bundle: string; proxyPort?: number }
-export type InstanceOutcome = { ok: true; agentDeploymentId?: string } | { ok: false; event: string; log?: string; tail?: string; reason: string; agentDeploymentId?: string }
+export type Deployment = {
+  id: string
+  groupId: string
+  groupName: string
+  application: string
+  bundle: string
+  proxyPort?: number
+}
+export type InstanceOutcome =
+  | { ok: true; agentDeploymentId?: string }
+  | { ok: false; event: string; log?: string; tail?: string; reason: string; agentDeploymentId?: string }
 
 export type LifecycleOptions = {
   onProgress?: (p: Progress) => void | Promise<void>
@@ -39,13 +59,27 @@ export type LifecycleOptions = {
 /** The failing event's part of the deployment's scripts.log (the agent logs every event of a deployment there). */
 export function eventTail(scriptLog: string | undefined, event: string, lines = 30): string | undefined {
   let text: string
-  try { text = readFileSync(scriptLog!, 'utf8') } catch { return undefined }
+  try {
+    text = readFileSync(scriptLog!, 'utf8')
+  } catch {
+    return undefined
+  }
   const start = text.lastIndexOf(`LifecycleEvent - ${event}\n`)
-  return (start >= 0 ? text.slice(text.lastIndexOf('\n', start) + 1) : text).trimEnd().split('\n').slice(-lines).join('\n')
+  return (start >= 0 ? text.slice(text.lastIndexOf('\n', start) + 1) : text)
+    .trimEnd()
+    .split('\n')
+    .slice(-lines)
+    .join('\n')
 }
 
-export async function deployToInstance(f: Fleet, i: Instance, d: Deployment, opts: LifecycleOptions = {}): Promise<InstanceOutcome> {
-  const progress = async (p: Omit<Progress, 'instance' | 'deploymentId'>) => opts.onProgress?.({ ...p, instance: i.name, deploymentId: d.id })
+export async function deployToInstance(
+  f: Fleet,
+  i: Instance,
+  d: Deployment,
+  opts: LifecycleOptions = {},
+): Promise<InstanceOutcome> {
+  const progress = async (p: Omit<Progress, 'instance' | 'deploymentId'>) =>
+    opts.onProgress?.({ ...p, instance: i.name, deploymentId: d.id })
   const timed = async (event: string, step: () => Promise<void>) => {
     const started = Date.now()
     await progress({ event, status: 'start' })
@@ -71,19 +105,44 @@ export async function deployToInstance(f: Fleet, i: Instance, d: Deployment, opt
   let started = Date.now()
   let result: AgentResult
   try {
-    result = await withInstanceRole(i, opts.passEnv, () => runAgent(i, { bundle: d.bundle, groupId: d.groupId, groupName: d.groupName, application: d.application, unit: `codedeploy-local-${d.id}` }, (e) => {
-      // DownloadBundle and Install are the agent's own work; for the other events, say when the revision had no scripts.
-      const idle = !e.scripts && !['DownloadBundle', 'Install'].includes(e.event)
-      if (e.phase === 'done') return progress({ event: e.event, status: 'ok', ms: e.at - started, detail: idle ? 'no scripts' : undefined })
-      started = e.at
-      return progress({ event: e.event, status: 'start' })
-    }))
+    result = await withInstanceRole(i, opts.passEnv, () =>
+      runAgent(
+        i,
+        {
+          bundle: d.bundle,
+          groupId: d.groupId,
+          groupName: d.groupName,
+          application: d.application,
+          unit: `codedeploy-local-${d.id}`,
+        },
+        (e) => {
+          // DownloadBundle and Install are the agent's own work; for the other events, say when the revision had no scripts.
+          const idle = !e.scripts && !['DownloadBundle', 'Install'].includes(e.event)
+          if (e.phase === 'done')
+            return progress({
+              event: e.event,
+              status: 'ok',
+              ms: e.at - started,
+              detail: idle ? 'no scripts' : undefined,
+            })
+          started = e.at
+          return progress({ event: e.event, status: 'start' })
+        },
+      ),
+    )
   } catch (e) {
     return failed('BeforeBlockTraffic', e)
   }
   if (!result.ok) {
     await progress({ event: result.event!, status: 'failed', ms: Date.now() - started, detail: result.reason })
-    return { ok: false, event: result.event!, reason: result.reason!, log: result.scriptLog, tail: eventTail(result.scriptLog, result.event!), agentDeploymentId: result.deploymentId }
+    return {
+      ok: false,
+      event: result.event!,
+      reason: result.reason!,
+      log: result.scriptLog,
+      tail: eventTail(result.scriptLog, result.event!),
+      agentDeploymentId: result.deploymentId,
+    }
   }
   if (traffic) await timed('AllowTraffic', () => allowTraffic(f, i.name))
   return { ok: true, agentDeploymentId: result.deploymentId }

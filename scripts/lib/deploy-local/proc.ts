@@ -10,7 +10,11 @@ export const parentOf = (stat: string) => Number(statFields(stat)[1])
 
 /** A process's start time in clock ticks since boot (field 22), or undefined when it is gone. */
 export function startTime(pid: number): string | undefined {
-  try { return statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))[19] } catch { return undefined }
+  try {
+    return statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))[19]
+  } catch {
+    return undefined
+  }
 }
 
 /** The pids whose parent is `parent`, zombies included. */
@@ -19,7 +23,11 @@ export function childPids(parent: number): number[] {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     let stat: string
-    try { stat = readFileSync(`/proc/${entry}/stat`, 'utf8') } catch { continue } // exited while we looked
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+    } catch {
+      continue
+    } // exited while we looked
     if (parentOf(stat) === parent) children.push(Number(entry))
   }
   return children

@@ -30,11 +30,20 @@ export type BundleMeta = { app: string; environment: string; proxyPort?: number 
 /** The bundle's deploy/environment.json (app and environment name its CodeDeploy application and group). */
 export async function bundleMeta(bundle: string): Promise<BundleMeta> {
   let entries
-  try { entries = await unpackEntries(readFileSync(bundle)) } catch (e) { throw new InputError(`${bundle}: not a revision bundle (a .tar.gz): ${(e as Error).message}`) }
+  try {
+    entries = await unpackEntries(readFileSync(bundle))
+  } catch (e) {
+    throw new InputError(`${bundle}: not a revision bundle (a .tar.gz): ${(e as Error).message}`)
+  }
   const appspec = entries.find((e) => e.path === 'appspec.yml')
   if (!appspec) throw new InputError(`${bundle}: no appspec.yml at the bundle root`)
-  const hooks = Object.keys((parse(appspec.data.toString()) ?? {}).hooks ?? {}).filter((h) => AROUND_TRAFFIC.includes(h))
-  if (hooks.length) throw new InputError(`${bundle}: deploy-local cannot run ${hooks.join(' and ')} hooks where CodeDeploy does (codedeploy-local runs every event at once, between the load balancer's block and allow); move them to AfterBlockTraffic or BeforeAllowTraffic`)
+  const hooks = Object.keys((parse(appspec.data.toString()) ?? {}).hooks ?? {}).filter((h) =>
+    AROUND_TRAFFIC.includes(h),
+  )
+  if (hooks.length)
+    throw new InputError(
+      `${bundle}: deploy-local cannot run ${hooks.join(' and ')} hooks where CodeDeploy does (codedeploy-local runs every event at once, between the load balancer's block and allow); move them to AfterBlockTraffic or BeforeAllowTraffic`,
+    )
   const meta = entries.find((e) => e.path === 'deploy/environment.json')
   if (!meta) throw new InputError(`${bundle}: no deploy/environment.json; build bundles with apply's bundle builder`)
   return JSON.parse(meta.data.toString()) as BundleMeta
@@ -54,7 +63,14 @@ export function nextDeployment(f: Fleet, bundle: string, meta: BundleMeta): Depl
   saveFleet(f)
   const id = `d-${f.id.toUpperCase()}${String(f.deployments).padStart(3, '0')}`
   // As on AWS: application drsignet-ENV, deployment group named after the app (cloudformation/app.yaml).
-  return { id, groupId: `local-${meta.environment}-${meta.app}`, groupName: meta.app, application: codeDeployApplication(meta.environment), bundle, proxyPort: meta.proxyPort }
+  return {
+    id,
+    groupId: `local-${meta.environment}-${meta.app}`,
+    groupName: meta.app,
+    application: codeDeployApplication(meta.environment),
+    bundle,
+    proxyPort: meta.proxyPort,
+  }
 }
 
 export async function deployRevision(f: Fleet, bundleIn: string, opts: LifecycleOptions = {}): Promise<DeployResult> {
@@ -78,7 +94,12 @@ export async function deployRevision(f: Fleet, bundleIn: string, opts: Lifecycle
     const rb = nextDeployment(f, lastGood, await bundleMeta(lastGood))
     const failures: Failure[] = []
     for (const name of order) {
-      const r = await deployToInstance(f, f.instances.find((x) => x.name === name)!, rb, opts)
+      const r = await deployToInstance(
+        f,
+        f.instances.find((x) => x.name === name)!,
+        rb,
+        opts,
+      )
       if (!r.ok) failures.push({ instance: name, event: r.event, reason: r.reason, log: r.log, tail: r.tail })
     }
     const rollback = { deploymentId: rb.id, ok: !failures.length, ms: Date.now() - started, instances: order, failures }

@@ -12,12 +12,20 @@ export type ScalingOptions = LifecycleOptions & { onStep?: (message: string) => 
 
 /** A launch whose deployment failed: the group abandoned the instance and terminated it, so it never took traffic. */
 export class LaunchFailed extends Error {
-  constructor(readonly failure: Failure, readonly app: string) {
+  constructor(
+    readonly failure: Failure,
+    readonly app: string,
+  ) {
     super(`${failure.instance}: the launch deployment of ${app} failed at ${failure.event}: ${failure.reason}`)
   }
 }
 
-export type Launch = { instance: Instance; bootMs: number; deployments: { app: string; deploymentId: string; ms: number }[]; inServiceMs: number }
+export type Launch = {
+  instance: Instance
+  bootMs: number
+  deployments: { app: string; deploymentId: string; ms: number }[]
+  inServiceMs: number
+}
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 
@@ -32,11 +40,16 @@ export async function launchInService(f: Fleet, opts: ScalingOptions = {}): Prom
   const metas = await Promise.all(released.map(([, bundle]) => bundleMeta(bundle)))
   // A fleet behind a load balancer whose app was never deployed would launch an instance that never takes traffic,
   // and a replacement or refresh would then terminate one that does.
-  if (f.proxyPort && !metas.some((m) => m.proxyPort === f.proxyPort)) throw new Error(`fleet ${f.id}: no app on port ${f.proxyPort} has been deployed yet; deploy it before launching instances into service`)
+  if (f.proxyPort && !metas.some((m) => m.proxyPort === f.proxyPort))
+    throw new Error(
+      `fleet ${f.id}: no app on port ${f.proxyPort} has been deployed yet; deploy it before launching instances into service`,
+    )
   const started = Date.now()
   const instance = await launchInstance(f)
   const bootMs = Date.now() - started
-  opts.onStep?.(`${instance.name} launched and booted in ${seconds(bootMs)}; held out of service until its apps are deployed`)
+  opts.onStep?.(
+    `${instance.name} launched and booted in ${seconds(bootMs)}; held out of service until its apps are deployed`,
+  )
   const deployments: Launch['deployments'] = []
   for (const [n, [app, bundle]] of released.entries()) {
     const meta = metas[n]!
@@ -47,7 +60,10 @@ export async function launchInService(f: Fleet, opts: ScalingOptions = {}): Prom
       // It may already serve the load balancer's app (an app earlier in the order): out first, then terminated.
       opts.onStep?.(`${instance.name}: ${app} failed at ${out.event}; the group abandons and terminates it`)
       await drainAndTerminate(f, instance, opts)
-      throw new LaunchFailed({ instance: instance.name, event: out.event, reason: out.reason, log: out.log, tail: out.tail }, app)
+      throw new LaunchFailed(
+        { instance: instance.name, event: out.event, reason: out.reason, log: out.log, tail: out.tail },
+        app,
+      )
     }
     deployments.push({ app, deploymentId: d.id, ms: Date.now() - t0 })
     opts.onStep?.(`${instance.name}: ${app} ${d.id} succeeded in ${seconds(Date.now() - t0)}`)
@@ -78,7 +94,8 @@ export async function replaceInstance(f: Fleet, old: Instance, opts: ScalingOpti
 
 /** A new desired capacity: out by launching into service, in by draining and terminating the oldest instances. */
 export async function scaleTo(f: Fleet, desired: number, opts: ScalingOptions = {}): Promise<Launch[]> {
-  if (!Number.isInteger(desired) || desired < 0) throw new Error(`desired capacity must be a whole number, not ${desired}`)
+  if (!Number.isInteger(desired) || desired < 0)
+    throw new Error(`desired capacity must be a whole number, not ${desired}`)
   opts.onStep?.(`desired capacity ${f.instances.length} → ${desired}`)
   const launches: Launch[] = []
   while (f.instances.length < desired) launches.push(await launchInService(f, opts))

@@ -18,7 +18,9 @@ function sequenceClass(): SequenceClass {
   const candidate = (require('mongodb/lib/cmap/commands.js') as { DocumentSequence?: SequenceClass }).DocumentSequence
   const probe = candidate && new candidate('documents')
   if (typeof probe?.push !== 'function' || typeof probe.toBin !== 'function') {
-    throw new Error(`the mongodb driver ${version} has no DocumentSequence to send raw BSON; install the version package.json pins (npm ci)`)
+    throw new Error(
+      `the mongodb driver ${version} has no DocumentSequence to send raw BSON; install the version package.json pins (npm ci)`,
+    )
   }
   return (loaded = candidate!)
 }

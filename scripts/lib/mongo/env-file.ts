@@ -24,7 +24,10 @@ export class MissingUriError extends Error {}
 export function resolveMongoUri(envFile: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   if (!envFile && env.MONGODB_URI) return env.MONGODB_URI
   const file = envFile ?? DEFAULT_ENV_FILE
-  if (!existsSync(file)) throw new MissingUriError(`no MongoDB URI: set MONGODB_URI or write MONGODB_URI=... in ${file} (or pass --env-file FILE)`)
+  if (!existsSync(file))
+    throw new MissingUriError(
+      `no MongoDB URI: set MONGODB_URI or write MONGODB_URI=... in ${file} (or pass --env-file FILE)`,
+    )
   const uri = parseEnvFile(readFileSync(file, 'utf8')).MONGODB_URI
   if (!uri) throw new MissingUriError(`${file} has no MONGODB_URI=... line`)
   return uri

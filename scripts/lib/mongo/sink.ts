@@ -27,24 +27,38 @@ export class RestoreWriteError extends Error {}
 export function idOf(doc: Uint8Array): string {
   // js-bson turns a datetime beyond Date's range into NaN; the server keeps _id first, so read that one from the bytes.
   const b = Buffer.from(doc.buffer, doc.byteOffset, doc.byteLength)
-  if (b.length >= 17 && b[4] === 0x09 && b.toString('latin1', 5, 9) === '_id\0') return `{"$date":{"$numberLong":"${b.readBigInt64LE(9)}"}}`
+  if (b.length >= 17 && b[4] === 0x09 && b.toString('latin1', 5, 9) === '_id\0')
+    return `{"$date":{"$numberLong":"${b.readBigInt64LE(9)}"}}`
   try {
-    const d = BSON.deserialize(doc, { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true })
+    const d = BSON.deserialize(doc, {
+      promoteValues: false,
+      promoteLongs: false,
+      promoteBuffers: false,
+      bsonRegExp: true,
+    })
     return '_id' in d ? EJSON.stringify(d._id, { relaxed: false }) : '(no _id)'
   } catch {
     return '(an _id the BSON library cannot show)'
   }
 }
 
-type InsertReply = { n?: number; writeErrors?: { index: number; code?: number; errmsg?: string }[]; writeConcernError?: { code?: number; errmsg?: string } }
+type InsertReply = {
+  n?: number
+  writeErrors?: { index: number; code?: number; errmsg?: string }[]
+  writeConcernError?: { code?: number; errmsg?: string }
+}
 
 export const mongoTarget = (client: MongoClient): RestoreTarget => {
   const target: RestoreTarget = {
     async prepare(db, collection, options, drop) {
       const d = client.db(db)
-      if (drop) await d.collection(collection).drop().catch((e) => {
-        if (!(e instanceof MongoServerError && (e.code === 26 || /ns not found/i.test(e.message)))) throw e
-      })
+      if (drop)
+        await d
+          .collection(collection)
+          .drop()
+          .catch((e) => {
+            if (!(e instanceof MongoServerError && (e.code === 26 || /ns not found/i.test(e.message)))) throw e
+          })
       try {
         await d.createCollection(collection, options)
         return EMPTY
@@ -56,22 +70,31 @@ export const mongoTarget = (client: MongoClient): RestoreTarget => {
 
     async insert(db, collection, docs) {
       // The driver's insertMany would re-encode each document (see document-sequence.ts); this sends the archive's bytes.
-      const reply = (await client.db(db).command({ insert: collection, ordered: true, documents: rawDocuments('documents', docs) })) as InsertReply
+      const reply = (await client
+        .db(db)
+        .command({ insert: collection, ordered: true, documents: rawDocuments('documents', docs) })) as InsertReply
       const w = reply.writeErrors?.[0]
       if (w) {
         const at = `${db}.${collection}: document _id ${idOf(docs[w.index]!)}`
-        if (w.code === 11000) throw new RestoreWriteError(`${at} is already there (${w.errmsg}); restore into an empty target or pass --drop`)
+        if (w.code === 11000)
+          throw new RestoreWriteError(
+            `${at} is already there (${w.errmsg}); restore into an empty target or pass --drop`,
+          )
         throw new RestoreWriteError(`${at} was refused: ${w.errmsg ?? `code ${w.code}`}`)
       }
       // Written, but not acknowledged as the write concern asks (a replica set without its majority): not restored.
-      if (reply.writeConcernError) throw new RestoreWriteError(`${db}.${collection}: the write concern failed: ${reply.writeConcernError.errmsg ?? `code ${reply.writeConcernError.code}`}`)
-      if (reply.n !== docs.length) throw new RestoreWriteError(`${db}.${collection}: the server stored ${reply.n} of ${docs.length} documents without saying why`)
+      if (reply.writeConcernError)
+        throw new RestoreWriteError(
+          `${db}.${collection}: the write concern failed: ${reply.writeConcernError.errmsg ?? `code ${reply.writeConcernError.code}`}`,
+        )
+      if (reply.n !== docs.length)
+        throw new RestoreWriteError(
+          `${db}.${collection}: the server stored ${reply.n} of ${docs.length} documents without saying why`,
+        )
     },
 
     async createIndexes(db, collection, indexes) {
-      const specs = indexes
-        .filter((i) => i.name !== '_id_')
-        .map(({ v: _v, ns: _ns, ...rest }) => rest)
+      const specs = indexes.filter((i) => i.name !== '_id_').map(({ v: _v, ns: _ns, ...rest }) => rest)
       if (!specs.length) return 0
       await client.db(db).command({ createIndexes: collection, indexes: specs })
       return specs.length
@@ -81,8 +104,11 @@ export const mongoTarget = (client: MongoClient): RestoreTarget => {
       const hash = new ContentHash()
       let count = 0
       // From the primary, whatever the URI prefers: the proof reads what was just written, not a lagging secondary.
-      for await (const batch of mongoSource(client, 1000, 'primary').documents(db, collection)) for (const d of batch) (hash.add(d), count++)
-      const indexes = (await client.db(db).collection(collection).listIndexes().toArray()).map((i) => String(i.name)).sort()
+      for await (const batch of mongoSource(client, 1000, 'primary').documents(db, collection))
+        for (const d of batch) (hash.add(d), count++)
+      const indexes = (await client.db(db).collection(collection).listIndexes().toArray())
+        .map((i) => String(i.name))
+        .sort()
       return { count, contentHash: hash.hex(), indexes }
     },
   }
@@ -90,8 +116,14 @@ export const mongoTarget = (client: MongoClient): RestoreTarget => {
 }
 
 /** Index specs out of a metadata string (canonical Extended JSON), decoded to driver values. */
-export function parseMetadata(metadata: string): { options: Record<string, unknown>; indexes: Record<string, unknown>[] } {
+export function parseMetadata(metadata: string): {
+  options: Record<string, unknown>
+  indexes: Record<string, unknown>[]
+} {
   if (!metadata) return { options: {}, indexes: [] }
-  const m = EJSON.parse(metadata, { relaxed: false }) as { options?: Record<string, unknown>; indexes?: Record<string, unknown>[] }
+  const m = EJSON.parse(metadata, { relaxed: false }) as {
+    options?: Record<string, unknown>
+    indexes?: Record<string, unknown>[]
+  }
   return { options: m.options ?? {}, indexes: m.indexes ?? [] }
 }

@@ -5,7 +5,14 @@ const { EJSON } = BSON
 
 export const SYSTEM_DATABASES = ['admin', 'local', 'config']
 
-export type SourceCollection = { db: string; name: string; type: string; options: Record<string, unknown>; uuid?: string; indexes: Record<string, unknown>[] }
+export type SourceCollection = {
+  db: string
+  name: string
+  type: string
+  options: Record<string, unknown>
+  uuid?: string
+  indexes: Record<string, unknown>[]
+}
 
 /** What a backup reads; tests may hand in another implementation. */
 export interface MongoSource {
@@ -26,7 +33,10 @@ export const mongoSource = (client: MongoClient, batchSize = 1000, readPreferenc
   async listCollections(include) {
     const dbs = include?.length
       ? [...include].sort()
-      : (await client.db('admin').admin().listDatabases({ nameOnly: true })).databases.map((d) => d.name).filter((n) => !SYSTEM_DATABASES.includes(n)).sort()
+      : (await client.db('admin').admin().listDatabases({ nameOnly: true })).databases
+          .map((d) => d.name)
+          .filter((n) => !SYSTEM_DATABASES.includes(n))
+          .sort()
     const out: SourceCollection[] = []
     for (const db of dbs) {
       const infos = await client.db(db).listCollections({}, { nameOnly: false }).toArray()
@@ -35,7 +45,14 @@ export const mongoSource = (client: MongoClient, batchSize = 1000, readPreferenc
         if (info.name.startsWith('system.') || (info.type && info.type !== 'collection')) continue
         const indexes = await client.db(db).collection(info.name).listIndexes().toArray()
         const uuid = (info as { info?: { uuid?: { toHexString?: () => string } } }).info?.uuid
-        out.push({ db, name: info.name, type: 'collection', options: (info as { options?: Record<string, unknown> }).options ?? {}, uuid: uuid?.toHexString?.(), indexes })
+        out.push({
+          db,
+          name: info.name,
+          type: 'collection',
+          options: (info as { options?: Record<string, unknown> }).options ?? {},
+          uuid: uuid?.toHexString?.(),
+          indexes,
+        })
       }
     }
     return out
@@ -52,7 +69,10 @@ export const mongoSource = (client: MongoClient, batchSize = 1000, readPreferenc
   },
 
   async *documents(db, collection) {
-    const cursor = client.db(db).collection(collection).find({}, { raw: true, batchSize, ...(readPreference && { readPreference }) })
+    const cursor = client
+      .db(db)
+      .collection(collection)
+      .find({}, { raw: true, batchSize, ...(readPreference && { readPreference }) })
     let failed = false
     try {
       while (await cursor.hasNext()) yield cursor.readBufferedDocuments() as unknown as Buffer[]

@@ -8,7 +8,11 @@ import { parseMongoUri } from './tls-policy.ts'
  * hung restore well inside the RTO. A value the URI sets wins (a larger socketTimeoutMS for a collection whose index
  * builds take longer).
  */
-export const MONGO_TIMEOUTS = { serverSelectionTimeoutMS: 15_000, connectTimeoutMS: 10_000, socketTimeoutMS: 30 * 60_000 } as const
+export const MONGO_TIMEOUTS = {
+  serverSelectionTimeoutMS: 15_000,
+  connectTimeoutMS: 10_000,
+  socketTimeoutMS: 30 * 60_000,
+} as const
 
 export function mongoTimeouts(uri: string): Partial<typeof MONGO_TIMEOUTS> {
   const query = parseMongoUri(uri).typedSearchParams<Record<string, string>>()

@@ -54,6 +54,15 @@ export function diffRenders(before: RenderedFile[], after: RenderedFile[], label
     const want = wanted.get(path)
     const have = had.get(path)
     if (want === have) return []
-    return [createTwoFilesPatch(have === undefined ? '/dev/null' : `a/${path}`, want === undefined ? '/dev/null' : `b/${path}`, have ?? '', want ?? '', labels[0], labels[1])]
+    return [
+      createTwoFilesPatch(
+        have === undefined ? '/dev/null' : `a/${path}`,
+        want === undefined ? '/dev/null' : `b/${path}`,
+        have ?? '',
+        want ?? '',
+        labels[0],
+        labels[1],
+      ),
+    ]
   })
 }

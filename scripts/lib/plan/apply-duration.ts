@@ -20,9 +20,23 @@ import { BACKUP_AGENT } from '../render/backup-paths.ts'
 export const API_CALL_S = 0.3
 export const CHANGE_SET_S = 12
 export const CREATE_S: Record<string, number> = {
-  'data.yaml': 90, 'network.yaml': 150, 'security.yaml': 20, 'vpn.yaml': 180, 'instance-group.yaml': 240, 'load-balancer.yaml': 180,
-  'deploy.yaml': 15, 'topic.yaml': 10, 'monitoring.yaml': 20, 'governance.yaml': 60, 'repositories.yaml': 15, 'pipeline.yaml': 60,
-  'backup-agent.yaml': 20, 'target-group.yaml': 20, 'app.yaml': 60, 'alarm.yaml': 10, 'target-alarm.yaml': 10,
+  'data.yaml': 90,
+  'network.yaml': 150,
+  'security.yaml': 20,
+  'vpn.yaml': 180,
+  'instance-group.yaml': 240,
+  'load-balancer.yaml': 180,
+  'deploy.yaml': 15,
+  'topic.yaml': 10,
+  'monitoring.yaml': 20,
+  'governance.yaml': 60,
+  'repositories.yaml': 15,
+  'pipeline.yaml': 60,
+  'backup-agent.yaml': 20,
+  'target-group.yaml': 20,
+  'app.yaml': 60,
+  'alarm.yaml': 10,
+  'target-alarm.yaml': 10,
 }
 export const createSeconds = (template: string) => CREATE_S[template] ?? 30
 export const updateSeconds = (template: string) => Math.max(10, 0.4 * createSeconds(template))
@@ -40,13 +54,26 @@ export function deploymentSeconds(model: Model, group: string): number {
 
 /** The slowest instance group's deployments of these apps, one after another (groups deploy side by side). */
 export function slowestLaneSeconds(model: Model, apps: string[]): number {
-  return Math.max(0, ...model.env.instanceGroups.map((g) => apps.filter((a) => model.apps.find((x) => x.name === a)?.instanceGroup === g.name).reduce((t, a) => t + deploymentSeconds(model, a), 0)))
+  return Math.max(
+    0,
+    ...model.env.instanceGroups.map((g) =>
+      apps
+        .filter((a) => model.apps.find((x) => x.name === a)?.instanceGroup === g.name)
+        .reduce((t, a) => t + deploymentSeconds(model, a), 0),
+    ),
+  )
 }
 
 export type StackWork = 'none' | 'change set' | 'create' | 'update'
 
 /** The apply's critical path: the longest chain of stack work, then the backup tool, then the slowest lane. */
-export function expectedApplySeconds(model: Model, specs: PlannedStack[], work: (stack: string) => StackWork, apps: string[], backup: boolean): number {
+export function expectedApplySeconds(
+  model: Model,
+  specs: PlannedStack[],
+  work: (stack: string) => StackWork,
+  apps: string[],
+  backup: boolean,
+): number {
   const template = new Map(specs.map((s) => [s.stack, s.template]))
   const cost = (stack: string) => {
     const w = work(stack)

@@ -28,23 +28,47 @@ export type StackPlan = {
 
 /** The parameters whose values differ, sorted by name. */
 export function parameterChanges(now: Record<string, string>, desired: Record<string, string>): ParameterChange[] {
-  return [...new Set([...Object.keys(now), ...Object.keys(desired)])].sort()
+  return [...new Set([...Object.keys(now), ...Object.keys(desired)])]
+    .sort()
     .filter((key) => now[key] !== desired[key])
     .map((key) => ({ key, from: now[key], to: desired[key] }))
 }
-export type AppPlan = { app: string; deployed?: { version: string; revision: string }; desired: { version: string; revision: string }; changed: boolean }
+export type AppPlan = {
+  app: string
+  deployed?: { version: string; revision: string }
+  desired: { version: string; revision: string }
+  changed: boolean
+}
 export type FileDiff = { path: string; patch: string }
 /** Which code computed a pull request's plan: the target branch's, and the tool files the pull request changes. */
 export type PlanTools = { commit: string; changed: string[] }
 /** expectedSeconds: how long the apply should take on AWS, from the latency model of apply-duration.ts. */
-export type Plan = { environment: string; stacks: StackPlan[]; apps: AppPlan[]; diffs: FileDiff[]; tools?: PlanTools; expectedSeconds?: number; diagram?: string /* Mermaid */ }
+export type Plan = {
+  environment: string
+  stacks: StackPlan[]
+  apps: AppPlan[]
+  diffs: FileDiff[]
+  tools?: PlanTools
+  expectedSeconds?: number
+  diagram?: string /* Mermaid */
+}
 
 /** The note on a stack whose fingerprint proved it unchanged, so it had no change set. */
 export const UNCHANGED_NOTE = 'fingerprint matches the last apply; no change set'
 
 export const isReplacement = (c: ResourceChange) => c.replacement === 'True' || c.replacement === 'Conditional'
 
-export async function buildPlan(model: Model, svc: { stacks: StackUpdater; store: ArtifactStore }, opts: { commit: string; root?: string; full?: boolean; skip?: (s: PlannedStack) => string | undefined; log?: (l: string) => void }): Promise<Plan> {
+export async function buildPlan(
+  model: Model,
+  svc: { stacks: StackUpdater; store: ArtifactStore },
+  opts: {
+    commit: string
+    root?: string
+    full?: boolean
+    skip?: (s: PlannedStack) => string | undefined
+    log?: (l: string) => void
+  },
+): Promise<Plan> {
   const log = opts.log ?? (() => {})
   // Previews change nothing, so every stack's is made side by side (bounded as apply is), reported in stack order.
   const state = await readState(svc.store, model.env.name)
@@ -55,14 +79,25 @@ export async function buildPlan(model: Model, svc: { stacks: StackUpdater; store
     if (skipped) return { ...base, action: 'skipped', note: skipped }
     if (spec.unchanged) return { ...base, action: 'none', note: UNCHANGED_NOTE }
     const status = await svc.stacks.status(spec.stack)
-    if (!isUsable(status)) return { ...base, action: 'blocked', note: `the stack is ${status}; to recover: ${recoveryCommand(spec.stack, status!) ?? 'wait for the current operation'}` }
+    if (!isUsable(status))
+      return {
+        ...base,
+        action: 'blocked',
+        note: `the stack is ${status}; to recover: ${recoveryCommand(spec.stack, status!) ?? 'wait for the current operation'}`,
+      }
     log(`plan: change set for ${spec.stack}${spec.why ? ` (${spec.why})` : ''}`)
     try {
       const cs = await svc.stacks.createChangeSet(spec, changeSetName('plan', opts.commit))
       await svc.stacks.deleteChangeSet(spec.stack, cs.id, cs.type)
       if (cs.failure) return { ...base, action: 'error', note: cs.failure }
-      if (cs.noChanges || cs.type === 'CREATE') return { ...base, action: cs.noChanges ? 'none' : 'create', changes: cs.changes }
-      return { ...base, action: 'update', changes: cs.changes, parameters: parameterChanges(await svc.stacks.parameters(spec.stack), spec.parameters) }
+      if (cs.noChanges || cs.type === 'CREATE')
+        return { ...base, action: cs.noChanges ? 'none' : 'create', changes: cs.changes }
+      return {
+        ...base,
+        action: 'update',
+        changes: cs.changes,
+        parameters: parameterChanges(await svc.stacks.parameters(spec.stack), spec.parameters),
+      }
     } catch (e) {
       // One stack's refusal (a missing import on a first deploy, say) must not hide the others.
       return { ...base, action: 'error', note: (e as Error).message }
@@ -72,16 +107,35 @@ export async function buildPlan(model: Model, svc: { stacks: StackUpdater; store
   const desired = desiredReleases(model, opts.root)
   const apps: AppPlan[] = desired.map((d) => {
     const was = state.apps[d.name]
-    return { app: d.name, deployed: was && { version: was.version, revision: was.revision }, desired: { version: d.version, revision: d.revision }, changed: was?.revision !== d.revision }
+    return {
+      app: d.name,
+      deployed: was && { version: was.version, revision: was.revision },
+      desired: { version: d.version, revision: d.revision },
+      changed: was?.revision !== d.revision,
+    }
   })
   const diffs: FileDiff[] = []
   for (const d of desired) {
     for (const f of d.files) {
       // Appspec and the app's own vhost are what a reviewer must see; the shared snippets show once, in the first app.
-      const shown = f.path.endsWith('/appspec.yml') || f.path.endsWith(`/nginx/${d.name}.conf`) || /\/(deploy|systemd)\//.test(f.path)
+      const shown =
+        f.path.endsWith('/appspec.yml') ||
+        f.path.endsWith(`/nginx/${d.name}.conf`) ||
+        /\/(deploy|systemd)\//.test(f.path)
       const before = state.files[f.path]
       if (!shown || before === f.contents) continue
-      diffs.push({ path: f.path, patch: createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, before ?? '', f.contents, before === undefined ? '(never applied)' : '(last applied)', '(desired)', { context: 3 }) })
+      diffs.push({
+        path: f.path,
+        patch: createTwoFilesPatch(
+          `a/${f.path}`,
+          `b/${f.path}`,
+          before ?? '',
+          f.contents,
+          before === undefined ? '(never applied)' : '(last applied)',
+          '(desired)',
+          { context: 3 },
+        ),
+      })
     }
   }
   const action = new Map(stacks.map((s) => [s.stack, s]))
@@ -91,6 +145,19 @@ export async function buildPlan(model: Model, svc: { stacks: StackUpdater; store
     return s?.action === 'none' && s.note !== UNCHANGED_NOTE ? 'change set' : 'none'
   }
   const changedApps = apps.filter((a) => a.changed).map((a) => a.app)
-  const expectedSeconds = expectedApplySeconds(model, triaged, work, changedApps.filter((a) => a !== BACKUP_AGENT), changedApps.includes(BACKUP_AGENT))
-  return { environment: model.env.name, stacks, apps, diffs, expectedSeconds, diagram: toMermaid(environmentDiagram(model)) }
+  const expectedSeconds = expectedApplySeconds(
+    model,
+    triaged,
+    work,
+    changedApps.filter((a) => a !== BACKUP_AGENT),
+    changedApps.includes(BACKUP_AGENT),
+  )
+  return {
+    environment: model.env.name,
+    stacks,
+    apps,
+    diffs,
+    expectedSeconds,
+    diagram: toMermaid(environmentDiagram(model)),
+  }
 }

@@ -28,7 +28,13 @@ export async function showFile(root: string, commit: string, file: string): Prom
  * and pushes the new branch; returns the commit. The same branch again is a no-op push; a branch of that name with
  * other content is refused by git, and said so.
  */
-export async function pushPromotion(root: string, base: string, p: PromotionBranch, edit: (text: string) => string, check: (worktree: string) => void): Promise<string> {
+export async function pushPromotion(
+  root: string,
+  base: string,
+  p: PromotionBranch,
+  edit: (text: string) => string,
+  check: (worktree: string) => void,
+): Promise<string> {
   const work = mkdtempSync(join(tmpdir(), 'promote-'))
   try {
     await git(root)`git worktree add --quiet --detach ${work} ${base}`
@@ -38,11 +44,18 @@ export async function pushPromotion(root: string, base: string, p: PromotionBran
     // The same promotion is the same commit: the tool's identity and the base's own time, so a run that stopped after
     // the push (the pull request not opened) pushes nothing new when run again, and opens the pull request then.
     const when = (await git(root)`git show -s --format=%cI ${base}`).stdout.trim()
-    const wt = $({ cwd: work, quiet: true, verbose: false, env: { ...process.env, GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when } })
+    const wt = $({
+      cwd: work,
+      quiet: true,
+      verbose: false,
+      env: { ...process.env, GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when },
+    })
     await wt`git -c user.name=${'ops promote'} -c user.email=ops-promote@localhost -c commit.gpgsign=false commit --quiet -am ${p.message}`
     const commit = (await wt`git rev-parse HEAD`).stdout.trim()
     await wt`git push --quiet ${p.remote} ${`HEAD:refs/heads/${p.branch}`}`.catch((e: unknown) => {
-      throw new InputError(`cannot push ${p.branch} to ${p.remote}: ${lastLine(e)}; a branch of that name holds another change: delete it, or promote from its pull request`)
+      throw new InputError(
+        `cannot push ${p.branch} to ${p.remote}: ${lastLine(e)}; a branch of that name holds another change: delete it, or promote from its pull request`,
+      )
     })
     return commit
   } finally {

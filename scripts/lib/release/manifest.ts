@@ -26,13 +26,20 @@ export function parseManifest(text: string, where: string): ReleaseManifest {
   } catch {
     throw new Error(`${where} is not JSON: publish the release again with ops release`)
   }
-  if (typeof m.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.sha256)) throw new Error(`${where} has no sha256: publish the release again with ops release`)
+  if (typeof m.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.sha256))
+    throw new Error(`${where} has no sha256: publish the release again with ops release`)
   return m as ReleaseManifest
 }
 
 /** Why these bytes must not be deployed as this release, or undefined when they are the ones the manifest names. */
-export function releaseMismatch(manifest: ReleaseManifest, app: string, version: string, sha256: string): string | undefined {
-  if (manifest.app !== app || manifest.version !== version) return `its manifest is for ${manifest.app} ${manifest.version}`
+export function releaseMismatch(
+  manifest: ReleaseManifest,
+  app: string,
+  version: string,
+  sha256: string,
+): string | undefined {
+  if (manifest.app !== app || manifest.version !== version)
+    return `its manifest is for ${manifest.app} ${manifest.version}`
   if (manifest.sha256 !== sha256) return `its bytes have sha256 ${sha256}, the manifest says ${manifest.sha256}`
   return undefined
 }

@@ -11,7 +11,11 @@ export type Published = { outcome: 'published' | 'completed' | 'unchanged'; url:
 /** A version published with other bytes: the caller exits 1 and names both. */
 export class ReleaseConflictError extends Error {}
 
-export async function publishRelease(store: ArtifactStore, packed: PackedRelease, manifest: ReleaseManifest): Promise<Published> {
+export async function publishRelease(
+  store: ArtifactStore,
+  packed: PackedRelease,
+  manifest: ReleaseManifest,
+): Promise<Published> {
   const keys = releaseKeys(manifest.app, manifest.version)
   const url = `s3://${store.bucket}/${keys.artifact}`
   let outcome: Published['outcome'] = 'published'
@@ -19,7 +23,9 @@ export async function publishRelease(store: ArtifactStore, packed: PackedRelease
     const existing = await store.get(keys.artifact)
     const theirs = existing ? contentHash(existing) : 'unreadable'
     if (theirs !== packed.sha256) {
-      throw new ReleaseConflictError(`${manifest.app} ${manifest.version} is already published with other bytes: ${url} has sha256 ${theirs}, this build ${packed.sha256}; a version never changes: release a new version`)
+      throw new ReleaseConflictError(
+        `${manifest.app} ${manifest.version} is already published with other bytes: ${url} has sha256 ${theirs}, this build ${packed.sha256}; a version never changes: release a new version`,
+      )
     }
     outcome = 'unchanged'
   }
@@ -28,13 +34,19 @@ export async function publishRelease(store: ArtifactStore, packed: PackedRelease
   const written = await store.create(keys.manifest, JSON.stringify(manifest, null, 2) + '\n', 'application/json')
   const kept = written ? manifest : await readManifest(store, manifest.app, manifest.version)
   if (!written && kept.sha256 !== packed.sha256) {
-    throw new ReleaseConflictError(`${manifest.app} ${manifest.version}: s3://${store.bucket}/${keys.manifest} names sha256 ${kept.sha256}, the stored bytes are ${packed.sha256}; repair it by hand`)
+    throw new ReleaseConflictError(
+      `${manifest.app} ${manifest.version}: s3://${store.bucket}/${keys.manifest} names sha256 ${kept.sha256}, the stored bytes are ${packed.sha256}; repair it by hand`,
+    )
   }
   return { outcome: outcome === 'unchanged' && written ? 'completed' : outcome, url, manifest: kept }
 }
 
 /** A release's manifest, or undefined when it has none. */
-export async function findManifest(store: ArtifactStore, app: string, version: string): Promise<ReleaseManifest | undefined> {
+export async function findManifest(
+  store: ArtifactStore,
+  app: string,
+  version: string,
+): Promise<ReleaseManifest | undefined> {
   const key = releaseKeys(app, version).manifest
   const body = await store.get(key)
   return body ? parseManifest(body.toString('utf8'), `s3://${store.bucket}/${key}`) : undefined
@@ -42,7 +54,10 @@ export async function findManifest(store: ArtifactStore, app: string, version: s
 
 async function readManifest(store: ArtifactStore, app: string, version: string): Promise<ReleaseManifest> {
   const found = await findManifest(store, app, version)
-  if (!found) throw new Error(`${app} ${version} has no manifest: s3://${store.bucket}/${releaseKeys(app, version).manifest} does not exist; publish it with ops release (the app's CI does)`)
+  if (!found)
+    throw new Error(
+      `${app} ${version} has no manifest: s3://${store.bucket}/${releaseKeys(app, version).manifest} does not exist; publish it with ops release (the app's CI does)`,
+    )
   return found
 }
 
@@ -50,7 +65,10 @@ async function readManifest(store: ArtifactStore, app: string, version: string):
 export async function fetchRelease(store: ArtifactStore, app: string, version: string): Promise<Buffer> {
   const key = releaseKeys(app, version).artifact
   const gz = await store.get(key)
-  if (!gz) throw new Error(`no release ${app} ${version}: s3://${store.bucket}/${key} does not exist; publish it with ops release (the app's CI does)`)
+  if (!gz)
+    throw new Error(
+      `no release ${app} ${version}: s3://${store.bucket}/${key} does not exist; publish it with ops release (the app's CI does)`,
+    )
   const manifest = await readManifest(store, app, version)
   const wrong = releaseMismatch(manifest, app, version, contentHash(gz))
   if (wrong) throw new Error(`release ${app} ${version} at s3://${store.bucket}/${key} is refused: ${wrong}`)

@@ -9,12 +9,26 @@ import type { RenderedFile } from './types.ts'
 
 /** deploy/environment.json: which deployment group a revision is for and, behind a load balancer, the port the
  *  target group sends to (deploy-local names its group and points its load balancer from it). */
-export function deploymentMetadata(meta: { app: string; environment: string; instanceGroup: string; region: string; version?: string; proxyPort?: number }): RenderedFile {
+export function deploymentMetadata(meta: {
+  app: string
+  environment: string
+  instanceGroup: string
+  region: string
+  version?: string
+  proxyPort?: number
+}): RenderedFile {
   return { path: 'deploy/environment.json', contents: `${JSON.stringify(meta, Object.keys(meta).sort(), 2)}\n` }
 }
 
 export const environmentMetadata = (app: App, model: Model): RenderedFile =>
-  deploymentMetadata({ app: app.name, environment: model.env.name, instanceGroup: app.instanceGroup, region: model.env.region, version: app.version, proxyPort: app.proxyPort })
+  deploymentMetadata({
+    app: app.name,
+    environment: model.env.name,
+    instanceGroup: app.instanceGroup,
+    region: model.env.region,
+    version: app.version,
+    proxyPort: app.proxyPort,
+  })
 
 export const renderAppDeployFiles = (app: App, model: Model): RenderedFile[] => [
   renderAppspec(app, model),

@@ -50,9 +50,20 @@ export function backupAgentSettings(model: Model): Record<string, string> {
 
 export function renderBackupAgentFiles(model: Model): RenderedFile[] {
   return [
-    { path: 'appspec.yml', contents: `# Rendered for the MongoDB backup of ${model.env.name} by scripts/lib/render/backup-agent.ts; do not edit.\n${appspecYaml(backupAgentAppspec())}` },
-    settingsFile(`Rendered for the MongoDB backup of ${model.env.name}; read by hooks/lib/base.sh.`, backupAgentSettings(model)),
-    deploymentMetadata({ app: BACKUP_AGENT, environment: model.env.name, instanceGroup: model.env.backup.instanceGroup, region: model.env.region }),
+    {
+      path: 'appspec.yml',
+      contents: `# Rendered for the MongoDB backup of ${model.env.name} by scripts/lib/render/backup-agent.ts; do not edit.\n${appspecYaml(backupAgentAppspec())}`,
+    },
+    settingsFile(
+      `Rendered for the MongoDB backup of ${model.env.name}; read by hooks/lib/base.sh.`,
+      backupAgentSettings(model),
+    ),
+    deploymentMetadata({
+      app: BACKUP_AGENT,
+      environment: model.env.name,
+      instanceGroup: model.env.backup.instanceGroup,
+      region: model.env.region,
+    }),
     backupPolicyFile(model),
     ...renderBackupUnits(model),
     ...agentFilesOf(model, model.env.backup.instanceGroup, BACKUP_AGENT),

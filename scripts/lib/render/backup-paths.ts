@@ -25,7 +25,10 @@ export const backupAgentPaths = {
 }
 
 /** The environment's database CA in the secrets bucket: made by the first database host, read by every host after it. */
-export const mongoCaKeys = (secretsPrefix: string) => ({ key: `${secretsPrefix}/mongo-tls/ca.key`, cert: `${secretsPrefix}/mongo-tls/ca.pem` })
+export const mongoCaKeys = (secretsPrefix: string) => ({
+  key: `${secretsPrefix}/mongo-tls/ca.key`,
+  cert: `${secretsPrefix}/mongo-tls/ca.pem`,
+})
 
 export const mongoTlsUnit = (model: Model) => `drsignet-mongo-tls-${model.env.name}`
 export const backupUnit = (model: Model) => `drsignet-backup-${model.env.name}`

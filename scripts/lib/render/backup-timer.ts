@@ -7,28 +7,45 @@ const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
 const DAY_NAMES: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 }
 
 // systemd has no a..b/n; cron's stepped ranges become explicit lists.
-const expand = (a: number, b: number, step: number) => Array.from({ length: Math.floor((b - a) / step) + 1 }, (_, i) => a + i * step)
+const expand = (a: number, b: number, step: number) =>
+  Array.from({ length: Math.floor((b - a) / step) + 1 }, (_, i) => a + i * step)
 
 /** One cron field in systemd calendar syntax: lists stay lists, a-b becomes a..b, * / n becomes start/n. */
 function field(value: string, start: number, pad: number): string {
   const two = (n: string) => n.padStart(pad, '0')
-  return value.split(',').map((part) => {
-    const [range, step] = part.split('/') as [string, string | undefined]
-    if (range === '*') return step ? `${two(String(start))}/${step}` : '*'
-    const [a, b] = range.split('-')
-    if (b !== undefined && step) return expand(Number(a), Number(b), Number(step)).map((n) => two(String(n))).join(',')
-    return b !== undefined ? `${two(a!)}..${two(b)}` : step ? `${two(a!)}/${step}` : two(a!)
-  }).join(',')
+  return value
+    .split(',')
+    .map((part) => {
+      const [range, step] = part.split('/') as [string, string | undefined]
+      if (range === '*') return step ? `${two(String(start))}/${step}` : '*'
+      const [a, b] = range.split('-')
+      if (b !== undefined && step)
+        return expand(Number(a), Number(b), Number(step))
+          .map((n) => two(String(n)))
+          .join(',')
+      return b !== undefined ? `${two(a!)}..${two(b)}` : step ? `${two(a!)}/${step}` : two(a!)
+    })
+    .join(',')
 }
 
 function weekdays(value: string): string {
-  return value.split(',').map((part) => {
-    const day = (d: string) => DAYS[(DAY_NAMES[d.toLowerCase()] ?? Number(d)) % 7]
-    const [range, step] = part.split('/') as [string, string | undefined]
-    const [a, b] = range === '*' ? ['0', '6'] : range.split('-')
-    if (step) return expand(DAY_NAMES[a!.toLowerCase()] ?? Number(a), DAY_NAMES[(b ?? '6').toLowerCase()] ?? Number(b ?? 6), Number(step)).map((n) => day(String(n))).join(',')
-    return b !== undefined ? `${day(a!)}..${day(b)}` : day(a!)
-  }).join(',')
+  return value
+    .split(',')
+    .map((part) => {
+      const day = (d: string) => DAYS[(DAY_NAMES[d.toLowerCase()] ?? Number(d)) % 7]
+      const [range, step] = part.split('/') as [string, string | undefined]
+      const [a, b] = range === '*' ? ['0', '6'] : range.split('-')
+      if (step)
+        return expand(
+          DAY_NAMES[a!.toLowerCase()] ?? Number(a),
+          DAY_NAMES[(b ?? '6').toLowerCase()] ?? Number(b ?? 6),
+          Number(step),
+        )
+          .map((n) => day(String(n)))
+          .join(',')
+      return b !== undefined ? `${day(a!)}..${day(b)}` : day(a!)
+    })
+    .join(',')
 }
 
 /**
@@ -88,15 +105,31 @@ export function renderBackupUnits(model: Model): RenderedFile[] {
   const unit = backupUnit(model)
   // A run well past its usual duration is stuck: the timeout ends it hours before the next run, and with no manifest
   // written the backup-age alarm pages, instead of the run holding on until the RPO is gone.
-  const service = serviceUnit(model, `DrSignet MongoDB backup of ${env.name} to s3://${b.bucket}/${b.prefix}/${env.name}/`, '', `append:${p.log}`, `${backupTimeoutMinutes(b)}min`)
+  const service = serviceUnit(
+    model,
+    `DrSignet MongoDB backup of ${env.name} to s3://${b.bucket}/${b.prefix}/${env.name}/`,
+    '',
+    `append:${p.log}`,
+    `${backupTimeoutMinutes(b)}min`,
+  )
   // Started by ValidateService, which waits for it and shows its journal: nothing written, both ends reached.
-  const check = serviceUnit(model, `DrSignet backup of ${env.name}: deploy-time check (reads nothing but listings, writes nothing)`, ' --check', 'journal', '2min')
-  const timer = timerUnit(`Nightly DrSignet MongoDB backup of ${env.name} (cron '${b.schedule}' in ${b.timezone}; RPO ${b.rpoHours} h)`, unit, [
-    ...cronToOnCalendar(b.schedule, b.timezone).map((c) => `OnCalendar=${c}`),
-    '# A run missed while the instance was down starts at boot.',
-    'Persistent=true',
-    'AccuracySec=1min',
-  ])
+  const check = serviceUnit(
+    model,
+    `DrSignet backup of ${env.name}: deploy-time check (reads nothing but listings, writes nothing)`,
+    ' --check',
+    'journal',
+    '2min',
+  )
+  const timer = timerUnit(
+    `Nightly DrSignet MongoDB backup of ${env.name} (cron '${b.schedule}' in ${b.timezone}; RPO ${b.rpoHours} h)`,
+    unit,
+    [
+      ...cronToOnCalendar(b.schedule, b.timezone).map((c) => `OnCalendar=${c}`),
+      '# A run missed while the instance was down starts at boot.',
+      'Persistent=true',
+      'AccuracySec=1min',
+    ],
+  )
   return [
     { path: `systemd/${unit}.service`, contents: service },
     { path: `systemd/${unit}.timer`, contents: timer },
@@ -106,7 +139,11 @@ export function renderBackupUnits(model: Model): RenderedFile[] {
 }
 
 /** A timer that starts UNIT.service on `schedule` (its [Timer] lines) once enabled. */
-const timerUnit = (description: string, unit: string, schedule: string[]) => `# Rendered by scripts/lib/render/backup-timer.ts; do not edit.
+const timerUnit = (
+  description: string,
+  unit: string,
+  schedule: string[],
+) => `# Rendered by scripts/lib/render/backup-timer.ts; do not edit.
 [Unit]
 Description=${description}
 
@@ -140,7 +177,11 @@ StandardError=append:${p.log}
 NoNewPrivileges=yes
 PrivateTmp=yes
 `
-  const timer = timerUnit(`Daily renewal check of the DrSignet MongoDB certificate of ${model.env.name}`, unit, ['OnCalendar=daily', 'RandomizedDelaySec=1h', 'Persistent=true'])
+  const timer = timerUnit(`Daily renewal check of the DrSignet MongoDB certificate of ${model.env.name}`, unit, [
+    'OnCalendar=daily',
+    'RandomizedDelaySec=1h',
+    'Persistent=true',
+  ])
   return [
     { path: `systemd/${unit}.service`, contents: service },
     { path: `systemd/${unit}.timer`, contents: timer },

@@ -15,7 +15,13 @@ import { byText } from '../order.ts'
 export const AGENT_NAMESPACE = 'CWAgent'
 export const AGENT_AGGREGATION = 'AutoScalingGroupName'
 
-type LogFile = { file_path: string; log_group_name: string; log_stream_name: string; retention_in_days?: number; timestamp_format?: string }
+type LogFile = {
+  file_path: string
+  log_group_name: string
+  log_stream_name: string
+  retention_in_days?: number
+  timestamp_format?: string
+}
 
 /** Who owns log files on a group: its apps, and the backup tool on the database group. */
 export const ownersOf = (model: Model, group: InstanceGroup): string[] => [
@@ -26,7 +32,12 @@ export const ownersOf = (model: Model, group: InstanceGroup): string[] => [
 /** One deployment group's own log files: an app's pm2 logs, or the nightly backup's output (systemd appends it to one file). */
 export function agentFragment(model: Model, owner: string): { collect_list: LogFile[] } {
   const env = model.env.name
-  if (owner === BACKUP_AGENT) return { collect_list: [{ file_path: backupAgentPaths.log, log_group_name: backupLogGroup(env), log_stream_name: '{instance_id}' }] }
+  if (owner === BACKUP_AGENT)
+    return {
+      collect_list: [
+        { file_path: backupAgentPaths.log, log_group_name: backupLogGroup(env), log_stream_name: '{instance_id}' },
+      ],
+    }
   const app = model.apps.find((a) => a.name === owner)
   if (!app) throw new Error(`no app ${owner} in ${env}`)
   return {
@@ -53,7 +64,10 @@ export function agentBase(model: Model, group: InstanceGroup) {
       }))
     : []
   return {
-    agent: { metrics_collection_interval: 60, logfile: '/opt/aws/amazon-cloudwatch-agent/logs/amazon-cloudwatch-agent.log' },
+    agent: {
+      metrics_collection_interval: 60,
+      logfile: '/opt/aws/amazon-cloudwatch-agent/logs/amazon-cloudwatch-agent.log',
+    },
     logs: { logs_collected: { files: { collect_list: nginxLogs } }, force_flush_interval: 5 },
     metrics: {
       namespace: AGENT_NAMESPACE,
@@ -73,7 +87,10 @@ export function agentBase(model: Model, group: InstanceGroup) {
  */
 export function cloudWatchAgentConfig(model: Model, group: InstanceGroup) {
   const base = agentBase(model, group)
-  const files = [...base.logs.logs_collected.files.collect_list, ...ownersOf(model, group).flatMap((o) => agentFragment(model, o).collect_list)]
+  const files = [
+    ...base.logs.logs_collected.files.collect_list,
+    ...ownersOf(model, group).flatMap((o) => agentFragment(model, o).collect_list),
+  ]
   files.sort(byText((f) => f.file_path))
   return { ...base, logs: { ...base.logs, logs_collected: { files: { collect_list: files } } } }
 }

@@ -18,10 +18,12 @@ import { byText } from '../order.ts'
  */
 export type RenderInputs = { nginx: NginxTemplates; stacks?: ReadonlyMap<string, Template> }
 
-const under = (prefix: string) => (f: RenderedFile): RenderedFile => ({ path: `${prefix}/${f.path}`, contents: f.contents })
+const under =
+  (prefix: string) =>
+  (f: RenderedFile): RenderedFile => ({ path: `${prefix}/${f.path}`, contents: f.contents })
 
 /** What a revision bundle carries besides the app artifact and hooks/, in bundle paths. */
-export function renderAppFiles(app: Model["apps"][number], model: Model, nginx: NginxTemplates): RenderedFile[] {
+export function renderAppFiles(app: Model['apps'][number], model: Model, nginx: NginxTemplates): RenderedFile[] {
   return [
     ...renderAppDeployFiles(app, model),
     renderVhost(app, model, nginx),
@@ -42,7 +44,10 @@ export type Layout = (dot: string) => string
 /** The environment's picture: Mermaid always, SVG when a layout is given (the render commands give one). */
 function renderDiagram(model: Model, layout?: Layout): RenderedFile[] {
   const diagram = environmentDiagram(model)
-  return [{ path: 'diagram.mmd', contents: toMermaid(diagram) }, ...(layout ? [{ path: 'diagram.svg', contents: layout(toDot(diagram)) }] : [])]
+  return [
+    { path: 'diagram.mmd', contents: toMermaid(diagram) },
+    ...(layout ? [{ path: 'diagram.svg', contents: layout(toDot(diagram)) }] : []),
+  ]
 }
 
 /** Every rendered file of the environment, sorted by path, with manifest.json last. */
@@ -51,7 +56,9 @@ export function renderEnvironment(model: Model, inputs: RenderInputs, layout?: L
   const files = [
     ...renderDiagram(model, layout),
     ...model.apps.flatMap((app) => renderAppFiles(app, model, inputs.nginx).map(under(`apps/${app.name}`))),
-    ...model.env.instanceGroups.filter((g) => ownersOf(model, g).length > 0).map((g) => renderCloudWatchAgent(model, g)),
+    ...model.env.instanceGroups
+      .filter((g) => ownersOf(model, g).length > 0)
+      .map((g) => renderCloudWatchAgent(model, g)),
     ...renderBackupAgentFiles(model).map(under(BACKUP_AGENT)),
     ...stackFiles.map(under('cloudformation')),
   ].sort(byText((f) => f.path))

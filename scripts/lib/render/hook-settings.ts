@@ -62,7 +62,8 @@ export function hookSettings(app: App, model: Model): Record<string, string> {
     MONGO_ENV_KEY: app.name in model.env.database.clients ? clientEnvKey(model, app.name) : '',
     // Where that string points: a new address (a zone moved) changes the app's revision, so apply redeploys the app
     // after the database host rewrote its connection string.
-    DATABASE_ADDRESS: app.name in model.env.database.clients ? `${model.env.database.address}:${model.env.network.mongoPort}` : '',
+    DATABASE_ADDRESS:
+      app.name in model.env.database.clients ? `${model.env.database.address}:${model.env.network.mongoPort}` : '',
     MONGO_CA_KEY: mongoCaKeys(model.env.secrets.prefix).cert,
     MONGO_CA_FILE: p.mongoCa,
     HEALTH_PATH: app.healthCheck.path,
@@ -75,7 +76,9 @@ export function hookSettings(app: App, model: Model): Record<string, string> {
     // ValidateService must finish well inside its hook timeout, so it keeps 10 s in hand.
     HEALTH_BUDGET: String(Math.max(5, (app.hookTimeouts.ValidateService ?? 120) - 10)),
     READY_BUDGET: String(Math.max(5, Math.ceil(app.pm2.listenTimeout / 1000) + 5)),
-    DRAIN_SECONDS: String(Math.max(1, (app.hookTimeouts.AfterBlockTraffic ?? app.hookTimeouts.BeforeBlockTraffic ?? 60) - 10)),
+    DRAIN_SECONDS: String(
+      Math.max(1, (app.hookTimeouts.AfterBlockTraffic ?? app.hookTimeouts.BeforeBlockTraffic ?? 60) - 10),
+    ),
     RELEASE_DIR: p.release,
     APP_DIR: p.appDir,
     ENV_FILE: p.envFile,
@@ -90,7 +93,9 @@ export function hookSettings(app: App, model: Model): Record<string, string> {
 
 /** deploy/hook.env: one sorted, single-quoted KEY='value' line per setting, under a comment. */
 export function settingsFile(comment: string, settings: Record<string, string>): RenderedFile {
-  const lines = Object.keys(settings).sort().map((k) => `${k}=${shellQuote(settings[k]!)}`)
+  const lines = Object.keys(settings)
+    .sort()
+    .map((k) => `${k}=${shellQuote(settings[k]!)}`)
   return { path: 'deploy/hook.env', contents: `# ${comment}\n${lines.join('\n')}\n` }
 }
 

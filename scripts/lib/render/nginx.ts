@@ -12,7 +12,9 @@ export type NginxTemplates = { files: ReadonlyMap<string, string> }
 // A loader over the loaded text: nothing is read while rendering. One environment per loaded set, so templates
 // compile once however many apps and environments render.
 class LoadedTemplates extends nunjucks.Loader {
-  constructor(private readonly files: ReadonlyMap<string, string>) { super() }
+  constructor(private readonly files: ReadonlyMap<string, string>) {
+    super()
+  }
   getSource(name: string) {
     const src = this.files.get(name)
     if (src === undefined) throw new Error(`nginx template ${name} is not in nginx/`)
@@ -23,7 +25,12 @@ const environments = new WeakMap<NginxTemplates, nunjucks.Environment>()
 function environmentOf(t: NginxTemplates): nunjucks.Environment {
   let env = environments.get(t)
   if (!env) {
-    env = new nunjucks.Environment(new LoadedTemplates(t.files), { autoescape: false, throwOnUndefined: true, trimBlocks: true, lstripBlocks: true })
+    env = new nunjucks.Environment(new LoadedTemplates(t.files), {
+      autoescape: false,
+      throwOnUndefined: true,
+      trimBlocks: true,
+      lstripBlocks: true,
+    })
     environments.set(t, env)
   }
   return env
@@ -34,9 +41,12 @@ const NGINX_SAFE = /^[A-Za-z0-9._:/~*=-]+$/
 function assertSafe(value: unknown, where: string): void {
   if (value === undefined || typeof value === 'number' || typeof value === 'boolean') return
   if (Array.isArray(value)) return value.forEach((v, i) => assertSafe(v, `${where}[${i}]`))
-  if (value && typeof value === 'object') return Object.entries(value).forEach(([k, v]) => assertSafe(v, `${where}.${k}`))
+  if (value && typeof value === 'object')
+    return Object.entries(value).forEach(([k, v]) => assertSafe(v, `${where}.${k}`))
   if (typeof value !== 'string' || !NGINX_SAFE.test(value) || value.includes('..'))
-    throw new Error(`refusing to render ${where} = ${JSON.stringify(value)} into nginx: only letters, digits and ._:/~*=- are allowed`)
+    throw new Error(
+      `refusing to render ${where} = ${JSON.stringify(value)} into nginx: only letters, digits and ._:/~*=- are allowed`,
+    )
 }
 
 /** The app name as an nginx identifier (upstream, zone and variable names). */
@@ -48,8 +58,16 @@ export const SNIPPET_DIR = 'drsignet'
 /** The vhost as the instance runs it, at the instance's own paths (the local fleet runs the same paths in namespaces). */
 export function renderVhost(app: App, model: Model, nginx: NginxTemplates): RenderedFile {
   const values = {
-    name: app.name, kind: app.kind, port: app.port, proxyPort: app.proxyPort, hosts: app.hosts, paths: app.paths,
-    healthCheck: app.healthCheck.path, nginx: app.nginx, vpc: model.env.network.vpcCidr, env: model.env.name,
+    name: app.name,
+    kind: app.kind,
+    port: app.port,
+    proxyPort: app.proxyPort,
+    hosts: app.hosts,
+    paths: app.paths,
+    healthCheck: app.healthCheck.path,
+    nginx: app.nginx,
+    vpc: model.env.network.vpcCidr,
+    env: model.env.name,
   }
   assertSafe(values, app.name)
   const spa = app.kind === 'spa'

@@ -22,7 +22,14 @@ export function pm2Process(app: App, model: Model) {
     // Node reads the secrets itself: they never pass through pm2's argv, dump or `pm2 env`.
     node_args: [`--env-file=${p.envFile}`, ...app.start.nodeArgs],
     // MONGODB_TLS_CA_FILE: the database's CA (BeforeInstall puts it there), for the app's MongoClient tlsCAFile.
-    env: { APP_VERSION: app.version, DRSIGNET_ENV: model.env.name, HOST: '127.0.0.1', MONGODB_TLS_CA_FILE: p.mongoCa, NODE_ENV: 'production', PORT: String(app.port) },
+    env: {
+      APP_VERSION: app.version,
+      DRSIGNET_ENV: model.env.name,
+      HOST: '127.0.0.1',
+      MONGODB_TLS_CA_FILE: p.mongoCa,
+      NODE_ENV: 'production',
+      PORT: String(app.port),
+    },
     exec_mode: cluster ? 'cluster' : 'fork',
     instances: app.pm2.instances,
     max_memory_restart: app.pm2.maxMemoryRestart,
@@ -54,7 +61,8 @@ module.exports = {
 }
 
 /** pm2 size strings (50M, 1G) as logrotate sizes (50M, 1G). */
-const logrotateSize = (size: string) => size.replace(/B$/i, '').replace(/^(\d+)([kmg])$/i, (_, n, u) => `${n}${u.toUpperCase()}`)
+const logrotateSize = (size: string) =>
+  size.replace(/B$/i, '').replace(/^(\d+)([kmg])$/i, (_, n, u) => `${n}${u.toUpperCase()}`)
 
 /**
  * deploy/logrotate.conf. pm2's reloadLogs destroys its write stream and drops the lines still buffered

@@ -19,7 +19,12 @@ export function readTemplates(root: string = thisCheckout): Map<string, Template
   const dir = join(resolve(root), 'cloudformation')
   let templates = parsed.get(dir)
   if (!templates) {
-    templates = new Map(readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => [f, parseTemplate(readFileSync(join(dir, f), 'utf8'))]))
+    templates = new Map(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort()
+        .map((f) => [f, parseTemplate(readFileSync(join(dir, f), 'utf8'))]),
+    )
     parsed.set(dir, templates)
   }
   return templates
@@ -45,7 +50,10 @@ export function loadNginxTemplates(dir: string = join(thisCheckout, 'nginx')): N
 }
 
 /** What renderAll needs, from ROOT's cloudformation/ and this checkout's nginx/. */
-export const loadRenderInputs = (root?: string): RenderInputs => ({ nginx: loadNginxTemplates(), stacks: readTemplates(root) })
+export const loadRenderInputs = (root?: string): RenderInputs => ({
+  nginx: loadNginxTemplates(),
+  stacks: readTemplates(root),
+})
 
 /** `layout`: Graphviz, for diagram.svg (loadLayout); without it the render has the Mermaid picture alone. */
 export function renderAll(model: Model, root?: string, layout?: Layout): RenderedFile[] {

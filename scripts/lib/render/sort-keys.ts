@@ -9,7 +9,12 @@ export function sortKeys<T>(value: T, keepOrderUnder: readonly string[] = []): T
     if (Array.isArray(v)) return v.map((x) => walk(x, false))
     if (v === null || typeof v !== 'object') return v
     const keys = Object.keys(v)
-    return Object.fromEntries((keepOrder ? keys : keys.sort()).map((k) => [k, walk((v as Record<string, unknown>)[k], keepOrderUnder.includes(k))]))
+    return Object.fromEntries(
+      (keepOrder ? keys : keys.sort()).map((k) => [
+        k,
+        walk((v as Record<string, unknown>)[k], keepOrderUnder.includes(k)),
+      ]),
+    )
   }
   return walk(value, false) as T
 }

@@ -17,19 +17,37 @@ export function renderStackFiles(model: Model, templates: ReadonlyMap<string, Te
   const problems: string[] = []
   const files = stackInstances(model).flatMap((s) => {
     const template = templates.get(s.template)
-    if (!template) return problems.push(`${s.stack}: no template cloudformation/${s.template}`), []
+    if (!template) return (problems.push(`${s.stack}: no template cloudformation/${s.template}`), [])
     problems.push(...checkParameters(s, template.Parameters as Record<string, TemplateParameter>))
     const parameters = sortKeys(s.parameters)
     return [
       // `aws cloudformation create-change-set --parameters file://...`
-      { path: `${s.stack}.params.json`, contents: JSON.stringify(Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })), null, 2) + '\n' },
+      {
+        path: `${s.stack}.params.json`,
+        contents:
+          JSON.stringify(
+            Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+            null,
+            2,
+          ) + '\n',
+      },
       // CodePipeline's template configuration file.
-      { path: `${s.stack}.config.json`, contents: JSON.stringify({ Parameters: parameters, Tags: sortKeys(s.tags) }, null, 2) + '\n' },
+      {
+        path: `${s.stack}.config.json`,
+        contents: JSON.stringify({ Parameters: parameters, Tags: sortKeys(s.tags) }, null, 2) + '\n',
+      },
     ]
   })
-  if (problems.length) throw new StackParameterError(`stack parameters do not match their templates:\n${problems.map((p) => `  ${p}`).join('\n')}`)
+  if (problems.length)
+    throw new StackParameterError(
+      `stack parameters do not match their templates:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    )
   // The deployment order and what each stack waits for besides its imports: plan and apply read these files back.
-  const order: StackEntry[] = stackInstances(model).map((s) => ({ stack: s.stack, template: s.template, ...(s.after?.length ? { after: s.after } : {}) }))
+  const order: StackEntry[] = stackInstances(model).map((s) => ({
+    stack: s.stack,
+    template: s.template,
+    ...(s.after?.length ? { after: s.after } : {}),
+  }))
   return [...files, { path: STACKS_FILE, contents: JSON.stringify(order, null, 2) + '\n' }]
 }
 
@@ -51,7 +69,10 @@ export function stacksFromFiles(files: RenderedFile[]): RenderedStack[] {
     return JSON.parse(text)
   }
   return (read(STACKS_FILE) as StackEntry[]).map((e) => {
-    const config = read(`${e.stack}.config.json`) as { Parameters: Record<string, string>; Tags: Record<string, string> }
+    const config = read(`${e.stack}.config.json`) as {
+      Parameters: Record<string, string>
+      Tags: Record<string, string>
+    }
     return { ...e, parameters: config.Parameters, tags: config.Tags }
   })
 }

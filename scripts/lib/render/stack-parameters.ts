@@ -2,14 +2,31 @@
 // in deployment order, and checks parameters against a template's declarations; pure, no I/O.
 import { quarterCidrs } from '../config/subnets.ts'
 import { alarmName, autoScalingGroupName, PROJECT, stackName, topicName } from '../names.ts'
-import { BACKUP_METRIC, DELIVERY_METRIC, MAX_APPS_PER_GROUP, snapshotsKept, type Alarm, type AlarmMetric, type App, type Environment, type InstanceGroup, type Model } from '../config/model.ts'
+import {
+  BACKUP_METRIC,
+  DELIVERY_METRIC,
+  MAX_APPS_PER_GROUP,
+  snapshotsKept,
+  type Alarm,
+  type AlarmMetric,
+  type App,
+  type Environment,
+  type InstanceGroup,
+  type Model,
+} from '../config/model.ts'
 import { compareText } from '../order.ts'
 
 /**
  * `after`: stacks this one needs although it imports nothing from them: it is given their resources by name (a topic's
  * ARN for CodeDeploy triggers and alarm actions). Imports are found in the templates (apply/stack-graph.ts).
  */
-export type StackInstance = { stack: string; template: string; parameters: Record<string, string>; tags: Record<string, string>; after?: string[] }
+export type StackInstance = {
+  stack: string
+  template: string
+  parameters: Record<string, string>
+  tags: Record<string, string>
+  after?: string[]
+}
 
 export type TemplateParameter = {
   Type: string
@@ -35,14 +52,18 @@ export const SLOTS = { emails: 8, stopAlarms: 5, notifyTopics: 3, groupApps: MAX
  */
 export const APP_HEALTH_GRACE_S = 1800
 
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+]
 
 /** CloudWatch Logs accepts only some retention periods; keep logs at least as long as asked. */
 export const logRetention = (days: number): string =>
   String(LOG_RETENTION_DAYS.find((d) => d >= days) ?? LOG_RETENTION_DAYS[LOG_RETENTION_DAYS.length - 1])
 
-const partitionOf = (region: string) => (region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws')
-export const topicArn = (env: Environment, topic: string) => `arn:${partitionOf(env.region)}:sns:${env.region}:${env.account}:${topicName(env.name, topic)}`
+const partitionOf = (region: string) =>
+  region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws'
+export const topicArn = (env: Environment, topic: string) =>
+  `arn:${partitionOf(env.region)}:sns:${env.region}:${env.account}:${topicName(env.name, topic)}`
 export const backupMetricNamespace = () => BACKUP_METRIC.namespace
 /** Where the database instance may write backups: the configured prefix, then the environment. */
 export const backupKeyPrefix = (env: Environment) => `${env.backup.prefix}/${env.name}`
@@ -85,7 +106,9 @@ function rulePriorities(apps: App[]): Map<string, number> {
 
 function dataStack(env: Environment): StackInstance {
   return {
-    stack: stackName(env.name, 'data'), template: 'data.yaml', tags: baseTags(env),
+    stack: stackName(env.name, 'data'),
+    template: 'data.yaml',
+    tags: baseTags(env),
     parameters: {
       ...base(env),
       KeyAlias: env.kms.keyAlias,
@@ -102,7 +125,9 @@ function dataStack(env: Environment): StackInstance {
 function networkStack(env: Environment): StackInstance {
   const [publicA, publicB, privateA, privateB] = quarterCidrs(env.network.vpcCidr)
   return {
-    stack: stackName(env.name, 'network'), template: 'network.yaml', tags: baseTags(env),
+    stack: stackName(env.name, 'network'),
+    template: 'network.yaml',
+    tags: baseTags(env),
     parameters: {
       ...base(env),
       VpcCidr: env.network.vpcCidr,
@@ -119,7 +144,8 @@ function instanceGroupStack(env: Environment, group: InstanceGroup, apps: App[])
   const isDatabase = group.name === env.backup.instanceGroup
   const served = apps.filter((a) => a.instanceGroup === group.name).map((a) => a.name)
   return {
-    stack: stackName(env.name, `group-${group.name}`), template: 'instance-group.yaml',
+    stack: stackName(env.name, `group-${group.name}`),
+    template: 'instance-group.yaml',
     // Stack tags reach the instances: CloudFormation propagates them to the Auto Scaling group.
     tags: { ...group.tags, ...baseTags(env), InstanceGroup: group.name },
     parameters: {
@@ -151,7 +177,9 @@ function instanceGroupStack(env: Environment, group: InstanceGroup, apps: App[])
 function targetGroupStack(env: Environment, app: App): StackInstance {
   const hc = app.healthCheck
   return {
-    stack: stackName(env.name, `target-${app.name}`), template: 'target-group.yaml', tags: { ...baseTags(env), App: app.name },
+    stack: stackName(env.name, `target-${app.name}`),
+    template: 'target-group.yaml',
+    tags: { ...baseTags(env), App: app.name },
     parameters: {
       ...base(env),
       AppName: app.name,
@@ -169,7 +197,9 @@ function targetGroupStack(env: Environment, app: App): StackInstance {
 function databaseStack(env: Environment): StackInstance {
   const { address, zone, dataVolume, snapshots } = env.database
   return {
-    stack: stackName(env.name, 'database'), template: 'database.yaml', tags: baseTags(env),
+    stack: stackName(env.name, 'database'),
+    template: 'database.yaml',
+    tags: baseTags(env),
     parameters: {
       ...base(env),
       InstanceGroup: env.backup.instanceGroup,
@@ -194,9 +224,13 @@ function appStack(env: Environment, app: App, priority: number): StackInstance {
     .map((a) => alarmName(env.name, a.name))
   // The alarms on its target group come first: the deployment group names some of them, and an environment made before
   // target-group.yaml existed has them import from this stack, which can drop that export only once they let go.
-  const targetAlarms = env.alarms.filter((a) => a.app === app.name && TARGET_METRICS[a.metric]).map((a) => stackName(env.name, `alarm-${a.name}`))
+  const targetAlarms = env.alarms
+    .filter((a) => a.app === app.name && TARGET_METRICS[a.metric])
+    .map((a) => stackName(env.name, `alarm-${a.name}`))
   return {
-    stack: stackName(env.name, `app-${app.name}`), template: 'app.yaml', tags: { ...baseTags(env), App: app.name },
+    stack: stackName(env.name, `app-${app.name}`),
+    template: 'app.yaml',
+    tags: { ...baseTags(env), App: app.name },
     parameters: {
       ...base(env),
       AppName: app.name,
@@ -212,7 +246,10 @@ function appStack(env: Environment, app: App, priority: number): StackInstance {
       DeploymentConfig: env.deployment.config,
       RollbackEvents: env.deployment.autoRollbackEvents.join(','),
       ...slots('StopAlarm', stopAlarms),
-      ...slots('NotifyTopicArn', env.deployment.notify.map((t) => topicArn(env, t))),
+      ...slots(
+        'NotifyTopicArn',
+        env.deployment.notify.map((t) => topicArn(env, t)),
+      ),
     },
     after: [...topicStacks(env, env.deployment.notify), ...targetAlarms],
   }
@@ -220,7 +257,9 @@ function appStack(env: Environment, app: App, priority: number): StackInstance {
 
 /** The project that publishes one app's releases from its repository's release branch. */
 const releaseStack = (env: Environment, app: App): StackInstance => ({
-  stack: stackName(env.name, `release-${app.name}`), template: 'release.yaml', tags: { ...baseTags(env), App: app.name },
+  stack: stackName(env.name, `release-${app.name}`),
+  template: 'release.yaml',
+  tags: { ...baseTags(env), App: app.name },
   parameters: {
     ...base(env),
     AppName: app.name,
@@ -266,24 +305,46 @@ function alarmStack(env: Environment, alarm: Alarm): StackInstance {
   const tags = baseTags(env)
   const target = TARGET_METRICS[alarm.metric]
   const after = topicStacks(env, alarm.notify)
-  if (target) return { stack, tags, template: 'target-alarm.yaml', parameters: { ...common, AppName: alarm.app ?? '', MetricName: target }, after }
+  if (target)
+    return {
+      stack,
+      tags,
+      template: 'target-alarm.yaml',
+      parameters: { ...common, AppName: alarm.app ?? '', MetricName: target },
+      after,
+    }
   const group = GROUP_METRICS[alarm.metric]
   if (group) {
     return {
-      stack, tags, template: 'alarm.yaml', after: [...after, stackName(env.name, `group-${alarm.instanceGroup}`)],
+      stack,
+      tags,
+      template: 'alarm.yaml',
+      after: [...after, stackName(env.name, `group-${alarm.instanceGroup}`)],
       parameters: {
-        ...common, Namespace: group[0], MetricName: group[1], DimensionName: 'AutoScalingGroupName',
-        DimensionValue: autoScalingGroupName(env.name, alarm.instanceGroup ?? ''), TreatMissingData: 'missing',
+        ...common,
+        Namespace: group[0],
+        MetricName: group[1],
+        DimensionName: 'AutoScalingGroupName',
+        DimensionValue: autoScalingGroupName(env.name, alarm.instanceGroup ?? ''),
+        TreatMissingData: 'missing',
       },
     }
   }
   // backup-age (the model gives its Sum, LessThanThreshold and periods, see backupAgeShape): fewer than one success,
   // with silence breaching, so a job that stopped running alarms too. The YAML's threshold is the age in seconds.
   return {
-    stack, tags, template: 'alarm.yaml', after,
+    stack,
+    tags,
+    template: 'alarm.yaml',
+    after,
     parameters: {
-      ...common, Namespace: BACKUP_METRIC.namespace, MetricName: BACKUP_METRIC.name, DimensionName: BACKUP_METRIC.dimension,
-      DimensionValue: env.name, TreatMissingData: 'breaching', Threshold: '1',
+      ...common,
+      Namespace: BACKUP_METRIC.namespace,
+      MetricName: BACKUP_METRIC.name,
+      DimensionName: BACKUP_METRIC.dimension,
+      DimensionValue: env.name,
+      TreatMissingData: 'breaching',
+      Threshold: '1',
     },
   }
 }
@@ -292,8 +353,12 @@ function alarmStack(env: Environment, alarm: Alarm): StackInstance {
 export function stackInstances(model: Model): StackInstance[] {
   const { env, apps } = model
   const tags = baseTags(env)
-  const simple = (suffix: string, template: string, parameters: Record<string, string>): StackInstance =>
-    ({ stack: stackName(env.name, suffix), template, tags, parameters: { ...base(env), ...parameters } })
+  const simple = (suffix: string, template: string, parameters: Record<string, string>): StackInstance => ({
+    stack: stackName(env.name, suffix),
+    template,
+    tags,
+    parameters: { ...base(env), ...parameters },
+  })
   const priorities = rulePriorities(apps)
   return [
     dataStack(env),
@@ -314,12 +379,18 @@ export function stackInstances(model: Model): StackInstance[] {
       DeletionProtection: String(env.loadBalancer.deletionProtection),
       WafRateLimit: String(env.loadBalancer.wafRateLimit ?? 2000),
       // The admin portal's hosts (single-page apps): the APIs serve mobile users behind carrier NAT, many per address.
-      RateLimitedHostPatterns: apps.filter((a) => a.kind === 'spa').flatMap((a) => a.hosts).map((h) => `^${h.replaceAll('.', '\\.')}$`).join(','),
+      RateLimitedHostPatterns: apps
+        .filter((a) => a.kind === 'spa')
+        .flatMap((a) => a.hosts)
+        .map((h) => `^${h.replaceAll('.', '\\.')}$`)
+        .join(','),
       LogsBucketName: env.buckets.logs,
       LogRetentionDays: logRetention(env.audit.logRetentionDays),
     }),
     simple('deploy', 'deploy.yaml', {}),
-    ...env.notifications.map((n) => simple(`topic-${n.name}`, 'topic.yaml', { TopicName: n.name, ...slots('Email', n.emails) })),
+    ...env.notifications.map((n) =>
+      simple(`topic-${n.name}`, 'topic.yaml', { TopicName: n.name, ...slots('Email', n.emails) }),
+    ),
     simple('monitoring', 'monitoring.yaml', {
       LogRetentionDays: logRetention(env.audit.logRetentionDays),
       BackupMetricNamespace: backupMetricNamespace(),
@@ -335,7 +406,10 @@ export function stackInstances(model: Model): StackInstance[] {
       RebootOption: env.patching.rebootOption,
       ApproveAfterDays: String(env.patching.approveAfterDays),
     }),
-    simple('repositories', 'repositories.yaml', { RepositoryName: env.repository, ArtifactsBucketName: env.buckets.artifacts }),
+    simple('repositories', 'repositories.yaml', {
+      RepositoryName: env.repository,
+      ArtifactsBucketName: env.buckets.artifacts,
+    }),
     simple('pipeline', 'pipeline.yaml', {
       Branch: env.branch,
       ArtifactsBucketName: env.buckets.artifacts,
@@ -350,7 +424,10 @@ export function stackInstances(model: Model): StackInstance[] {
         SecretsPrefix: env.secrets.prefix,
         DeploymentConfig: env.deployment.config,
         RollbackEvents: env.deployment.autoRollbackEvents.join(','),
-        ...slots('NotifyTopicArn', env.deployment.notify.map((t) => topicArn(env, t))),
+        ...slots(
+          'NotifyTopicArn',
+          env.deployment.notify.map((t) => topicArn(env, t)),
+        ),
       }),
       after: topicStacks(env, env.deployment.notify),
     },
@@ -378,12 +455,16 @@ function valueProblems(name: string, decl: TemplateParameter, value: string): st
     const n = Number(value)
     if (value.trim() === '' || !Number.isFinite(n)) problems.push(`${name} "${value}" is not a number`)
     else {
-      if (decl.MinValue !== undefined && n < decl.MinValue) problems.push(`${name} ${value} is below MinValue ${decl.MinValue}`)
-      if (decl.MaxValue !== undefined && n > decl.MaxValue) problems.push(`${name} ${value} is above MaxValue ${decl.MaxValue}`)
+      if (decl.MinValue !== undefined && n < decl.MinValue)
+        problems.push(`${name} ${value} is below MinValue ${decl.MinValue}`)
+      if (decl.MaxValue !== undefined && n > decl.MaxValue)
+        problems.push(`${name} ${value} is above MaxValue ${decl.MaxValue}`)
     }
   }
-  if (decl.MinLength !== undefined && value.length < decl.MinLength) problems.push(`${name} is shorter than MinLength ${decl.MinLength}`)
-  if (decl.MaxLength !== undefined && value.length > decl.MaxLength) problems.push(`${name} is longer than MaxLength ${decl.MaxLength}`)
+  if (decl.MinLength !== undefined && value.length < decl.MinLength)
+    problems.push(`${name} is shorter than MinLength ${decl.MinLength}`)
+  if (decl.MaxLength !== undefined && value.length > decl.MaxLength)
+    problems.push(`${name} is longer than MaxLength ${decl.MaxLength}`)
   return problems
 }
 

@@ -2,7 +2,8 @@
 import type { Problem } from '../config/model.ts'
 import { formatProblem } from '../config/problems.ts'
 
-const xml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '')
+const xml = (s: string) =>
+  s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '')
 
 export function junitReport(suite: string, files: string[], problems: Problem[]): string {
   const cases = files.map((file) => {

@@ -9,7 +9,11 @@ export type CaLocation = SecretsAt & { prefix: string }
 
 const PEM = 'application/x-pem-file'
 
-export async function loadOrCreateCa(s3: S3Client, at: CaLocation, create: () => Promise<KeyAndCert>): Promise<{ ca: KeyAndCert; created: boolean }> {
+export async function loadOrCreateCa(
+  s3: S3Client,
+  at: CaLocation,
+  create: () => Promise<KeyAndCert>,
+): Promise<{ ca: KeyAndCert; created: boolean }> {
   const store = secretsStore(s3, at)
   const keys = mongoCaKeys(at.prefix)
   const read = async () => {
@@ -20,8 +24,12 @@ export async function loadOrCreateCa(s3: S3Client, at: CaLocation, create: () =>
   if (existing) return { ca: existing, created: false }
   const ca = await create()
   // The key first: a CA certificate without its key would be unusable to the next host.
-  if ((await store.createOnce(keys.key, ca.key, PEM)) && (await store.createOnce(keys.cert, ca.cert, PEM))) return { ca, created: true }
+  if ((await store.createOnce(keys.key, ca.key, PEM)) && (await store.createOnce(keys.cert, ca.cert, PEM)))
+    return { ca, created: true }
   const winner = await read()
-  if (!winner) throw new Error(`s3://${at.bucket}/${keys.key} appeared while creating the CA, but its pair is incomplete; delete both objects and deploy again`)
+  if (!winner)
+    throw new Error(
+      `s3://${at.bucket}/${keys.key} appeared while creating the CA, but its pair is incomplete; delete both objects and deploy again`,
+    )
   return { ca: winner, created: false }
 }

@@ -36,7 +36,10 @@ export const issueServerCert = (ca: KeyAndCert, names: HostNames, days = 397): P
     writeFileSync(f('ca.key'), ca.key, { mode: 0o600 })
     writeFileSync(f('ca.pem'), ca.cert)
     const san = [...names.dns.map((d) => `DNS:${d}`), ...names.ips.map((ip) => `IP:${ip}`)].join(',')
-    writeFileSync(f('ext.cnf'), `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`)
+    writeFileSync(
+      f('ext.cnf'),
+      `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`,
+    )
     const cn = names.dns[0] ?? names.ips[0] ?? 'mongod'
     await openssl`openssl req -new ${EC} -keyout ${f('server.key')} -out ${f('server.csr')} -subj ${`/CN=${cn}`}`
     const serial = `0x${Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex')}`
@@ -55,6 +58,8 @@ export function certFits(cert: string, caCert: string, names: HostNames, now: Da
 
 /** The names clients may dial on this host: its non-internal IPv4 addresses and host name, and loopback for the backup tool. */
 export function hostNames(): HostNames {
-  const ips = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).filter((a) => a.family === 'IPv4' && !a.internal).map((a) => a.address))
+  const ips = Object.values(networkInterfaces()).flatMap((list) =>
+    (list ?? []).filter((a) => a.family === 'IPv4' && !a.internal).map((a) => a.address),
+  )
   return { dns: [...new Set([hostname(), 'localhost'])], ips: [...new Set(['127.0.0.1', ...ips])] }
 }

@@ -2,7 +2,12 @@
 // host's private addresses only (pure; the file is YAML).
 import { parseDocument } from 'yaml'
 
-export type MongodTls = { mode: 'requireTLS' | 'preferTLS'; bindIps: string[]; certificateKeyFile: string; caFile: string }
+export type MongodTls = {
+  mode: 'requireTLS' | 'preferTLS'
+  bindIps: string[]
+  certificateKeyFile: string
+  caFile: string
+}
 
 /** `conf` with net.bindIp and net.tls set; everything else (port, storage, security, comments) kept as written. */
 export function withTls(conf: string, tls: MongodTls): string {

@@ -16,13 +16,20 @@ let moto: Moto
 const work = mkdtempSync(join(tmpdir(), 'pr-plan-'))
 const target = join(work, 'target')
 const pr = join(work, 'pull-request')
-const skipFlags = [...Object.keys(MOTO_UNSUPPORTED), 'load-balancer.yaml', 'monitoring.yaml'].flatMap((t) => ['--skip-template', t])
+const skipFlags = [...Object.keys(MOTO_UNSUPPORTED), 'load-balancer.yaml', 'monitoring.yaml'].flatMap((t) => [
+  '--skip-template',
+  t,
+])
 const FORGED = '## Plan for `staging`: nothing to review, approve it'
 
 function run(cwd: string, script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', script, ...args], { cwd, env: { ...process.env, ...moto.env, NODE_NO_WARNINGS: '1' }, maxBuffer: 16 << 20 }, (e, stdout, stderr) =>
-      resolve({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, stdout, stderr }))
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', script, ...args],
+      { cwd, env: { ...process.env, ...moto.env, NODE_NO_WARNINGS: '1' }, maxBuffer: 16 << 20 },
+      (e, stdout, stderr) => resolve({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    )
   })
 }
 
@@ -38,7 +45,10 @@ test.before(async () => {
   const env = join(pr, 'environments/staging.yaml')
   writeFileSync(env, readFileSync(env, 'utf8').replace('version: 1.15.0-rc.1', 'version: 1.15.0'))
   const format = join(pr, 'scripts/lib/plan/format.ts')
-  writeFileSync(format, readFileSync(format, 'utf8').replace('`## Plan for \\`${p.environment}\\``', `${JSON.stringify(FORGED)}`))
+  writeFileSync(
+    format,
+    readFileSync(format, 'utf8').replace('`## Plan for \\`${p.environment}\\``', `${JSON.stringify(FORGED)}`),
+  )
   git(pr, 'commit', '-q', '-am', 'bump patient-api, and a friendlier plan')
   for (const dir of [target, pr]) linkNodeModules(dir)
 })
@@ -62,19 +72,39 @@ test("the pull-request build plans the pull request's YAML with the target branc
   assert.not.ok(md.includes('nothing to review'), md.slice(0, 400))
   const lines = md.split('\n')
   assert.is(lines[0], '## Plan for `staging`')
-  assert.is(lines[4], `> Computed by the target branch's tools at ${toolsCommit.slice(0, 12)}, over this pull request's YAML, templates and hooks.`)
-  assert.ok(lines[6]!.startsWith('> :warning: This pull request also changes 1 tool file(s) (scripts/lib/plan/format.ts): they are not in this plan'), lines[6])
+  assert.is(
+    lines[4],
+    `> Computed by the target branch's tools at ${toolsCommit.slice(0, 12)}, over this pull request's YAML, templates and hooks.`,
+  )
+  assert.ok(
+    lines[6]!.startsWith(
+      '> :warning: This pull request also changes 1 tool file(s) (scripts/lib/plan/format.ts): they are not in this plan',
+    ),
+    lines[6],
+  )
   // The content is the pull request's: the bumped version is what would deploy.
   assert.match(md, /\| patient-api \| `\(none\)` \| `1\.15\.0\+[0-9a-f]{12}` \| \*\*deploy\*\* \|/)
-  assert.ok(readFileSync(join(out, 'plan/plan.txt'), 'utf8').includes(`Computed by the target branch's tools at ${toolsCommit.slice(0, 12)}`))
+  assert.ok(
+    readFileSync(join(out, 'plan/plan.txt'), 'utf8').includes(
+      `Computed by the target branch's tools at ${toolsCommit.slice(0, 12)}`,
+    ),
+  )
   assert.ok(readFileSync(join(out, 'reports/validate.xml'), 'utf8').includes('<testsuites'))
-  assert.ok(r.stderr.includes(`pull-request plan: tools ${toolsCommit.slice(0, 12)} (target branch), content ${git(pr, 'rev-parse', 'HEAD').slice(0, 12)} (pull request), 1 tool file(s) changed`), r.stderr)
+  assert.ok(
+    r.stderr.includes(
+      `pull-request plan: tools ${toolsCommit.slice(0, 12)} (target branch), content ${git(pr, 'rev-parse', 'HEAD').slice(0, 12)} (pull request), 1 tool file(s) changed`,
+    ),
+    r.stderr,
+  )
 })
 
 test('a pull-request folder that is not a checkout is one line, exit 1', async () => {
   const r = await run(target, 'scripts/pull-request-plan.ts', ['staging', work])
   assert.is(r.code, 1)
-  assert.is(r.stderr.trim(), `${work}: not a checkout of this repository (no environments/); pass the pull request's source folder`)
+  assert.is(
+    r.stderr.trim(),
+    `${work}: not a checkout of this repository (no environments/); pass the pull request's source folder`,
+  )
 })
 
 test.run()

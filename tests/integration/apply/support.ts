@@ -20,19 +20,30 @@ export type CliRun = { code: number; stdout: string; stderr: string }
 /** `ops ARGS` as a user runs it, from this checkout, with `env` over this process's environment. */
 export function runOps(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/ops.ts', ...args], { cwd: root, env: { ...process.env, ...env, NODE_NO_WARNINGS: '1' }, maxBuffer: 16 << 20 }, (e, stdout, stderr) =>
-      resolve({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, stdout, stderr }))
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/ops.ts', ...args],
+      { cwd: root, env: { ...process.env, ...env, NODE_NO_WARNINGS: '1' }, maxBuffer: 16 << 20 },
+      (e, stdout, stderr) => resolve({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    )
   })
 }
 
 // Found by trying (and by tests/integration/cloudformation): moto's CloudFormation has no CloudWatch alarms, no CodeDeploy
 // deployment groups (app.yaml, backup-agent.yaml), no CodeCommit/CodeBuild/CodePipeline, no Config or SSM patching, and needs an ImageId on vpn's instance.
 export const MOTO_UNSUPPORTED: Record<string, string> = {
-  'alarm.yaml': 'AWS::CloudWatch::Alarm', 'target-alarm.yaml': 'AWS::CloudWatch::Alarm', 'vpn.yaml': 'AWS::EC2::Instance from an SSM image parameter',
-  'app.yaml': 'AWS::CodeDeploy::DeploymentGroup', 'backup-agent.yaml': 'AWS::CodeDeploy::DeploymentGroup', 'repositories.yaml': 'AWS::CodeCommit::Repository', 'pipeline.yaml': 'AWS::CodePipeline::Pipeline', 'release.yaml': 'AWS::CodeBuild::Project',
+  'alarm.yaml': 'AWS::CloudWatch::Alarm',
+  'target-alarm.yaml': 'AWS::CloudWatch::Alarm',
+  'vpn.yaml': 'AWS::EC2::Instance from an SSM image parameter',
+  'app.yaml': 'AWS::CodeDeploy::DeploymentGroup',
+  'backup-agent.yaml': 'AWS::CodeDeploy::DeploymentGroup',
+  'repositories.yaml': 'AWS::CodeCommit::Repository',
+  'pipeline.yaml': 'AWS::CodePipeline::Pipeline',
+  'release.yaml': 'AWS::CodeBuild::Project',
   'governance.yaml': 'AWS::Config::* and AWS::SSM::MaintenanceWindow',
 }
-export const motoSkip = (s: PlannedStack) => (MOTO_UNSUPPORTED[s.template] ? `moto's CloudFormation cannot create ${MOTO_UNSUPPORTED[s.template]}` : undefined)
+export const motoSkip = (s: PlannedStack) =>
+  MOTO_UNSUPPORTED[s.template] ? `moto's CloudFormation cannot create ${MOTO_UNSUPPORTED[s.template]}` : undefined
 
 export function useMotoEnv(moto: Moto) {
   Object.assign(process.env, moto.env)
@@ -45,7 +56,8 @@ async function motoCertificate(endpoint: string): Promise<string> {
     headers: {
       'Content-Type': 'application/x-amz-json-1.1',
       'X-Amz-Target': 'CertificateManager.RequestCertificate',
-      Authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/ap-south-1/acm/aws4_request, SignedHeaders=host, Signature=0',
+      Authorization:
+        'AWS4-HMAC-SHA256 Credential=testing/20260101/ap-south-1/acm/aws4_request, SignedHeaders=host, Signature=0',
     },
     body: JSON.stringify({ DomainName: 'admin.staging.drsignet.com' }),
   })
@@ -54,7 +66,10 @@ async function motoCertificate(endpoint: string): Promise<string> {
 
 export async function stagingModel(moto: Moto): Promise<Model> {
   const m = readModel(root, 'staging')
-  return { env: { ...m.env, loadBalancer: { ...m.env.loadBalancer, certificateArn: await motoCertificate(moto.endpoint) } }, apps: m.apps }
+  return {
+    env: { ...m.env, loadBalancer: { ...m.env.loadBalancer, certificateArn: await motoCertificate(moto.endpoint) } },
+    apps: m.apps,
+  }
 }
 
 /** What deploy.yaml's Application (which moto skips), each app.yaml's deployment group and backup-agent.yaml's would create. */
@@ -63,15 +78,25 @@ export async function createDeploymentGroups(model: Model) {
   const applicationName = codeDeployApplication(model.env.name)
   await cd.send(new CreateApplicationCommand({ applicationName, computePlatform: 'Server' }))
   for (const app of model.apps) {
-    await cd.send(new CreateDeploymentGroupCommand({
-      applicationName, deploymentGroupName: app.name, serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
-      deploymentConfigName: model.env.deployment.config, deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
-    }))
+    await cd.send(
+      new CreateDeploymentGroupCommand({
+        applicationName,
+        deploymentGroupName: app.name,
+        serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
+        deploymentConfigName: model.env.deployment.config,
+        deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      }),
+    )
   }
-  await cd.send(new CreateDeploymentGroupCommand({
-    applicationName, deploymentGroupName: BACKUP_AGENT, serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
-    deploymentConfigName: model.env.deployment.config, deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' },
-  }))
+  await cd.send(
+    new CreateDeploymentGroupCommand({
+      applicationName,
+      deploymentGroupName: BACKUP_AGENT,
+      serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
+      deploymentConfigName: model.env.deployment.config,
+      deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' },
+    }),
+  )
 }
 
 /** A tiny build output per app version: DIR/<app>/<version>/server.js. */
@@ -80,7 +105,10 @@ export function makeArtifacts(model: Model, versions: Record<string, string> = {
   for (const app of model.apps) {
     for (const version of [app.version, ...(versions[app.name] ? [versions[app.name]!] : [])]) {
       mkdirSync(join(dir, app.name, version), { recursive: true })
-      writeFileSync(join(dir, app.name, version, 'server.js'), `console.log(${JSON.stringify(`${app.name} ${version}`)})\n`)
+      writeFileSync(
+        join(dir, app.name, version, 'server.js'),
+        `console.log(${JSON.stringify(`${app.name} ${version}`)})\n`,
+      )
     }
   }
   return dir
@@ -96,7 +124,8 @@ export async function motoDeployment(endpoint: string, id: string): Promise<Reco
     headers: {
       'Content-Type': 'application/x-amz-json-1.1',
       'X-Amz-Target': 'CodeDeploy_20141006.GetDeployment',
-      Authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/ap-south-1/codedeploy/aws4_request, SignedHeaders=host, Signature=0',
+      Authorization:
+        'AWS4-HMAC-SHA256 Credential=testing/20260101/ap-south-1/codedeploy/aws4_request, SignedHeaders=host, Signature=0',
     },
     body: JSON.stringify({ deploymentId: id }),
   })
@@ -109,7 +138,11 @@ export async function motoDeployment(endpoint: string, id: string): Promise<Reco
  * and the SDK cannot parse its GetDeployment. The tests play the agents at exactly that step: the deployment must exist in
  * moto, and is then reported as the agents would finish it (Succeeded unless `outcome` scripts something else).
  */
-export function agentStandIn(real: Deployer, endpoint: string, outcome: (id: string, n: number) => DeploymentState | undefined = () => undefined): Deployer & { created: string[] } {
+export function agentStandIn(
+  real: Deployer,
+  endpoint: string,
+  outcome: (id: string, n: number) => DeploymentState | undefined = () => undefined,
+): Deployer & { created: string[] } {
   const created: string[] = []
   return {
     created,
@@ -122,16 +155,27 @@ export function agentStandIn(real: Deployer, endpoint: string, outcome: (id: str
     async get(id) {
       const stored = await motoDeployment(endpoint, id)
       if (stored.status !== 'Created') throw new Error(`moto deployment ${id} is ${stored.status}`)
-      return outcome(id, created.indexOf(id)) ?? { id, status: 'Succeeded', overview: { Pending: 0, InProgress: 0, Succeeded: 2, Failed: 0, Skipped: 0 } }
+      return (
+        outcome(id, created.indexOf(id)) ?? {
+          id,
+          status: 'Succeeded',
+          overview: { Pending: 0, InProgress: 0, Succeeded: 2, Failed: 0, Skipped: 0 },
+        }
+      )
     },
     instances: (id) => real.instances(id),
   }
 }
 
 /** Records the name of every CloudFormation call the client sends from now on (e.g. 'DescribeStacks'). */
-export function recordCalls(client: { middlewareStack: { add: (mw: never, opts: { step: 'initialize'; name: string }) => void } }): string[] {
+export function recordCalls(client: {
+  middlewareStack: { add: (mw: never, opts: { step: 'initialize'; name: string }) => void }
+}): string[] {
   const calls: string[] = []
-  const mw = (next: (a: unknown) => Promise<unknown>, ctx: { commandName?: string }) => (args: unknown) => (calls.push((ctx.commandName ?? '?').replace(/Command$/, '')), next(args))
+  const mw = (next: (a: unknown) => Promise<unknown>, ctx: { commandName?: string }) => (args: unknown) => (
+    calls.push((ctx.commandName ?? '?').replace(/Command$/, '')),
+    next(args)
+  )
   client.middlewareStack.add(mw as never, { step: 'initialize', name: `recordCalls${Math.random()}` })
   return calls
 }

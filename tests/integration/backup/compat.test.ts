@@ -48,7 +48,10 @@ test('mongodump --archive --gzip → restore --from FILE: identical data and ind
 
 test('a mongodump archive in S3 without a manifest restores after a structural check', async () => {
   const file = join(dir, 'dump2.archive.gz')
-  assert.is((await runMongoTool('mongodump', ['--uri', src.uri, '--db', 'audit', `--archive=${file}`, '--gzip'])).code, 0)
+  assert.is(
+    (await runMongoTool('mongodump', ['--uri', src.uri, '--db', 'audit', `--archive=${file}`, '--gzip'])).code,
+    0,
+  )
   const key = `${world.policy.prefix}/${ENV}/manual/mongodump.archive.gz`
   await world.s3.send(new PutObjectCommand({ Bucket: world.policy.bucket, Key: key, Body: readFileSync(file) }))
   const dst = await startFerret()
@@ -67,7 +70,11 @@ test('our backup → mongorestore --archive --gzip: identical data, index specs 
   const dst = await startFerret()
   try {
     const store = s3BackupStore(world.s3, world.policy.bucket, world.policy.kmsKey)
-    const m = await runBackup('compat', { ...world.policy, databases: undefined }, { source: mongoSource(client), store, heartbeat: memoryHeartbeat(), progress: () => {} })
+    const m = await runBackup(
+      'compat',
+      { ...world.policy, databases: undefined },
+      { source: mongoSource(client), store, heartbeat: memoryHeartbeat(), progress: () => {} },
+    )
     const file = join(dir, 'ours.archive.gz')
     await downloadToFile(store, m.key, file)
     const r = await runMongoTool('mongorestore', ['--uri', dst.uri, `--archive=${file}`, '--gzip'])
@@ -77,14 +84,28 @@ test('our backup → mongorestore --archive --gzip: identical data, index specs 
     // specs are read in a run of their own (the collection is dropped and restored again, identically).
     if (r.code !== 0) assert.match(r.stderr, /Index option "ns" is unknown/)
     const specs: [string, RegExp][] = [
-      ['drsignet.patients', /Options:primitive\.M\{"name":"mrn_1", "unique":true, "v":2\}, Key:primitive\.D\{primitive\.E\{Key:"mrn", Value:1\}\}/],
-      ['drsignet.appointments', /Key:primitive\.D\{primitive\.E\{Key:"room", Value:1\}, primitive\.E\{Key:"at", Value:-1\}\}/],
+      [
+        'drsignet.patients',
+        /Options:primitive\.M\{"name":"mrn_1", "unique":true, "v":2\}, Key:primitive\.D\{primitive\.E\{Key:"mrn", Value:1\}\}/,
+      ],
+      [
+        'drsignet.appointments',
+        /Key:primitive\.D\{primitive\.E\{Key:"room", Value:1\}, primitive\.E\{Key:"at", Value:-1\}\}/,
+      ],
     ]
     for (const [ns, spec] of specs) {
-      const one = await runMongoTool('mongorestore', ['--uri', dst.uri, `--archive=${file}`, '--gzip', '--drop', `--nsInclude=${ns}`])
+      const one = await runMongoTool('mongorestore', [
+        '--uri',
+        dst.uri,
+        `--archive=${file}`,
+        '--gzip',
+        '--drop',
+        `--nsInclude=${ns}`,
+      ])
       assert.match(one.stderr, spec, `${ns}: ${one.stderr}`)
     }
-    const strip = (f: Awaited<ReturnType<typeof fingerprint>>) => Object.fromEntries(Object.entries(f).map(([k, v]) => [k, { count: v.count, hash: v.hash }]))
+    const strip = (f: Awaited<ReturnType<typeof fingerprint>>) =>
+      Object.fromEntries(Object.entries(f).map(([k, v]) => [k, { count: v.count, hash: v.hash }]))
     assert.equal(strip(await fingerprint(dst.uri)), strip(await fingerprint(src.uri)))
   } finally {
     await client.close()

@@ -4,7 +4,11 @@ import { createConnection, createServer, type Socket } from 'node:net'
 
 export type CutProxy = { uri: string; cut: () => boolean; stop: () => Promise<void> }
 
-export async function startCutProxy(targetPort: number, cutAfterBytes: number, fault: 'cut' | 'freeze' = 'cut'): Promise<CutProxy> {
+export async function startCutProxy(
+  targetPort: number,
+  cutAfterBytes: number,
+  fault: 'cut' | 'freeze' = 'cut',
+): Promise<CutProxy> {
   let cut = false
   const sockets = new Set<Socket>()
   const server = createServer((client) => {

@@ -4,7 +4,7 @@ import { Binary, BSONRegExp, Double, Int32, Long, MongoClient, ObjectId, Timesta
 /** A small seeded PRNG so runs are reproducible. */
 export function rng(seed: number) {
   let s = seed >>> 0
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32)
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32
 }
 
 export function patient(i: number, r: () => number, padBytes = 0): Document {
@@ -26,7 +26,12 @@ export function patient(i: number, r: () => number, padBytes = 0): Document {
     seen: new Timestamp({ t: 1_700_000_000 + i, i: 1 }),
     ref: new ObjectId(Buffer.from((i * 7).toString(16).padStart(24, '0'), 'hex')),
   }
-  if (padBytes) doc.notes = 'x'.repeat(Math.floor(padBytes / 2)) + Math.floor(r() * 1e9).toString(36).repeat(Math.ceil(padBytes / 14))
+  if (padBytes)
+    doc.notes =
+      'x'.repeat(Math.floor(padBytes / 2)) +
+      Math.floor(r() * 1e9)
+        .toString(36)
+        .repeat(Math.ceil(padBytes / 14))
   return doc
 }
 
@@ -39,11 +44,26 @@ export async function seed(uri: string, patients = 300): Promise<void> {
     await clinic.collection('patients').insertMany(Array.from({ length: patients }, (_, i) => patient(i, r)))
     await clinic.collection('patients').createIndex({ mrn: 1 }, { unique: true })
     await clinic.collection('patients').createIndex({ 'name.family': 1, age: -1 })
-    await clinic.collection<Document>('appointments').insertMany(Array.from({ length: 120 }, (_, i) => ({ _id: i, patient: `MRN-${String(i % 50).padStart(8, '0')}`, at: new Date(Date.UTC(2026, 0, 1, i % 24)), room: `R${i % 9}`, fee: new Double(i * 1.25) })) as Document[])
+    await clinic.collection<Document>('appointments').insertMany(
+      Array.from({ length: 120 }, (_, i) => ({
+        _id: i,
+        patient: `MRN-${String(i % 50).padStart(8, '0')}`,
+        at: new Date(Date.UTC(2026, 0, 1, i % 24)),
+        room: `R${i % 9}`,
+        fee: new Double(i * 1.25),
+      })) as Document[],
+    )
     await clinic.collection('appointments').createIndex({ room: 1, at: -1 }, { name: 'room_at' })
     await clinic.createCollection('empty')
     const audit = client.db('audit')
-    await audit.collection<Document>('events').insertMany(Array.from({ length: 200 }, (_, i) => ({ _id: `e${i}`, kind: i % 3 ? 'read' : 'write', n: new Long(i, i % 3), ok: true })) as Document[])
+    await audit.collection<Document>('events').insertMany(
+      Array.from({ length: 200 }, (_, i) => ({
+        _id: `e${i}`,
+        kind: i % 3 ? 'read' : 'write',
+        n: new Long(i, i % 3),
+        ok: true,
+      })) as Document[],
+    )
     await audit.collection('events').createIndex({ kind: 1 })
   } finally {
     await client.close()

@@ -28,7 +28,11 @@ test.before(async () => {
   const client = await MongoClient.connect(src.uri)
   try {
     const store = s3BackupStore(world.s3, world.policy.bucket, world.policy.kmsKey)
-    manifest = await runBackup('exact', { ...world.policy, databases: ['types', 'types2'] }, { source: mongoSource(client), store, heartbeat: memoryHeartbeat(), progress: () => {} })
+    manifest = await runBackup(
+      'exact',
+      { ...world.policy, databases: ['types', 'types2'] },
+      { source: mongoSource(client), store, heartbeat: memoryHeartbeat(), progress: () => {} },
+    )
   } finally {
     await client.close()
   }
@@ -65,12 +69,24 @@ test('backup → restore: every document comes back with its bytes, and restore 
 test('restoring over the same documents without --drop stops at the first one, naming it, and proves nothing wrong', async () => {
   const dst = await startFerret()
   try {
-    const first = await ops(['restore', ENV, '--from', manifest.key, '--to', dst.uri, '--ns-include', 'types.every'], {})
+    const first = await ops(
+      ['restore', ENV, '--from', manifest.key, '--to', dst.uri, '--ns-include', 'types.every'],
+      {},
+    )
     assert.is(first.code, 0, first.stderr)
-    const again = await ops(['restore', ENV, '--from', manifest.key, '--to', dst.uri, '--ns-include', 'types.every'], {})
+    const again = await ops(
+      ['restore', ENV, '--from', manifest.key, '--to', dst.uri, '--ns-include', 'types.every'],
+      {},
+    )
     assert.is(again.code, 1, again.stdout)
-    assert.match(again.stderr, /^restore staging failed: types\.every: document _id null is already there \(E11000 .*\); restore into an empty target or pass --drop$/m)
-    const drop = await ops(['restore', ENV, '--from', manifest.key, '--to', dst.uri, '--ns-include', 'types.every', '--drop'], {})
+    assert.match(
+      again.stderr,
+      /^restore staging failed: types\.every: document _id null is already there \(E11000 .*\); restore into an empty target or pass --drop$/m,
+    )
+    const drop = await ops(
+      ['restore', ENV, '--from', manifest.key, '--to', dst.uri, '--ns-include', 'types.every', '--drop'],
+      {},
+    )
     assert.is(drop.code, 0, drop.stderr)
     assert.equal((await rawContents(dst.uri, ['types']))['types.every'], want['types.every'])
   } finally {

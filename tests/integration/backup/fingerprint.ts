@@ -14,7 +14,11 @@ export async function fingerprint(uri: string, dbs?: string[]): Promise<Fingerpr
       const h = new ContentHash()
       let count = 0
       for await (const batch of source.documents(c.db, c.name)) for (const d of batch) (h.add(d), count++)
-      const indexes = c.indexes.map((i) => JSON.stringify({ name: i.name, key: i.key, unique: i.unique, expireAfterSeconds: i.expireAfterSeconds })).sort()
+      const indexes = c.indexes
+        .map((i) =>
+          JSON.stringify({ name: i.name, key: i.key, unique: i.unique, expireAfterSeconds: i.expireAfterSeconds }),
+        )
+        .sort()
       out[`${c.db}.${c.name}`] = { count, hash: h.hex(), indexes }
     }
     return out
@@ -26,7 +30,10 @@ export async function fingerprint(uri: string, dbs?: string[]): Promise<Fingerpr
 export async function databaseNames(uri: string): Promise<string[]> {
   const client = await MongoClient.connect(uri)
   try {
-    return (await client.db('admin').admin().listDatabases({ nameOnly: true })).databases.map((d) => d.name).filter((n) => !['admin', 'local', 'config'].includes(n)).sort()
+    return (await client.db('admin').admin().listDatabases({ nameOnly: true })).databases
+      .map((d) => d.name)
+      .filter((n) => !['admin', 'local', 'config'].includes(n))
+      .sort()
   } finally {
     await client.close()
   }

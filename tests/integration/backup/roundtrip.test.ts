@@ -45,7 +45,10 @@ test('backup ENV streams the policy’s databases to S3 with SSE-KMS, then the m
   assert.is(head.ServerSideEncryption, 'aws:kms')
   const store = s3BackupStore(world.s3, world.policy.bucket, world.policy.kmsKey)
   const m = (await store.getJson(manifestKeyFor(key))) as Manifest
-  assert.equal(m.databases.map((d) => [d.name, d.collections.map((c) => `${c.name}:${c.count}:${c.indexes.length}`)]), [['drsignet', ['appointments:120:2', 'empty:0:1', 'patients:300:3']]])
+  assert.equal(
+    m.databases.map((d) => [d.name, d.collections.map((c) => `${c.name}:${c.count}:${c.indexes.length}`)]),
+    [['drsignet', ['appointments:120:2', 'empty:0:1', 'patients:300:3']]],
+  )
   assert.is(m.compressedBytes, head.ContentLength)
   assert.is(m.serverVersion, '7.0.42')
   assert.ok(Date.parse(m.endedAt) >= Date.parse(m.startedAt) && m.durationMs >= 0)
@@ -77,7 +80,10 @@ test('restore --dry-run writes nothing; --ns-include and --drop restore just wha
     assert.match(dry.stdout, /\(dry run\).*would restore:\n {2}drsignet\.appointments: 120 documents/s)
     assert.equal(await databaseNames(scratch.uri), [])
     for (let i = 0; i < 2; i++) {
-      const r = await ops(['restore', ENV, '--from', key, '--to', scratch.uri, '--ns-include', 'drsignet.pat*', '--drop'], {})
+      const r = await ops(
+        ['restore', ENV, '--from', key, '--to', scratch.uri, '--ns-include', 'drsignet.pat*', '--drop'],
+        {},
+      )
       assert.is(r.code, 0, r.stderr)
     }
     const fp = await fingerprint(scratch.uri)
@@ -95,8 +101,16 @@ test('every database (no include list): many BSON types, several databases, iden
   try {
     const store = s3BackupStore(world.s3, world.policy.bucket, world.policy.kmsKey)
     const policy = { ...world.policy, databases: undefined }
-    const m = await runBackup('roundtrip', policy, { source: mongoSource(client), store, heartbeat: memoryHeartbeat(), progress: () => {} })
-    assert.equal(m.databases.map((d) => d.name), ['audit', 'drsignet'])
+    const m = await runBackup('roundtrip', policy, {
+      source: mongoSource(client),
+      store,
+      heartbeat: memoryHeartbeat(),
+      progress: () => {},
+    })
+    assert.equal(
+      m.databases.map((d) => d.name),
+      ['audit', 'drsignet'],
+    )
     const dir = mkdtempSync(join(tmpdir(), 'rt-'))
     const file = join(dir, 'b.archive.gz')
     const got = await downloadToFile(store, m.key, file)

@@ -17,7 +17,12 @@ export async function startWorld(): Promise<World> {
   Object.assign(process.env, moto.env)
   const model = readModel(root, ENV)
   const s3 = new S3Client({ region: model.env.region, forcePathStyle: true })
-  await s3.send(new CreateBucketCommand({ Bucket: model.env.backup.bucket, CreateBucketConfiguration: { LocationConstraint: model.env.region as never } }))
+  await s3.send(
+    new CreateBucketCommand({
+      Bucket: model.env.backup.bucket,
+      CreateBucketConfiguration: { LocationConstraint: model.env.region as never },
+    }),
+  )
   return { moto, s3, policy: model.env.backup, region: model.env.region }
 }
 

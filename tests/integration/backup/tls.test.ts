@@ -24,11 +24,27 @@ const conf = join(work, 'mongod.conf')
 let world: World
 let src: Ferret
 let dst: Ferret
-const tlsArgs = ['--dir', tlsDir, '--mongod-conf', conf, '--ip', '127.0.0.1', '--dns', 'localhost', '--group', 'no-such-group']
+const tlsArgs = [
+  '--dir',
+  tlsDir,
+  '--mongod-conf',
+  conf,
+  '--ip',
+  '127.0.0.1',
+  '--dns',
+  'localhost',
+  '--group',
+  'no-such-group',
+]
 
 test.before(async () => {
   world = await startWorld()
-  await world.s3.send(new CreateBucketCommand({ Bucket: model.env.secrets.bucket, CreateBucketConfiguration: { LocationConstraint: model.env.region as never } }))
+  await world.s3.send(
+    new CreateBucketCommand({
+      Bucket: model.env.secrets.bucket,
+      CreateBucketConfiguration: { LocationConstraint: model.env.region as never },
+    }),
+  )
   writeFileSync(conf, PACKAGED_MONGOD_CONF)
 })
 test.after(async () => {
@@ -39,21 +55,28 @@ test.after(async () => {
 test('mongo-tls: the first host makes the CA in the secrets bucket (SSE-KMS), its certificate and a requireTLS mongod.conf', async () => {
   const r = await ops(['mongo-tls', ENV, ...tlsArgs], {})
   assert.is(r.code, 0, r.stderr)
-  assert.is(r.stdout, [
-    `mongo-tls ${ENV}: CA created at s3://${model.env.secrets.bucket}/${model.env.secrets.prefix}/mongo-tls/`,
-    `mongo-tls ${ENV}: server certificate for localhost, 127.0.0.1 issued`,
-    `mongo-tls ${ENV}: ${conf} requires TLS on 127.0.0.1 (changed)`,
-    '',
-  ].join('\n'))
+  assert.is(
+    r.stdout,
+    [
+      `mongo-tls ${ENV}: CA created at s3://${model.env.secrets.bucket}/${model.env.secrets.prefix}/mongo-tls/`,
+      `mongo-tls ${ENV}: server certificate for localhost, 127.0.0.1 issued`,
+      `mongo-tls ${ENV}: ${conf} requires TLS on 127.0.0.1 (changed)`,
+      '',
+    ].join('\n'),
+  )
   const keys = mongoCaKeys(model.env.secrets.prefix)
   for (const key of [keys.key, keys.cert]) {
     const head = await world.s3.send(new HeadObjectCommand({ Bucket: model.env.secrets.bucket, Key: key }))
     assert.is(head.ServerSideEncryption, 'aws:kms', key)
   }
-  const caCert = await (await world.s3.send(new GetObjectCommand({ Bucket: model.env.secrets.bucket, Key: keys.cert }))).Body!.transformToString()
+  const caCert = await (
+    await world.s3.send(new GetObjectCommand({ Bucket: model.env.secrets.bucket, Key: keys.cert }))
+  ).Body!.transformToString()
   assert.is(readFileSync(join(tlsDir, 'ca.pem'), 'utf8'), caCert)
   const server = new X509Certificate(readFileSync(join(tlsDir, 'server.pem')))
-  assert.ok(server.checkIssued(new X509Certificate(caCert)) && server.checkIP('127.0.0.1') && server.checkHost('localhost'))
+  assert.ok(
+    server.checkIssued(new X509Certificate(caCert)) && server.checkIP('127.0.0.1') && server.checkHost('localhost'),
+  )
   assert.is(statSync(join(tlsDir, 'server.pem')).mode & 0o777, 0o600, 'no mongod group here: only root reads the key')
   assert.match(readFileSync(conf, 'utf8'), /\n  bindIp: 127\.0\.0\.1\n  tls:\n    mode: requireTLS\n/)
 })
@@ -69,10 +92,16 @@ test('mongo-tls again: the CA is read, the certificate kept, the file unchanged'
 test('backup, verify and restore run over TLS with the certificate checked against the CA', async () => {
   // mongod reads key and certificate from one file; FerretDB takes the same file for both.
   const pem = join(tlsDir, 'server.pem')
-  ;[src, dst] = await Promise.all([startFerret({ tls: { certFile: pem, keyFile: pem } }), startFerret({ tls: { certFile: pem, keyFile: pem } })])
+  ;[src, dst] = await Promise.all([
+    startFerret({ tls: { certFile: pem, keyFile: pem } }),
+    startFerret({ tls: { certFile: pem, keyFile: pem } }),
+  ])
   const ca = join(tlsDir, 'ca.pem')
   const client = await MongoClient.connect(src.uri, { tlsCAFile: ca })
-  await client.db('drsignet').collection('patients').insertMany([{ name: 'Asha' }, { name: 'Ravi' }])
+  await client
+    .db('drsignet')
+    .collection('patients')
+    .insertMany([{ name: 'Asha' }, { name: 'Ravi' }])
   await client.close()
   const env = { MONGODB_URI: src.uri, MONGODB_TLS_CA_FILE: ca }
   const b = await ops(['backup', ENV], env)
@@ -93,12 +122,20 @@ test('refused: plaintext to the TLS listener, a CA that did not sign the server,
   const plain = await ops(['backup', ENV, '--check'], { MONGODB_URI: quick(src.uri.replace('?tls=true', '')) })
   assert.is(plain.code, 1)
   assert.match(plain.stderr, /^backup staging --check failed: cannot connect to MongoDB: /)
-  const wrongCa = await ops(['backup', ENV, '--check'], { MONGODB_URI: quick(src.uri), MONGODB_TLS_CA_FILE: join(work, 'wrong-ca.pem') })
+  const wrongCa = await ops(['backup', ENV, '--check'], {
+    MONGODB_URI: quick(src.uri),
+    MONGODB_TLS_CA_FILE: join(work, 'wrong-ca.pem'),
+  })
   assert.is(wrongCa.code, 1)
   assert.match(wrongCa.stderr, /^backup staging --check failed: cannot connect to MongoDB: .*(certificate|verify)/)
-  const cleartext = await ops(['backup', ENV], { MONGODB_URI: 'mongodb://backup:s3cret@10.0.2.15:27517/?authSource=admin' })
+  const cleartext = await ops(['backup', ENV], {
+    MONGODB_URI: 'mongodb://backup:s3cret@10.0.2.15:27517/?authSource=admin',
+  })
   assert.is(cleartext.code, 1)
-  assert.is(cleartext.stderr, `backup ${ENV} failed: MONGODB_URI reaches 10.0.2.15:27517 without TLS: add tls=true (and tlsCAFile=, or set MONGODB_TLS_CA_FILE); no manifest was written, so this is not a backup\n`)
+  assert.is(
+    cleartext.stderr,
+    `backup ${ENV} failed: MONGODB_URI reaches 10.0.2.15:27517 without TLS: add tls=true (and tlsCAFile=, or set MONGODB_TLS_CA_FILE); no manifest was written, so this is not a backup\n`,
+  )
 })
 
 test.run()

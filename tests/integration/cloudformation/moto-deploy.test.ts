@@ -4,7 +4,13 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand, ListStackResourcesCommand, type Stack } from '@aws-sdk/client-cloudformation'
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DescribeStacksCommand,
+  ListStackResourcesCommand,
+  type Stack,
+} from '@aws-sdk/client-cloudformation'
 import { GetBucketEncryptionCommand, S3Client } from '@aws-sdk/client-s3'
 import { GetKeyRotationStatusCommand, KMSClient } from '@aws-sdk/client-kms'
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns'
@@ -17,15 +23,40 @@ import { TEMPLATE_DIR } from '../../cloudformation/templates.ts'
 // Templates whose main resources moto's CloudFormation creates. Left out: alarms (moto has no
 // AWS::CloudWatch::Alarm in CloudFormation), vpn (moto needs ImageId on the instance itself), apps,
 // repositories, pipeline and governance (CodeDeploy groups, CodeCommit, CodeBuild, Config, SSM, custom).
-const MOTO_TEMPLATES = new Set(['data.yaml', 'network.yaml', 'security.yaml', 'target-group.yaml', 'instance-group.yaml', 'load-balancer.yaml', 'deploy.yaml', 'topic.yaml', 'monitoring.yaml'])
+const MOTO_TEMPLATES = new Set([
+  'data.yaml',
+  'network.yaml',
+  'security.yaml',
+  'target-group.yaml',
+  'instance-group.yaml',
+  'load-balancer.yaml',
+  'deploy.yaml',
+  'topic.yaml',
+  'monitoring.yaml',
+])
 // Types in those templates that moto skips with a warning; every other resource must really exist.
 // (moto has no AWS WAF in CloudFormation: the web ACL is checked by cfn-lint, checkov and template-rules.test.ts.)
-const MOTO_SKIPS = new Set(['AWS::S3::BucketPolicy', 'AWS::EC2::SecurityGroupEgress', 'AWS::IAM::RolePolicy', 'AWS::CodeDeploy::Application', 'AWS::SNS::TopicPolicy', 'AWS::SNS::Subscription', 'AWS::WAFv2::WebACL', 'AWS::WAFv2::WebACLAssociation', 'AWS::WAFv2::LoggingConfiguration'])
+const MOTO_SKIPS = new Set([
+  'AWS::S3::BucketPolicy',
+  'AWS::EC2::SecurityGroupEgress',
+  'AWS::IAM::RolePolicy',
+  'AWS::CodeDeploy::Application',
+  'AWS::SNS::TopicPolicy',
+  'AWS::SNS::Subscription',
+  'AWS::WAFv2::WebACL',
+  'AWS::WAFv2::WebACLAssociation',
+  'AWS::WAFv2::LoggingConfiguration',
+])
 
 const model = fixtureModel()
 let moto: Moto
 const created = new Map<string, Stack>()
-const config = () => ({ endpoint: moto.endpoint, region: 'ap-south-1', maxAttempts: 1, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } })
+const config = () => ({
+  endpoint: moto.endpoint,
+  region: 'ap-south-1',
+  maxAttempts: 1,
+  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+})
 
 // moto checks that the certificate exists, so the test asks moto's ACM for one (JSON protocol, unsigned).
 async function motoCertificate(): Promise<string> {
@@ -34,7 +65,8 @@ async function motoCertificate(): Promise<string> {
     headers: {
       'Content-Type': 'application/x-amz-json-1.1',
       'X-Amz-Target': 'CertificateManager.RequestCertificate',
-      Authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/ap-south-1/acm/aws4_request, SignedHeaders=host, Signature=0',
+      Authorization:
+        'AWS4-HMAC-SHA256 Credential=testing/20260101/ap-south-1/acm/aws4_request, SignedHeaders=host, Signature=0',
     },
     body: JSON.stringify({ DomainName: 'admin.drsignet.com' }),
   })
@@ -53,7 +85,9 @@ test('the moto-supported stacks deploy in order, with parameters from the Model'
   const certificate = await motoCertificate()
   const stacks: StackInstance[] = stackInstances(model)
     .filter((s) => MOTO_TEMPLATES.has(s.template))
-    .map((s) => (s.template === 'load-balancer.yaml' ? { ...s, parameters: { ...s.parameters, CertificateArn: certificate } } : s))
+    .map((s) =>
+      s.template === 'load-balancer.yaml' ? { ...s, parameters: { ...s.parameters, CertificateArn: certificate } } : s,
+    )
   const failures: string[] = []
   let resources = 0
   for (const s of stacks) {
@@ -61,20 +95,27 @@ test('the moto-supported stacks deploy in order, with parameters from the Model'
     assert.equal(checkParameters(s, template.Parameters), [])
     try {
       // Sent as JSON: moto's YAML loader mishandles a short-form tag over a mapping (!ImportValue {...}).
-      await cfn.send(new CreateStackCommand({
-        StackName: s.stack,
-        TemplateBody: JSON.stringify(template),
-        Parameters: Object.entries(s.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
-        Tags: Object.entries(s.tags).map(([Key, Value]) => ({ Key, Value })),
-        Capabilities: ['CAPABILITY_NAMED_IAM'],
-      }))
+      await cfn.send(
+        new CreateStackCommand({
+          StackName: s.stack,
+          TemplateBody: JSON.stringify(template),
+          Parameters: Object.entries(s.parameters).map(([ParameterKey, ParameterValue]) => ({
+            ParameterKey,
+            ParameterValue,
+          })),
+          Tags: Object.entries(s.tags).map(([Key, Value]) => ({ Key, Value })),
+          Capabilities: ['CAPABILITY_NAMED_IAM'],
+        }),
+      )
       const stack = (await cfn.send(new DescribeStacksCommand({ StackName: s.stack }))).Stacks?.[0]
-      if (stack?.StackStatus !== 'CREATE_COMPLETE') failures.push(`${s.stack}: ${stack?.StackStatus} ${stack?.StackStatusReason ?? ''}`)
+      if (stack?.StackStatus !== 'CREATE_COMPLETE')
+        failures.push(`${s.stack}: ${stack?.StackStatus} ${stack?.StackStatusReason ?? ''}`)
       else created.set(s.stack, stack)
       const listed = await cfn.send(new ListStackResourcesCommand({ StackName: s.stack }))
       const have = new Set((listed.StackResourceSummaries ?? []).map((r) => r.LogicalResourceId))
       for (const [id, res] of Object.entries(template.Resources)) {
-        if (!MOTO_SKIPS.has(res.Type) && !res.Condition && !have.has(id)) failures.push(`${s.stack}: ${id} (${res.Type}) was not created`)
+        if (!MOTO_SKIPS.has(res.Type) && !res.Condition && !have.has(id))
+          failures.push(`${s.stack}: ${id} (${res.Type}) was not created`)
       }
       resources += have.size
     } catch (e) {
@@ -96,8 +137,14 @@ test('buckets exist with the right default encryption', async () => {
   if (!created.size) assert.unreachable('no stacks were created')
   const s3 = new S3Client({ ...config(), forcePathStyle: true })
   const kmsKey = output('data', 'KeyArn')
-  for (const bucket of ['drsignet-production-backups', 'drsignet-production-secrets', 'drsignet-production-artifacts', 'drsignet-production-logs']) {
-    const sse = (await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }))).ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault
+  for (const bucket of [
+    'drsignet-production-backups',
+    'drsignet-production-secrets',
+    'drsignet-production-artifacts',
+    'drsignet-production-logs',
+  ]) {
+    const sse = (await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }))).ServerSideEncryptionConfiguration
+      ?.Rules?.[0]?.ApplyServerSideEncryptionByDefault
     if (bucket.endsWith('-logs')) assert.is(sse?.SSEAlgorithm, 'AES256')
     else assert.equal([sse?.SSEAlgorithm, sse?.KMSMasterKeyID], ['aws:kms', kmsKey], bucket)
   }
@@ -109,7 +156,8 @@ async function cloudWatchQuery(body: string): Promise<string> {
     method: 'POST',
     headers: {
       'Content-Type': 'application/x-www-form-urlencoded',
-      Authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/ap-south-1/monitoring/aws4_request, SignedHeaders=host, Signature=0',
+      Authorization:
+        'AWS4-HMAC-SHA256 Credential=testing/20260101/ap-south-1/monitoring/aws4_request, SignedHeaders=host, Signature=0',
     },
     body,
   })
@@ -119,10 +167,15 @@ async function cloudWatchQuery(body: string): Promise<string> {
 test('the key rotates; topics are encrypted; dashboard, instance roles and the ALB exist', async () => {
   if (!created.size) assert.unreachable('no stacks were created')
   const kms = new KMSClient(config())
-  assert.is((await kms.send(new GetKeyRotationStatusCommand({ KeyId: output('data', 'KeyArn') }))).KeyRotationEnabled, true)
+  assert.is(
+    (await kms.send(new GetKeyRotationStatusCommand({ KeyId: output('data', 'KeyArn') }))).KeyRotationEnabled,
+    true,
+  )
   const sns = new SNSClient(config())
   for (const topic of ['deployments', 'operations']) {
-    const attrs = (await sns.send(new GetTopicAttributesCommand({ TopicArn: output(`topic-${topic}`, 'TopicArn') }))).Attributes ?? {}
+    const attrs =
+      (await sns.send(new GetTopicAttributesCommand({ TopicArn: output(`topic-${topic}`, 'TopicArn') }))).Attributes ??
+      {}
     assert.is(attrs.KmsMasterKeyId, output('data', 'KeyArn'), topic)
   }
   const dashboards = await cloudWatchQuery('Action=ListDashboards&Version=2010-08-01')
@@ -133,16 +186,19 @@ test('the key rotates; topics are encrypted; dashboard, instance roles and the A
 })
 
 // The Auto Scaling and ELB Query APIs answer without SDK clients this repository does not otherwise need.
-const query = async (service: string, body: string) => (await fetch(`${moto.endpoint}/`, {
-  method: 'POST',
-  headers: {
-    'Content-Type': 'application/x-www-form-urlencoded',
-    Authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/ap-south-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
-  },
-  body,
-})).text()
+const query = async (service: string, body: string) =>
+  (
+    await fetch(`${moto.endpoint}/`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/ap-south-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+      },
+      body,
+    })
+  ).text()
 
-test('each app group is registered in its apps\' target groups and checks their health; the database group is not', async () => {
+test("each app group is registered in its apps' target groups and checks their health; the database group is not", async () => {
   if (!created.size) assert.unreachable('no stacks were created')
   const xml = await query('autoscaling', 'Action=DescribeAutoScalingGroups&Version=2011-01-01')
   const group = (name: string) => {
@@ -153,7 +209,13 @@ test('each app group is registered in its apps\' target groups and checks their 
     return {
       type: own.match(/<HealthCheckType>(\w+)<\/HealthCheckType>/)?.[1],
       grace: own.match(/<HealthCheckGracePeriod>(\d+)<\/HealthCheckGracePeriod>/)?.[1],
-      targets: [...(own.match(/<TargetGroupARNs>([\s\S]*?)<\/TargetGroupARNs>/)?.[1] ?? '').matchAll(/<member>([^<]+)<\/member>/g)].map((m) => m[1]).sort(),
+      targets: [
+        ...(own.match(/<TargetGroupARNs>([\s\S]*?)<\/TargetGroupARNs>/)?.[1] ?? '').matchAll(
+          /<member>([^<]+)<\/member>/g,
+        ),
+      ]
+        .map((m) => m[1])
+        .sort(),
       instances: [...own.matchAll(/<InstanceId>([^<]+)<\/InstanceId>/g)].map((m) => m[1]).sort(),
     }
   }
@@ -165,7 +227,10 @@ test('each app group is registered in its apps\' target groups and checks their 
   assert.equal([group('database').type, group('database').targets], ['EC2', []])
   // The group put its instances in both target groups itself, before any deployment.
   for (const app of ['doctor-api', 'patient-api']) {
-    const health = await query('elasticloadbalancing', `Action=DescribeTargetHealth&Version=2015-12-01&TargetGroupArn=${encodeURIComponent(arn(app))}`)
+    const health = await query(
+      'elasticloadbalancing',
+      `Action=DescribeTargetHealth&Version=2015-12-01&TargetGroupArn=${encodeURIComponent(arn(app))}`,
+    )
     assert.equal([...health.matchAll(/<Id>([^<]+)<\/Id>/g)].map((m) => m[1]).sort(), api.instances, app)
   }
   assert.is(api.instances.length, 2)

@@ -34,7 +34,19 @@ import { explain, instanceRoleEnv, processesIn, readIn, statIn, userIn } from '.
 /** Every event the agent runs for an in-place deployment, which must all succeed; the runner adds the traffic steps. */
 // Any PEM certificate will do for the file's journey; the TLS handshake itself is proven in backup-agent.test.ts.
 const DATABASE_CA = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n'
-const EVENTS = ['BeforeBlockTraffic', 'AfterBlockTraffic', 'ApplicationStop', 'DownloadBundle', 'BeforeInstall', 'Install', 'AfterInstall', 'ApplicationStart', 'ValidateService', 'BeforeAllowTraffic', 'AfterAllowTraffic']
+const EVENTS = [
+  'BeforeBlockTraffic',
+  'AfterBlockTraffic',
+  'ApplicationStop',
+  'DownloadBundle',
+  'BeforeInstall',
+  'Install',
+  'AfterInstall',
+  'ApplicationStart',
+  'ValidateService',
+  'BeforeAllowTraffic',
+  'AfterAllowTraffic',
+]
 
 /** Stands in for an app's build: a Node server that says which version, app and user answer, and a portal's build. */
 function artifact(dir: string, app: App) {
@@ -48,13 +60,22 @@ process.on('SIGINT', () => process.exit(0))
 `
   mkdirSync(join(dir, app.start.script, '..'), { recursive: true })
   writeFileSync(join(dir, app.start.script), server)
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: app.name, version: app.version, private: true })}\n`)
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: app.name, version: app.version, private: true })}\n`,
+  )
   // A lock file, as an app's build ships one: AfterInstall builds the dependencies as the app user (none to fetch).
-  writeFileSync(join(dir, 'package-lock.json'), `${JSON.stringify({ name: app.name, version: app.version, lockfileVersion: 3, requires: true, packages: { '': { name: app.name, version: app.version } } })}\n`)
+  writeFileSync(
+    join(dir, 'package-lock.json'),
+    `${JSON.stringify({ name: app.name, version: app.version, lockfileVersion: 3, requires: true, packages: { '': { name: app.name, version: app.version } } })}\n`,
+  )
   if (app.kind === 'spa') {
     const root = join(dir, app.nginx.staticRoot!)
     mkdirSync(join(root, 'static/js'), { recursive: true })
-    writeFileSync(join(root, 'index.html'), `<!doctype html><title>${app.version}</title><script src="/static/js/main.js"></script>\n`)
+    writeFileSync(
+      join(root, 'index.html'),
+      `<!doctype html><title>${app.version}</title><script src="/static/js/main.js"></script>\n`,
+    )
     writeFileSync(join(root, 'static/js/main.js'), `console.log(${JSON.stringify(app.version)})\n`)
   }
 }
@@ -77,7 +98,8 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
   const work = mkdtempSync(join(tmpdir(), `every-${env}-`))
   // The backup part holds the database's address: one of its own, so that it never answers another file's clients.
   const sample = readModel('.', env)
-  const config = part === 'backup' ? configWithAddress(work, env, sample.env.database.address.replace(/\.\d+$/, '.20')) : '.'
+  const config =
+    part === 'backup' ? configWithAddress(work, env, sample.env.database.address.replace(/\.\d+$/, '.20')) : '.'
   const model = part === 'backup' ? readModel(config, env) : sample
   const fleets = new Map<string, Fleet>() // instance group -> a one-instance fleet
   let moto: Moto
@@ -88,14 +110,44 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
   test.before(async () => {
     for (const t of ['nginx', 'ip', 'curl', 'systemctl', 'npm']) requireTool(t)
     moto = await startMoto()
-    s3 = new S3Client({ region: model.env.region, endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: moto.env.AWS_ACCESS_KEY_ID!, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY! } })
+    s3 = new S3Client({
+      region: model.env.region,
+      endpoint: moto.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: moto.env.AWS_ACCESS_KEY_ID!, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY! },
+    })
     for (const bucket of [model.env.secrets.bucket, model.env.backup.bucket])
-      await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: model.env.region as never } }))
-    for (const app of model.apps) await s3.send(new PutObjectCommand({ Bucket: model.env.secrets.bucket, Key: `${model.env.secrets.prefix}/${app.name}/.env`, Body: `SECRET_OF=${app.name}\n` }))
+      await s3.send(
+        new CreateBucketCommand({
+          Bucket: bucket,
+          CreateBucketConfiguration: { LocationConstraint: model.env.region as never },
+        }),
+      )
+    for (const app of model.apps)
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: model.env.secrets.bucket,
+          Key: `${model.env.secrets.prefix}/${app.name}/.env`,
+          Body: `SECRET_OF=${app.name}\n`,
+        }),
+      )
     // The connection string the database host writes for one client app; the other client has none yet.
-    await s3.send(new PutObjectCommand({ Bucket: model.env.secrets.bucket, Key: clientEnvKey(model, 'patient-api'), Body: clientEnvFile(model, 'patient-api', 'pw') }))
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: model.env.secrets.bucket,
+        Key: clientEnvKey(model, 'patient-api'),
+        Body: clientEnvFile(model, 'patient-api', 'pw'),
+      }),
+    )
     // The database's CA, as the database host leaves it: every app gets its certificate.
-    if (part === 'apps') await s3.send(new PutObjectCommand({ Bucket: model.env.secrets.bucket, Key: mongoCaKeys(model.env.secrets.prefix).cert, Body: DATABASE_CA }))
+    if (part === 'apps')
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: model.env.secrets.bucket,
+          Key: mongoCaKeys(model.env.secrets.prefix).cert,
+          Body: DATABASE_CA,
+        }),
+      )
     // No load balancer here (apps sharing a group listen on different ports): each app is asked through its own
     // nginx port on the instance, as its target group's health check does.
     const groups = part === 'apps' ? model.apps.map((a) => a.instanceGroup) : [model.env.backup.instanceGroup]
@@ -133,16 +185,27 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
     assert.equal({ app: body.app, version: body.version }, { app: app.name, version: app.version })
     assert.is(userIn(i, body.uid), app.user, `${app.name} answers from its own user's process`)
     const workers = processesIn(i, `${instancePaths(app).appDir}/${app.start.script}`)
-    assert.ok(workers.length >= 1 && workers.every((w) => w.user === app.user), `${app.name}: ${JSON.stringify(workers)}`)
+    assert.ok(
+      workers.length >= 1 && workers.every((w) => w.user === app.user),
+      `${app.name}: ${JSON.stringify(workers)}`,
+    )
     const env = statIn(i, instancePaths(app).envFile)
     assert.is(env.mode & 0o777, 0o600, `${app.name}: .env mode`)
     assert.is(userIn(i, env.uid), app.user, `${app.name}: .env owner`)
     // The app's own lines, then the connection string the database host made (the last MONGODB_URI wins).
     const lines = readIn(i, instancePaths(app).envFile)
     assert.ok(lines.startsWith(`SECRET_OF=${app.name}\n`), lines)
-    assert.is(lines.includes(`MONGODB_URI=mongodb://patient-api:pw@${model.env.database.address}:`), app.name === 'patient-api', `${app.name}: ${lines}`)
+    assert.is(
+      lines.includes(`MONGODB_URI=mongodb://patient-api:pw@${model.env.database.address}:`),
+      app.name === 'patient-api',
+      `${app.name}: ${lines}`,
+    )
     const ca = statIn(i, instancePaths(app).mongoCa)
-    assert.equal([ca.uid, ca.mode & 0o777, readIn(i, instancePaths(app).mongoCa)], [0, 0o644, DATABASE_CA], `${app.name}: the database's CA`)
+    assert.equal(
+      [ca.uid, ca.mode & 0o777, readIn(i, instancePaths(app).mongoCa)],
+      [0, 0o644, DATABASE_CA],
+      `${app.name}: the database's CA`,
+    )
     if (app.kind === 'spa') {
       const page = await get(i.nsIp, app.proxyPort, '/index.html', app.hosts[0]!)
       assert.is(page.status, 200)
@@ -158,7 +221,12 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
         const m: Model = { ...model, apps: model.apps.map((a) => (a.name === app.name ? app : a)) }
         const dir = join(work, 'artifacts', `${app.name}-${app.version}`)
         artifact(dir, app)
-        return (await buildBundle(app, renderAppFiles(app, m, loadNginxTemplates()), { artifactDir: dir, outDir: join(work, 'bundles') })).file
+        return (
+          await buildBundle(app, renderAppFiles(app, m, loadNginxTemplates()), {
+            artifactDir: dir,
+            outDir: join(work, 'bundles'),
+          })
+        ).file
       }
       const first = await build(base)
       await deploy(f, first)
@@ -171,35 +239,43 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
     })
   }
 
-  if (part === 'backup') test(`${env}: the backup tool deploys, redeploys and takes a new version under the agent`, async () => {
-    const f = fleets.get(model.env.backup.instanceGroup)!
-    const i = f.instances[0]!
-    const build = async (extra: string) => {
-      // A new version: the environment's YAML as a later commit has it (a comment changes the revision).
-      const ops = readOpsSnapshot(env, config).map((e) => (e.path === `environments/${env}.yaml` ? { ...e, data: Buffer.concat([e.data, Buffer.from(extra)]) } : e))
-      const gz = await packEntries(backupAgentEntries(model, { ops, hooks: backupHookEntries() }))
-      const file = join(work, 'bundles', `backup-${contentHash(gz).slice(0, 12)}.tar.gz`)
-      mkdirSync(join(work, 'bundles'), { recursive: true })
-      writeFileSync(file, gz)
-      return file
-    }
-    const expectBackup = (r: DeployResult) => {
-      assert.is(readlinkSync(pathIn(i, backupAgentPaths.current)), `releases/${r.agentDeployments[i.name]}`)
-      assert.is(instanceExec(i, ['systemctl', 'is-active', `drsignet-backup-${env}.timer`]).stdout.trim(), 'active')
-      const envFile = statIn(i, backupAgentPaths.envFile)
-      assert.is(envFile.mode & 0o777, 0o600)
-      assert.is(userIn(i, envFile.uid), backupAgentPaths.user)
-    }
-    // The same lock file: a later release links the running one's dependencies instead of installing them again.
-    const dependency = (r: DeployResult) => statIn(i, `${backupAgentPaths.releases}/${r.agentDeployments[i.name]}/node_modules/yaml/package.json`)
-    const first = await build('')
-    const one = await deploy(f, first)
-    expectBackup(one)
-    const again = await deploy(f, first)
-    expectBackup(again)
-    const next = await deploy(f, await build('# a later commit\n'))
-    expectBackup(next)
-    assert.equal([dependency(again).ino, dependency(next).ino], [dependency(one).ino, dependency(one).ino], 'dependencies linked, not installed again')
-    assert.is(dependency(next).uid, 0)
-  })
+  if (part === 'backup')
+    test(`${env}: the backup tool deploys, redeploys and takes a new version under the agent`, async () => {
+      const f = fleets.get(model.env.backup.instanceGroup)!
+      const i = f.instances[0]!
+      const build = async (extra: string) => {
+        // A new version: the environment's YAML as a later commit has it (a comment changes the revision).
+        const ops = readOpsSnapshot(env, config).map((e) =>
+          e.path === `environments/${env}.yaml` ? { ...e, data: Buffer.concat([e.data, Buffer.from(extra)]) } : e,
+        )
+        const gz = await packEntries(backupAgentEntries(model, { ops, hooks: backupHookEntries() }))
+        const file = join(work, 'bundles', `backup-${contentHash(gz).slice(0, 12)}.tar.gz`)
+        mkdirSync(join(work, 'bundles'), { recursive: true })
+        writeFileSync(file, gz)
+        return file
+      }
+      const expectBackup = (r: DeployResult) => {
+        assert.is(readlinkSync(pathIn(i, backupAgentPaths.current)), `releases/${r.agentDeployments[i.name]}`)
+        assert.is(instanceExec(i, ['systemctl', 'is-active', `drsignet-backup-${env}.timer`]).stdout.trim(), 'active')
+        const envFile = statIn(i, backupAgentPaths.envFile)
+        assert.is(envFile.mode & 0o777, 0o600)
+        assert.is(userIn(i, envFile.uid), backupAgentPaths.user)
+      }
+      // The same lock file: a later release links the running one's dependencies instead of installing them again.
+      const dependency = (r: DeployResult) =>
+        statIn(i, `${backupAgentPaths.releases}/${r.agentDeployments[i.name]}/node_modules/yaml/package.json`)
+      const first = await build('')
+      const one = await deploy(f, first)
+      expectBackup(one)
+      const again = await deploy(f, first)
+      expectBackup(again)
+      const next = await deploy(f, await build('# a later commit\n'))
+      expectBackup(next)
+      assert.equal(
+        [dependency(again).ino, dependency(next).ino],
+        [dependency(one).ino, dependency(one).ino],
+        'dependencies linked, not installed again',
+      )
+      assert.is(dependency(next).uid, 0)
+    })
 }

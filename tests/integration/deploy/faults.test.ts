@@ -57,20 +57,35 @@ async function expectRolledBack(bundle: string, event: string, reason: RegExp, e
 
 test('a hook that outlives its timeout is killed and rolled back', async () => {
   const app = testApp('2.0.0', { hookTimeouts: { ...testApp('2.0.0').hookTimeouts, ApplicationStart: 3 } })
-  await expectRolledBack(await makeBundle(bundles, app, { variant: 'hang' }), 'ApplicationStart', /^ScriptTimedOut: hooks\/application-start\.sh did not finish within its timeout$/)
+  await expectRolledBack(
+    await makeBundle(bundles, app, { variant: 'hang' }),
+    'ApplicationStart',
+    /^ScriptTimedOut: hooks\/application-start\.sh did not finish within its timeout$/,
+  )
 })
 
 test('an app that crash-loops at start is caught by ApplicationStart', async () => {
-  const r = await expectRolledBack(await makeBundle(bundles, testApp('2.0.1'), { variant: 'crash' }), 'ApplicationStart', /^ScriptFailed: hooks\/application-start\.sh exited with code 1$/)
+  const r = await expectRolledBack(
+    await makeBundle(bundles, testApp('2.0.1'), { variant: 'crash' }),
+    'ApplicationStart',
+    /^ScriptFailed: hooks\/application-start\.sh exited with code 1$/,
+  )
   const log = readFileSync(r.failure!.log!, 'utf8')
-  assert.match(log, /patient-api is crash-looping \(.*\); its own errors are in \/var\/log\/drsignet\/patient-api\/error\.log on the instance/)
+  assert.match(
+    log,
+    /patient-api is crash-looping \(.*\); its own errors are in \/var\/log\/drsignet\/patient-api\/error\.log on the instance/,
+  )
   // The app's stderr (which may carry patient data) stays on the instance, out of the deployment's log.
-  assert.not.ok(log.includes('crashing at start'), 'the app\'s stderr reached the CodeDeploy log')
+  assert.not.ok(log.includes('crashing at start'), "the app's stderr reached the CodeDeploy log")
 })
 
 test('an invalid nginx vhost is refused by nginx -t and the previous vhost stays', async () => {
   const vhost = 'server {\n    listen 8081;\n    no_such_directive on;\n}\n'
-  const r = await expectRolledBack(await makeBundle(bundles, testApp('2.0.2'), { vhost }), 'AfterInstall', /^ScriptFailed: hooks\/after-install\.sh exited with code 1$/)
+  const r = await expectRolledBack(
+    await makeBundle(bundles, testApp('2.0.2'), { vhost }),
+    'AfterInstall',
+    /^ScriptFailed: hooks\/after-install\.sh exited with code 1$/,
+  )
   const log = readFileSync(r.failure!.log!, 'utf8')
   assert.match(log, /unknown directive "no_such_directive"/)
   assert.match(log, /the previous vhost is back in place/)
@@ -80,8 +95,15 @@ test('a missing secrets file fails BeforeInstall clearly', async () => {
   const app = testApp('2.0.3')
   const model = fixtureModel([app])
   const missing = { ...model, env: { ...model.env, secrets: { ...model.env.secrets, prefix: 'secrets/nowhere' } } }
-  const r = await expectRolledBack(await makeBundle(bundles, app, { model: missing }), 'BeforeInstall', /^ScriptFailed: hooks\/before-install\.sh exited with code 1$/)
-  assert.match(readFileSync(r.failure!.log!, 'utf8'), /s3:\/\/drsignet-production-secrets\/secrets\/nowhere\/patient-api\/\.env does not exist/)
+  const r = await expectRolledBack(
+    await makeBundle(bundles, app, { model: missing }),
+    'BeforeInstall',
+    /^ScriptFailed: hooks\/before-install\.sh exited with code 1$/,
+  )
+  assert.match(
+    readFileSync(r.failure!.log!, 'utf8'),
+    /s3:\/\/drsignet-production-secrets\/secrets\/nowhere\/patient-api\/\.env does not exist/,
+  )
 })
 
 test('an instance killed mid-deploy (agent, nginx, pm2 and the app) is booted again and rolled back', async () => {
@@ -90,9 +112,15 @@ test('an instance killed mid-deploy (agent, nginx, pm2 and the app) is booted ag
   // up, and the rollback redeploys the old version there.
   let killed = -1
   const onProgress: LifecycleOptions['onProgress'] = (p) => {
-    if (killed < 0 && p.instance === 'i1' && p.event === 'ApplicationStart' && p.status === 'ok') killed = killInstance(fleet.instances[0]!)
+    if (killed < 0 && p.instance === 'i1' && p.event === 'ApplicationStart' && p.status === 'ok')
+      killed = killInstance(fleet.instances[0]!)
   }
-  await expectRolledBack(await makeBundle(bundles, testApp('2.0.4')), 'ValidateService', /^the instance stopped during ValidateService$/, { onProgress })
+  await expectRolledBack(
+    await makeBundle(bundles, testApp('2.0.4')),
+    'ValidateService',
+    /^the instance stopped during ValidateService$/,
+    { onProgress },
+  )
   // systemd, journald, D-Bus, the nginx master and worker, the agent, pm2 and two app workers at least.
   assert.ok(killed >= 8, `killed ${killed} processes`)
   assert.ok(isRunning(fleet.instances[0]!), 'booted again')

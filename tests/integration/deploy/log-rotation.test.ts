@@ -60,17 +60,30 @@ test.after(async () => {
 test('rotation while the app writes loses no line, and logging goes on', async () => {
   const f = (fleet = await createFleet(join(work, 'fleet'), 1, await freePort(), app.proxyPort))
   const i = f.instances[0]!
-  const r = await deployRevision(f, await makeBundle(join(work, 'bundles'), app, { server: writer }), { passEnv: moto.env })
+  const r = await deployRevision(f, await makeBundle(join(work, 'bundles'), app, { server: writer }), {
+    passEnv: moto.env,
+  })
   assert.ok(r.ok, explain(r))
   const logDir = pathIn(i, paths.logDir)
   const allLines = () =>
-    readdirSync(logDir).filter((n) => n.startsWith('out.log')).flatMap((n) => {
-      const raw = readFileSync(join(logDir, n))
-      return (n.endsWith('.gz') ? gunzipSync(raw) : raw).toString().split('\n').filter(Boolean)
-    })
+    readdirSync(logDir)
+      .filter((n) => n.startsWith('out.log'))
+      .flatMap((n) => {
+        const raw = readFileSync(join(logDir, n))
+        return (n.endsWith('.gz') ? gunzipSync(raw) : raw).toString().split('\n').filter(Boolean)
+      })
 
   // Both cluster workers start writing (the cluster balances the two requests across them).
-  for (let k = 0; k < 8 && new Set(allLines().map((l) => l.match(/: w(\d) 0$/)?.[1]).filter(Boolean)).size < 2; k++) {
+  for (
+    let k = 0;
+    k < 8 &&
+    new Set(
+      allLines()
+        .map((l) => l.match(/: w(\d) 0$/)?.[1])
+        .filter(Boolean),
+    ).size < 2;
+    k++
+  ) {
     instanceExec(i, ['curl', '-sS', '--max-time', '2', `http://127.0.0.1:${app.port}/start`])
     await new Promise((res) => setTimeout(res, 50))
   }
@@ -81,18 +94,32 @@ test('rotation while the app writes loses no line, and logging goes on', async (
   }
   await waitFor('both workers to finish', async () => allLines().filter((l) => / done$/.test(l)).length === 2, 30_000)
 
-  const files = readdirSync(logDir).filter((n) => n.startsWith('out.log')).sort()
+  const files = readdirSync(logDir)
+    .filter((n) => n.startsWith('out.log'))
+    .sort()
   assert.ok(files.length >= 4, `expected 3 rotated files and out.log, got ${files}`)
-  assert.ok(files.some((n) => n.endsWith('.gz')), 'older rotations are compressed')
+  assert.ok(
+    files.some((n) => n.endsWith('.gz')),
+    'older rotations are compressed',
+  )
   const lines = allLines()
   for (const w of ['0', '1']) {
-    const seen = new Set(lines.map((l) => l.match(new RegExp(`w${w} (\\d+)$`))?.[1]).filter(Boolean).map(Number))
+    const seen = new Set(
+      lines
+        .map((l) => l.match(new RegExp(`w${w} (\\d+)$`))?.[1])
+        .filter(Boolean)
+        .map(Number),
+    )
     const missing = Array.from({ length: LINES }, (_, n) => n).filter((n) => !seen.has(n))
     assert.equal(missing.slice(0, 10), [], `worker ${w} lost ${missing.length} lines`)
   }
   // Logging goes on in the file opened after the last rotation, with pm2's time prefix.
   const prefixed = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}: w\d (after )?\d+$/m
-  await waitFor('lines in the new out.log', async () => prefixed.test(readFileSync(join(logDir, 'out.log'), 'utf8')), 10_000)
+  await waitFor(
+    'lines in the new out.log',
+    async () => prefixed.test(readFileSync(join(logDir, 'out.log'), 'utf8')),
+    10_000,
+  )
 })
 
 test.run()

@@ -26,7 +26,15 @@ let moto: Moto
 let fleet: Fleet | undefined
 
 /** What root runs, sources or reads as configuration on an app instance, and the agent's own state. */
-const ROOT_READS = ['/opt/drsignet', '/opt/codedeploy-agent/deployment-root', '/etc/codedeploy-agent', '/etc/nginx', '/etc/logrotate.d', '/etc/drsignet', '/run/drsignet']
+const ROOT_READS = [
+  '/opt/drsignet',
+  '/opt/codedeploy-agent/deployment-root',
+  '/etc/codedeploy-agent',
+  '/etc/nginx',
+  '/etc/logrotate.d',
+  '/etc/drsignet',
+  '/run/drsignet',
+]
 /** The only path below those that the app user may own: its secret (root replaces it by a rename, never reads it). */
 const appOwned = (path: string) => path === paths.envFile
 
@@ -34,13 +42,15 @@ const appOwned = (path: string) => path === paths.envFile
 function rootOnly(i: Instance, path: string, why: string[]) {
   const st = lstatSync(pathIn(i, path))
   if (st.uid !== 0) why.push(`${path}: owned by ${userIn(i, st.uid) ?? st.uid}`)
-  if (!st.isSymbolicLink() && st.mode & 0o022) why.push(`${path}: mode ${(st.mode & 0o7777).toString(8)} lets others write it`)
+  if (!st.isSymbolicLink() && st.mode & 0o022)
+    why.push(`${path}: mode ${(st.mode & 0o7777).toString(8)} lets others write it`)
 }
 
 function walk(i: Instance, path: string, out: string[]) {
   out.push(path)
   const st = lstatSync(pathIn(i, path))
-  if (st.isDirectory() && !st.isSymbolicLink()) for (const name of readdirSync(pathIn(i, path)).sort()) walk(i, path === '/' ? `/${name}` : `${path}/${name}`, out)
+  if (st.isDirectory() && !st.isSymbolicLink())
+    for (const name of readdirSync(pathIn(i, path)).sort()) walk(i, path === '/' ? `/${name}` : `${path}/${name}`, out)
 }
 
 test.before(async () => {
@@ -49,7 +59,9 @@ test.before(async () => {
   await putSecret(moto.endpoint, fixtureModel([app]), app, 'DB_PASSWORD=ownership-test\n')
   fleet = await createFleet(join(work, 'fleet'), 1, await freePort(), app.proxyPort)
   for (const v of ['1.0.0', '1.0.1']) {
-    const r = await deployRevision(fleet, await makeBundle(join(work, 'bundles'), testApp(v), { lock: true }), { passEnv: moto.env })
+    const r = await deployRevision(fleet, await makeBundle(join(work, 'bundles'), testApp(v), { lock: true }), {
+      passEnv: moto.env,
+    })
     if (!r.ok) throw new Error(explain(r))
   }
   // A rotation, so log-freeze's state folder exists as it does on an instance after a day.
@@ -63,7 +75,7 @@ test.after(async () => {
   if (!process.env.KEEP_WORK) rmSync(work, { recursive: true, force: true })
 })
 
-test('everything root runs or reads, and every folder above it, is root\'s and writable by root alone', () => {
+test("everything root runs or reads, and every folder above it, is root's and writable by root alone", () => {
   const i = fleet!.instances[0]!
   const why: string[] = []
   const checked: string[] = []
@@ -80,7 +92,14 @@ test('everything root runs or reads, and every folder above it, is root\'s and w
     }
   }
   assert.ok(checked.length > 100, `${checked.length} paths walked`)
-  for (const p of ['/opt/drsignet/patient-api/current/app/package-lock.json', '/opt/drsignet/patient-api/current/hooks/after-install.sh', '/opt/drsignet/patient-api/current/deploy/logrotate.conf', '/etc/nginx/conf.d/drsignet-patient-api.conf', '/etc/logrotate.d/drsignet-patient-api', '/run/drsignet/log-freeze'])
+  for (const p of [
+    '/opt/drsignet/patient-api/current/app/package-lock.json',
+    '/opt/drsignet/patient-api/current/hooks/after-install.sh',
+    '/opt/drsignet/patient-api/current/deploy/logrotate.conf',
+    '/etc/nginx/conf.d/drsignet-patient-api.conf',
+    '/etc/logrotate.d/drsignet-patient-api',
+    '/run/drsignet/log-freeze',
+  ])
     assert.ok(checked.includes(p), `${p} was walked`)
   assert.equal(why, [])
 })
@@ -88,12 +107,12 @@ test('everything root runs or reads, and every folder above it, is root\'s and w
 test('the app user owns nothing of its release, its .env (0600, in a folder it may only read) and the folders it writes', () => {
   const i = fleet!.instances[0]!
   const owner = (p: string) => userIn(i, statIn(i, p).uid)
-  assert.is(owner(paths.appDir), 'root', 'its code is read-only to it: nothing the agent writes into is the app\'s')
+  assert.is(owner(paths.appDir), 'root', "its code is read-only to it: nothing the agent writes into is the app's")
   assert.is(owner(`${paths.appDir}/dist/server.js`), 'root')
   assert.is(owner(paths.envFile), app.user)
   assert.is(statIn(i, paths.envFile).mode & 0o777, 0o600)
   const envDir = statIn(i, dirname(paths.envFile))
-  assert.equal([envDir.uid, envDir.mode & 0o777], [0, 0o750], 'root\'s, readable by the app\'s group')
+  assert.equal([envDir.uid, envDir.mode & 0o777], [0, 0o750], "root's, readable by the app's group")
   for (const p of [paths.logDir, paths.pm2Home, paths.home]) {
     assert.is(owner(p), app.user, p)
     assert.is(owner(dirname(p)), 'root', `${dirname(p)}, above ${p}`)
@@ -110,37 +129,88 @@ test('as the app user, every attempt to change what root runs or reads fails', (
     '/etc/nginx/conf.d/drsignet-patient-api.conf',
     '/etc/logrotate.d/drsignet-patient-api',
   ]
-  const folders = ['/opt/drsignet/patient-api/current', '/opt/drsignet/patient-api/current/hooks', '/opt/drsignet/patient-api/current/app', '/opt/drsignet/patient-api/current/app/dist', '/etc/nginx/drsignet', '/etc/drsignet/patient-api', '/var/lib/drsignet/patient-api', '/var/log/drsignet', '/run/drsignet/log-freeze']
+  const folders = [
+    '/opt/drsignet/patient-api/current',
+    '/opt/drsignet/patient-api/current/hooks',
+    '/opt/drsignet/patient-api/current/app',
+    '/opt/drsignet/patient-api/current/app/dist',
+    '/etc/nginx/drsignet',
+    '/etc/drsignet/patient-api',
+    '/var/lib/drsignet/patient-api',
+    '/var/log/drsignet',
+    '/run/drsignet/log-freeze',
+  ]
   // Each attempt prints what it managed; nothing may be printed.
   const script = [
-    ...targets.flatMap((f) => [`(echo '# x' >> '${f}') 2>/dev/null && echo "appended to ${f}"`, `mv '${f}' '${f}.x' 2>/dev/null && echo "renamed ${f}"`, `chmod 777 '${f}' 2>/dev/null && echo "chmod ${f}"`]),
-    ...folders.flatMap((d) => [`touch '${d}/planted' 2>/dev/null && echo "created a file in ${d}"`, `ln -s /etc/shadow '${d}/link' 2>/dev/null && echo "linked in ${d}"`]),
+    ...targets.flatMap((f) => [
+      `(echo '# x' >> '${f}') 2>/dev/null && echo "appended to ${f}"`,
+      `mv '${f}' '${f}.x' 2>/dev/null && echo "renamed ${f}"`,
+      `chmod 777 '${f}' 2>/dev/null && echo "chmod ${f}"`,
+    ]),
+    ...folders.flatMap((d) => [
+      `touch '${d}/planted' 2>/dev/null && echo "created a file in ${d}"`,
+      `ln -s /etc/shadow '${d}/link' 2>/dev/null && echo "linked in ${d}"`,
+    ]),
     'true',
   ].join('\n')
   const r = instanceExec(i, ['runuser', '-u', app.user, '--', 'bash', '-c', script])
   assert.is(r.stdout, '', r.stdout)
   // And the attempts were real: the same script as root changes them (on a copy, so the instance stays intact).
-  const probe = instanceExec(i, ['bash', '-c', `cp -a /etc/logrotate.d/drsignet-patient-api /tmp/probe && (echo '# x' >> /tmp/probe) && echo writable`])
+  const probe = instanceExec(i, [
+    'bash',
+    '-c',
+    `cp -a /etc/logrotate.d/drsignet-patient-api /tmp/probe && (echo '# x' >> /tmp/probe) && echo writable`,
+  ])
   assert.is(probe.stdout.trim(), 'writable')
 })
 
-test('log-freeze, run by root, pauses only the app user\'s processes, even through a log the app pointed elsewhere', () => {
+test("log-freeze, run by root, pauses only the app user's processes, even through a log the app pointed elsewhere", () => {
   const i = fleet!.instances[0]!
   // A root process holding a file of root's open, and the app's error.log turned into a link to that file.
-  assert.is(instanceExec(i, ['systemd-run', '--unit=root-holder', '--', 'bash', '-c', 'exec 3>>/var/log/root-held.log; exec sleep 120']).status, 0)
-  const linked = instanceExec(i, ['runuser', '-u', app.user, '--', 'ln', '-sf', '/var/log/root-held.log', `${paths.logDir}/error.log`])
+  assert.is(
+    instanceExec(i, [
+      'systemd-run',
+      '--unit=root-holder',
+      '--',
+      'bash',
+      '-c',
+      'exec 3>>/var/log/root-held.log; exec sleep 120',
+    ]).status,
+    0,
+  )
+  const linked = instanceExec(i, [
+    'runuser',
+    '-u',
+    app.user,
+    '--',
+    'ln',
+    '-sf',
+    '/var/log/root-held.log',
+    `${paths.logDir}/error.log`,
+  ])
   assert.is(linked.status, 0, linked.stderr)
   const freeze = `/opt/drsignet/${app.name}/current/hooks/lib/log-freeze.sh`
   const state = paths.logFreezeState
-  const r = instanceExec(i, ['bash', freeze, 'freeze', state, app.user, `${paths.logDir}/out.log`, `${paths.logDir}/error.log`])
+  const r = instanceExec(i, [
+    'bash',
+    freeze,
+    'freeze',
+    state,
+    app.user,
+    `${paths.logDir}/out.log`,
+    `${paths.logDir}/error.log`,
+  ])
   try {
     assert.is(r.status, 0, r.stderr)
     const paused = instanceExec(i, ['cat', state]).stdout.trim().split('\n').map(Number)
-    const holder = Number(instanceExec(i, ['systemctl', 'show', '--property=MainPID', '--value', 'root-holder']).stdout.trim())
+    const holder = Number(
+      instanceExec(i, ['systemctl', 'show', '--property=MainPID', '--value', 'root-holder']).stdout.trim(),
+    )
     assert.ok(paused.length >= 2, `the app's writers were paused: ${paused}`)
     assert.not.ok(paused.includes(holder), 'the root process behind the link was not paused')
     assert.is(instanceExec(i, ['bash', '-c', `awk '/^State:/ { print $2 }' /proc/${holder}/status`]).stdout.trim(), 'S')
-    for (const pid of paused) assert.is(userIn(i, Number(instanceExec(i, ['stat', '-c', '%u', `/proc/${pid}`]).stdout.trim())), app.user)
+    for (const pid of paused)
+      assert.is(userIn(i, Number(instanceExec(i, ['stat', '-c', '%u', `/proc/${pid}`]).stdout.trim())), app.user)
   } finally {
     instanceExec(i, ['bash', freeze, 'thaw', state])
     instanceExec(i, ['systemctl', 'stop', 'root-holder'])
@@ -153,11 +223,26 @@ test('the metadata service answers root and refuses the app user, also after the
   // the instance's nginx has its default server; the rule is on the address, whatever the port).
   const startImds = async () => {
     instanceExec(i, ['ip', 'addr', 'add', '169.254.169.254/32', 'dev', 'lo'])
-    const r = instanceExec(i, ['systemd-run', '--unit=fake-imds', '--', '/usr/bin/node', '-e', `require('http').createServer((q, s) => s.end('role-credentials')).listen(8169, '169.254.169.254')`])
+    const r = instanceExec(i, [
+      'systemd-run',
+      '--unit=fake-imds',
+      '--',
+      '/usr/bin/node',
+      '-e',
+      `require('http').createServer((q, s) => s.end('role-credentials')).listen(8169, '169.254.169.254')`,
+    ])
     assert.is(r.status, 0, r.stderr)
     await waitFor('the stand-in IMDS', async () => ask().stdout === 'role-credentials', 10_000)
   }
-  const ask = (user?: string) => instanceExec(i, [...(user ? ['runuser', '-u', user, '--'] : []), 'curl', '-sS', '--max-time', '3', 'http://169.254.169.254:8169/latest/meta-data/iam/security-credentials/'])
+  const ask = (user?: string) =>
+    instanceExec(i, [
+      ...(user ? ['runuser', '-u', user, '--'] : []),
+      'curl',
+      '-sS',
+      '--max-time',
+      '3',
+      'http://169.254.169.254:8169/latest/meta-data/iam/security-credentials/',
+    ])
   const check = () => {
     assert.is(ask().stdout, 'role-credentials', 'root reaches it')
     for (const user of [app.user, 'nobody']) {

@@ -31,9 +31,24 @@ const portal: App = testApp('2.3.1', {
   proxyPort: 8083,
   hosts: [host],
   start: { script: 'server/index.js', nodeArgs: [] },
-  healthCheck: { path: '/healthz', interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: '200-299' },
+  healthCheck: {
+    path: '/healthz',
+    interval: 30,
+    timeout: 5,
+    healthyThreshold: 2,
+    unhealthyThreshold: 3,
+    matcher: '200-299',
+  },
   pm2: { instances: 1, maxMemoryRestart: '256M', killTimeout: 3000, listenTimeout: 5000, waitReady: true },
-  nginx: { clientMaxBodySize: '5m', connectTimeout: '5s', readTimeout: '30s', sendTimeout: '30s', websockets: false, staticRoot: 'build', assetsPath: '/static/' },
+  nginx: {
+    clientMaxBodySize: '5m',
+    connectTimeout: '5s',
+    readTimeout: '30s',
+    sendTimeout: '30s',
+    websockets: false,
+    staticRoot: 'build',
+    assetsPath: '/static/',
+  },
 })
 const model = fixtureModel([portal])
 const work = mkdtempSync(join(tmpdir(), 'deploy-portal-'))
@@ -61,22 +76,31 @@ async function portalBundle(version = '2.3.1') {
   mkdirSync(join(artifact, 'build/static/js'), { recursive: true })
   writeFileSync(join(artifact, 'server/index.js'), serverJs)
   // The same length in both releases: nginx's ETag is time and size, so only the time can tell them apart.
-  writeFileSync(join(artifact, 'build/index.html'), `<!doctype html><div id="root"></div><script src="/static/js/${releases[version]}"></script>\n`)
+  writeFileSync(
+    join(artifact, 'build/index.html'),
+    `<!doctype html><div id="root"></div><script src="/static/js/${releases[version]}"></script>\n`,
+  )
   writeFileSync(join(artifact, `build/static/js/${releases[version]}`), `console.log("admin portal ${version}")\n`)
   writeFileSync(join(artifact, 'package.json'), `${JSON.stringify({ name: app.name, version, private: true })}\n`)
   const m = fixtureModel([app])
-  const built = await buildBundle(app, renderAppFiles(app, m, loadNginxTemplates()), { artifactDir: artifact, outDir: join(work, 'bundles') })
+  const built = await buildBundle(app, renderAppFiles(app, m, loadNginxTemplates()), {
+    artifactDir: artifact,
+    outDir: join(work, 'bundles'),
+  })
   return built.file
 }
 
 type Reply = { status: number; headers: Record<string, string | string[] | undefined>; body: string }
 const get = (port: number, path: string, headers: Record<string, string> = {}): Promise<Reply> =>
   new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false, headers: { host, ...headers }, timeout: 5000 }, (res) => {
-      let body = ''
-      res.on('data', (d) => (body += d))
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }))
-    })
+    const req = request(
+      { host: '127.0.0.1', port, path, agent: false, headers: { host, ...headers }, timeout: 5000 },
+      (res) => {
+        let body = ''
+        res.on('data', (d) => (body += d))
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }))
+      },
+    )
     req.on('timeout', () => req.destroy(new Error(`GET ${path}: timeout`)))
     req.on('error', reject)
     req.end()
@@ -144,8 +168,15 @@ test('after 2.3.1 -> 2.3.2 a browser revalidating the old index.html gets the ne
   const r = await deployRevision(fleet!, await portalBundle('2.3.2'), { passEnv: moto.env })
   assert.ok(r.ok, explain(r))
   const fresh = await get(lb, '/index.html', { 'if-none-match': etag, 'if-modified-since': lastModified })
-  assert.is(fresh.status, 200, `the new index.html, not a 304 for the old one (ETag ${etag}, Last-Modified ${lastModified})`)
-  assert.ok(fresh.headers.etag !== etag && fresh.headers['last-modified'] !== lastModified, JSON.stringify(fresh.headers))
+  assert.is(
+    fresh.status,
+    200,
+    `the new index.html, not a 304 for the old one (ETag ${etag}, Last-Modified ${lastModified})`,
+  )
+  assert.ok(
+    fresh.headers.etag !== etag && fresh.headers['last-modified'] !== lastModified,
+    JSON.stringify(fresh.headers),
+  )
   const named = [...fresh.body.matchAll(/src="([^"]+)"/g)].map((m) => m[1]!)
   assert.equal(named, ['/static/js/main.8b1d0e.js'])
   for (const asset of named) {
@@ -160,7 +191,9 @@ function installAgentStub(f: Fleet) {
   const i = f.instances[0]!
   const bin = pathIn(i, '/opt/aws/amazon-cloudwatch-agent/bin')
   mkdirSync(bin, { recursive: true })
-  writeFileSync(join(bin, 'amazon-cloudwatch-agent-ctl'), `#!/bin/sh\necho "$*" >> "$(dirname "$0")/../calls.log"\n`, { mode: 0o755 })
+  writeFileSync(join(bin, 'amazon-cloudwatch-agent-ctl'), `#!/bin/sh\necho "$*" >> "$(dirname "$0")/../calls.log"\n`, {
+    mode: 0o755,
+  })
   assert.not.ok(existsSync(pathIn(i, '/opt/aws/amazon-cloudwatch-agent/calls.log')))
 }
 

@@ -23,7 +23,10 @@ let moto: Moto
 
 function ops(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/ops.ts'), ...args], { cwd: root, env: { ...process.env, ...moto.env } })
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/ops.ts'), ...args], {
+      cwd: root,
+      env: { ...process.env, ...moto.env },
+    })
     let out = ''
     let err = ''
     child.stdout.on('data', (d) => (out += d))
@@ -58,11 +61,19 @@ test('a failing ValidateService rolls back to the old version, which serves thro
   const second = await ops(['deploy-local', bad, '--fleet', fleetDir])
   const stats = await load.stop()
   assert.is(second.code, 1, second.out + second.err)
-  assert.match(second.err, /failed on i1 at ValidateService: ScriptFailed: hooks\/validate-service\.sh exited with code 1/)
+  assert.match(
+    second.err,
+    /failed on i1 at ValidateService: ScriptFailed: hooks\/validate-service\.sh exited with code 1/,
+  )
   assert.match(second.err, /--- ValidateService in \S+\/logs\/scripts\.log\n\S+ \S+ LifecycleEvent - ValidateService\n/)
-  assert.match(second.err, /FAILED: health check failed for \d+s; last response: http:\/\/127\.0\.0\.1:3001\/healthz -> 500/)
+  assert.match(
+    second.err,
+    /FAILED: health check failed for \d+s; last response: http:\/\/127\.0\.0\.1:3001\/healthz -> 500/,
+  )
   assert.match(second.err, /rollback d-\w+ to the last good revision on i1: succeeded in [\d.]+ s/)
-  console.log(`load during the failed deploy: ${stats.sent} requests, ${stats.failed} failed, versions ${JSON.stringify([...stats.versions])}`)
+  console.log(
+    `load during the failed deploy: ${stats.sent} requests, ${stats.failed} failed, versions ${JSON.stringify([...stats.versions])}`,
+  )
   assert.is(stats.failed, 0, stats.errors.join('\n'))
   assert.equal([...stats.versions.keys()], ['1.0.0'])
 
@@ -79,8 +90,12 @@ test('a failing ValidateService rolls back to the old version, which serves thro
   const runs = readdirSync(group).sort((a, b) => statSync(join(group, a)).mtimeMs - statSync(join(group, b)).mtimeMs)
   assert.is(runs.length, 3, runs.join(' '))
   const rollbackLog = readFileSync(join(group, runs[2]!, 'logs/scripts.log'), 'utf8')
-  assert.match(rollbackLog, /LifecycleEvent - ApplicationStop\n.*Script - hooks\/application-stop\.sh\n(.*\n)*?.*stopped patient-api \(the ApplicationStop of revision 2\.0\.0\)/)
-  for (const text of [first.out, first.err, second.out, second.err]) assert.not.ok(text.includes('rollback-test'), 'the secret reached the output')
+  assert.match(
+    rollbackLog,
+    /LifecycleEvent - ApplicationStop\n.*Script - hooks\/application-stop\.sh\n(.*\n)*?.*stopped patient-api \(the ApplicationStop of revision 2\.0\.0\)/,
+  )
+  for (const text of [first.out, first.err, second.out, second.err])
+    assert.not.ok(text.includes('rollback-test'), 'the secret reached the output')
   const down = await ops(['deploy-local', '--down', '--fleet', fleetDir])
   assert.is(down.code, 0)
 })

@@ -50,22 +50,42 @@ export function testApp(version: string, overrides: Partial<App> = {}): App {
     version,
     user: 'drsignet-test', // created by BeforeInstall on each instance, as on AWS
     pm2: { instances: 2, maxMemoryRestart: '256M', killTimeout: 3000, listenTimeout: 5000, waitReady: true },
-    hookTimeouts: { ApplicationStop: 30, BeforeInstall: 30, AfterInstall: 30, ApplicationStart: 30, ValidateService: 16, BeforeBlockTraffic: 12 },
+    hookTimeouts: {
+      ApplicationStop: 30,
+      BeforeInstall: 30,
+      AfterInstall: 30,
+      ApplicationStart: 30,
+      ValidateService: 16,
+      BeforeBlockTraffic: 12,
+    },
     ...overrides,
   })
 }
 
 /** A bundle of the test app (or of `server`, a dist/server.js of the test's own) as apply builds it. */
-export async function makeBundle(outDir: string, app: App, opts: { variant?: Variant; model?: Model; vhost?: string; server?: string; lock?: boolean } = {}) {
+export async function makeBundle(
+  outDir: string,
+  app: App,
+  opts: { variant?: Variant; model?: Model; vhost?: string; server?: string; lock?: boolean } = {},
+) {
   const model = opts.model ?? fixtureModel([app])
   const artifact = mkdtempSync(join(tmpdir(), 'artifact-'))
   mkdirSync(join(artifact, 'dist'))
   writeFileSync(join(artifact, 'dist/server.js'), opts.server ?? serverJs(opts.variant ?? 'ok'))
-  writeFileSync(join(artifact, 'package.json'), `${JSON.stringify({ name: app.name, version: app.version, private: true })}\n`)
+  writeFileSync(
+    join(artifact, 'package.json'),
+    `${JSON.stringify({ name: app.name, version: app.version, private: true })}\n`,
+  )
   // A lock file without dependencies: AfterInstall's npm ci runs (offline: there is nothing to fetch).
-  if (opts.lock) writeFileSync(join(artifact, 'package-lock.json'), `${JSON.stringify({ name: app.name, version: app.version, lockfileVersion: 3, requires: true, packages: { '': { name: app.name, version: app.version } } }, null, 2)}\n`)
+  if (opts.lock)
+    writeFileSync(
+      join(artifact, 'package-lock.json'),
+      `${JSON.stringify({ name: app.name, version: app.version, lockfileVersion: 3, requires: true, packages: { '': { name: app.name, version: app.version } } }, null, 2)}\n`,
+    )
   // A test's own vhost takes the rendered one's place.
-  const rendered = renderAppFiles(app, model, loadNginxTemplates()).map((f) => (opts.vhost && f.path === vhostPath(app) ? { ...f, contents: opts.vhost } : f))
+  const rendered = renderAppFiles(app, model, loadNginxTemplates()).map((f) =>
+    opts.vhost && f.path === vhostPath(app) ? { ...f, contents: opts.vhost } : f,
+  )
   const built = await buildBundle(app, rendered, { artifactDir: artifact, outDir })
   return built.file
 }
@@ -82,22 +102,46 @@ export async function putSecret(endpoint: string, model: Model, app: App, body: 
 const npmCache = spawnSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout.trim()
 
 /** What a hook's AWS calls and its npm ci get in place of the instance role and a registry (deployRevision's passEnv). */
-export const instanceRoleEnv = (moto: Moto, region: string): Record<string, string> =>
-  ({ ...moto.env, AWS_REGION: region, npm_config_cache: npmCache, npm_config_offline: 'true' })
+export const instanceRoleEnv = (moto: Moto, region: string): Record<string, string> => ({
+  ...moto.env,
+  AWS_REGION: region,
+  npm_config_cache: npmCache,
+  npm_config_offline: 'true',
+})
 
-export type LoadStats = { sent: number; ok: number; failed: number; errors: string[]; versions: Map<string, number>; latencies: number[]; log: { t: number; version?: string; ok: boolean }[] }
+export type LoadStats = {
+  sent: number
+  ok: number
+  failed: number
+  errors: string[]
+  versions: Map<string, number>
+  latencies: number[]
+  log: { t: number; version?: string; ok: boolean }[]
+}
 
-function once(port: number, host = '127.0.0.1', hostHeader = testHost): Promise<{ ok: boolean; version?: string; error?: string }> {
+function once(
+  port: number,
+  host = '127.0.0.1',
+  hostHeader = testHost,
+): Promise<{ ok: boolean; version?: string; error?: string }> {
   return new Promise((resolve) => {
     // A new connection per request, as independent clients arrive through an ALB.
-    const req = request({ host, port, path: '/api/ping', agent: false, headers: { host: hostHeader }, timeout: 10_000 }, (res) => {
-      let body = ''
-      res.on('data', (d) => (body += d))
-      res.on('end', () => {
-        if (res.statusCode !== 200) return resolve({ ok: false, error: `HTTP ${res.statusCode} ${body.slice(0, 80)}` })
-        try { resolve({ ok: true, version: JSON.parse(body).version }) } catch { resolve({ ok: false, error: `bad body ${body.slice(0, 80)}` }) }
-      })
-    })
+    const req = request(
+      { host, port, path: '/api/ping', agent: false, headers: { host: hostHeader }, timeout: 10_000 },
+      (res) => {
+        let body = ''
+        res.on('data', (d) => (body += d))
+        res.on('end', () => {
+          if (res.statusCode !== 200)
+            return resolve({ ok: false, error: `HTTP ${res.statusCode} ${body.slice(0, 80)}` })
+          try {
+            resolve({ ok: true, version: JSON.parse(body).version })
+          } catch {
+            resolve({ ok: false, error: `bad body ${body.slice(0, 80)}` })
+          }
+        })
+      },
+    )
     req.on('timeout', () => req.destroy(new Error('timeout')))
     req.on('error', (e) => resolve({ ok: false, error: e.message }))
     req.end()
@@ -105,7 +149,8 @@ function once(port: number, host = '127.0.0.1', hostHeader = testHost): Promise<
 }
 
 /** The version one instance answers, asked directly at its namespace address (by the app's host name: its vhost). */
-export const versionAt = async (host: string, port = 8081, hostHeader = testHost) => (await once(port, host, hostHeader)).version
+export const versionAt = async (host: string, port = 8081, hostHeader = testHost) =>
+  (await once(port, host, hostHeader)).version
 
 /** Sends requests from `concurrency` loops until stop() or maxMs; bounded in time by construction. */
 export function startLoad(port: number, concurrency = 4, maxMs = 120_000) {
@@ -128,7 +173,14 @@ export function startLoad(port: number, concurrency = 4, maxMs = 120_000) {
       }
     }
   })
-  return { stats, stop: async () => { stopped = true; await Promise.all(loops); return stats } }
+  return {
+    stats,
+    stop: async () => {
+      stopped = true
+      await Promise.all(loops)
+      return stats
+    },
+  }
 }
 
 export const percentile = (xs: number[], p: number) => {
@@ -143,7 +195,11 @@ export function filesContaining(dir: string, needle: string): string[] {
     for (const n of readdirSync(d)) {
       const p = join(d, n)
       let st
-      try { st = statSync(p) } catch { continue }
+      try {
+        st = statSync(p)
+      } catch {
+        continue
+      }
       if (st.isDirectory()) walk(p)
       else if (st.isFile() && n !== '.env' && st.size < 50_000_000 && readFileSync(p).includes(needle)) out.push(p)
     }
@@ -158,7 +214,9 @@ export function explain(r: { ok: boolean; failure?: { tail?: string } }): string
 }
 
 export function explainRollback(r: DeployResult): string {
-  return (r.rollback?.failures ?? []).map((f) => explain({ ok: false, failure: f })).join('\n') || JSON.stringify(r.rollback)
+  return (
+    (r.rollback?.failures ?? []).map((f) => explain({ ok: false, failure: f })).join('\n') || JSON.stringify(r.rollback)
+  )
 }
 
 /** A file of a running instance, as the instance sees it. */
@@ -167,7 +225,10 @@ export const statIn = (i: Instance, path: string): Stats => statSync(pathIn(i, p
 
 /** The user name of a uid on the instance (its own /etc/passwd: users made by the hooks live there only). */
 export function userIn(i: Instance, uid: number): string | undefined {
-  return readIn(i, '/etc/passwd').split('\n').map((l) => l.split(':')).find((f) => Number(f[2]) === uid)?.[0]
+  return readIn(i, '/etc/passwd')
+    .split('\n')
+    .map((l) => l.split(':'))
+    .find((f) => Number(f[2]) === uid)?.[0]
 }
 
 /** The instance's processes whose command line contains `needle`, with the user each runs as. */
@@ -179,7 +240,9 @@ export function processesIn(i: Instance, needle: string): { pid: number; user?: 
       if (!cmdline.includes(needle)) continue
       const uid = Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/^Uid:\s+(\d+)/m)?.[1])
       out.push({ pid, user: userIn(i, uid), cmdline })
-    } catch { /* exited while we looked */ }
+    } catch {
+      /* exited while we looked */
+    }
   }
   return out
 }

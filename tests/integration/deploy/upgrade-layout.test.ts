@@ -35,13 +35,16 @@ test.after(async () => {
   if (!process.env.KEEP_WORK) rmSync(work, { recursive: true, force: true })
 })
 
-test('the earlier layout, with the app user\'s pm2 daemon running, becomes the ownership model on the next deployment', async () => {
+test("the earlier layout, with the app user's pm2 daemon running, becomes the ownership model on the next deployment", async () => {
   const f = (fleet = await createFleet(join(work, 'fleet'), 1, await freePort(), app.proxyPort))
   const i = f.instances[0]!
   const user = app.user
   // The instance as the earlier hooks left it: BeforeInstall made the user with its home at /var/lib/drsignet/APP,
   // AfterInstall chowned the whole release to it, and ApplicationStart left its pm2 daemon running.
-  const old = instanceExec(i, ['bash', '-euc', `
+  const old = instanceExec(i, [
+    'bash',
+    '-euc',
+    `
     install -d -m 0755 /var/lib/drsignet /var/log/drsignet /etc/drsignet
     useradd --system --user-group --create-home --home-dir /var/lib/drsignet/patient-api --shell /bin/bash ${user}
     install -d -m 0750 -o ${user} -g ${user} /etc/drsignet/patient-api /var/log/drsignet/patient-api /var/lib/drsignet/patient-api/pm2
@@ -51,7 +54,8 @@ test('the earlier layout, with the app user\'s pm2 daemon running, becomes the o
     echo 'stale' > /opt/drsignet/patient-api/current/app/node_modules/stale/index.js
     chown -R ${user}:${user} /opt/drsignet/patient-api/current
     runuser -u ${user} -- env PM2_HOME=${p.pm2Home} pm2 ping >/dev/null
-  `])
+  `,
+  ])
   assert.is(old.status, 0, old.stderr)
   const daemon = processesIn(i, 'PM2').filter((x) => x.user === user)
   assert.ok(daemon.length > 0, 'the old pm2 daemon runs')
@@ -60,14 +64,34 @@ test('the earlier layout, with the app user\'s pm2 daemon running, becomes the o
   assert.ok(r.ok, explain(r))
   assert.is(await versionAt(i.nsIp, app.proxyPort), '2.0.0')
 
-  assert.is(readIn(i, '/etc/passwd').split('\n').find((l) => l.startsWith(`${user}:`))!.split(':')[5], p.home, 'the home moved')
-  for (const dir of ['/var/lib/drsignet/patient-api', '/etc/drsignet/patient-api', '/opt/drsignet/patient-api/current', p.appDir])
+  assert.is(
+    readIn(i, '/etc/passwd')
+      .split('\n')
+      .find((l) => l.startsWith(`${user}:`))!
+      .split(':')[5],
+    p.home,
+    'the home moved',
+  )
+  for (const dir of [
+    '/var/lib/drsignet/patient-api',
+    '/etc/drsignet/patient-api',
+    '/opt/drsignet/patient-api/current',
+    p.appDir,
+  ])
     assert.is(statIn(i, dir).uid, 0, `${dir} is root's again`)
   assert.is(userIn(i, statIn(i, p.pm2Home).uid), user)
   const notRoots = instanceExec(i, ['find', '/opt/drsignet/patient-api/current', '!', '-uid', '0', '-print'])
-  assert.is(notRoots.stdout, '', 'nothing in the release is the app user\'s')
-  assert.is(instanceExec(i, ['test', '-e', `${p.appDir}/node_modules/stale`]).status, 1, 'the earlier dependencies are gone')
-  for (const d of daemon) assert.not.ok(processesIn(i, 'PM2').some((x) => x.pid === d.pid), 'the old daemon was stopped for the move')
+  assert.is(notRoots.stdout, '', "nothing in the release is the app user's")
+  assert.is(
+    instanceExec(i, ['test', '-e', `${p.appDir}/node_modules/stale`]).status,
+    1,
+    'the earlier dependencies are gone',
+  )
+  for (const d of daemon)
+    assert.not.ok(
+      processesIn(i, 'PM2').some((x) => x.pid === d.pid),
+      'the old daemon was stopped for the move',
+    )
 })
 
 test.run()

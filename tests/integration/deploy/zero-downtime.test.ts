@@ -15,17 +15,40 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createFleet, destroyFleet, type Fleet } from '../../../scripts/lib/deploy-local/fleet.ts'
 import { deployRevision } from '../../../scripts/lib/deploy-local/runner.ts'
-import { LaunchFailed, refreshInstances, replaceInstance, scaleTo, type ScalingOptions } from '../../../scripts/lib/deploy-local/scaling.ts'
+import {
+  LaunchFailed,
+  refreshInstances,
+  replaceInstance,
+  scaleTo,
+  type ScalingOptions,
+} from '../../../scripts/lib/deploy-local/scaling.ts'
 import { instancePaths } from '../../../scripts/lib/render/hook-settings.ts'
 import { freePort } from '../../harness/ports.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { requireTool } from '../../harness/tools.ts'
 import { fixtureModel } from '../../render-instance/model-fixture.ts'
-import { explain, filesContaining, makeBundle, processesIn, putSecret, startLoad, statIn, testApp, userIn, versionAt } from './support.ts'
+import {
+  explain,
+  filesContaining,
+  makeBundle,
+  processesIn,
+  putSecret,
+  startLoad,
+  statIn,
+  testApp,
+  userIn,
+  versionAt,
+} from './support.ts'
 
 const secret = `s3cr3t-${process.pid}-${Date.now().toString(36)}`
 const patient = testApp('1.0.0')
-const records = testApp('7.0.0', { name: 'records-api', user: 'drsignet-rec', port: 3002, proxyPort: 8082, hosts: ['records-api.drsignet.com'] })
+const records = testApp('7.0.0', {
+  name: 'records-api',
+  user: 'drsignet-rec',
+  port: 3002,
+  proxyPort: 8082,
+  hosts: ['records-api.drsignet.com'],
+})
 const secrets = fixtureModel([records]).env.secrets
 let moto: Moto
 let fleet: Fleet | undefined
@@ -62,7 +85,10 @@ test('a new version, then replace, scale out and in, refresh, a failed launch: 0
     for (const app of [patient, records]) {
       const workers = processesIn(i, `${instancePaths(app).appDir}/dist/server.js`)
       assert.is(workers.length, 2, `${i.name}: two cluster workers of ${app.name}`)
-      assert.ok(workers.every((w) => w.user === app.user), `${i.name}: ${JSON.stringify(workers)}`)
+      assert.ok(
+        workers.every((w) => w.user === app.user),
+        `${i.name}: ${JSON.stringify(workers)}`,
+      )
     }
   }
 
@@ -87,11 +113,19 @@ test('a new version, then replace, scale out and in, refresh, a failed launch: 0
     const started = Date.now()
     const launches = await run()
     const inService = launches.map((l) => `${(l.inServiceMs / 1000).toFixed(1)} s`).join(', ') || '—'
-    figures.push(`${label}: ${((Date.now() - started) / 1000).toFixed(1)} s, ${load!.stats.sent - before} requests, launch to in service ${inService}`)
+    figures.push(
+      `${label}: ${((Date.now() - started) / 1000).toFixed(1)} s, ${load!.stats.sent - before} requests, launch to in service ${inService}`,
+    )
     assert.is(load!.stats.failed, 0, `${label}: ${load!.stats.errors.join('\n')}`)
   }
   await step('replace i1', async () => [await replaceInstance(f, f.instances[0]!, opts)])
-  assert.equal([names(f), f.allowed], [['i2', 'i3'], ['i2', 'i3']])
+  assert.equal(
+    [names(f), f.allowed],
+    [
+      ['i2', 'i3'],
+      ['i2', 'i3'],
+    ],
+  )
   await bothApps('i3')
   await step('scale 2 → 3', () => scaleTo(f, 3, opts))
   assert.equal(f.allowed, ['i2', 'i3', 'i4'])
@@ -99,19 +133,46 @@ test('a new version, then replace, scale out and in, refresh, a failed launch: 0
   await step('scale 3 → 2', () => scaleTo(f, 2, opts))
   assert.equal(names(f), ['i3', 'i4'], 'scale-in takes the oldest instance')
   await step('refresh', () => refreshInstances(f, opts))
-  assert.equal([names(f), f.allowed], [['i5', 'i6'], ['i5', 'i6']])
+  assert.equal(
+    [names(f), f.allowed],
+    [
+      ['i5', 'i6'],
+      ['i5', 'i6'],
+    ],
+  )
   for (const n of ['i5', 'i6']) await bothApps(n)
 
   // records-api's secret is gone: its launch deployment fails in BeforeInstall after patient-api's put the instance in
   // the load balancer; the group abandons it, so it leaves the load balancer before it is terminated.
-  const s3 = new S3Client({ region: 'ap-south-1', endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: moto.env.AWS_ACCESS_KEY_ID!, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY! } })
+  const s3 = new S3Client({
+    region: 'ap-south-1',
+    endpoint: moto.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: moto.env.AWS_ACCESS_KEY_ID!, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY! },
+  })
   await s3.send(new DeleteObjectCommand({ Bucket: secrets.bucket, Key: `${secrets.prefix}/records-api/.env` }))
-  const err = await scaleTo(f, 3, opts).then(() => undefined, (e: unknown) => e)
+  const err = await scaleTo(f, 3, opts).then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   assert.instance(err, LaunchFailed, String(err))
   assert.is((err as LaunchFailed).app, 'records-api')
-  assert.equal([names(f), f.allowed], [['i5', 'i6'], ['i5', 'i6']], 'the failed launch is terminated')
-  const upstreams = [...readFileSync(join(f.dir, 'lb/nginx.conf'), 'utf8').matchAll(/server (10\.[\d.]+):/g)].map((m) => m[1])
-  assert.equal(upstreams, f.instances.map((i) => i.nsIp), 'the load balancer sends nothing to the terminated instance')
+  assert.equal(
+    [names(f), f.allowed],
+    [
+      ['i5', 'i6'],
+      ['i5', 'i6'],
+    ],
+    'the failed launch is terminated',
+  )
+  const upstreams = [...readFileSync(join(f.dir, 'lb/nginx.conf'), 'utf8').matchAll(/server (10\.[\d.]+):/g)].map(
+    (m) => m[1],
+  )
+  assert.equal(
+    upstreams,
+    f.instances.map((i) => i.nsIp),
+    'the load balancer sends nothing to the terminated instance',
+  )
 
   await new Promise((r) => setTimeout(r, 500))
   const stats = await load.stop()
@@ -120,7 +181,10 @@ test('a new version, then replace, scale out and in, refresh, a failed launch: 0
   console.log(`load: ${stats.sent} requests, ${stats.failed} failed, versions ${JSON.stringify([...stats.versions])}`)
   assert.is(stats.failed, 0, stats.errors.join('\n'))
   const after = stats.log.filter((l) => l.t > v2At + 50)
-  assert.ok(after.length > 0 && after.every((l) => l.version === '2.0.0'), 'a response after the v2 deploy came from v1')
+  assert.ok(
+    after.length > 0 && after.every((l) => l.version === '2.0.0'),
+    'a response after the v2 deploy came from v1',
+  )
   assert.equal(filesContaining(work, secret), [])
 })
 

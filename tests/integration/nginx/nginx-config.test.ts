@@ -8,8 +8,13 @@ for (const env of ['production', 'staging']) {
   test(`nginx -t accepts every rendered vhost of ${env}`, () => {
     const files = nginxFilesOf(readModel('.', env))
     assert.equal(files.map((f) => f.path).sort(), [
-      'conf.d/drsignet-admin-portal.conf', 'conf.d/drsignet-doctor-api.conf', 'conf.d/drsignet-patient-api.conf',
-      'drsignet/gzip.conf', 'drsignet/proxy.conf', 'drsignet/security-headers-api.conf', 'drsignet/security-headers-portal.conf',
+      'conf.d/drsignet-admin-portal.conf',
+      'conf.d/drsignet-doctor-api.conf',
+      'conf.d/drsignet-patient-api.conf',
+      'drsignet/gzip.conf',
+      'drsignet/proxy.conf',
+      'drsignet/security-headers-api.conf',
+      'drsignet/security-headers-portal.conf',
     ])
     const r = nginxTest(layoutPrefix(files))
     assert.ok(r.ok, r.output)

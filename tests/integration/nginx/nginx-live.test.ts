@@ -41,13 +41,27 @@ let apps: Record<string, EchoApp> = {}
 let nginx: Nginx
 
 type Res = { status: number; headers: Record<string, string | string[] | undefined>; body: string }
-const get = (port: number, path: string, opts: { host?: string; headers?: Record<string, string>; method?: string; body?: string; agent?: any } = {}): Promise<Res> =>
+const get = (
+  port: number,
+  path: string,
+  opts: { host?: string; headers?: Record<string, string>; method?: string; body?: string; agent?: any } = {},
+): Promise<Res> =>
   new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: opts.method ?? 'GET', agent: opts.agent, headers: { host: opts.host ?? 'x', ...opts.headers } }, (res) => {
-      let body = ''
-      res.on('data', (d) => (body += d))
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }))
-    })
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: opts.method ?? 'GET',
+        agent: opts.agent,
+        headers: { host: opts.host ?? 'x', ...opts.headers },
+      },
+      (res) => {
+        let body = ''
+        res.on('data', (d) => (body += d))
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }))
+      },
+    )
     req.on('error', reject)
     req.end(opts.body)
   })
@@ -59,14 +73,17 @@ test.before(async () => {
     app.proxyPort = await freePort()
     apps[app.name] = await startEchoApp(app.name, app.port)
   }
-  nginx = await startNginx(layoutPrefix(nginxFilesOf(model, instanceRoot)), model.apps.map((a) => a.proxyPort))
+  nginx = await startNginx(
+    layoutPrefix(nginxFilesOf(model, instanceRoot)),
+    model.apps.map((a) => a.proxyPort),
+  )
 })
 test.after(async () => {
   await nginx?.stop()
   await Promise.all(Object.values(apps).map((a) => a.stop().catch(() => {})))
 })
 
-test('routes by Host: the app\'s hosts reach it, an unknown host gets 421', async () => {
+test("routes by Host: the app's hosts reach it, an unknown host gets 421", async () => {
   const ok = await get(patient.proxyPort, '/appointments', { host: 'patient-api.drsignet.com' })
   assert.is(ok.status, 200)
   assert.is(json(ok).app, 'patient-api')
@@ -89,10 +106,12 @@ test('the health location answers for any Host, as the ALB checks by IP', async 
 })
 
 test('forwarded headers and the real client IP from the trusted load balancer', async () => {
-  const r = json(await get(patient.proxyPort, '/me', {
-    host: 'patient-api.drsignet.com',
-    headers: { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-forwarded-port': '443' },
-  }))
+  const r = json(
+    await get(patient.proxyPort, '/me', {
+      host: 'patient-api.drsignet.com',
+      headers: { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-forwarded-port': '443' },
+    }),
+  )
   assert.is(r.headers.host, 'patient-api.drsignet.com')
   assert.is(r.headers['x-real-ip'], '203.0.113.7')
   assert.is(r.headers['x-forwarded-for'], '203.0.113.7, 127.0.0.1')
@@ -119,16 +138,24 @@ test('security headers, no server version', async () => {
 test('a WebSocket upgrade passes through to the app', async () => {
   const reply = await new Promise<string>((resolve, reject) => {
     const socket = connect(doctor.proxyPort, '127.0.0.1', () => {
-      socket.write('GET /v1/live HTTP/1.1\r\nHost: doctor-api.drsignet.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n')
+      socket.write(
+        'GET /v1/live HTTP/1.1\r\nHost: doctor-api.drsignet.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      )
     })
     let data = ''
     socket.on('data', (d) => {
       data += d
       if (data.includes('\r\n\r\n') && !data.includes('ping')) socket.write('ping')
-      if (data.endsWith('ping')) { socket.end(); resolve(data) }
+      if (data.endsWith('ping')) {
+        socket.end()
+        resolve(data)
+      }
     })
     socket.on('error', reject)
-    setTimeout(() => { socket.destroy(); reject(new Error(`no upgrade: ${data}`)) }, 3000)
+    setTimeout(() => {
+      socket.destroy()
+      reject(new Error(`no upgrade: ${data}`))
+    }, 3000)
   })
   assert.match(reply, /^HTTP\/1\.1 101 Switching Protocols/)
   assert.match(reply, 'X-App: doctor-api')
@@ -148,12 +175,24 @@ test('upstream connections are reused (keepalive)', async () => {
 })
 
 test('a burst over the rate limit gets 429, counted per real client', async () => {
-  const burst = (client: string) => Promise.all(Array.from({ length: 20 }, () =>
-    get(patient.proxyPort, '/burst', { host: 'patient-api.drsignet.com', headers: { 'x-forwarded-for': client } })))
+  const burst = (client: string) =>
+    Promise.all(
+      Array.from({ length: 20 }, () =>
+        get(patient.proxyPort, '/burst', { host: 'patient-api.drsignet.com', headers: { 'x-forwarded-for': client } }),
+      ),
+    )
   const codes = (await burst('198.51.100.9')).map((r) => r.status)
   assert.ok(codes.includes(200) && codes.includes(429), codes.join(','))
   // Another client behind the same load balancer is not limited by the first one's burst.
-  assert.is((await get(patient.proxyPort, '/calm', { host: 'patient-api.drsignet.com', headers: { 'x-forwarded-for': '198.51.100.10' } })).status, 200)
+  assert.is(
+    (
+      await get(patient.proxyPort, '/calm', {
+        host: 'patient-api.drsignet.com',
+        headers: { 'x-forwarded-for': '198.51.100.10' },
+      })
+    ).status,
+    200,
+  )
 })
 
 test('the portal: hashed assets cached for a year, HTML never cached, security headers with CSP', async () => {
@@ -176,7 +215,11 @@ test('the portal serves no source map and no dotfile, even when the build has th
     const r = await get(portal.proxyPort, path, { host })
     assert.is(r.status, 404, `${path}: ${r.body.slice(0, 80)}`)
   }
-  assert.is((await get(portal.proxyPort, '/.well-known/security.txt', { host })).status, 200, '/.well-known/ is not a dotfile to hide')
+  assert.is(
+    (await get(portal.proxyPort, '/.well-known/security.txt', { host })).status,
+    200,
+    '/.well-known/ is not a dotfile to hide',
+  )
 })
 
 test('the app down: 502 with a JSON body the mobile apps can parse', async () => {

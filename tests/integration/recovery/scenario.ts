@@ -18,7 +18,13 @@ import { readModel } from '../../../scripts/lib/config/read.ts'
 import type { Model } from '../../../scripts/lib/config/model.ts'
 import { backupAgentEntries, backupHookEntries, readOpsSnapshot } from '../../../scripts/lib/bundle/backup-agent.ts'
 import { contentHash, packEntries } from '../../../scripts/lib/bundle/tar.ts'
-import { createFleet, destroyFleet, launchInstance, terminateInstance, type Fleet } from '../../../scripts/lib/deploy-local/fleet.ts'
+import {
+  createFleet,
+  destroyFleet,
+  launchInstance,
+  terminateInstance,
+  type Fleet,
+} from '../../../scripts/lib/deploy-local/fleet.ts'
 import { execArgv, instanceExec, killInstance, type Instance } from '../../../scripts/lib/deploy-local/instance.ts'
 import { withInstanceRole } from '../../../scripts/lib/deploy-local/lifecycle.ts'
 import { deployRevision } from '../../../scripts/lib/deploy-local/runner.ts'
@@ -49,7 +55,12 @@ export type Outcome = {
 /** A notes API: POST /notes/N stores {seq: N} and answers 201 once MongoDB acknowledged it (w: majority, j: true). */
 async function startApp(uri: string, ca: string): Promise<{ port: number; stop: () => Promise<void> }> {
   // As a production app would set them: an outage fails a request in seconds, not after the driver's 30 s default.
-  const client = new MongoClient(uri, { ca, serverSelectionTimeoutMS: 2000, connectTimeoutMS: 2000, socketTimeoutMS: 5000 })
+  const client = new MongoClient(uri, {
+    ca,
+    serverSelectionTimeoutMS: 2000,
+    connectTimeoutMS: 2000,
+    socketTimeoutMS: 5000,
+  })
   const notes = client.db('drsignet').collection<{ seq: number }>('notes')
   const server = createServer((req, res) => {
     const seq = Number(req.url?.match(/^\/notes\/(\d+)$/)?.[1])
@@ -74,19 +85,29 @@ async function startLb(dir: string, appPort: number): Promise<{ port: number; st
   const port = await freePort()
   mkdirSync(join(dir, 'lb/tmp'), { recursive: true })
   const conf = join(dir, 'lb/nginx.conf')
-  writeFileSync(conf, `worker_processes 1;\npid ${dir}/lb/nginx.pid;\nerror_log ${dir}/lb/error.log;\ndaemon off;\nevents { worker_connections 1024; }\nhttp {\n  access_log off;\n  client_body_temp_path ${dir}/lb/tmp;\n  proxy_temp_path ${dir}/lb/tmp;\n  server {\n    listen 127.0.0.1:${port};\n    location / { proxy_pass http://127.0.0.1:${appPort}; proxy_next_upstream off; proxy_read_timeout 15s; }\n  }\n}\n`)
+  writeFileSync(
+    conf,
+    `worker_processes 1;\npid ${dir}/lb/nginx.pid;\nerror_log ${dir}/lb/error.log;\ndaemon off;\nevents { worker_connections 1024; }\nhttp {\n  access_log off;\n  client_body_temp_path ${dir}/lb/tmp;\n  proxy_temp_path ${dir}/lb/tmp;\n  server {\n    listen 127.0.0.1:${port};\n    location / { proxy_pass http://127.0.0.1:${appPort}; proxy_next_upstream off; proxy_read_timeout 15s; }\n  }\n}\n`,
+  )
   const child = spawn('nginx', ['-c', conf], { stdio: 'ignore' })
-  const service: Supervised = await supervise(child, `load balancer on ${port}`, async () => (await post(port, 0)).status !== 0)
+  const service: Supervised = await supervise(
+    child,
+    `load balancer on ${port}`,
+    async () => (await post(port, 0)).status !== 0,
+  )
   return { port, stop: service.stop }
 }
 
 function post(port: number, seq: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: `/notes/${seq}`, agent: false, timeout: 15_000 }, (res) => {
-      let body = ''
-      res.on('data', (d) => (body += d))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
-    })
+    const req = request(
+      { host: '127.0.0.1', port, method: 'POST', path: `/notes/${seq}`, agent: false, timeout: 15_000 },
+      (res) => {
+        let body = ''
+        res.on('data', (d) => (body += d))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+      },
+    )
     req.on('timeout', () => req.destroy(new Error('timeout')))
     req.on('error', (e) => resolve({ status: 0, body: e.message }))
     req.end()
@@ -103,11 +124,23 @@ function startWriters(port: number) {
       const seq = next++
       const sentAt = Date.now()
       const r = await post(port, seq)
-      writes.push({ seq, sentAt, at: Date.now(), ok: r.status === 201, error: r.status === 201 ? undefined : `${r.status} ${r.body}` })
+      writes.push({
+        seq,
+        sentAt,
+        at: Date.now(),
+        ok: r.status === 201,
+        error: r.status === 201 ? undefined : `${r.status} ${r.body}`,
+      })
       if (r.status !== 201) await new Promise((res) => setTimeout(res, 100))
     }
   })
-  return { writes, stop: async () => { stopped = true; await Promise.all(loops) } }
+  return {
+    writes,
+    stop: async () => {
+      stopped = true
+      await Promise.all(loops)
+    },
+  }
 }
 
 export type Stand = {
@@ -132,14 +165,28 @@ export async function standUp(address: string, env = 'staging'): Promise<Stand> 
   const moto = await startMoto()
   const s3 = s3Of(moto, model)
   for (const bucket of [model.env.secrets.bucket, model.env.backup.bucket])
-    await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: model.env.region as never } }))
-  const gz = await packEntries(backupAgentEntries(model, { ops: readOpsSnapshot(env, config), hooks: backupHookEntries() }))
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: bucket,
+        CreateBucketConfiguration: { LocationConstraint: model.env.region as never },
+      }),
+    )
+  const gz = await packEntries(
+    backupAgentEntries(model, { ops: readOpsSnapshot(env, config), hooks: backupHookEntries() }),
+  )
   const bundle = join(work, `backup-${contentHash(gz).slice(0, 12)}.tar.gz`)
   writeFileSync(bundle, gz)
   const passEnv = () => instanceRoleEnv(moto, model.env.region)
   const fleet = await createFleet(join(work, 'fleet'), 0, await freePort(), undefined)
   const stand: Stand = {
-    model, moto, fleet, work, bundle, passEnv, say, log,
+    model,
+    moto,
+    fleet,
+    work,
+    bundle,
+    passEnv,
+    say,
+    log,
     stop: async () => {
       destroyFleet(fleet)
       await moto.stop()
@@ -156,7 +203,12 @@ export async function standUp(address: string, env = 'staging'): Promise<Stand> 
 }
 
 export const s3Of = (moto: Moto, model: Model) =>
-  new S3Client({ region: model.env.region, endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: moto.env.AWS_ACCESS_KEY_ID!, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY! } })
+  new S3Client({
+    region: model.env.region,
+    endpoint: moto.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: moto.env.AWS_ACCESS_KEY_ID!, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY! },
+  })
 
 /** What the Auto Scaling group and CodeDeploy's lifecycle hook do for a new database instance. */
 export async function launchDatabase(s: Stand, volume: string): Promise<Instance> {
@@ -172,7 +224,10 @@ export async function launchDatabase(s: Stand, volume: string): Promise<Instance
 /** The client app's connection string and the CA, as its BeforeInstall installs them from the secrets bucket. */
 async function clientSecrets(s: Stand) {
   const s3 = s3Of(s.moto, s.model)
-  const get = async (key: string) => (await (await s3.send(new GetObjectCommand({ Bucket: s.model.env.secrets.bucket, Key: key }))).Body!.transformToString())
+  const get = async (key: string) =>
+    await (
+      await s3.send(new GetObjectCommand({ Bucket: s.model.env.secrets.bucket, Key: key }))
+    ).Body!.transformToString()
   const env = await get(clientEnvKey(s.model, APP))
   return { uri: env.match(/^MONGODB_URI=(.*)$/m)![1]!, ca: await get(mongoCaKeys(s.model.env.secrets.prefix).cert) }
 }
@@ -181,9 +236,14 @@ async function clientSecrets(s: Stand) {
 async function backupNow(s: Stand, i: Instance) {
   // Not spawnSync: the relay runs in this process and must go on forwarding while the backup uploads.
   const [cmd, ...args] = execArgv(i, ['systemctl', 'start', `${backupUnit(s.model)}.service`])
-  const status = await withInstanceRole(i, s.passEnv(), () => new Promise<number | null>((resolve) => spawn(cmd!, args, { stdio: 'ignore' }).on('exit', resolve)))
+  const status = await withInstanceRole(
+    i,
+    s.passEnv(),
+    () => new Promise<number | null>((resolve) => spawn(cmd!, args, { stdio: 'ignore' }).on('exit', resolve)),
+  )
   // The unit appends its output to the backup log (the CloudWatch agent ships it), not to the journal.
-  if (status !== 0) throw new Error(`the backup failed:\n${instanceExec(i, ['tail', '-n', '30', backupAgentPaths.log]).stdout}`)
+  if (status !== 0)
+    throw new Error(`the backup failed:\n${instanceExec(i, ['tail', '-n', '30', backupAgentPaths.log]).stdout}`)
 }
 
 /**
@@ -214,7 +274,11 @@ export async function loseTheServer(s: Stand, path: Outcome['path']): Promise<Ou
     const launched = Date.now()
     await launchDatabase(s, path === 'volume kept' ? join(s.work, 'volumes/data-1') : newVolume(s.work, 'data-2'))
     const upAt = Date.now()
-    await waitFor('an acknowledged write after the kill', async () => writers.writes.some((w) => w.ok && w.sentAt > killedAt), 60_000)
+    await waitFor(
+      'an acknowledged write after the kill',
+      async () => writers.writes.some((w) => w.ok && w.sentAt > killedAt),
+      60_000,
+    )
     const firstOk = Math.min(...writers.writes.filter((w) => w.ok && w.sentAt > killedAt).map((w) => w.at))
     const more = acked()
     await waitFor('writes after the recovery', async () => acked() >= more + 20, 30_000)
@@ -244,7 +308,11 @@ export async function loseTheServer(s: Stand, path: Outcome['path']): Promise<Ou
 async function storedSeqs(uri: string, ca: string): Promise<Set<number>> {
   const client = await MongoClient.connect(uri, { ca, serverSelectionTimeoutMS: 10_000 })
   try {
-    const docs = await client.db('drsignet').collection<{ seq: number }>('notes').find({}, { projection: { _id: 0, seq: 1 } }).toArray()
+    const docs = await client
+      .db('drsignet')
+      .collection<{ seq: number }>('notes')
+      .find({}, { projection: { _id: 0, seq: 1 } })
+      .toArray()
     return new Set(docs.map((d) => d.seq))
   } finally {
     await client.close()

@@ -7,7 +7,13 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3'
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3'
 import { killInstance } from '../../../scripts/lib/deploy-local/instance.ts'
 import { terminateInstance } from '../../../scripts/lib/deploy-local/fleet.ts'
 import { READY_MARKER } from '../../../scripts/lib/database/host.ts'
@@ -27,7 +33,10 @@ test('a replacement with a new volume restores the newest backup: nothing acknow
   const o = await loseTheServer(stand, 'volume lost')
   const story = `${JSON.stringify({ ...o, log: undefined })}\n${o.log.join('\n')}`
   assert.equal(o.lostBeforeBackup, [], story)
-  assert.ok(o.lostAcknowledged.length > 0, `the writes after the backup are gone with the volume, as the RPO allows\n${story}`)
+  assert.ok(
+    o.lostAcknowledged.length > 0,
+    `the writes after the backup are gone with the volume, as the RPO allows\n${story}`,
+  )
   assert.ok(o.backupAgeSeconds! < stand.model.env.backup.rpoHours * 3600, story)
   assert.ok(o.rtoSeconds < 240, `RTO ${o.rtoSeconds} s: a replacement should be back in minutes here\n${story}`)
 })
@@ -37,18 +46,33 @@ test('a replacement whose restore fails stays on loopback and unmarked; the next
   const s3 = s3Of(moto, model)
   const bucket = model.env.backup.bucket
   // A newer backup whose manifest does not match its archive: `latest`, and refused before anything is written.
-  const keys = ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'backups/staging/' }))).Contents ?? []).map((o) => o.Key!)
+  const keys = (
+    (await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'backups/staging/' }))).Contents ?? []
+  ).map((o) => o.Key!)
   const archive = keys.find((k) => k.endsWith('.archive.gz'))!
   const bad = archive.replace(/\d{8}T\d{6}Z/, '29991231T235959Z').replace(/\/\d{4}\/\d{2}\/\d{2}\//, '/2999/12/31/')
-  const manifest = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: archive.replace('.archive.gz', '.manifest.json') }))).Body!.transformToString())
+  const manifest = JSON.parse(
+    await (
+      await s3.send(new GetObjectCommand({ Bucket: bucket, Key: archive.replace('.archive.gz', '.manifest.json') }))
+    ).Body!.transformToString(),
+  )
   await s3.send(new CopyObjectCommand({ Bucket: bucket, CopySource: `${bucket}/${archive}`, Key: bad }))
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: bad.replace('.archive.gz', '.manifest.json'), Body: JSON.stringify({ ...manifest, key: bad, sha256: '0'.repeat(64) }) }))
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: bad.replace('.archive.gz', '.manifest.json'),
+      Body: JSON.stringify({ ...manifest, key: bad, sha256: '0'.repeat(64) }),
+    }),
+  )
 
   const volume = newVolume(work, 'data-3')
   const old = fleet.instances[0]!
   killInstance(old)
   await terminateInstance(fleet, old)
-  const failed = await launchDatabase(stand, volume).then(() => 'deployed', (e: Error) => e.message)
+  const failed = await launchDatabase(stand, volume).then(
+    () => 'deployed',
+    (e: Error) => e.message,
+  )
   assert.match(failed, /the backup revision failed on i\d+/)
   assert.match(failed, /checksum mismatch/)
   assert.ok(readdirSync(volume).length > 0, 'mongod wrote to the volume')

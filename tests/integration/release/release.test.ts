@@ -7,7 +7,13 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type BucketLocationConstraint, CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import {
+  type BucketLocationConstraint,
+  CreateBucketCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { root, runOps, useMotoEnv } from '../apply/support.ts'
 import { readModel } from '../../../scripts/lib/config/read.ts'
@@ -30,9 +36,25 @@ const ops = (m: Moto, args: string[]) => runOps(args, { ...m.env, npm_config_cac
 function appCheckout(name: string, testScript = 'node --test'): string {
   const dir = join(work, name)
   mkdirSync(join(dir, 'src'), { recursive: true })
-  const pkg = { name, version: '0.0.0', private: true, scripts: { test: testScript, build: 'node -e "require(\'fs\').mkdirSync(\'dist\',{recursive:true});require(\'fs\').copyFileSync(\'src/server.js\',\'dist/server.js\')"' } }
+  const pkg = {
+    name,
+    version: '0.0.0',
+    private: true,
+    scripts: {
+      test: testScript,
+      build:
+        "node -e \"require('fs').mkdirSync('dist',{recursive:true});require('fs').copyFileSync('src/server.js','dist/server.js')\"",
+    },
+  }
   writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n')
-  writeFileSync(join(dir, 'package-lock.json'), JSON.stringify({ name, version: '0.0.0', lockfileVersion: 3, requires: true, packages: { '': { name, version: '0.0.0' } } }, null, 2) + '\n')
+  writeFileSync(
+    join(dir, 'package-lock.json'),
+    JSON.stringify(
+      { name, version: '0.0.0', lockfileVersion: 3, requires: true, packages: { '': { name, version: '0.0.0' } } },
+      null,
+      2,
+    ) + '\n',
+  )
   writeFileSync(join(dir, 'src/server.js'), 'console.log("patient-api 2.0.0")\n')
   const git = (...a: string[]) => execFileSync('git', a, { cwd: dir, stdio: 'pipe' }).toString().trim()
   git('init', '-q')
@@ -42,14 +64,25 @@ function appCheckout(name: string, testScript = 'node --test'): string {
   return dir
 }
 
-const getBytes = async (key: string) => Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray())
+const getBytes = async (key: string) =>
+  Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray())
 const getText = async (key: string) => (await getBytes(key)).toString('utf8')
 
 test.before(async () => {
   ;[moto, other] = await Promise.all([startMoto({ account: model.env.account }), startMoto()])
   useMotoEnv(moto)
-  s3 = new S3Client({ endpoint: moto.endpoint, region: model.env.region, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } })
-  await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: model.env.region as BucketLocationConstraint } }))
+  s3 = new S3Client({
+    endpoint: moto.endpoint,
+    region: model.env.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  })
+  await s3.send(
+    new CreateBucketCommand({
+      Bucket: bucket,
+      CreateBucketConfiguration: { LocationConstraint: model.env.region as BucketLocationConstraint },
+    }),
+  )
 })
 test.after(async () => {
   await Promise.all([moto?.stop(), other?.stop()])
@@ -58,35 +91,78 @@ test.after(async () => {
 
 let published: ReleaseManifest
 
-test('--build runs the app\'s install, tests and build, and publishes the release once, with its manifest', async () => {
+test("--build runs the app's install, tests and build, and publishes the release once, with its manifest", async () => {
   const dir = appCheckout('patient-api')
   const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir }).toString().trim()
   const r = await ops(moto, ['release', 'patient-api', '2.0.0', '--from', dir, '--build', '--env', 'staging'])
   assert.is(r.code, 0, r.stderr)
-  for (const step of ['install: npm ci', 'test: npm test', 'build: npm run build', 'prune: npm prune --omit=dev']) assert.ok(r.stderr.includes(`release: ${step}`), r.stderr)
+  for (const step of ['install: npm ci', 'test: npm test', 'build: npm run build', 'prune: npm prune --omit=dev'])
+    assert.ok(r.stderr.includes(`release: ${step}`), r.stderr)
   const gz = await getBytes('releases/patient-api/2.0.0.tgz')
-  assert.is(r.stdout, `release patient-api 2.0.0: published s3://${bucket}/releases/patient-api/2.0.0.tgz (sha256 ${contentHash(gz)})\n`)
+  assert.is(
+    r.stdout,
+    `release patient-api 2.0.0: published s3://${bucket}/releases/patient-api/2.0.0.tgz (sha256 ${contentHash(gz)})\n`,
+  )
   published = JSON.parse(await getText('releases/patient-api/2.0.0.json')) as ReleaseManifest
-  assert.equal({ ...published, createdAt: 'at' }, {
-    app: 'patient-api', version: '2.0.0', sha256: contentHash(gz), bytes: gz.length, files: published.files,
-    source: { repository: 'codecommit::ap-south-1://drsignet-patient-api', commit }, build: 'local', node: process.version, createdAt: 'at',
-  })
+  assert.equal(
+    { ...published, createdAt: 'at' },
+    {
+      app: 'patient-api',
+      version: '2.0.0',
+      sha256: contentHash(gz),
+      bytes: gz.length,
+      files: published.files,
+      source: { repository: 'codecommit::ap-south-1://drsignet-patient-api', commit },
+      build: 'local',
+      node: process.version,
+      createdAt: 'at',
+    },
+  )
   const entries = await storeArtifacts(awsServices(model).store).entries('patient-api', '2.0.0')
-  assert.equal(entries.map((e) => e.path).sort(), ['dist/server.js', 'package-lock.json', 'package.json', 'src/server.js'])
+  assert.equal(entries.map((e) => e.path).sort(), [
+    'dist/server.js',
+    'package-lock.json',
+    'package.json',
+    'src/server.js',
+  ])
 })
 
 test('the same bytes again: nothing to do, and it says so; the manifest stays the first one', async () => {
-  const r = await ops(moto, ['release', 'patient-api', '2.0.0', '--from', join(work, 'patient-api'), '--env', 'staging'])
+  const r = await ops(moto, [
+    'release',
+    'patient-api',
+    '2.0.0',
+    '--from',
+    join(work, 'patient-api'),
+    '--env',
+    'staging',
+  ])
   assert.is(r.code, 0, r.stderr)
-  assert.is(r.stdout, `release patient-api 2.0.0: already published with these same bytes (sha256 ${published.sha256}): nothing to do\n`)
+  assert.is(
+    r.stdout,
+    `release patient-api 2.0.0: already published with these same bytes (sha256 ${published.sha256}): nothing to do\n`,
+  )
   assert.equal(JSON.parse(await getText('releases/patient-api/2.0.0.json')), published)
 })
 
 test('other bytes under a published version: exit 1 with both sha256s, the release unchanged', async () => {
   writeFileSync(join(work, 'patient-api', 'dist/server.js'), 'console.log("patched in place")\n')
-  const r = await ops(moto, ['release', 'patient-api', '2.0.0', '--from', join(work, 'patient-api'), '--env', 'staging'])
+  const r = await ops(moto, [
+    'release',
+    'patient-api',
+    '2.0.0',
+    '--from',
+    join(work, 'patient-api'),
+    '--env',
+    'staging',
+  ])
   assert.is(r.code, 1)
-  assert.match(r.stderr.trimEnd().split('\n').at(-1)!, new RegExp(`^patient-api 2\\.0\\.0 is already published with other bytes: s3://${bucket}/releases/patient-api/2\\.0\\.0\\.tgz has sha256 ${published.sha256}, this build [0-9a-f]{64}; a version never changes: release a new version$`))
+  assert.match(
+    r.stderr.trimEnd().split('\n').at(-1)!,
+    new RegExp(
+      `^patient-api 2\\.0\\.0 is already published with other bytes: s3://${bucket}/releases/patient-api/2\\.0\\.0\\.tgz has sha256 ${published.sha256}, this build [0-9a-f]{64}; a version never changes: release a new version$`,
+    ),
+  )
   assert.is(contentHash(await getBytes('releases/patient-api/2.0.0.tgz')), published.sha256)
 })
 
@@ -96,7 +172,10 @@ test('a run that stopped between the bytes and the manifest: the next run writes
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'releases/patient-api/2.0.2.tgz', Body: packed.gz }))
   const r = await ops(moto, ['release', 'patient-api', '2.0.2', '--from', dir, '--env', 'staging'])
   assert.is(r.code, 0, r.stderr)
-  assert.is(r.stdout, `release patient-api 2.0.2: the bytes were published, the manifest was missing and is now written (sha256 ${packed.sha256})\n`)
+  assert.is(
+    r.stdout,
+    `release patient-api 2.0.2: the bytes were published, the manifest was missing and is now written (sha256 ${packed.sha256})\n`,
+  )
   assert.is((JSON.parse(await getText('releases/patient-api/2.0.2.json')) as ReleaseManifest).sha256, packed.sha256)
 })
 
@@ -112,17 +191,40 @@ test('a failing test publishes nothing', async () => {
 test('apply deploys a release only when its bytes are the ones its manifest names', async () => {
   const artifacts = storeArtifacts(awsServices(model).store)
   // Bytes replaced behind the tool's back (an administrator's upload): refused, naming both sums.
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'releases/patient-api/2.0.0.tgz', Body: 'not the release' }))
-  const e1 = await artifacts.entries('patient-api', '2.0.0').then(() => undefined, (e: Error) => e.message)
-  assert.is(e1, `release patient-api 2.0.0 at s3://${bucket}/releases/patient-api/2.0.0.tgz is refused: its bytes have sha256 ${contentHash(Buffer.from('not the release'))}, the manifest says ${published.sha256}`)
+  await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: 'releases/patient-api/2.0.0.tgz', Body: 'not the release' }),
+  )
+  const e1 = await artifacts.entries('patient-api', '2.0.0').then(
+    () => undefined,
+    (e: Error) => e.message,
+  )
+  assert.is(
+    e1,
+    `release patient-api 2.0.0 at s3://${bucket}/releases/patient-api/2.0.0.tgz is refused: its bytes have sha256 ${contentHash(Buffer.from('not the release'))}, the manifest says ${published.sha256}`,
+  )
   // A release uploaded without `ops release` has no manifest: refused.
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'releases/admin-portal/3.0.0.tgz', Body: 'x' }))
-  const e2 = await artifacts.entries('admin-portal', '3.0.0').then(() => undefined, (e: Error) => e.message)
-  assert.is(e2, `admin-portal 3.0.0 has no manifest: s3://${bucket}/releases/admin-portal/3.0.0.json does not exist; publish it with ops release (the app's CI does)`)
+  const e2 = await artifacts.entries('admin-portal', '3.0.0').then(
+    () => undefined,
+    (e: Error) => e.message,
+  )
+  assert.is(
+    e2,
+    `admin-portal 3.0.0 has no manifest: s3://${bucket}/releases/admin-portal/3.0.0.json does not exist; publish it with ops release (the app's CI does)`,
+  )
 })
 
 test("another account's credentials: refused before the build", async () => {
-  const r = await ops(other, ['release', 'patient-api', '2.0.1', '--from', join(work, 'patient-api'), '--build', '--env', 'staging'])
+  const r = await ops(other, [
+    'release',
+    'patient-api',
+    '2.0.1',
+    '--from',
+    join(work, 'patient-api'),
+    '--build',
+    '--env',
+    'staging',
+  ])
   assert.is(r.code, 1)
   assert.not.match(r.stderr, /release: install/)
   assert.match(r.stderr, /environment staging is account 444455556666; these credentials \(.*\) are for 123456789012/)

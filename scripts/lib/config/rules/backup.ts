@@ -43,23 +43,59 @@ function scanGaps(cron: string, tz: string): { longest: number; shortest: number
 
 export const backupSchedule: Rule = (ctx) => {
   const b = ctx.model.env.backup
-  if (!isTimeZone(b.timezone)) return [envProblem(ctx, ['backup', 'timezone'], `unknown time zone '${b.timezone}'; use an IANA name like Asia/Kolkata`, 'backup-timezone')]
+  if (!isTimeZone(b.timezone))
+    return [
+      envProblem(
+        ctx,
+        ['backup', 'timezone'],
+        `unknown time zone '${b.timezone}'; use an IANA name like Asia/Kolkata`,
+        'backup-timezone',
+      ),
+    ]
   let gap: number
   try {
     gap = longestGapHours(b.schedule, b.timezone)
   } catch (e) {
-    return [envProblem(ctx, ['backup', 'schedule'], `backup schedule '${b.schedule}' is not a valid cron expression: ${(e as Error).message}`, 'backup-cron')]
+    return [
+      envProblem(
+        ctx,
+        ['backup', 'schedule'],
+        `backup schedule '${b.schedule}' is not a valid cron expression: ${(e as Error).message}`,
+        'backup-cron',
+      ),
+    ]
   }
   const problems: Problem[] = []
   if (gap > b.rpoHours)
-    problems.push(envProblem(ctx, ['backup', 'schedule'], `backup schedule '${b.schedule}' leaves up to ${Math.round(gap)} h between backups, more than the RPO of ${b.rpoHours} h; run it more often`, 'backup-rpo'))
+    problems.push(
+      envProblem(
+        ctx,
+        ['backup', 'schedule'],
+        `backup schedule '${b.schedule}' leaves up to ${Math.round(gap)} h between backups, more than the RPO of ${b.rpoHours} h; run it more often`,
+        'backup-rpo',
+      ),
+    )
   const timeout = backupTimeoutMinutes(b)
   // A run must end before the next one is due (systemd skips a start while the unit is active), at the closest two.
   const room = Math.round(Math.min(shortestGapHours(b.schedule, b.timezone), b.rpoHours) * 60)
   if (timeout > room)
-    problems.push(envProblem(ctx, ['backup', 'expectedMinutes'], `a backup expected to take ${b.expectedMinutes} min may run for ${timeout} min before its unit stops it, more than the ${room} min that the schedule and the RPO of ${b.rpoHours} h leave; a backup this slow needs fewer databases per run (backup.databases) or a faster database instance`, 'backup-duration'))
+    problems.push(
+      envProblem(
+        ctx,
+        ['backup', 'expectedMinutes'],
+        `a backup expected to take ${b.expectedMinutes} min may run for ${timeout} min before its unit stops it, more than the ${room} min that the schedule and the RPO of ${b.rpoHours} h leave; a backup this slow needs fewer databases per run (backup.databases) or a faster database instance`,
+        'backup-duration',
+      ),
+    )
   if (b.retentionDays * 24 < b.rpoHours)
-    problems.push(envProblem(ctx, ['backup', 'retentionDays'], `retention of ${b.retentionDays} days is shorter than the RPO of ${b.rpoHours} h; no backup would be kept long enough`, 'backup-retention'))
+    problems.push(
+      envProblem(
+        ctx,
+        ['backup', 'retentionDays'],
+        `retention of ${b.retentionDays} days is shorter than the RPO of ${b.rpoHours} h; no backup would be kept long enough`,
+        'backup-retention',
+      ),
+    )
   return problems
 }
 
@@ -67,11 +103,36 @@ export const backupAlarm: Rule = (ctx) => {
   const { backup, alarms } = ctx.model.env
   const limit = (backup.rpoHours + backup.rtoHours) * 3600
   const age = alarms.map((a, i) => [a, i] as const).filter(([a]) => a.metric === 'backup-age')
-  if (!age.length) return [envProblem(ctx, ['alarms'], `no alarm watches metric backup-age; add one so a stale backup pages someone before the RPO is lost`, 'backup-alarm', 'key')]
+  if (!age.length)
+    return [
+      envProblem(
+        ctx,
+        ['alarms'],
+        `no alarm watches metric backup-age; add one so a stale backup pages someone before the RPO is lost`,
+        'backup-alarm',
+        'key',
+      ),
+    ]
   return age.flatMap(([a, i]) => {
-    if (a.threshold > limit) return [envProblem(ctx, ['alarms', i, 'threshold'], `alarm '${a.name}' fires only after ${a.threshold} s; a backup-age alarm must fire within RPO + RTO (${limit} s)`, 'backup-alarm')]
+    if (a.threshold > limit)
+      return [
+        envProblem(
+          ctx,
+          ['alarms', i, 'threshold'],
+          `alarm '${a.name}' fires only after ${a.threshold} s; a backup-age alarm must fire within RPO + RTO (${limit} s)`,
+          'backup-alarm',
+        ),
+      ]
     // The age is watched as consecutive periods without a successful backup; CloudWatch evaluates at most 100.
-    if (Math.ceil(a.threshold / a.period) > 100) return [envProblem(ctx, ['alarms', i, 'period'], `alarm '${a.name}' would need ${Math.ceil(a.threshold / a.period)} periods of ${a.period} s to cover ${a.threshold} s; CloudWatch evaluates at most 100, so use a period of at least ${Math.ceil(a.threshold / 100)} s`, 'backup-alarm')]
+    if (Math.ceil(a.threshold / a.period) > 100)
+      return [
+        envProblem(
+          ctx,
+          ['alarms', i, 'period'],
+          `alarm '${a.name}' would need ${Math.ceil(a.threshold / a.period)} periods of ${a.period} s to cover ${a.threshold} s; CloudWatch evaluates at most 100, so use a period of at least ${Math.ceil(a.threshold / 100)} s`,
+          'backup-alarm',
+        ),
+      ]
     return []
   })
 }

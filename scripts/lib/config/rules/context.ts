@@ -21,5 +21,10 @@ export function appProblem(ctx: RuleContext, app: string, path: Path, message: s
   return problemAt(source, path, message, rule)
 }
 
-export const envProblem = (ctx: RuleContext, path: Path, message: string, rule: string, at: 'key' | 'value' = 'value') =>
-  problemAt(ctx.env, path, message, rule, at)
+export const envProblem = (
+  ctx: RuleContext,
+  path: Path,
+  message: string,
+  rule: string,
+  at: 'key' | 'value' = 'value',
+) => problemAt(ctx.env, path, message, rule, at)

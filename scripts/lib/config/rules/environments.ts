@@ -11,7 +11,11 @@ type Path = (string | number)[]
 /** Every host name the environment serves, with where it is written. */
 const hostPaths = (data: Record<string, any>): [Path, string][] =>
   Object.entries((data.apps ?? {}) as Record<string, { hosts?: unknown }>).flatMap(([app, o]) =>
-    (Array.isArray(o?.hosts) ? o.hosts : []).map((h: unknown, i: number): [Path, string] => [['apps', app, 'hosts', i], String(h)]))
+    (Array.isArray(o?.hosts) ? o.hosts : []).map((h: unknown, i: number): [Path, string] => [
+      ['apps', app, 'hosts', i],
+      String(h),
+    ]),
+  )
 
 export function environmentsIsolated(envs: EnvDoc[]): Problem[] {
   const problems: Problem[] = []
@@ -24,27 +28,55 @@ export function environmentsIsolated(envs: EnvDoc[]): Problem[] {
         problems.push(problemAt(a.source, pathA, say(named(b), a), 'env-isolation'))
       }
       if (cidrsOverlap(a.data.network?.vpcCidr, b.data.network?.vpcCidr))
-        both(['network', 'vpcCidr'], ['network', 'vpcCidr'], (o, mine) => `VPC ${mine.data.network.vpcCidr} overlaps the VPC of ${o}; environments must not share address space`)
-      const theirBuckets = new Map(bucketPaths(a.data).filter(([, n]) => typeof n === 'string').map(([p, n]) => [n as string, p]))
+        both(
+          ['network', 'vpcCidr'],
+          ['network', 'vpcCidr'],
+          (o, mine) =>
+            `VPC ${mine.data.network.vpcCidr} overlaps the VPC of ${o}; environments must not share address space`,
+        )
+      const theirBuckets = new Map(
+        bucketPaths(a.data)
+          .filter(([, n]) => typeof n === 'string')
+          .map(([p, n]) => [n as string, p]),
+      )
       for (const [path, name] of bucketPaths(b.data)) {
         const at = typeof name === 'string' ? theirBuckets.get(name) : undefined
         if (at) both(at, path, (o) => `bucket '${name}' is also used by ${o}; environments must not share buckets`)
       }
       if (typeof a.data.branch === 'string' && a.data.branch === b.data.branch)
-        both(['branch'], ['branch'], (o) => `branch '${b.data.branch}' also deploys ${o}; each environment needs its own branch`)
+        both(
+          ['branch'],
+          ['branch'],
+          (o) => `branch '${b.data.branch}' also deploys ${o}; each environment needs its own branch`,
+        )
       const theirHosts = new Map(hostPaths(a.data).map(([p, h]) => [h.toLowerCase(), p]))
       for (const [path, host] of hostPaths(b.data)) {
         const at = theirHosts.get(host.toLowerCase())
-        if (at) both(at, path, (o) => `host '${host}' is also served by ${o}; the load balancers would race for its traffic, so give each environment its own`)
+        if (at)
+          both(
+            at,
+            path,
+            (o) =>
+              `host '${host}' is also served by ${o}; the load balancers would race for its traffic, so give each environment its own`,
+          )
       }
       const cert = (d: EnvDoc) => d.data.loadBalancer?.certificateArn
       if (typeof cert(a) === 'string' && cert(a) === cert(b))
-        both(['loadBalancer', 'certificateArn'], ['loadBalancer', 'certificateArn'], (o) => `certificate ${cert(b)} is also used by ${o}; request one for this environment's hosts`)
+        both(
+          ['loadBalancer', 'certificateArn'],
+          ['loadBalancer', 'certificateArn'],
+          (o) => `certificate ${cert(b)} is also used by ${o}; request one for this environment's hosts`,
+        )
       // An alias names one key per account and region: two environments there would encrypt with one key.
       const sameAccount = a.data.account === b.data.account && a.data.region === b.data.region
       const alias = (d: EnvDoc) => d.data.kms?.keyAlias
       if (sameAccount && typeof alias(a) === 'string' && alias(a) === alias(b))
-        both(['kms', 'keyAlias'], ['kms', 'keyAlias'], (o) => `key alias '${alias(b)}' is also ${o}'s, in the same account and region; name this environment's own key`)
+        both(
+          ['kms', 'keyAlias'],
+          ['kms', 'keyAlias'],
+          (o) =>
+            `key alias '${alias(b)}' is also ${o}'s, in the same account and region; name this environment's own key`,
+        )
     }),
   )
   return problems

@@ -20,23 +20,49 @@ export const cidrsOverlap = (a: unknown, b: unknown) => {
 export const vpnOutsideVpc: Rule = (ctx) => {
   const { vpcCidr, vpnClientCidr } = ctx.model.env.network
   return cidrsOverlap(vpcCidr, vpnClientCidr)
-    ? [envProblem(ctx, ['network', 'vpnClientCidr'], `VPN client range ${vpnClientCidr} overlaps the VPC ${vpcCidr}; pick a range outside it`, 'vpn-cidr')]
+    ? [
+        envProblem(
+          ctx,
+          ['network', 'vpnClientCidr'],
+          `VPN client range ${vpnClientCidr} overlaps the VPC ${vpcCidr}; pick a range outside it`,
+          'vpn-cidr',
+        ),
+      ]
     : []
 }
 
 // Clients reach the VPN server from the internet: a private, shared (CGNAT), loopback, link-local, "this network",
 // multicast, reserved or VPC range would never match them.
-const NON_PUBLIC = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '100.64.0.0/10', '0.0.0.0/8', '224.0.0.0/4', '240.0.0.0/4']
+const NON_PUBLIC = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '100.64.0.0/10',
+  '0.0.0.0/8',
+  '224.0.0.0/4',
+  '240.0.0.0/4',
+]
 
 /** The first non-public range `cidr` overlaps, if any (the VPC and VPN client ranges count as non-public too). */
 export const nonPublicClash = (ctx: Parameters<Rule>[0], cidr: string) =>
-  [...NON_PUBLIC, ctx.model.env.network.vpcCidr, ctx.model.env.network.vpnClientCidr].find((range) => cidrsOverlap(cidr, range))
+  [...NON_PUBLIC, ctx.model.env.network.vpcCidr, ctx.model.env.network.vpnClientCidr].find((range) =>
+    cidrsOverlap(cidr, range),
+  )
 
 export const vpnPeerPublic: Rule = (ctx) => {
   const { vpcCidr, vpnClientCidr, vpnPeerCidr } = ctx.model.env.network
   const clash = [...NON_PUBLIC, vpcCidr, vpnClientCidr].find((range) => cidrsOverlap(vpnPeerCidr, range))
   return clash
-    ? [envProblem(ctx, ['network', 'vpnPeerCidr'], `VPN peer range ${vpnPeerCidr} overlaps ${clash}, which is not where OpenVPN clients connect from; use the public (egress) addresses of the admins' office`, 'vpn-peer')]
+    ? [
+        envProblem(
+          ctx,
+          ['network', 'vpnPeerCidr'],
+          `VPN peer range ${vpnPeerCidr} overlaps ${clash}, which is not where OpenVPN clients connect from; use the public (egress) addresses of the admins' office`,
+          'vpn-peer',
+        ),
+      ]
     : []
 }
 
@@ -45,7 +71,14 @@ export const certificateMatches: Rule = (ctx) => {
   const [, , , region, account] = certificateArn.split(':')
   const { region: r, account: a } = ctx.model.env
   return region !== r || account !== a
-    ? [envProblem(ctx, ['loadBalancer', 'certificateArn'], `certificate is in ${account}/${region} but the environment is ${a}/${r}; the ALB needs a certificate in its own account and region`, 'certificate-region')]
+    ? [
+        envProblem(
+          ctx,
+          ['loadBalancer', 'certificateArn'],
+          `certificate is in ${account}/${region} but the environment is ${a}/${r}; the ALB needs a certificate in its own account and region`,
+          'certificate-region',
+        ),
+      ]
     : []
 }
 
@@ -62,7 +95,16 @@ export const bucketsDistinct: Rule = (ctx) => {
     if (!name) return []
     const owner = seen.get(name)
     seen.set(name, owner ?? path.join('.'))
-    return owner ? [envProblem(ctx, path, `bucket '${name}' is also ${owner}; secrets, backups, artifacts and logs each need their own bucket so their access stays separate`, 'buckets-distinct')] : []
+    return owner
+      ? [
+          envProblem(
+            ctx,
+            path,
+            `bucket '${name}' is also ${owner}; secrets, backups, artifacts and logs each need their own bucket so their access stays separate`,
+            'buckets-distinct',
+          ),
+        ]
+      : []
   })
 }
 
@@ -71,5 +113,12 @@ export const secretsPrefixNamesEnv: Rule = (ctx) => {
   const { name, secrets } = ctx.model.env
   return secrets.prefix.split('/').at(-1) === name
     ? []
-    : [envProblem(ctx, ['secrets', 'prefix'], `secrets prefix '${secrets.prefix}' must end with the environment name ('${name}'), e.g. secrets/${name}, so no environment reads another's secrets`, 'secrets-prefix')]
+    : [
+        envProblem(
+          ctx,
+          ['secrets', 'prefix'],
+          `secrets prefix '${secrets.prefix}' must end with the environment name ('${name}'), e.g. secrets/${name}, so no environment reads another's secrets`,
+          'secrets-prefix',
+        ),
+      ]
 }

@@ -10,34 +10,75 @@ const hint = (name: string, known: string[]) => {
 export const appsExist: Rule = (ctx) =>
   Object.keys(ctx.data.apps ?? {})
     .filter((name) => !ctx.appFiles.has(name))
-    .map((name) => envProblem(ctx, ['apps', name], `app '${name}' has no file apps/${name}.yaml${hint(name, [...ctx.appFiles])}`, 'app-exists', 'key'))
+    .map((name) =>
+      envProblem(
+        ctx,
+        ['apps', name],
+        `app '${name}' has no file apps/${name}.yaml${hint(name, [...ctx.appFiles])}`,
+        'app-exists',
+        'key',
+      ),
+    )
 
 export const instanceGroupsExist: Rule = (ctx) => {
   const groups = Object.keys(ctx.data.instanceGroups ?? {})
   const uses: [string[], string | undefined][] = [
-    ...Object.entries(ctx.data.apps ?? {}).map(([name, a]: [string, any]) => [['apps', name, 'instanceGroup'], a.instanceGroup] as [string[], string]),
+    ...Object.entries(ctx.data.apps ?? {}).map(
+      ([name, a]: [string, any]) => [['apps', name, 'instanceGroup'], a.instanceGroup] as [string[], string],
+    ),
     [['backup', 'instanceGroup'], ctx.data.backup?.instanceGroup],
-    ...(ctx.data.alarms ?? []).map((a: any, i: number) => [['alarms', String(i), 'instanceGroup'], a.instanceGroup] as [string[], string]),
+    ...(ctx.data.alarms ?? []).map(
+      (a: any, i: number) => [['alarms', String(i), 'instanceGroup'], a.instanceGroup] as [string[], string],
+    ),
   ]
   return uses
     .filter(([, g]) => g !== undefined && !groups.includes(g))
-    .map(([path, g]) => envProblem(ctx, path, `instance group '${g}' is not defined in instanceGroups${hint(g!, groups)}`, 'instance-group-exists'))
+    .map(([path, g]) =>
+      envProblem(
+        ctx,
+        path,
+        `instance group '${g}' is not defined in instanceGroups${hint(g!, groups)}`,
+        'instance-group-exists',
+      ),
+    )
 }
 
 export const topicsExist: Rule = (ctx) => {
   const topics = Object.keys(ctx.data.notifications ?? {})
   const uses: [(string | number)[], string[]][] = [
     [['deployment', 'notify'], ctx.data.deployment?.notify ?? []],
-    ...(ctx.data.alarms ?? []).map((a: any, i: number) => [['alarms', i, 'notify'], a.notify ?? []] as [(string | number)[], string[]]),
+    ...(ctx.data.alarms ?? []).map(
+      (a: any, i: number) => [['alarms', i, 'notify'], a.notify ?? []] as [(string | number)[], string[]],
+    ),
   ]
   return uses.flatMap(([path, names]) =>
-    names.flatMap((t, i) => (topics.includes(t) ? [] : [envProblem(ctx, [...path, i], `notification topic '${t}' is not defined in notifications${hint(t, topics)}`, 'topic-exists')])),
+    names.flatMap((t, i) =>
+      topics.includes(t)
+        ? []
+        : [
+            envProblem(
+              ctx,
+              [...path, i],
+              `notification topic '${t}' is not defined in notifications${hint(t, topics)}`,
+              'topic-exists',
+            ),
+          ],
+    ),
   )
 }
 
 export const stopAlarmsExist: Rule = (ctx) => {
   const alarms = (ctx.data.alarms ?? []).map((a: any) => a.name as string)
   return (ctx.data.deployment?.stopOnAlarms ?? []).flatMap((name: string, i: number) =>
-    alarms.includes(name) ? [] : [envProblem(ctx, ['deployment', 'stopOnAlarms', i], `alarm '${name}' is not defined in alarms${hint(name, alarms)}`, 'stop-alarm-exists')],
+    alarms.includes(name)
+      ? []
+      : [
+          envProblem(
+            ctx,
+            ['deployment', 'stopOnAlarms', i],
+            `alarm '${name}' is not defined in alarms${hint(name, alarms)}`,
+            'stop-alarm-exists',
+          ),
+        ],
   )
 }

@@ -3,7 +3,8 @@ import { isScalar, visit, type Scalar } from 'yaml'
 import type { Problem } from '../model.ts'
 import type { Source } from '../source.ts'
 
-const SECRET_KEY = /(pass(word|wd|phrase)?|secret|token|credential|api[-_]?key|private[-_]?key|access[-_]?key|client[-_]?key)$/i
+const SECRET_KEY =
+  /(pass(word|wd|phrase)?|secret|token|credential|api[-_]?key|private[-_]?key|access[-_]?key|client[-_]?key)$/i
 // A reference names where the secret lives instead of holding it.
 const REFERENCE = /^(s3:\/\/|arn:aws[a-z-]*:(secretsmanager|ssm|kms):|ssm:|alias\/)/
 const SECRET_VALUES: [RegExp, string][] = [
@@ -13,7 +14,8 @@ const SECRET_VALUES: [RegExp, string][] = [
   [/\b[a-z]+:\/\/[^/\s:@]+:[^@\s/]+@/, 'a URL with a password'],
 ]
 
-const HINT = "never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value"
+const HINT =
+  "never commit secrets: put it in the app's .env in the secrets bucket (s3://<secrets.bucket>/<secrets.prefix>/<app>/.env) and rotate the leaked value"
 
 export function literalSecrets(source: Source): Problem[] {
   const problems: Problem[] = []

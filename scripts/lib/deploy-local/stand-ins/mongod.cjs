@@ -11,21 +11,38 @@ const { spawn } = require('node:child_process')
 const { readFileSync } = require('node:fs')
 const { parse } = require('yaml')
 
-const fail = (msg) => { process.stderr.write(`mongod (FerretDB stand-in): ${msg}\n`); process.exit(1) }
+const fail = (msg) => {
+  process.stderr.write(`mongod (FerretDB stand-in): ${msg}\n`)
+  process.exit(1)
+}
 const file = process.argv[2] ?? fail('usage: mongod.cjs CONFIG')
 const bin = process.env.FERRETDB_BIN || fail('FERRETDB_BIN is not set')
 const conf = parse(readFileSync(file, 'utf8')) ?? {}
 const port = conf.net?.port ?? 27017
-const ips = String(conf.net?.bindIp ?? '127.0.0.1').split(',').map((s) => s.trim()).filter(Boolean)
+const ips = String(conf.net?.bindIp ?? '127.0.0.1')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean)
 const host = ips.length === 1 ? ips[0] : '0.0.0.0'
 const dbPath = conf.storage?.dbPath ?? '/var/lib/mongo'
 
-const args = ['--handler=sqlite', `--sqlite-url=file:${dbPath}/`, `--state-dir=${dbPath}`, '--telemetry=disable', '--log-level=warn']
+const args = [
+  '--handler=sqlite',
+  `--sqlite-url=file:${dbPath}/`,
+  `--state-dir=${dbPath}`,
+  '--telemetry=disable',
+  '--log-level=warn',
+]
 const tls = conf.net?.tls
 if (tls?.mode === 'requireTLS') {
   const pem = tls.certificateKeyFile ?? fail('net.tls.mode requireTLS without net.tls.certificateKeyFile')
   // One PEM file holds key and certificate, as mongod reads it; Go's loader takes each part from it.
-  args.push('--listen-addr=', `--listen-tls=${host}:${port}`, `--listen-tls-cert-file=${pem}`, `--listen-tls-key-file=${pem}`)
+  args.push(
+    '--listen-addr=',
+    `--listen-tls=${host}:${port}`,
+    `--listen-tls-cert-file=${pem}`,
+    `--listen-tls-key-file=${pem}`,
+  )
 } else if (tls?.mode && tls.mode !== 'disabled') {
   fail(`net.tls.mode ${tls.mode}: FerretDB serves TLS or cleartext on a port, not both`)
 } else {
