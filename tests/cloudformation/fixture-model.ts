@@ -25,7 +25,13 @@ const app = (name: string, over: Partial<App>): App => ({
   pm2: { instances: 2, maxMemoryRestart: '512M', killTimeout: 5000, listenTimeout: 10000, waitReady: true },
   logs: { maxSize: '50M', retain: 14, compress: true, retentionDays: 30 },
   nginx: { clientMaxBodySize: '10m', connectTimeout: '5s', readTimeout: '60s', sendTimeout: '60s', websockets: true },
-  hookTimeouts: { ApplicationStop: 60 },
+  hookTimeouts: {
+    ApplicationStop: 60,
+    BeforeInstall: 300,
+    AfterInstall: 300,
+    ApplicationStart: 120,
+    ValidateService: 120,
+  },
   ...over,
 })
 

@@ -55,7 +55,7 @@ test('rendering is deterministic', () => {
 })
 
 test('a hook timeout above 3600 s is refused', () => {
-  const app = fixtureApp({ hookTimeouts: { ApplicationStop: 3601 } })
+  const app = fixtureApp({ hookTimeouts: { ...fixtureApp().hookTimeouts, ApplicationStop: 3601 } })
   assert.throws(() => renderAppspec(app, model), /hookTimeouts.ApplicationStop must be an integer in 1..3600, got 3601/)
 })
 

@@ -61,8 +61,10 @@ export function loadConfig(envFiles: InputFile[], appInputs: InputFile[]): LoadR
     for (const rule of [appsExist, ...referenceRules]) {
       try {
         problems.push(...rule(ctx))
-      } catch {
-        /* reported by the schema */
+      } catch (e) {
+        // A rule reading a value of the wrong shape (a TypeError) has nothing to add to the schema's report of it; any
+        // other error is a bug in the rule and must surface.
+        if (!(e instanceof TypeError)) throw e
       }
     }
     // The rules over the whole environment need a valid one; say so, or a clash they would find surprises later.

@@ -1,5 +1,10 @@
 // The validated, normalized configuration: plain frozen data handed from `validate` to every later stage.
 // Per-environment app settings are already merged over the app's defaults here (the environment wins).
+// Where the schema says exactly what a field holds (an enum), the type comes from it (schema-types.ts, generated);
+// tests/config/schema-model.ts has the compiler hold the rest of the two together.
+import type { AppSchema, EnvironmentSchema } from './schema-types.ts'
+
+type EnvDoc = EnvironmentSchema.Environment
 
 export type AppKind = 'api' | 'spa'
 export type HookEvent =
@@ -37,7 +42,7 @@ export type App = {
   start: { script: string; nodeArgs: string[] }
   healthCheck: HealthCheck
   pm2: { instances: number; maxMemoryRestart: string; killTimeout: number; listenTimeout: number; waitReady: boolean }
-  logs: { maxSize: string; retain: number; compress: boolean; retentionDays: number }
+  logs: AppSchema.Logs
   nginx: {
     clientMaxBodySize: string // e.g. 10m
     connectTimeout: string // e.g. 5s
@@ -48,7 +53,7 @@ export type App = {
     staticRoot?: string // spa only: folder inside the release served by nginx
     assetsPath?: string // spa only: hashed assets prefix, cached for a year
   }
-  hookTimeouts: Partial<Record<HookEvent, number>> // seconds, each <= 3600
+  hookTimeouts: AppSchema.HookTimeouts // seconds, each <= 3600; the events an app has hooks for are required
   allowFrom?: string[] // public CIDRs that alone reach the app through the ALB (environment only)
 }
 
@@ -73,7 +78,7 @@ export type Alarm = {
   threshold: number
   comparison:
     'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold' | 'LessThanOrEqualToThreshold'
-  period: number // seconds
+  period: NonNullable<EnvDoc['alarms']>[number]['period'] // seconds, one of CloudWatch's periods
   evaluationPeriods: number
   notify: string[] // notification topic names
 }
@@ -102,10 +107,10 @@ export type Database = {
   clients: Record<string, string> // app -> the database it reads and writes (a MongoDB user of its own)
 }
 
-/** Snapshots DLM keeps: one per interval over the retention period (its count-based rule). */
 /** The target groups one Auto Scaling group registers its instances in: instance-group.yaml's fixed slots. */
 export const MAX_APPS_PER_GROUP = 5
 
+/** Snapshots DLM keeps: one per interval over the retention period (its count-based rule). */
 export const snapshotsKept = (s: Database['snapshots']) => Math.ceil(s.keepHours / s.everyHours)
 
 export type Environment = {
@@ -122,18 +127,12 @@ export type Environment = {
     mongoPort: number
     mongoTls?: 'require' | 'prefer'
   } // mongoTls: require when omitted
-  loadBalancer: {
-    certificateArn: string
-    sslPolicy: string
-    idleTimeout: number
-    deletionProtection: boolean
-    wafRateLimit?: number
-  } // wafRateLimit: per IP per 5 minutes, 2000 when omitted
+  loadBalancer: EnvDoc['loadBalancer'] // wafRateLimit: per IP per 5 minutes, 2000 when omitted
   kms: { keyAlias: string }
   buckets: { artifacts: string; logs: string }
   instanceGroups: InstanceGroup[] // sorted by name
   secrets: { bucket: string; prefix: string; kmsKey: string } // app .env at s3://bucket/prefix/<app>/.env
-  deployment: { config: string; autoRollbackEvents: string[]; stopOnAlarms: string[]; notify: string[] }
+  deployment: EnvDoc['deployment']
   notifications: { name: string; emails: string[] }[] // sorted by name
   backup: Backup
   database: Database
