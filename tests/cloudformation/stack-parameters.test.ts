@@ -2,15 +2,12 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { existsSync } from 'node:fs'
-import {
-  checkParameters,
-  quarterCidrs,
-  logRetention,
-  patchSchedule,
-  stackInstances,
-  architectureOf,
-  type StackInstance,
-} from '../../scripts/lib/render/stack-parameters.ts'
+import { stackInstances, type StackInstance } from '../../scripts/lib/render/stack-parameters.ts'
+import { checkParameters } from '../../scripts/lib/render/stacks/check-parameters.ts'
+import { logRetention } from '../../scripts/lib/render/stacks/common.ts'
+import { patchSchedule } from '../../scripts/lib/render/stacks/environment.ts'
+import { architectureOf } from '../../scripts/lib/render/stacks/instance-group.ts'
+import { quarterCidrs } from '../../scripts/lib/config/subnets.ts'
 import type { Model } from '../../scripts/lib/config/model.ts'
 import { Resolver } from './resolve.ts'
 import { fixtureModel } from './fixture-model.ts'

@@ -4,7 +4,8 @@ import * as assert from 'uvu/assert'
 import { BACKUP_METRIC } from '../../scripts/lib/config/model.ts'
 import { readModel } from '../../scripts/lib/config/read.ts'
 import { HEARTBEAT_METRIC, HEARTBEAT_NAMESPACE } from '../../scripts/lib/aws/backup-heartbeat.ts'
-import { backupAgePeriods, stackInstances } from '../../scripts/lib/render/stack-parameters.ts'
+import { stackInstances } from '../../scripts/lib/render/stack-parameters.ts'
+import { backupAgePeriods } from '../../scripts/lib/config/model.ts'
 import { P, problemsWith } from '../config/variant.ts'
 
 test('the alarm and the heartbeat agree on namespace, metric and dimension', () => {

@@ -1,7 +1,8 @@
 // Renders each stack's parameter files (CLI and CodePipeline forms), checked against its template's Parameters (pure).
 import type { Model } from '../config/model.ts'
 import type { Template } from '../cloudformation/read-template.ts'
-import { checkParameters, stackInstances, type TemplateParameter } from './stack-parameters.ts'
+import { stackInstances } from './stack-parameters.ts'
+import { checkParameters, type TemplateParameter } from './stacks/check-parameters.ts'
 import { sortKeys } from './sort-keys.ts'
 import type { RenderedFile } from './types.ts'
 import { InputError } from '../cli/errors.ts'
