@@ -27,8 +27,8 @@ export async function run(argv: string[]): Promise<number> {
   if (values.against !== undefined && !values.check) throw new UsageError(`--against needs --check\nusage: ${USAGE}`)
   if (values.check && values.against !== undefined) {
     // An empty --against means the upstream of this branch, as a pull request's target usually is.
-    const { ref, commit } = resolveRef(root, (values.against as string) || undefined)
-    const diffs = diffRenders(renderAtCommit(root, commit, env), files, [ref, 'this change'])
+    const { ref, commit } = await resolveRef(root, (values.against as string) || undefined)
+    const diffs = diffRenders(await renderAtCommit(root, commit, env), files, [ref, 'this change'])
     process.stdout.write(diffs.join(''))
     if (diffs.length) console.error(`${diffs.length} file(s) of ${env} change against ${ref} (${commit.slice(0, 12)})`)
     else console.log(`${env} renders the same as ${ref} (${commit.slice(0, 12)}): ${files.length} files`)
