@@ -4,7 +4,7 @@ import { parseCommand } from '../lib/cli/args.ts'
 import { UsageError } from '../lib/cli/errors.ts'
 import { folderArtifacts, storeArtifacts } from '../lib/apply/bundle.ts'
 import { skipTemplates, wire } from './wiring/aws.ts'
-import { LockHeldError, type Held } from '../lib/apply/lock.ts'
+import { DEFAULT_LOCK_TTL_S, LockHeldError, type Held } from '../lib/apply/lock.ts'
 import { runApply } from '../lib/apply/run-apply.ts'
 
 export const summary = 'apply the environment: stacks through change sets, then CodeDeploy one instance at a time'
@@ -28,7 +28,7 @@ export async function run(argv: string[]): Promise<number> {
     { min: 1, max: 1 },
   )
   if (values.help) return (console.log(`usage: ${usage}`), 0)
-  const ttl = values['lock-ttl'] === undefined ? 7200 : Number(values['lock-ttl'])
+  const ttl = values['lock-ttl'] === undefined ? DEFAULT_LOCK_TTL_S : Number(values['lock-ttl'])
   if (!Number.isInteger(ttl) || ttl < 60)
     throw new UsageError(`--lock-ttl must be whole seconds, at least 60\nusage: ${usage}`)
   const { model, svc, rt } = await wire(values, positionals[0]!, values['poll-ms'] ? Number(values['poll-ms']) : 5000)

@@ -14,6 +14,22 @@ export function describeHolder(r: LockRecord | undefined, now: Date): string {
 
 export type Held = { record: LockRecord; release: () => Promise<void> }
 
+/** A lock outlives an apply that died without releasing it by this long, unless --lock-ttl says otherwise. */
+export const DEFAULT_LOCK_TTL_S = 7200
+
+/** Who takes the lock, from a run's runtime and its --lock-ttl and --force-unlock (apply and rollback alike). */
+export const lockHolder = (
+  rt: { who: string; commit: string; now: () => Date; log: (l: string) => void },
+  opts: { lockTtlSeconds?: number; forceUnlock?: boolean },
+) => ({
+  holder: rt.who,
+  commit: rt.commit,
+  ttlSeconds: opts.lockTtlSeconds ?? DEFAULT_LOCK_TTL_S,
+  now: rt.now(),
+  forceUnlock: opts.forceUnlock,
+  log: rt.log,
+})
+
 /**
  * A stale lock (older than its TTL) is reported, never taken over silently: its apply may still be running
  * a long deployment. --force-unlock clears any lock first.

@@ -4,7 +4,7 @@ import { unpackEntries } from '../bundle/tar.ts'
 import { BACKUP_AGENT } from '../render/backup-paths.ts'
 import { deployRelease } from './deploy-release.ts'
 import { filesPrefix } from './desired.ts'
-import { acquireLock } from './lock.ts'
+import { acquireLock, lockHolder } from './lock.ts'
 import type { Runtime, Services } from './services.ts'
 import { readAudit, readState, type AuditRecord } from './state.ts'
 
@@ -46,14 +46,7 @@ export async function runRollback(
   const env = model.env.name
   const groups = [...model.apps.map((a) => a.name), BACKUP_AGENT]
   if (!groups.includes(app)) throw new RollbackTargetError(`no app ${app} in ${env}; known: ${groups.join(', ')}`)
-  const held = await acquireLock(svc.lock, {
-    holder: rt.who,
-    commit: rt.commit,
-    ttlSeconds: opts.lockTtlSeconds ?? 7200,
-    now: rt.now(),
-    forceUnlock: opts.forceUnlock,
-    log: rt.log,
-  })
+  const held = await acquireLock(svc.lock, lockHolder(rt, opts))
   try {
     const current = (await readState(svc.store, env)).apps[app]?.revision
     const target = rollbackTarget(await readAudit(svc.store, env), app, current, opts.to)

@@ -5,7 +5,7 @@ import { MissingBucketError } from '../aws/env-lock.ts'
 import { buildRelease, desiredReleases, type ArtifactSource } from './bundle.ts'
 import type { DesiredRelease } from './desired.ts'
 import { deployRelease } from './deploy-release.ts'
-import { acquireLock, type Held } from './lock.ts'
+import { acquireLock, lockHolder, type Held } from './lock.ts'
 import type { Runtime, Services } from './services.ts'
 import {
   applyStacks,
@@ -61,14 +61,7 @@ export async function runApply(model: Model, svc: Services, rt: Runtime, opts: A
   const env = model.env.name
   const specs = stackSpecs(model, opts.root)
   const skip = opts.skipStack ?? (() => undefined)
-  const lockOpts = {
-    holder: rt.who,
-    commit: rt.commit,
-    ttlSeconds: opts.lockTtlSeconds ?? 7200,
-    now: rt.now(),
-    forceUnlock: opts.forceUnlock,
-    log: rt.log,
-  }
+  const lockOpts = lockHolder(rt, opts)
   let held: Held
   let bootstrap: StackResult[] = []
   let bootstrapSpecs: PlannedStack[] = []
