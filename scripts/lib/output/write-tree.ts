@@ -1,4 +1,5 @@
-// Writes a rendered tree atomically and compares one with what is on disk (I/O: file system only).
+// Writes a rendered tree through a temporary folder swapped in with two renames (never half-written), and compares one
+// with what is on disk (I/O: file system only).
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { createTwoFilesPatch } from 'diff'
