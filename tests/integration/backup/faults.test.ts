@@ -65,13 +65,16 @@ test('prune when every backup has expired: a dry run first, then only the newest
   try {
     const store = s3BackupStore(world.s3, world.policy.bucket, world.policy.kmsKey)
     const made = []
+    // At noon UTC, so the orphan below (the same day at 23:00) is always the newest, whatever the hour the test runs.
+    const noon = new Date()
+    noon.setUTCHours(12, 0, 0, 0)
     for (const age of [40, 30, 20])
       made.push(
         await runBackup(ENV, world.policy, {
           source: mongoSource(client),
           store,
           heartbeat: memoryHeartbeat(),
-          now: () => new Date(Date.now() - age * DAY),
+          now: () => new Date(noon.getTime() - age * DAY),
           progress: () => {},
         }),
       )
