@@ -164,6 +164,8 @@ test('instances come and go without dropping capacity: app groups launch before 
       g.stack,
     )
     assert.is(refresh.Preferences.SkipMatching, true)
+    // Not the health check grace (30 min on app groups), which a refresh would otherwise wait after each instance.
+    assert.is(refresh.Preferences.InstanceWarmup, 120, g.stack)
     assert.equal(
       g.Properties.InstanceMaintenancePolicy,
       database ? undefined : { MinHealthyPercentage: 100, MaxHealthyPercentage: 200 },

@@ -4,9 +4,14 @@
 import type { Alarm, App, Environment, InstanceGroup } from '../../scripts/lib/config/model.ts'
 import type { AppSchema, EnvironmentSchema } from '../../scripts/lib/config/schema-types.ts'
 
-/** true when A and B accept the same values, else a type that names both. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : { differ: [A, B] }) : { differ: [A, B] }
+/**
+ * true when A and B are the same type, else a type that names both. Strict: mutual assignability would let an
+ * optional property that only one side has (at any depth) pass, which is the drift this file exists to catch.
+ */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : { differ: [A, B] }
 type Is<T extends true> = T
+/** One object type from an intersection, as strict equality compares them. */
+type Flat<T> = { [K in keyof T]: T[K] }
 
 type AppFile = Omit<AppSchema.Application, '$schema'>
 type EnvDoc = Omit<EnvironmentSchema.Environment, '$schema'>
@@ -36,4 +41,4 @@ export type EnvAsWritten = Is<
 >
 export type Groups = Is<Same<Omit<InstanceGroup, 'name'>, EnvDoc['instanceGroups'][string]>>
 export type Topics = Is<Same<Omit<Environment['notifications'][number], 'name'>, EnvDoc['notifications'][string]>>
-export type Alarms = Is<Same<Alarm, Omit<EnvAlarm, FilledByMerge> & Required<Pick<EnvAlarm, FilledByMerge>>>>
+export type Alarms = Is<Same<Alarm, Flat<Omit<EnvAlarm, FilledByMerge> & Required<Pick<EnvAlarm, FilledByMerge>>>>>
