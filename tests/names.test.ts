@@ -14,26 +14,12 @@ import {
   nginxLogGroup,
   topicName,
 } from '../scripts/lib/names.ts'
-import { stackInstances } from '../scripts/lib/render/stack-parameters.ts'
-import { Resolver } from './cloudformation/resolve.ts'
-import { allTemplates } from './cloudformation/templates.ts'
-
-const templates = allTemplates()
+import { stackResources } from './cloudformation/stack-resources.ts'
 
 for (const envName of ['staging', 'production']) {
   const model = readModel('.', envName)
   const env = model.env.name
-  const resources = stackInstances(model).flatMap((s) => {
-    const r = new Resolver({
-      template: templates[s.template],
-      parameters: s.parameters,
-      accountId: model.env.account,
-      region: model.env.region,
-      stackName: s.stack,
-      importValue: (name) => `import:${name}`,
-    })
-    return Object.values(r.resources()).map((res) => ({ template: s.template, ...res }))
-  })
+  const resources = stackResources(model)
   const values = (type: string, pick: (p: Record<string, any>) => unknown, template?: string) =>
     resources
       .filter((r) => r.Type === type && (!template || r.template === template))

@@ -7,29 +7,13 @@ import { cloudWatchAgentConfig } from '../../scripts/lib/render/cloudwatch-agent
 import { stackInstances } from '../../scripts/lib/render/stack-parameters.ts'
 import type { Model } from '../../scripts/lib/config/model.ts'
 import { fixtureModel } from './fixture-model.ts'
+import { stackResources, type StackResource } from './stack-resources.ts'
 import { allTemplates } from './templates.ts'
 
 const templates = allTemplates()
 const model = fixtureModel()
-type Res = {
-  stack: string
-  id: string
-  Type: string
-  Properties: Record<string, any>
-  UpdatePolicy?: Record<string, any>
-}
 // Every resource of every stack, resolved with that stack's parameters; imports stay symbolic.
-const resources: Res[] = stackInstances(model).flatMap((s) => {
-  const r = new Resolver({
-    template: templates[s.template],
-    parameters: s.parameters,
-    accountId: model.env.account,
-    region: model.env.region,
-    stackName: s.stack,
-    importValue: (name) => `import:${name}`,
-  })
-  return Object.entries(r.resources()).map(([id, res]) => ({ stack: s.stack, id, ...res }))
-})
+const resources = stackResources(model)
 const ofType = (type: string) => resources.filter((r) => r.Type === type)
 
 test('the only ingress from 0.0.0.0/0 is the ALB on 443 and 80', () => {
@@ -318,7 +302,7 @@ test("an app with allowFrom is forwarded only from those ranges; others fall to 
       stackName: stack.stack,
       importValue: (n) => `import:${n}`,
     })
-    return (r.resources().ListenerRule as Res).Properties.Conditions.map(
+    return (r.resources().ListenerRule as StackResource).Properties.Conditions.map(
       (c: any) => `${c.Field}=${(c.HostHeaderConfig ?? c.PathPatternConfig ?? c.SourceIpConfig).Values}`,
     )
   }

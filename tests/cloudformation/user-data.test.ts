@@ -7,35 +7,23 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { Resolver } from './resolve.ts'
 import { stackInstances } from '../../scripts/lib/render/stack-parameters.ts'
 import { requireTool } from '../harness/tools.ts'
 import { fixtureModel } from './fixture-model.ts'
-import { allTemplates } from './templates.ts'
+import { stackResources } from './stack-resources.ts'
 
-const templates = allTemplates()
 const model = fixtureModel()
 const pm2Version = JSON.parse(readFileSync('node_modules/pm2/package.json', 'utf8')).version as string
 
 /** Each instance group's boot script, decoded from its launch template. */
-const scripts = stackInstances(model)
-  .filter((s) => s.template === 'instance-group.yaml')
-  .map((s) => {
-    const r = new Resolver({
-      template: templates[s.template],
-      parameters: s.parameters,
-      accountId: model.env.account,
-      region: model.env.region,
-      stackName: s.stack,
-      importValue: (name) => `import:${name}`,
-    })
-    const data = (r.resources().LaunchTemplate as any).Properties.LaunchTemplateData.UserData as string
-    return {
-      group: s.parameters.GroupName!,
-      purpose: s.parameters.Purpose!,
-      script: Buffer.from(data, 'base64').toString(),
-    }
-  })
+const parameters = new Map(stackInstances(model).map((s) => [s.stack, s.parameters]))
+const scripts = stackResources(model)
+  .filter((r) => r.template === 'instance-group.yaml' && r.Type === 'AWS::EC2::LaunchTemplate')
+  .map((r) => ({
+    group: parameters.get(r.stack)!.GroupName!,
+    purpose: parameters.get(r.stack)!.Purpose!,
+    script: Buffer.from(r.Properties.LaunchTemplateData.UserData as string, 'base64').toString(),
+  }))
 
 test('every instance group boots with a script that is clean under shellcheck', () => {
   assert.equal(
