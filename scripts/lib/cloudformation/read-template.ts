@@ -1,5 +1,5 @@
 // Parses CloudFormation template text (YAML with short-form intrinsic tags) into plain data; no I/O.
-import { parseDocument, type Tags, type YAMLMap, type YAMLSeq } from 'yaml'
+import { parseDocument, type CollectionTag, type ScalarTag, type Tags } from 'yaml'
 
 export type Template = {
   AWSTemplateFormatVersion?: string
@@ -51,11 +51,11 @@ const scalarValue = (name: string, text: string): unknown => {
   return dot < 0 ? text : [text.slice(0, dot), text.slice(dot + 1)]
 }
 
-export const cloudFormationTags: Tags = SHORT_FORMS.flatMap((name) => [
+export const cloudFormationTags: Tags = SHORT_FORMS.flatMap((name): (ScalarTag | CollectionTag)[] => [
   { tag: `!${name}`, resolve: (text: string) => ({ [longName(name)]: scalarValue(name, text) }) },
-  { tag: `!${name}`, collection: 'seq' as const, resolve: (seq: YAMLSeq) => ({ [longName(name)]: seq.toJSON() }) },
-  { tag: `!${name}`, collection: 'map' as const, resolve: (map: YAMLMap) => ({ [longName(name)]: map.toJSON() }) },
-]) as unknown as Tags
+  { tag: `!${name}`, collection: 'seq', resolve: (seq) => ({ [longName(name)]: seq.toJSON() }) },
+  { tag: `!${name}`, collection: 'map', resolve: (map) => ({ [longName(name)]: map.toJSON() }) },
+])
 
 export class TemplateSyntaxError extends Error {}
 

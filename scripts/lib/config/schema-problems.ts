@@ -1,6 +1,5 @@
 // Turns ajv errors into problems at the offending node, with plain messages and "did you mean" hints (pure).
 import { closest, distance } from 'fastest-levenshtein'
-import type { ValidateFunction } from 'ajv'
 import type { Problem } from './model.ts'
 import { pointerToPath, problemAt, showPath, type Path } from './positions.ts'
 import type { SchemaError } from './schemas.ts'
@@ -91,9 +90,7 @@ function describe(e: SchemaError, path: Path): { path: Path; at: 'key' | 'value'
   }
 }
 
-export function schemaProblems(source: Source, validate: ValidateFunction, data: unknown): Problem[] {
-  if (validate(data)) return []
-  const errors = (validate.errors ?? []) as SchemaError[]
+export function schemaProblems(source: Source, errors: SchemaError[]): Problem[] {
   const problems: Problem[] = []
   for (const e of errors) {
     // propertyNames reports the bad key through a nested error that carries the key name;

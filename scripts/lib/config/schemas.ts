@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs'
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
+import type { AppSchema, EnvironmentSchema } from './schema-types.ts'
 
 export const schemaDir = new URL('../../../schemas/', import.meta.url)
 export const SCHEMA_FILES = ['common.schema.json', 'app.schema.json', 'environment.schema.json'] as const
@@ -17,13 +18,20 @@ export function createAjv(extra: string[] = []) {
   return ajv
 }
 
-let compiled: { app: ValidateFunction; environment: ValidateFunction } | undefined
+type Validators = {
+  app: ValidateFunction<AppSchema.Application>
+  environment: ValidateFunction<EnvironmentSchema.Environment>
+}
+let compiled: Validators | undefined
 
 /** The two document validators, compiled on first use and kept. */
-export function validators() {
+export function validators(): Validators {
   if (!compiled) {
     const ajv = createAjv()
-    compiled = { app: ajv.getSchema('app.schema.json')!, environment: ajv.getSchema('environment.schema.json')! }
+    compiled = {
+      app: ajv.getSchema<AppSchema.Application>('app.schema.json')!,
+      environment: ajv.getSchema<EnvironmentSchema.Environment>('environment.schema.json')!,
+    }
   }
   return compiled
 }

@@ -69,13 +69,14 @@ export const mongoSource = (client: MongoClient, batchSize = 1000, readPreferenc
   },
 
   async *documents(db, collection) {
+    // raw: the driver hands each document as the bytes the server sent; find<Buffer> says so to the compiler.
     const cursor = client
       .db(db)
       .collection(collection)
-      .find({}, { raw: true, batchSize, ...(readPreference && { readPreference }) })
+      .find<Buffer>({}, { raw: true, batchSize, ...(readPreference && { readPreference }) })
     let failed = false
     try {
-      while (await cursor.hasNext()) yield cursor.readBufferedDocuments() as unknown as Buffer[]
+      while (await cursor.hasNext()) yield cursor.readBufferedDocuments()
     } catch (e) {
       failed = true
       throw e

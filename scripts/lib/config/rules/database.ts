@@ -2,7 +2,7 @@
 // instance per data volume, and users only for apps that exist (pure).
 import { snapshotsKept, type Problem } from '../model.ts'
 import { privateSubnet, unusableAddress } from '../subnets.ts'
-import { envProblem, type Rule } from './context.ts'
+import { envProblem, type ReferenceRule, type Rule } from './context.ts'
 
 // DLM's count-based retention keeps at most this many snapshots per schedule.
 const DLM_MAX_KEPT = 1000
@@ -86,7 +86,7 @@ export const databaseGroupSingle: Rule = (ctx) => {
 }
 
 /** Reads names only (a reference rule): the apps the environment lists, resolved or not. */
-export const databaseClientsExist: Rule = (ctx) => {
+export const databaseClientsExist: ReferenceRule = (ctx) => {
   const names = Object.keys(ctx.data.apps ?? {})
   return Object.keys(ctx.data.database?.clients ?? {})
     .filter((app) => !names.includes(app))

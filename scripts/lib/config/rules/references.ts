@@ -1,13 +1,13 @@
 // Rules that every name used in an environment refers to something that exists (pure).
 import { suggest } from '../schema-problems.ts'
-import { envProblem, type Rule } from './context.ts'
+import { envProblem, type ReferenceRule } from './context.ts'
 
 const hint = (name: string, known: string[]) => {
   const s = suggest(name, known)
   return s ? `; did you mean '${s}'?` : known.length ? `; known: ${known.join(', ')}` : ''
 }
 
-export const appsExist: Rule = (ctx) =>
+export const appsExist: ReferenceRule = (ctx) =>
   Object.keys(ctx.data.apps ?? {})
     .filter((name) => !ctx.appFiles.has(name))
     .map((name) =>
@@ -20,7 +20,7 @@ export const appsExist: Rule = (ctx) =>
       ),
     )
 
-export const instanceGroupsExist: Rule = (ctx) => {
+export const instanceGroupsExist: ReferenceRule = (ctx) => {
   const groups = Object.keys(ctx.data.instanceGroups ?? {})
   const uses: [string[], string | undefined][] = [
     ...Object.entries(ctx.data.apps ?? {}).map(
@@ -43,7 +43,7 @@ export const instanceGroupsExist: Rule = (ctx) => {
     )
 }
 
-export const topicsExist: Rule = (ctx) => {
+export const topicsExist: ReferenceRule = (ctx) => {
   const topics = Object.keys(ctx.data.notifications ?? {})
   const uses: [(string | number)[], string[]][] = [
     [['deployment', 'notify'], ctx.data.deployment?.notify ?? []],
@@ -67,7 +67,7 @@ export const topicsExist: Rule = (ctx) => {
   )
 }
 
-export const stopAlarmsExist: Rule = (ctx) => {
+export const stopAlarmsExist: ReferenceRule = (ctx) => {
   const alarms = (ctx.data.alarms ?? []).map((a: any) => a.name as string)
   return (ctx.data.deployment?.stopOnAlarms ?? []).flatMap((name: string, i: number) =>
     alarms.includes(name)
