@@ -2,12 +2,13 @@
 // back to back, medians of --runs, with peak RSS; and our backup's peak RSS at a small and a large size of the same data.
 // Prints figures, ratios and the targets of issue 17 (I/O: FerretDB, moto, child processes).
 // Usage: npm run bench:backup -- [--large-mb 256] [--small-docs 200000] [--runs 3] [--rss-mb 100,1024 | --rss-mb none]
+import { createBuckets } from '../../tests/harness/moto.ts'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
+import { S3Client } from '@aws-sdk/client-s3'
 import { BSON, Int32, MongoClient, ObjectId, type Document } from 'mongodb'
 import { readModel } from '../../scripts/lib/config/read.ts'
 import { cacheBin, startFerret, type Ferret } from '../../tests/harness/ferretdb.ts'
@@ -105,12 +106,7 @@ const moto = await startMoto()
 Object.assign(process.env, moto.env)
 const model = readModel(root, ENV)
 const s3 = new S3Client({ region: model.env.region, forcePathStyle: true })
-await s3.send(
-  new CreateBucketCommand({
-    Bucket: model.env.backup.bucket,
-    CreateBucketConfiguration: { LocationConstraint: model.env.region as never },
-  }),
-)
+await createBuckets(s3, model.env.region, [model.env.backup.bucket])
 const work = mkdtempSync(join(tmpdir(), 'bench-backup-'))
 const servers = new Set<Ferret>()
 const fresh = async () => {

@@ -12,7 +12,7 @@ import { deployRevision } from '../../scripts/lib/deploy-local/runner.ts'
 import { refreshInstances, replaceInstance, scaleTo, type Launch } from '../../scripts/lib/deploy-local/scaling.ts'
 import { freePort } from '../../tests/harness/ports.ts'
 import { startMoto } from '../../tests/harness/moto.ts'
-import { fixtureModel } from '../../tests/render-instance/model-fixture.ts'
+import { fixtureModel } from '../../tests/fixtures/model.ts'
 import {
   explain,
   makeBundle,
@@ -73,7 +73,7 @@ try {
     const r = instanceExec(i, ['runuser', '-u', v1.user, '--', 'pm2', ...args], {
       env: { PM2_HOME: '/var/lib/drsignet/patient-api/pm2' },
     })
-    if (r.status !== 0) throw new Error(`pm2 ${args.join(' ')} on ${i.name}: ${r.stderr}`)
+    if (r.exitCode !== 0) throw new Error(`pm2 ${args.join(' ')} on ${i.name}: ${r.stderr}`)
   }
   const eco = '/opt/drsignet/patient-api/current/deploy/ecosystem.config.cjs'
   await measure('naive pm2 restart, no traffic blocking', async () => {

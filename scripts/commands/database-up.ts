@@ -3,7 +3,6 @@
 // fixed address and the data volume, mount it, give mongod its TLS, start it, restore the newest good backup when the
 // volume is new, and make every user with the password the secrets bucket keeps. Idempotent: a later deployment finds
 // everything in place and only repairs the users.
-import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { EC2Client } from '@aws-sdk/client-ec2'
@@ -133,13 +132,13 @@ export async function run(argv: string[]): Promise<number> {
 
   // 5. Who connects: the backup tool on this host (loopback), the client apps at the fixed address (their BeforeInstall).
   const backup = users.find((u) => u.name === 'backup')!
-  const id = (flag: string) => Number(execFileSync('id', [flag, backupAgentPaths.user], { encoding: 'utf8' }).trim())
+  const id = async (flag: string) => Number((await $`id ${flag} ${backupAgentPaths.user}`).stdout.trim())
   writeAtomically(
     backupAgentPaths.envFile,
     `MONGODB_URI=${connectionString(model, backup.name, backup.password, { host: '127.0.0.1' })}\n`,
     0o600,
-    id('-g'),
-    id('-u'),
+    await id('-g'),
+    await id('-u'),
   )
   for (const app of Object.keys(model.env.database.clients).sort()) {
     const u = users.find((x) => x.name === app)!

@@ -2,7 +2,6 @@
 // certificate), the environment's CA from the secrets bucket (created there once, SSE-KMS), this host's certificate,
 // and mongod.conf with TLS required (or preferred while an environment moves over); --restart restarts mongod
 // when either changed.
-import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseCommand } from '../lib/cli/args.ts'
@@ -68,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!keep) {
     const server = await issueServerCert(ca, names)
     // mongod reads key and certificate from one file; its group may read it, nobody else.
-    const gid = groupId(group)
+    const gid = await groupId(group)
     writeAtomically(serverFile, server.key + server.cert, gid === undefined ? 0o600 : 0o640, gid)
   }
   writeAtomically(join(dir, 'ca.pem'), ca.cert, 0o644)
@@ -113,10 +112,8 @@ function safeFits(pem: string, caCert: string, names: HostNames): boolean {
   }
 }
 
-function groupId(name: string): number | undefined {
-  try {
-    return Number(execFileSync('getent', ['group', name], { encoding: 'utf8' }).split(':')[2])
-  } catch {
-    return undefined
-  }
+/** The group's id, or none when the host has no such group (mongod not installed yet): then only root reads. */
+async function groupId(name: string): Promise<number | undefined> {
+  const entry = await $({ nothrow: true, quiet: true })`getent group ${name}`
+  return entry.ok ? Number(entry.stdout.split(':')[2]) : undefined
 }

@@ -4,12 +4,12 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate'
 import { deployPolicies, type Policy, type Principal } from './deployed-policies.ts'
-import { fixtureModel } from './fixture-model.ts'
+import { productionModel } from '../fixtures/model.ts'
 import { allTemplates } from './templates.ts'
 
 const ACCOUNT = '111122223333'
 const REGION = 'ap-south-1'
-const deployed = deployPolicies(fixtureModel(), allTemplates())
+const deployed = deployPolicies(productionModel(), allTemplates())
 const KEY = deployed.keyArn
 const REPO = `arn:aws:codecommit:${REGION}:${ACCOUNT}:drsignet-platform`
 const TRAIL = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/drsignet-production`

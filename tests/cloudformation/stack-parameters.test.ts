@@ -10,7 +10,7 @@ import { architectureOf } from '../../scripts/lib/render/stacks/instance-group.t
 import { quarterCidrs } from '../../scripts/lib/config/subnets.ts'
 import type { Model } from '../../scripts/lib/config/model.ts'
 import { Resolver } from './resolve.ts'
-import { fixtureModel } from './fixture-model.ts'
+import { productionModel } from '../fixtures/model.ts'
 import { allTemplates } from './templates.ts'
 
 const templates = allTemplates()
@@ -34,7 +34,7 @@ const problemsOf = (stacks: StackInstance[]) =>
 
 test('every stack of the fixture environment, in deployment order', () => {
   assert.equal(
-    stackInstances(fixtureModel()).map((s) => `${s.stack} ${s.template}`),
+    stackInstances(productionModel()).map((s) => `${s.stack} ${s.template}`),
     [
       'drsignet-production-data data.yaml',
       'drsignet-production-network network.yaml',
@@ -76,11 +76,11 @@ test('every stack of the fixture environment, in deployment order', () => {
 })
 
 test('the parameters match the templates they are rendered for', () => {
-  assert.equal(problemsOf(stackInstances(fixtureModel())), [])
+  assert.equal(problemsOf(stackInstances(productionModel())), [])
 })
 
 test('every stack that imports an export comes after the stack that exports it', () => {
-  const stacks = stackInstances(fixtureModel())
+  const stacks = stackInstances(productionModel())
   const exported = new Map<string, number>()
   stacks.forEach((s, i) => {
     for (const out of Object.values(templates[s.template].Outputs ?? {})) {
@@ -118,7 +118,7 @@ test('every stack that imports an export comes after the stack that exports it',
 })
 
 test('the OpenVPN port opens to the peer range from the Model, and to nothing without one', () => {
-  const model = fixtureModel()
+  const model = productionModel()
   const security = (m: typeof model) => byName(stackInstances(m), 'security').parameters
   assert.is(security(model).VpnPeerCidr, '')
   const withPeer = { ...model, env: { ...model.env, network: { ...model.env.network, vpnPeerCidr: '203.0.113.0/24' } } }
@@ -127,7 +127,7 @@ test('the OpenVPN port opens to the peer range from the Model, and to nothing wi
 })
 
 test('values come from the Model: app, instance group, alarm and topic parameters', () => {
-  const stacks = stackInstances(fixtureModel())
+  const stacks = stackInstances(productionModel())
   const patient = byName(stacks, 'app-patient-api')
   assert.equal(patient.tags, { Project: 'drsignet', Environment: 'production', App: 'patient-api' })
   assert.is(patient.parameters.ProxyPort, '8081')
@@ -203,7 +203,7 @@ test('helpers: retention rounds up, schedules, architectures, subnets', () => {
     ['1', '30', '365', '120', '3653'],
   )
   assert.is(
-    patchSchedule({ ...fixtureModel().env.patching, frequency: 'monthly', weekday: 'TUE', week: 2, time: '23:45' }),
+    patchSchedule({ ...productionModel().env.patching, frequency: 'monthly', weekday: 'TUE', week: 2, time: '23:45' }),
     'cron(45 23 ? * TUE#2 *)',
   )
   assert.equal(
@@ -213,7 +213,7 @@ test('helpers: retention rounds up, schedules, architectures, subnets', () => {
 })
 
 test('rule priorities put host rules before path-only rules', () => {
-  const model = fixtureModel()
+  const model = productionModel()
   model.apps[1] = { ...model.apps[1], hosts: [], paths: ['/doctor/'] }
   const stacks = stackInstances(model)
   assert.equal(
@@ -225,12 +225,12 @@ test('rule priorities put host rules before path-only rules', () => {
 })
 
 test('pure: same input, same output, frozen input untouched', () => {
-  const model = deepFreeze(fixtureModel())
-  assert.equal(JSON.stringify(stackInstances(model)), JSON.stringify(stackInstances(fixtureModel())))
+  const model = deepFreeze(productionModel())
+  assert.equal(JSON.stringify(stackInstances(model)), JSON.stringify(stackInstances(productionModel())))
 })
 
 test('checkParameters reports missing, unknown and out-of-range values', () => {
-  const stacks = stackInstances(fixtureModel())
+  const stacks = stackInstances(productionModel())
   const app = byName(stacks, 'app-patient-api')
   const bad: StackInstance = {
     ...app,
@@ -264,7 +264,7 @@ test('checkParameters reports missing, unknown and out-of-range values', () => {
 })
 
 test('slot overflow is reported, not silently dropped', () => {
-  const model: Model = fixtureModel()
+  const model: Model = productionModel()
   model.env.notifications = [{ name: 'many', emails: Array.from({ length: 9 }, (_, i) => `p${i}@example.com`) }]
   model.env.deployment.notify = ['many']
   model.env.alarms = model.env.alarms.map((a) => ({ ...a, notify: ['many'] }))

@@ -6,12 +6,12 @@ import { Resolver } from './resolve.ts'
 import { cloudWatchAgentConfig } from '../../scripts/lib/render/cloudwatch-agent.ts'
 import { stackInstances } from '../../scripts/lib/render/stack-parameters.ts'
 import type { Model } from '../../scripts/lib/config/model.ts'
-import { fixtureModel } from './fixture-model.ts'
+import { productionModel } from '../fixtures/model.ts'
 import { stackResources, type StackResource } from './stack-resources.ts'
 import { allTemplates } from './templates.ts'
 
 const templates = allTemplates()
-const model = fixtureModel()
+const model = productionModel()
 // Every resource of every stack, resolved with that stack's parameters; imports stay symbolic.
 const resources = stackResources(model)
 const ofType = (type: string) => resources.filter((r) => r.Type === type)
@@ -289,7 +289,7 @@ test('every request passes the web ACL first: AWS managed rules (common, known b
 })
 
 test("an app with allowFrom is forwarded only from those ranges; others fall to the listener's 404", () => {
-  const m = structuredClone(fixtureModel()) as Model
+  const m = structuredClone(productionModel()) as Model
   const portal = m.apps.find((a) => a.kind === 'spa') ?? m.apps[0]!
   portal.allowFrom = ['198.51.100.0/24', '203.0.113.0/24']
   const stack = stackInstances(m).find((x) => x.stack === `drsignet-production-app-${portal.name}`)!

@@ -9,10 +9,10 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { stackInstances } from '../../scripts/lib/render/stack-parameters.ts'
 import { requireTool } from '../harness/tools.ts'
-import { fixtureModel } from './fixture-model.ts'
+import { productionModel } from '../fixtures/model.ts'
 import { stackResources } from './stack-resources.ts'
 
-const model = fixtureModel()
+const model = productionModel()
 const pm2Version = JSON.parse(readFileSync('node_modules/pm2/package.json', 'utf8')).version as string
 
 /** Each instance group's boot script, decoded from its launch template. */

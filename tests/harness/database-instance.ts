@@ -68,7 +68,7 @@ export const withVolume = (volume: string) => (i: Instance) =>
 export function installDatabase(i: Instance, model: Model) {
   const write = (path: string, body: string) => {
     const r = instanceExec(i, ['sh', '-c', `mkdir -p "$(dirname "$1")" && cat > "$1"`, 'sh', path], { input: body })
-    if (r.status !== 0) throw new Error(`cannot write ${path} in ${i.name}: ${r.stderr}`)
+    if (r.exitCode !== 0) throw new Error(`cannot write ${path} in ${i.name}: ${r.stderr}`)
   }
   write(
     backupAgentPaths.mongodConf,
@@ -78,6 +78,6 @@ export function installDatabase(i: Instance, model: Model) {
   // The boot script's last line: the hooks wait for it.
   write(backupAgentPaths.bootComplete, `${new Date().toISOString()}\n`)
   const reload = instanceExec(i, ['systemctl', 'daemon-reload'])
-  if (reload.status !== 0) throw new Error(`systemctl daemon-reload in ${i.name}: ${reload.stderr}`)
+  if (reload.exitCode !== 0) throw new Error(`systemctl daemon-reload in ${i.name}: ${reload.stderr}`)
   assignAddress(i, model.env.database.address)
 }

@@ -1,5 +1,6 @@
 // Starts moto in server mode on a free loopback port for one suite and stops it after (I/O: spawns a process).
 import { spawn, type ChildProcess } from 'node:child_process'
+import { CreateBucketCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3'
 import { freePort } from './ports.ts'
 import { supervise } from './process.ts'
 import { requireTool } from './tools.ts'
@@ -42,4 +43,20 @@ export async function startMoto(opts: { account?: string } = {}): Promise<Moto> 
     { timeoutMs: 30_000, log: () => stderr },
   )
   return { endpoint, env: awsEnv(endpoint), stop: service.stop }
+}
+
+/** An S3 client signed in to this moto, path-style (moto serves every bucket on one host). */
+export const motoS3 = (m: Moto, region: string) =>
+  new S3Client({
+    region,
+    endpoint: m.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: m.env.AWS_ACCESS_KEY_ID!, secretAccessKey: m.env.AWS_SECRET_ACCESS_KEY! },
+  })
+
+/** Makes the buckets in the region; like S3, moto wants the location named outside us-east-1. */
+export async function createBuckets(s3: S3Client, region: string, buckets: string[]) {
+  const location = { LocationConstraint: region as BucketLocationConstraint }
+  for (const bucket of buckets)
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: location }))
 }

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert'
 import { renderHookSettings } from '../../scripts/lib/render/hook-settings.ts'
 import { waitFor } from '../harness/ports.ts'
 import { requireTool } from '../harness/tools.ts'
-import { fixtureApp, fixtureModel } from '../render-instance/model-fixture.ts'
+import { fixtureApp, fixtureModel } from '../fixtures/model.ts'
 
 const hooksDir = new URL('../../hooks/', import.meta.url).pathname
 // The hooks of app bundles (hooks/*.sh) and of the backup tool's bundle (hooks/backup/*.sh); lib.sh files are sourced, not run.

@@ -15,7 +15,7 @@ import {
 } from '../../scripts/lib/render/appspec.ts'
 import { backupAgentAppspec } from '../../scripts/lib/render/backup-agent.ts'
 import { readConfig } from '../../scripts/lib/config/read.ts'
-import { fixtureApp, fixtureModel } from './model-fixture.ts'
+import { fixtureApp, fixtureModel } from '../fixtures/model.ts'
 
 const schema = JSON.parse(readFileSync(new URL('../../schemas/appspec.schema.json', import.meta.url), 'utf8'))
 const validate = new Ajv2020.default({ allErrors: true, strict: true }).compile(schema)

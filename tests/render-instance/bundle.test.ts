@@ -13,7 +13,7 @@ import { desiredApps } from '../../scripts/lib/apply/desired.ts'
 import { renderAppFiles, renderEnvironment } from '../../scripts/lib/render/environment.ts'
 import { loadNginxTemplates } from '../../scripts/lib/render/render-all.ts'
 import { readModel } from '../../scripts/lib/config/read.ts'
-import { fixtureApp, fixtureModel } from './model-fixture.ts'
+import { fixtureApp, fixtureModel } from '../fixtures/model.ts'
 
 const rendered = () => renderAppFiles(fixtureApp(), fixtureModel(), loadNginxTemplates())
 

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { hookSettings, renderHookSettings, shellQuote } from '../../scripts/lib/render/hook-settings.ts'
-import { fixtureApp, fixtureModel } from './model-fixture.ts'
+import { fixtureApp, fixtureModel } from '../fixtures/model.ts'
 
 test("every line is KEY='value', sorted", () => {
   const { path, contents } = renderHookSettings(fixtureApp(), fixtureModel())

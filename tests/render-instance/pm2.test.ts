@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { pm2LogFiles, renderEcosystem, renderLogrotate } from '../../scripts/lib/render/pm2.ts'
-import { fixtureApp, fixtureModel } from './model-fixture.ts'
+import { fixtureApp, fixtureModel } from '../fixtures/model.ts'
 
 function load(contents: string) {
   const dir = mkdtempSync(join(tmpdir(), 'eco-'))

@@ -1,7 +1,7 @@
 // Runs one revision through the real CodeDeploy agent's codedeploy-local inside an instance, as a systemd service
 // like the agent's own unit, and follows it through the agent's log: which lifecycle event it is in, and why it
 // failed (I/O).
-import { spawn } from 'node:child_process'
+import { $, type ProcessOutput } from 'zx'
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import { execArgv, isRunning, writtenPath, type Instance } from './instance.ts'
@@ -137,7 +137,8 @@ export async function runAgent(
     }
   }
 
-  const [cmd, ...args] = execArgv(i, [
+  // The agent runs as a transient unit of the instance's systemd, as the codedeploy-agent service would on EC2.
+  const agent = $({ nothrow: true, quiet: true })`${execArgv(i, [
     'systemd-run',
     '--quiet',
     '--pipe',
@@ -151,20 +152,16 @@ export async function runAgent(
     '-a',
     '-c',
     agentCommand(d),
-  ])
-  const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (c) => (stdout += c))
-  child.stderr.on('data', (c) => (stderr += c))
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
-  let code: number | null | undefined
-  void exit.then((c) => (code = c))
-  while (code === undefined) {
+  ])}`
+  let finished: ProcessOutput | undefined
+  void agent.then((out) => (finished = out))
+  // Follow the agent's log while it works, so each lifecycle event is reported as it starts.
+  while (!finished) {
     await follow()
-    await Promise.race([exit, new Promise((r) => setTimeout(r, 100))])
+    await Promise.race([agent, new Promise((r) => setTimeout(r, 100))])
   }
   await follow()
+  const { exitCode: code, stdout, stderr } = finished
   deploymentId ??= stdout.match(/deployment-root\/[^/]+\/(d-[A-Z0-9]+-local)/)?.[1]
   if (code === 0) {
     if (current) await onEvent({ event: current, phase: 'done', at: Date.now(), scripts: ranScripts(current) })

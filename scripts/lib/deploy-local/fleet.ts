@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { InputError } from '../cli/errors.ts'
-import { run } from './exec.ts'
+import { $ } from 'zx'
 import {
   bootInstance,
   killInstance,
@@ -118,7 +118,7 @@ export async function createFleet(
     }
     f.allowed = f.instances.map((i) => i.name)
     writeFileSync(lbConfPath(f), lbNginxConf(f))
-    run('nginx', ['-c', lbConfPath(f)])
+    $.sync`nginx -c ${lbConfPath(f)}`
     saveFleet(f)
   } catch (e) {
     destroyFleet(f)
@@ -165,7 +165,7 @@ const lbMaster = (f: Fleet) => Number(readFileSync(join(f.dir, 'lb/nginx.pid'), 
 async function reloadLb(f: Fleet, drainMs: number) {
   writeFileSync(lbConfPath(f), lbNginxConf(f))
   const before = childPids(lbMaster(f))
-  run('nginx', ['-c', lbConfPath(f), '-s', 'reload'])
+  $.sync`nginx -c ${lbConfPath(f)} -s reload`
   const deadline = Date.now() + drainMs
   // nginx starts the new workers before it tells the old ones to stop accepting.
   while (Date.now() < deadline && before.some(alive)) await new Promise((r) => setTimeout(r, 50))
@@ -200,7 +200,7 @@ export async function terminateInstance(f: Fleet, i: Instance) {
 /** Stops the load balancer and every instance and forgets the fleet (its disks stay in the folder). */
 export function destroyFleet(f: Fleet) {
   try {
-    run('nginx', ['-c', lbConfPath(f), '-s', 'stop'], { allowFail: true })
+    $.sync({ nothrow: true })`nginx -c ${lbConfPath(f)} -s stop`
   } catch {
     /* not started */
   }

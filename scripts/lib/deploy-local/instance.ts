@@ -1,7 +1,7 @@
 // One local instance: a network namespace with a veth pair, and systemd booted in its own namespaces over this
 // machine's tree with persistent overlays (instance-boot.sh). Boots, kills, runs commands inside and reaches its
 // files through /proc/PID/root (I/O).
-import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import {
   closeSync,
   existsSync,
@@ -14,7 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
-import { run } from './exec.ts'
+import { $, type ProcessOutput } from 'zx'
 import { childPids, startTime } from './proc.ts'
 
 export type Instance = {
@@ -113,13 +113,12 @@ export function instanceExec(
   i: Instance,
   argv: string[],
   opts: { env?: Record<string, string>; input?: string } = {},
-): SpawnSyncReturns<string> {
-  const [cmd, ...args] = execArgv(i, argv, opts.env)
-  return spawnSync(cmd!, args, {
-    encoding: 'utf8',
-    input: opts.input,
-    stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-  })
+): ProcessOutput {
+  return $.sync({ nothrow: true, quiet: true, ...(opts.input !== undefined && { input: opts.input }) })`${execArgv(
+    i,
+    argv,
+    opts.env,
+  )}`
 }
 
 /**
@@ -131,7 +130,7 @@ export function setServiceEnvironment(i: Instance, env: Record<string, string>) 
   const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`)
   if (!vars.length) return
   const r = instanceExec(i, ['systemctl', 'set-environment', ...vars])
-  if (r.status !== 0) throw new Error(`instance ${i.name}: systemctl set-environment failed: ${r.stderr.trim()}`)
+  if (r.exitCode !== 0) throw new Error(`instance ${i.name}: systemctl set-environment failed: ${r.stderr.trim()}`)
 }
 
 /** Takes them back once the run is over: the relay they name is gone by then. */
@@ -148,6 +147,7 @@ export async function bootInstance(i: Instance, revisions: string, timeoutMs = 6
   i.boots = (i.boots ?? 0) + 1 // a cgroup of its own per boot: a leftover one can never block this boot
   mkdirSync(join(i.dir, 'disk'), { recursive: true })
   const log = openSync(join(i.dir, 'boot.log'), 'a')
+  // Not zx: this is no command that finishes but the instance itself, detached so it outlives this process.
   const child = spawn(
     'bash',
     [
@@ -305,25 +305,25 @@ export function attachVolumes(i: Instance, volumes: { hostDir: string; path: str
  * routed to it from this machine, so whoever dials the address reaches this instance, and no longer another.
  */
 export function assignAddress(i: Instance, ip: string) {
-  run('ip', ['netns', 'exec', i.netns, 'ip', 'addr', 'replace', `${ip}/32`, 'dev', i.nsIf])
-  run('ip', ['route', 'replace', `${ip}/32`, 'via', i.nsIp, 'dev', i.hostIf])
+  $.sync`ip netns exec ${i.netns} ip addr replace ${ip}/32 dev ${i.nsIf}`
+  $.sync`ip route replace ${ip}/32 via ${i.nsIp} dev ${i.hostIf}`
 }
 
 /** The instance's network: a namespace and a veth /30 whose host end is hostIp. */
 function createNetwork(i: Instance) {
   const inner = i.nsIf
-  run('ip', ['netns', 'add', i.netns])
-  run('ip', ['link', 'add', i.hostIf, 'type', 'veth', 'peer', 'name', inner])
-  run('ip', ['link', 'set', inner, 'netns', i.netns])
-  run('ip', ['addr', 'add', `${i.hostIp}/30`, 'dev', i.hostIf])
-  run('ip', ['link', 'set', i.hostIf, 'up'])
-  const inNs = (args: string[]) => run('ip', ['netns', 'exec', i.netns, ...args])
-  inNs(['ip', 'addr', 'add', `${i.nsIp}/30`, 'dev', inner])
-  inNs(['ip', 'link', 'set', inner, 'up'])
-  inNs(['ip', 'link', 'set', 'lo', 'up'])
+  $.sync`ip netns add ${i.netns}`
+  $.sync`ip link add ${i.hostIf} type veth peer name ${inner}`
+  $.sync`ip link set ${inner} netns ${i.netns}`
+  $.sync`ip addr add ${i.hostIp}/30 dev ${i.hostIf}`
+  $.sync`ip link set ${i.hostIf} up`
+  $.sync`ip netns exec ${i.netns} ip addr add ${i.nsIp}/30 dev ${inner}`
+  $.sync`ip netns exec ${i.netns} ip link set ${inner} up`
+  $.sync`ip netns exec ${i.netns} ip link set lo up`
 }
 
 export function removeNetwork(i: Instance) {
-  run('ip', ['link', 'del', i.hostIf], { allowFail: true })
-  run('ip', ['netns', 'del', i.netns], { allowFail: true })
+  // Either may be gone already (a restart of this machine takes both); what is left goes.
+  $.sync({ nothrow: true })`ip link del ${i.hostIf}`
+  $.sync({ nothrow: true })`ip netns del ${i.netns}`
 }

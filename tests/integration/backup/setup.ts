@@ -1,10 +1,10 @@
 // Shared set-up for the backup integration suites: moto with the environment's bucket, the CLI as a child process (I/O).
 import { spawn } from 'node:child_process'
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
+import { S3Client } from '@aws-sdk/client-s3'
 import { fileURLToPath } from 'node:url'
 import { readModel } from '../../../scripts/lib/config/read.ts'
 import type { Backup } from '../../../scripts/lib/config/model.ts'
-import { startMoto, type Moto } from '../../harness/moto.ts'
+import { startMoto, type Moto, createBuckets } from '../../harness/moto.ts'
 
 export const root = fileURLToPath(new URL('../../../', import.meta.url))
 export const ENV = 'staging'
@@ -17,12 +17,7 @@ export async function startWorld(): Promise<World> {
   Object.assign(process.env, moto.env)
   const model = readModel(root, ENV)
   const s3 = new S3Client({ region: model.env.region, forcePathStyle: true })
-  await s3.send(
-    new CreateBucketCommand({
-      Bucket: model.env.backup.bucket,
-      CreateBucketConfiguration: { LocationConstraint: model.env.region as never },
-    }),
-  )
+  await createBuckets(s3, model.env.region, [model.env.backup.bucket])
   return { moto, s3, policy: model.env.backup, region: model.env.region }
 }
 

@@ -2,9 +2,10 @@
 // server certificate from it; FerretDB serves that certificate on a TLS-only listener; backup, verify and restore
 // connect with the certificate checked; plaintext, a wrong CA and a cleartext URI to another host are refused
 // (I/O: openssl, moto, FerretDB with TLS, the CLI as child processes).
+import { createBuckets } from '../../harness/moto.ts'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3'
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3'
 import { X509Certificate } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -39,12 +40,7 @@ const tlsArgs = [
 
 test.before(async () => {
   world = await startWorld()
-  await world.s3.send(
-    new CreateBucketCommand({
-      Bucket: model.env.secrets.bucket,
-      CreateBucketConfiguration: { LocationConstraint: model.env.region as never },
-    }),
-  )
+  await createBuckets(world.s3, model.env.region, [model.env.secrets.bucket])
   writeFileSync(conf, PACKAGED_MONGOD_CONF)
 })
 test.after(async () => {

@@ -18,7 +18,7 @@ import { startMoto, type Moto } from '../../harness/moto.ts'
 import { parseTemplate } from '../../../scripts/lib/cloudformation/read-template.ts'
 import { stackInstances, type StackInstance } from '../../../scripts/lib/render/stack-parameters.ts'
 import { checkParameters } from '../../../scripts/lib/render/stacks/check-parameters.ts'
-import { fixtureModel } from '../../cloudformation/fixture-model.ts'
+import { productionModel } from '../../fixtures/model.ts'
 import { TEMPLATE_DIR } from '../../cloudformation/templates.ts'
 
 // Templates whose main resources moto's CloudFormation creates. Left out: alarms (moto has no
@@ -49,7 +49,7 @@ const MOTO_SKIPS = new Set([
   'AWS::WAFv2::LoggingConfiguration',
 ])
 
-const model = fixtureModel()
+const model = productionModel()
 let moto: Moto
 const created = new Map<string, Stack>()
 const config = () => ({

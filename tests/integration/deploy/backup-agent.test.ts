@@ -10,7 +10,7 @@
 import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { MongoClient } from 'mongodb'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -29,7 +29,7 @@ import { deployRevision } from '../../../scripts/lib/deploy-local/runner.ts'
 import { backupAgentPaths, mongoCaKeys } from '../../../scripts/lib/render/backup-paths.ts'
 import { clientEnvKey, passwordKey } from '../../../scripts/lib/database/users.ts'
 import { X509Certificate } from 'node:crypto'
-import { startMoto, type Moto } from '../../harness/moto.ts'
+import { startMoto, type Moto, motoS3, createBuckets } from '../../harness/moto.ts'
 import { freePort, waitFor } from '../../harness/ports.ts'
 import { requireTool } from '../../harness/tools.ts'
 import { installDatabase, newVolume, withVolume } from '../../harness/database-instance.ts'
@@ -61,19 +61,8 @@ const passEnv = () => instanceRoleEnv(moto, model.env.region)
 test.before(async () => {
   for (const t of ['nginx', 'ip', 'systemctl', 'npm']) requireTool(t)
   moto = await startMoto()
-  s3 = new S3Client({
-    region: model.env.region,
-    endpoint: moto.endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: moto.env.AWS_ACCESS_KEY_ID!, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY! },
-  })
-  for (const bucket of [model.env.secrets.bucket, model.env.backup.bucket])
-    await s3.send(
-      new CreateBucketCommand({
-        Bucket: bucket,
-        CreateBucketConfiguration: { LocationConstraint: model.env.region as never },
-      }),
-    )
+  s3 = motoS3(moto, model.env.region)
+  await createBuckets(s3, model.env.region, [model.env.secrets.bucket, model.env.backup.bucket])
   // The database group has no load balancer. Its instance boots with the data volume, then gets MongoDB and the
   // fixed address, as the launch template and ops database-up's attach leave it on EC2.
   fleet = await createFleet(join(work, 'fleet'), 0, await freePort(), undefined)
@@ -230,13 +219,13 @@ test('on the database instance the backup user reaches the metadata service (its
     '-e',
     `require('http').createServer((q, s) => s.end('role-credentials')).listen(8169, '169.254.169.254')`,
   ])
-  assert.is(started.status, 0, started.stderr)
+  assert.is(started.exitCode, 0, started.stderr)
   const ask = (user: string) =>
     instanceExec(i(), ['runuser', '-u', user, '--', 'curl', '-sS', '--max-time', '3', 'http://169.254.169.254:8169/'])
   await waitFor('the stand-in IMDS', async () => ask('root').stdout === 'role-credentials', 10_000)
   assert.is(ask(backupAgentPaths.user).stdout, 'role-credentials')
   const other = ask('nobody')
-  assert.is.not(other.status, 0, other.stdout)
+  assert.is.not(other.exitCode, 0, other.stdout)
   assert.match(readIn(i(), '/etc/drsignet/imds-users'), new RegExp(`^${backupAgentPaths.user}$`, 'm'))
 })
 

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'nod
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { App, Model } from '../../../scripts/lib/config/model.ts'
@@ -26,7 +26,7 @@ import { instancePaths } from '../../../scripts/lib/render/hook-settings.ts'
 import { renderAppFiles } from '../../../scripts/lib/render/environment.ts'
 import { loadNginxTemplates } from '../../../scripts/lib/render/render-all.ts'
 import { configWithAddress, installDatabase, newVolume, withVolume } from '../../harness/database-instance.ts'
-import { startMoto, type Moto } from '../../harness/moto.ts'
+import { startMoto, type Moto, motoS3, createBuckets } from '../../harness/moto.ts'
 import { freePort } from '../../harness/ports.ts'
 import { requireTool } from '../../harness/tools.ts'
 import { explain, instanceRoleEnv, processesIn, readIn, statIn, userIn } from './support.ts'
@@ -110,19 +110,8 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
   test.before(async () => {
     for (const t of ['nginx', 'ip', 'curl', 'systemctl', 'npm']) requireTool(t)
     moto = await startMoto()
-    s3 = new S3Client({
-      region: model.env.region,
-      endpoint: moto.endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: moto.env.AWS_ACCESS_KEY_ID!, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY! },
-    })
-    for (const bucket of [model.env.secrets.bucket, model.env.backup.bucket])
-      await s3.send(
-        new CreateBucketCommand({
-          Bucket: bucket,
-          CreateBucketConfiguration: { LocationConstraint: model.env.region as never },
-        }),
-      )
+    s3 = motoS3(moto, model.env.region)
+    await createBuckets(s3, model.env.region, [model.env.secrets.bucket, model.env.backup.bucket])
     for (const app of model.apps)
       await s3.send(
         new PutObjectCommand({

@@ -14,7 +14,7 @@ import { deployRevision } from '../../../scripts/lib/deploy-local/runner.ts'
 import { freePort } from '../../harness/ports.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { requireTool } from '../../harness/tools.ts'
-import { fixtureModel } from '../../render-instance/model-fixture.ts'
+import { fixtureModel } from '../../fixtures/model.ts'
 import { explain, explainRollback, makeBundle, putSecret, startLoad, testApp, versionAt } from './support.ts'
 
 const work = mkdtempSync(join(tmpdir(), 'deploy-faults-'))

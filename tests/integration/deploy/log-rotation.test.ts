@@ -15,7 +15,7 @@ import { instancePaths } from '../../../scripts/lib/render/hook-settings.ts'
 import { freePort, waitFor } from '../../harness/ports.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { requireTool } from '../../harness/tools.ts'
-import { fixtureModel } from '../../render-instance/model-fixture.ts'
+import { fixtureModel } from '../../fixtures/model.ts'
 import { explain, makeBundle, putSecret, testApp } from './support.ts'
 
 const LINES = 6000
@@ -90,7 +90,7 @@ test('rotation while the app writes loses no line, and logging goes on', async (
   for (let k = 0; k < 3; k++) {
     await new Promise((res) => setTimeout(res, 1100)) // dateext names have one-second resolution
     const rotate = instanceExec(i, ['logrotate', '-f', `/etc/logrotate.d/drsignet-${app.name}`])
-    assert.is(rotate.status, 0, rotate.stderr)
+    assert.is(rotate.exitCode, 0, rotate.stderr)
   }
   await waitFor('both workers to finish', async () => allLines().filter((l) => / done$/.test(l)).length === 2, 30_000)
 

@@ -16,7 +16,7 @@ import { instancePaths } from '../../../scripts/lib/render/hook-settings.ts'
 import { freePort, waitFor } from '../../harness/ports.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { requireTool } from '../../harness/tools.ts'
-import { fixtureModel } from '../../render-instance/model-fixture.ts'
+import { fixtureModel } from '../../fixtures/model.ts'
 import { explain, makeBundle, putSecret, statIn, testApp, userIn } from './support.ts'
 
 const app = testApp('1.0.0')
@@ -66,7 +66,7 @@ test.before(async () => {
   }
   // A rotation, so log-freeze's state folder exists as it does on an instance after a day.
   const r = instanceExec(fleet.instances[0]!, ['logrotate', '-f', `/etc/logrotate.d/drsignet-${app.name}`])
-  if (r.status !== 0) throw new Error(r.stderr)
+  if (r.exitCode !== 0) throw new Error(r.stderr)
 })
 
 test.after(async () => {
@@ -175,7 +175,7 @@ test("log-freeze, run by root, pauses only the app user's processes, even throug
       'bash',
       '-c',
       'exec 3>>/var/log/root-held.log; exec sleep 120',
-    ]).status,
+    ]).exitCode,
     0,
   )
   const linked = instanceExec(i, [
@@ -188,7 +188,7 @@ test("log-freeze, run by root, pauses only the app user's processes, even throug
     '/var/log/root-held.log',
     `${paths.logDir}/error.log`,
   ])
-  assert.is(linked.status, 0, linked.stderr)
+  assert.is(linked.exitCode, 0, linked.stderr)
   const freeze = `/opt/drsignet/${app.name}/current/hooks/lib/log-freeze.sh`
   const state = paths.logFreezeState
   const r = instanceExec(i, [
@@ -201,7 +201,7 @@ test("log-freeze, run by root, pauses only the app user's processes, even throug
     `${paths.logDir}/error.log`,
   ])
   try {
-    assert.is(r.status, 0, r.stderr)
+    assert.is(r.exitCode, 0, r.stderr)
     const paused = instanceExec(i, ['cat', state]).stdout.trim().split('\n').map(Number)
     const holder = Number(
       instanceExec(i, ['systemctl', 'show', '--property=MainPID', '--value', 'root-holder']).stdout.trim(),
@@ -231,7 +231,7 @@ test('the metadata service answers root and refuses the app user, also after the
       '-e',
       `require('http').createServer((q, s) => s.end('role-credentials')).listen(8169, '169.254.169.254')`,
     ])
-    assert.is(r.status, 0, r.stderr)
+    assert.is(r.exitCode, 0, r.stderr)
     await waitFor('the stand-in IMDS', async () => ask().stdout === 'role-credentials', 10_000)
   }
   const ask = (user?: string) =>
@@ -247,7 +247,7 @@ test('the metadata service answers root and refuses the app user, also after the
     assert.is(ask().stdout, 'role-credentials', 'root reaches it')
     for (const user of [app.user, 'nobody']) {
       const r = ask(user)
-      assert.is.not(r.status, 0, `${user} reached the metadata service: ${r.stdout}`)
+      assert.is.not(r.exitCode, 0, `${user} reached the metadata service: ${r.stdout}`)
       assert.match(r.stderr, /Connection refused|Couldn't connect/)
     }
   }

@@ -20,7 +20,7 @@ import { loadNginxTemplates } from '../../../scripts/lib/render/render-all.ts'
 import { freePort } from '../../harness/ports.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { requireTool } from '../../harness/tools.ts'
-import { fixtureModel } from '../../render-instance/model-fixture.ts'
+import { fixtureModel } from '../../fixtures/model.ts'
 import { explain, putSecret, readIn, testApp } from './support.ts'
 
 const host = 'admin.drsignet.com'

@@ -13,7 +13,7 @@ import { writtenPath } from '../../../scripts/lib/deploy-local/instance.ts'
 import { freePort } from '../../harness/ports.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { requireTool } from '../../harness/tools.ts'
-import { fixtureModel } from '../../render-instance/model-fixture.ts'
+import { fixtureModel } from '../../fixtures/model.ts'
 import { makeBundle, putSecret, startLoad, testApp, versionAt } from './support.ts'
 
 const root = new URL('../../../', import.meta.url).pathname

@@ -11,7 +11,7 @@ import { buildBundle } from '../../../scripts/lib/bundle/build.ts'
 import { renderAppFiles } from '../../../scripts/lib/render/environment.ts'
 import { loadNginxTemplates } from '../../../scripts/lib/render/render-all.ts'
 import { vhostPath } from '../../../scripts/lib/render/nginx.ts'
-import { fixtureApp, fixtureModel } from '../../render-instance/model-fixture.ts'
+import { fixtureApp, fixtureModel } from '../../fixtures/model.ts'
 import type { Moto } from '../../harness/moto.ts'
 
 export type Variant = 'ok' | 'unhealthy' | 'crash' | 'hang'

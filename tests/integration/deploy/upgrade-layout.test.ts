@@ -14,7 +14,7 @@ import { instancePaths } from '../../../scripts/lib/render/hook-settings.ts'
 import { freePort } from '../../harness/ports.ts'
 import { startMoto, type Moto } from '../../harness/moto.ts'
 import { requireTool } from '../../harness/tools.ts'
-import { fixtureModel } from '../../render-instance/model-fixture.ts'
+import { fixtureModel } from '../../fixtures/model.ts'
 import { explain, makeBundle, processesIn, putSecret, readIn, statIn, testApp, userIn, versionAt } from './support.ts'
 
 const app = testApp('2.0.0')
@@ -56,7 +56,7 @@ test("the earlier layout, with the app user's pm2 daemon running, becomes the ow
     runuser -u ${user} -- env PM2_HOME=${p.pm2Home} pm2 ping >/dev/null
   `,
   ])
-  assert.is(old.status, 0, old.stderr)
+  assert.is(old.exitCode, 0, old.stderr)
   const daemon = processesIn(i, 'PM2').filter((x) => x.user === user)
   assert.ok(daemon.length > 0, 'the old pm2 daemon runs')
 
@@ -83,7 +83,7 @@ test("the earlier layout, with the app user's pm2 daemon running, becomes the ow
   const notRoots = instanceExec(i, ['find', '/opt/drsignet/patient-api/current', '!', '-uid', '0', '-print'])
   assert.is(notRoots.stdout, '', "nothing in the release is the app user's")
   assert.is(
-    instanceExec(i, ['test', '-e', `${p.appDir}/node_modules/stale`]).status,
+    instanceExec(i, ['test', '-e', `${p.appDir}/node_modules/stale`]).exitCode,
     1,
     'the earlier dependencies are gone',
   )

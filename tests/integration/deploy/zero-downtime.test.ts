@@ -10,7 +10,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { DeleteObjectCommand } from '@aws-sdk/client-s3'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createFleet, destroyFleet, type Fleet } from '../../../scripts/lib/deploy-local/fleet.ts'
@@ -24,9 +24,9 @@ import {
 } from '../../../scripts/lib/deploy-local/scaling.ts'
 import { instancePaths } from '../../../scripts/lib/render/hook-settings.ts'
 import { freePort } from '../../harness/ports.ts'
-import { startMoto, type Moto } from '../../harness/moto.ts'
+import { startMoto, type Moto, motoS3 } from '../../harness/moto.ts'
 import { requireTool } from '../../harness/tools.ts'
-import { fixtureModel } from '../../render-instance/model-fixture.ts'
+import { fixtureModel } from '../../fixtures/model.ts'
 import {
   explain,
   filesContaining,
@@ -144,12 +144,7 @@ test('a new version, then replace, scale out and in, refresh, a failed launch: 0
 
   // records-api's secret is gone: its launch deployment fails in BeforeInstall after patient-api's put the instance in
   // the load balancer; the group abandons it, so it leaves the load balancer before it is terminated.
-  const s3 = new S3Client({
-    region: 'ap-south-1',
-    endpoint: moto.endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: moto.env.AWS_ACCESS_KEY_ID!, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY! },
-  })
+  const s3 = motoS3(moto, 'ap-south-1')
   await s3.send(new DeleteObjectCommand({ Bucket: secrets.bucket, Key: `${secrets.prefix}/records-api/.env` }))
   const err = await scaleTo(f, 3, opts).then(
     () => undefined,

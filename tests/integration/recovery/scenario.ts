@@ -12,7 +12,7 @@ import { createServer, request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { GetObjectCommand } from '@aws-sdk/client-s3'
 import { MongoClient } from 'mongodb'
 import { readModel } from '../../../scripts/lib/config/read.ts'
 import type { Model } from '../../../scripts/lib/config/model.ts'
@@ -31,7 +31,7 @@ import { deployRevision } from '../../../scripts/lib/deploy-local/runner.ts'
 import { clientEnvKey } from '../../../scripts/lib/database/users.ts'
 import { backupAgentPaths, backupUnit, mongoCaKeys } from '../../../scripts/lib/render/backup-paths.ts'
 import { configWithAddress, installDatabase, newVolume, withVolume } from '../../harness/database-instance.ts'
-import { startMoto, type Moto } from '../../harness/moto.ts'
+import { startMoto, type Moto, motoS3, createBuckets } from '../../harness/moto.ts'
 import { freePort, waitFor } from '../../harness/ports.ts'
 import { supervise, type Supervised } from '../../harness/process.ts'
 import { explain, instanceRoleEnv } from '../deploy/support.ts'
@@ -164,13 +164,7 @@ export async function standUp(address: string, env = 'staging'): Promise<Stand> 
   const say = (line: string) => void log.push(`${new Date().toISOString().slice(11, 23)} ${line}`)
   const moto = await startMoto()
   const s3 = s3Of(moto, model)
-  for (const bucket of [model.env.secrets.bucket, model.env.backup.bucket])
-    await s3.send(
-      new CreateBucketCommand({
-        Bucket: bucket,
-        CreateBucketConfiguration: { LocationConstraint: model.env.region as never },
-      }),
-    )
+  await createBuckets(s3, model.env.region, [model.env.secrets.bucket, model.env.backup.bucket])
   const gz = await packEntries(
     backupAgentEntries(model, { ops: readOpsSnapshot(env, config), hooks: backupHookEntries() }),
   )
@@ -202,13 +196,7 @@ export async function standUp(address: string, env = 'staging'): Promise<Stand> 
   return stand
 }
 
-export const s3Of = (moto: Moto, model: Model) =>
-  new S3Client({
-    region: model.env.region,
-    endpoint: moto.endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: moto.env.AWS_ACCESS_KEY_ID!, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY! },
-  })
+export const s3Of = (moto: Moto, model: Model) => motoS3(moto, model.env.region)
 
 /** What the Auto Scaling group and CodeDeploy's lifecycle hook do for a new database instance. */
 export async function launchDatabase(s: Stand, volume: string): Promise<Instance> {

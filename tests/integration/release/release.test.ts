@@ -7,14 +7,8 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  type BucketLocationConstraint,
-  CreateBucketCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3'
-import { startMoto, type Moto } from '../../harness/moto.ts'
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { startMoto, type Moto, motoS3, createBuckets } from '../../harness/moto.ts'
 import { root, runOps, useMotoEnv } from '../apply/support.ts'
 import { readModel } from '../../../scripts/lib/config/read.ts'
 import { awsServices } from '../../../scripts/lib/aws/services.ts'
@@ -31,6 +25,9 @@ let other: Moto
 let s3: S3Client
 
 const ops = (m: Moto, args: string[]) => runOps(args, { ...m.env, npm_config_cache: join(work, 'npm-cache') })
+/** `ops release patient-api VERSION` from the checkout the tests keep, into staging. */
+const releasePatientApi = (m: Moto, version: string, ...flags: string[]) =>
+  ops(m, ['release', 'patient-api', version, '--from', join(work, 'patient-api'), ...flags, '--env', 'staging'])
 
 /** An app repository as its CI checks it out: a lockfile, a test and a build script, one commit. */
 function appCheckout(name: string, testScript = 'node --test'): string {
@@ -71,18 +68,8 @@ const getText = async (key: string) => (await getBytes(key)).toString('utf8')
 test.before(async () => {
   ;[moto, other] = await Promise.all([startMoto({ account: model.env.account }), startMoto()])
   useMotoEnv(moto)
-  s3 = new S3Client({
-    endpoint: moto.endpoint,
-    region: model.env.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  })
-  await s3.send(
-    new CreateBucketCommand({
-      Bucket: bucket,
-      CreateBucketConfiguration: { LocationConstraint: model.env.region as BucketLocationConstraint },
-    }),
-  )
+  s3 = motoS3(moto, model.env.region)
+  await createBuckets(s3, model.env.region, [bucket])
 })
 test.after(async () => {
   await Promise.all([moto?.stop(), other?.stop()])
@@ -128,15 +115,7 @@ test("--build runs the app's install, tests and build, and publishes the release
 })
 
 test('the same bytes again: nothing to do, and it says so; the manifest stays the first one', async () => {
-  const r = await ops(moto, [
-    'release',
-    'patient-api',
-    '2.0.0',
-    '--from',
-    join(work, 'patient-api'),
-    '--env',
-    'staging',
-  ])
+  const r = await releasePatientApi(moto, '2.0.0')
   assert.is(r.code, 0, r.stderr)
   assert.is(
     r.stdout,
@@ -147,15 +126,7 @@ test('the same bytes again: nothing to do, and it says so; the manifest stays th
 
 test('other bytes under a published version: exit 1 with both sha256s, the release unchanged', async () => {
   writeFileSync(join(work, 'patient-api', 'dist/server.js'), 'console.log("patched in place")\n')
-  const r = await ops(moto, [
-    'release',
-    'patient-api',
-    '2.0.0',
-    '--from',
-    join(work, 'patient-api'),
-    '--env',
-    'staging',
-  ])
+  const r = await releasePatientApi(moto, '2.0.0')
   assert.is(r.code, 1)
   assert.match(
     r.stderr.trimEnd().split('\n').at(-1)!,
@@ -215,16 +186,7 @@ test('apply deploys a release only when its bytes are the ones its manifest name
 })
 
 test("another account's credentials: refused before the build", async () => {
-  const r = await ops(other, [
-    'release',
-    'patient-api',
-    '2.0.1',
-    '--from',
-    join(work, 'patient-api'),
-    '--build',
-    '--env',
-    'staging',
-  ])
+  const r = await releasePatientApi(other, '2.0.1', '--build')
   assert.is(r.code, 1)
   assert.not.match(r.stderr, /release: install/)
   assert.match(r.stderr, /environment staging is account 444455556666; these credentials \(.*\) are for 123456789012/)
