@@ -1,5 +1,5 @@
 // Finds the line and column of a path inside a parsed YAML document (pure).
-import { isMap, isPair, isScalar, isSeq, type Node, type Pair } from 'yaml'
+import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml'
 import type { Problem } from './model.ts'
 import type { Source } from './source.ts'
 
@@ -43,7 +43,7 @@ export function nodeAt(source: Source, path: Path, at: 'key' | 'value' = 'value'
 
 export function positionOf(source: Source, path: Path, at: 'key' | 'value' = 'value'): { line: number; col: number } {
   const node = nodeAt(source, path, at)
-  const offset = node?.range?.[0] ?? (isPair(node) ? 0 : 0)
+  const offset = node?.range?.[0] ?? 0
   return source.lines.linePos(offset)
 }
 
