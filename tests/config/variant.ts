@@ -2,6 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { loadConfig } from '../../scripts/lib/config/load.ts'
 import { formatProblem } from '../../scripts/lib/config/problems.ts'
+import * as assert from 'uvu/assert'
 
 const root = new URL('../../', import.meta.url)
 const read = (dir: string) =>
@@ -35,3 +36,6 @@ export const P = 'environments/production.yaml'
 export const S = 'environments/staging.yaml'
 export const PATIENT = 'apps/patient-api.yaml'
 export const PORTAL = 'apps/admin-portal.yaml'
+
+/** The problems found are exactly these, in this order. */
+export const expectOnly = (found: string[], ...expected: string[]) => assert.equal(found, expected)
