@@ -2,7 +2,6 @@
 // back to back, medians of --runs, with peak RSS; and our backup's peak RSS at a small and a large size of the same data.
 // Prints figures, ratios and the targets of issue 17 (I/O: FerretDB, moto, child processes).
 // Usage: npm run bench:backup -- [--large-mb 256] [--small-docs 200000] [--runs 3] [--rss-mb 100,1024 | --rss-mb none]
-import { createBuckets } from '../../tests/harness/moto.ts'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,7 +11,7 @@ import { S3Client } from '@aws-sdk/client-s3'
 import { BSON, Int32, MongoClient, ObjectId, type Document } from 'mongodb'
 import { readModel } from '../../scripts/lib/config/read.ts'
 import { cacheBin, startFerret, type Ferret } from '../../tests/harness/ferretdb.ts'
-import { startMoto } from '../../tests/harness/moto.ts'
+import { createBuckets, startMoto } from '../../tests/harness/moto.ts'
 import { patient, rng } from '../../tests/integration/backup/dataset.ts'
 import { measure, type Measured } from './measure.ts'
 
