@@ -137,8 +137,9 @@ export async function runAgent(
     }
   }
 
-  // The agent runs as a transient unit of the instance's systemd, as the codedeploy-agent service would on EC2.
-  const agent = $({ nothrow: true, quiet: true })`${execArgv(i, [
+  // The agent runs as a transient unit of the instance's systemd, as the codedeploy-agent service would on EC2. Its
+  // stdin is /dev/null, as a service's is: --pipe would otherwise hand it ours, and a hook reading it would wait forever.
+  const agent = $({ nothrow: true, quiet: true, stdio: ['ignore', 'pipe', 'pipe'] })`${execArgv(i, [
     'systemd-run',
     '--quiet',
     '--pipe',

@@ -14,7 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
-import { $, type ProcessOutput } from 'zx'
+import { $, type Options, type ProcessOutput } from 'zx'
 import { childPids, startTime } from './proc.ts'
 
 export type Instance = {
@@ -114,11 +114,10 @@ export function instanceExec(
   argv: string[],
   opts: { env?: Record<string, string>; input?: string } = {},
 ): ProcessOutput {
-  return $.sync({ nothrow: true, quiet: true, ...(opts.input !== undefined && { input: opts.input }) })`${execArgv(
-    i,
-    argv,
-    opts.env,
-  )}`
+  // Without input, stdin is /dev/null: a command that reads it ends instead of waiting on ours.
+  const stdin: Partial<Options> =
+    opts.input === undefined ? { stdio: ['ignore', 'pipe', 'pipe'] } : { input: opts.input }
+  return $.sync({ nothrow: true, quiet: true, ...stdin })`${execArgv(i, argv, opts.env)}`
 }
 
 /**
