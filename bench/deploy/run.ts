@@ -44,7 +44,7 @@ const record = (phase: string, s: LoadStats, ms: number) =>
   })
 
 async function measure(phase: string, action: () => Promise<unknown>) {
-  const load = startLoad(fleet!.lbPort, CONCURRENCY, 120_000)
+  const load = startLoad(fleet!.targets[0]!.lbPort, CONCURRENCY, 120_000)
   const t0 = Date.now()
   await action()
   const stats = await load.stop()
@@ -54,7 +54,7 @@ async function measure(phase: string, action: () => Promise<unknown>) {
 try {
   const v1 = testApp('1.0.0')
   await putSecret(moto.endpoint, fixtureModel([v1]), v1, 'DB_PASSWORD=bench\n')
-  fleet = await createFleet(join(work, 'fleet'), 2, await freePort(), 8081)
+  fleet = await createFleet(join(work, 'fleet'), 2, [{ proxyPort: 8081, lbPort: await freePort() }])
   const opts = { passEnv: moto.env }
   const first = await deployRevision(fleet, await makeBundle(bundles, v1), opts)
   if (!first.ok) throw new Error(explain(first))

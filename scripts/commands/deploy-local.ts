@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseCommand } from '../lib/cli/args.ts'
 import { UsageError } from '../lib/cli/errors.ts'
-import { createFleet, destroyFleet, loadFleet } from '../lib/deploy-local/fleet.ts'
+import { addTargetGroup, createFleet, destroyFleet, loadFleet, targetOf } from '../lib/deploy-local/fleet.ts'
+import { freeLoopbackPort } from '../lib/deploy-local/free-port.ts'
 import { AGENT_VERSION } from '../lib/deploy-local/instance.ts'
 import { bundleMeta, deployRevision, type Failure } from '../lib/deploy-local/runner.ts'
 import type { Progress } from '../lib/deploy-local/lifecycle.ts'
@@ -71,14 +72,22 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(`--instances must be 1..8\nusage: ${usage}`)
   if (!Number.isInteger(lbPort) || lbPort < 1 || lbPort > 65535)
     throw new UsageError(`--lb-port must be a port\nusage: ${usage}`)
+  // An app behind the load balancer names its port; the backup tool's database group has no load balancer.
+  const meta = await bundleMeta(bundle)
+  const listener = (port: number) =>
+    meta.proxyPort ? [{ app: meta.app, proxyPort: meta.proxyPort, lbPort: port }] : []
   let fleet = loadFleet(dir)
   if (!fleet) {
-    // An app behind the load balancer names its port; the backup tool's database group has no load balancer.
-    const { proxyPort } = await bundleMeta(bundle)
     console.log(`booting ${count} instances (systemd, nginx, the CodeDeploy agent ${AGENT_VERSION})...`)
-    fleet = await createFleet(dir, count, lbPort, proxyPort)
+    fleet = await createFleet(dir, count, listener(lbPort))
+  } else if (meta.proxyPort && !targetOf(fleet, meta.proxyPort)) {
+    // The app's first deployment here: its own target group, on --lb-port or a free port.
+    const [target] = listener(values['lb-port'] !== undefined ? lbPort : await freeLoopbackPort())
+    await addTargetGroup(fleet, target!)
   }
-  console.log(`fleet ${fleet.id}: ${fleet.instances.length} instances behind http://127.0.0.1:${fleet.lbPort}`)
+  console.log(`fleet ${fleet.id}: ${fleet.instances.length} instances`)
+  for (const t of fleet.targets)
+    console.log(`  ${t.app ?? `port ${t.proxyPort}`}: http://127.0.0.1:${t.lbPort} (nginx port ${t.proxyPort})`)
   const r = await deployRevision(fleet, bundle, { onProgress: printProgress, passEnv: awsEnv() })
   if (r.ok) {
     console.log(`${r.deploymentId} succeeded on ${fleet.instances.length} instances`)

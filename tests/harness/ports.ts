@@ -1,16 +1,7 @@
-// Free loopback ports for test services (I/O: binds a socket briefly).
-import { createServer } from 'node:net'
+// Free loopback ports for test services, and waiting for a service to answer (I/O: binds a socket briefly).
+import { freeLoopbackPort } from '../../scripts/lib/deploy-local/free-port.ts'
 
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.unref()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => resolve(port))
-    })
-  })
+export const freePort = freeLoopbackPort
 
 /** Polls until `probe` resolves true or the deadline passes. */
 export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {

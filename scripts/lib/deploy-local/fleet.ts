@@ -1,5 +1,6 @@
-// A local fleet for deploy-local: booted instances (instance.ts) behind a loopback nginx load balancer that
-// blocks and allows instances like an ALB target group; fleet.json keeps it across runs (I/O).
+// A local fleet for deploy-local: booted instances (instance.ts) behind a loopback nginx load balancer with one
+// listener per app, each blocking and allowing instances like that app's ALB target group; fleet.json keeps it
+// across runs (I/O).
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -17,13 +18,18 @@ import { childPids } from './proc.ts'
 
 export type { Instance } from './instance.ts'
 
+/**
+ * One app's target group: the load balancer's listener on lbPort sends to proxyPort (the app's nginx port) of
+ * the allowed instances. A deployment of the app blocks and allows its instances here and nowhere else, as
+ * CodeDeploy does with the target group of the app's deployment group.
+ */
+export type TargetGroup = { app?: string; proxyPort: number; lbPort: number; allowed: string[] }
+
 export type Fleet = {
   dir: string
   id: string
-  lbPort: number
-  proxyPort?: number // the app's nginx port on every instance, fixed by the first bundle; none: no load balancer (the database group)
+  targets: TargetGroup[] // none: no load balancer (the database group)
   instances: Instance[]
-  allowed: string[] // instance names the load balancer sends traffic to
   // Per app, the last revision deployed to every instance (a copy in the fleet folder): what a rollback redeploys and
   // what a launched instance gets. A fleet kept from before apps were told apart holds one path.
   lastGood?: Record<string, string> | string
@@ -40,18 +46,42 @@ export function saveFleet(f: Fleet) {
   renameSync(`${stateFile(f.dir)}.tmp`, stateFile(f.dir))
 }
 
-export const loadFleet = (dir: string): Fleet | undefined =>
-  existsSync(stateFile(dir)) ? JSON.parse(readFileSync(stateFile(dir), 'utf8')) : undefined
+type SavedBeforeTargets = { lbPort?: number; proxyPort?: number; allowed?: string[] }
 
-/** The load balancer: no retries to another target, so a request sent to a stopped instance would fail visibly. */
+/** The fleet saved in dir; one saved with a single load balancer (lbPort, proxyPort) gets it as its one target. */
+export function loadFleet(dir: string): Fleet | undefined {
+  if (!existsSync(stateFile(dir))) return undefined
+  const { lbPort, proxyPort, allowed, ...f } = JSON.parse(readFileSync(stateFile(dir), 'utf8')) as Fleet &
+    SavedBeforeTargets
+  if (f.targets) return f
+  return { ...f, targets: proxyPort && lbPort ? [{ proxyPort, lbPort, allowed: allowed ?? [] }] : [] }
+}
+
+/** The target group of the app whose nginx listens on proxyPort, if the load balancer has one. */
+export const targetOf = (f: Fleet, proxyPort: number | undefined) => f.targets.find((t) => t.proxyPort === proxyPort)
+
+/**
+ * The load balancer, one listener per target group: no retries to another target, so a request sent to a stopped
+ * instance would fail visibly; a target group with no instance in service answers 503, as an ALB does.
+ */
 export function lbNginxConf(f: Fleet): string {
-  const targets = f.proxyPort ? f.instances.filter((i) => f.allowed.includes(i.name)) : []
-  const upstream = targets.length
-    ? `    upstream targets {\n${targets.map((i) => `        server ${i.nsIp}:${f.proxyPort};`).join('\n')}\n    }\n`
-    : ''
-  const location = targets.length
-    ? 'proxy_pass http://targets;\n            proxy_next_upstream off;\n            proxy_set_header Host $host;'
-    : 'return 503;'
+  const listeners = f.targets.map((t) => {
+    const members = f.instances.filter((i) => t.allowed.includes(i.name))
+    const name = `port${t.proxyPort}`
+    const upstream = members.length
+      ? `    upstream ${name} {\n${members.map((i) => `        server ${i.nsIp}:${t.proxyPort};`).join('\n')}\n    }\n`
+      : ''
+    const location = members.length
+      ? `proxy_pass http://${name};\n            proxy_next_upstream off;\n            proxy_set_header Host $host;`
+      : 'return 503;'
+    return `${upstream}    server {
+        listen 127.0.0.1:${t.lbPort};${t.app ? ` # ${t.app}` : ''}
+        location / {
+            ${location}
+        }
+    }
+`
+  })
   return `# deploy-local load balancer for fleet ${f.id}
 worker_processes 1;
 pid ${f.dir}/lb/nginx.pid;
@@ -61,13 +91,7 @@ http {
     access_log off;
     client_body_temp_path ${f.dir}/lb/tmp;
     proxy_temp_path ${f.dir}/lb/tmp;
-${upstream}    server {
-        listen 127.0.0.1:${f.lbPort};
-        location / {
-            ${location}
-        }
-    }
-}
+${listeners.join('')}}
 `
 }
 
@@ -92,11 +116,11 @@ const fleetNet = (id: string): [number, number] => [
   parseInt(id.slice(2, 4), 16),
 ]
 
+/** `targets`: the load balancer's listeners to start with; every instance booted here is in service in each. */
 export async function createFleet(
   dirIn: string,
   count: number,
-  lbPort: number,
-  proxyPort: number | undefined,
+  targets: Omit<TargetGroup, 'allowed'>[],
 ): Promise<Fleet> {
   const missing = missingPrerequisites()
   if (missing.length) throw new InputError(`deploy-local cannot boot instances here; missing: ${missing.join('; ')}`)
@@ -105,7 +129,14 @@ export async function createFleet(
   const id = randomBytes(3).toString('hex')
   // A /30 per instance in a 10.x.y.0/24 picked from the fleet id; the addresses live only in our namespaces.
   const net = fleetNet(id)
-  const f: Fleet = { dir, id, lbPort, proxyPort, instances: [], allowed: [], deployments: 0, launched: count }
+  const f: Fleet = {
+    dir,
+    id,
+    targets: targets.map((t) => ({ ...t, allowed: [] })),
+    instances: [],
+    deployments: 0,
+    launched: count,
+  }
   mkdirSync(revisionsDir(f), { recursive: true })
   saveFleet(f)
   try {
@@ -116,7 +147,7 @@ export async function createFleet(
       await bootInstance(i, revisionsDir(f)) // makes its network too
       saveFleet(f)
     }
-    f.allowed = f.instances.map((i) => i.name)
+    for (const t of f.targets) t.allowed = f.instances.map((i) => i.name)
     writeFileSync(lbConfPath(f), lbNginxConf(f))
     $.sync`nginx -c ${lbConfPath(f)}`
     saveFleet(f)
@@ -172,17 +203,42 @@ async function reloadLb(f: Fleet, drainMs: number) {
   saveFleet(f)
 }
 
-/** A group without a load balancer (no proxyPort) has no traffic to block or allow, as in CodeDeploy. */
-export async function blockTraffic(f: Fleet, name: string, drainMs = 15_000) {
-  if (!f.proxyPort) return
-  f.allowed = f.allowed.filter((n) => n !== name)
+/**
+ * A new listener for an app that has none yet (its first deployment to this fleet), with no instance in service:
+ * each joins in the app's AllowTraffic, as an instance joins a new target group.
+ */
+export async function addTargetGroup(f: Fleet, target: Omit<TargetGroup, 'allowed'>): Promise<TargetGroup> {
+  const clash = f.targets.find((t) => t.proxyPort === target.proxyPort || t.lbPort === target.lbPort)
+  if (clash)
+    throw new InputError(
+      `fleet ${f.id}: port ${clash.lbPort === target.lbPort ? target.lbPort : target.proxyPort} is already ${clash.app ?? 'an app'}'s`,
+    )
+  const added = { ...target, allowed: [] }
+  f.targets.push(added)
+  await reloadLb(f, 0)
+  return added
+}
+
+/** Out of the app's target group (the one for proxyPort); an app with none (the database group's) has no traffic steps. */
+export async function blockTraffic(f: Fleet, name: string, proxyPort: number | undefined, drainMs = 15_000) {
+  const t = targetOf(f, proxyPort)
+  if (!t) return
+  t.allowed = t.allowed.filter((n) => n !== name)
   await reloadLb(f, drainMs)
 }
 
-export async function allowTraffic(f: Fleet, name: string) {
-  if (!f.proxyPort) return
-  if (!f.allowed.includes(name)) f.allowed = [...f.allowed, name].sort()
+export async function allowTraffic(f: Fleet, name: string, proxyPort: number | undefined) {
+  const t = targetOf(f, proxyPort)
+  if (!t) return
+  if (!t.allowed.includes(name)) t.allowed = [...t.allowed, name].sort()
   await reloadLb(f, 15_000)
+}
+
+/** Out of every target group, drained, as an instance the group terminates is deregistered from all of them. */
+export async function deregisterEverywhere(f: Fleet, name: string, drainMs = 15_000) {
+  if (!f.targets.some((t) => t.allowed.includes(name))) return
+  for (const t of f.targets) t.allowed = t.allowed.filter((n) => n !== name)
+  await reloadLb(f, drainMs)
 }
 
 /**
@@ -193,7 +249,7 @@ export async function terminateInstance(f: Fleet, i: Instance) {
   await killInstanceAsync(i)
   removeNetwork(i)
   f.instances = f.instances.filter((x) => x.name !== i.name)
-  f.allowed = f.allowed.filter((n) => n !== i.name)
+  for (const t of f.targets) t.allowed = t.allowed.filter((n) => n !== i.name)
   saveFleet(f)
 }
 

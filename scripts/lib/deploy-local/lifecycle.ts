@@ -2,7 +2,7 @@
 // codedeploy-local, back in. The runner does only what the CodeDeploy service would: traffic and ordering (I/O).
 import { readFileSync } from 'node:fs'
 import { runAgent, type AgentResult } from './agent.ts'
-import { allowTraffic, blockTraffic, ensureRunning, type Fleet, type Instance } from './fleet.ts'
+import { allowTraffic, blockTraffic, ensureRunning, targetOf, type Fleet, type Instance } from './fleet.ts'
 import { setServiceEnvironment, unsetServiceEnvironment } from './instance.ts'
 import { relayEndpoint } from './relay.ts'
 
@@ -37,8 +37,7 @@ export type Progress = {
   detail?: string
   deploymentId: string
 }
-// proxyPort: the revision's app's; the load balancer is the target group of the fleet's app, which another app's
-// deployment neither blocks nor allows.
+// proxyPort: the revision's app's; its deployment blocks and allows instances in that app's target group alone.
 export type Deployment = {
   id: string
   groupId: string
@@ -99,8 +98,8 @@ export async function deployToInstance(
     return failed('BeforeBlockTraffic', e)
   }
   // A group without a load balancer (the database group) has no traffic steps, as in CodeDeploy.
-  const traffic = !!f.proxyPort && d.proxyPort === f.proxyPort
-  if (traffic) await timed('BlockTraffic', () => blockTraffic(f, i.name))
+  const traffic = !!targetOf(f, d.proxyPort)
+  if (traffic) await timed('BlockTraffic', () => blockTraffic(f, i.name, d.proxyPort))
 
   let started = Date.now()
   let result: AgentResult
@@ -144,6 +143,6 @@ export async function deployToInstance(
       agentDeploymentId: result.deploymentId,
     }
   }
-  if (traffic) await timed('AllowTraffic', () => allowTraffic(f, i.name))
+  if (traffic) await timed('AllowTraffic', () => allowTraffic(f, i.name, d.proxyPort))
   return { ok: true, agentDeploymentId: result.deploymentId }
 }

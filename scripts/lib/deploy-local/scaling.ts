@@ -3,7 +3,7 @@
 // deployment per app's deployment group) and joins a target group only once that app's hooks passed; an impaired
 // instance is replaced launch-before-terminate (the group's instance maintenance policy); scale-in drains first
 // (the deployment groups' termination hook); a refresh replaces every instance one at a time, keeping 100 % healthy.
-import { blockTraffic, launchInstance, terminateInstance, type Fleet, type Instance } from './fleet.ts'
+import { deregisterEverywhere, launchInstance, terminateInstance, type Fleet, type Instance } from './fleet.ts'
 import { deployToInstance, type LifecycleOptions } from './lifecycle.ts'
 import { bundleMeta, nextDeployment, releasedApps, type Failure } from './runner.ts'
 import { byText } from '../order.ts'
@@ -40,9 +40,10 @@ export async function launchInService(f: Fleet, opts: ScalingOptions = {}): Prom
   const metas = await Promise.all(released.map(([, bundle]) => bundleMeta(bundle)))
   // A fleet behind a load balancer whose app was never deployed would launch an instance that never takes traffic,
   // and a replacement or refresh would then terminate one that does.
-  if (f.proxyPort && !metas.some((m) => m.proxyPort === f.proxyPort))
+  const undeployed = f.targets.find((t) => !metas.some((m) => m.proxyPort === t.proxyPort))
+  if (undeployed)
     throw new Error(
-      `fleet ${f.id}: no app on port ${f.proxyPort} has been deployed yet; deploy it before launching instances into service`,
+      `fleet ${f.id}: no app on port ${undeployed.proxyPort} has been deployed yet; deploy it before launching instances into service`,
     )
   const started = Date.now()
   const instance = await launchInstance(f)
@@ -76,7 +77,7 @@ export async function launchInService(f: Fleet, opts: ScalingOptions = {}): Prom
 /** Out of the load balancer (deregistration delay: its in-flight requests finish), then terminated. */
 async function drainAndTerminate(f: Fleet, i: Instance, opts: ScalingOptions) {
   const started = Date.now()
-  await blockTraffic(f, i.name)
+  await deregisterEverywhere(f, i.name)
   await terminateInstance(f, i)
   opts.onStep?.(`${i.name} drained and terminated in ${seconds(Date.now() - started)}`)
 }

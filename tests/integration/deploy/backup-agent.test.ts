@@ -65,7 +65,7 @@ test.before(async () => {
   await createBuckets(s3, model.env.region, [model.env.secrets.bucket, model.env.backup.bucket])
   // The database group has no load balancer. Its instance boots with the data volume, then gets MongoDB and the
   // fixed address, as the launch template and ops database-up's attach leave it on EC2.
-  fleet = await createFleet(join(work, 'fleet'), 0, await freePort(), undefined)
+  fleet = await createFleet(join(work, 'fleet'), 0, [])
   const db = await launchInstance(fleet, withVolume(newVolume(work, 'data-1')))
   installDatabase(db, model)
 })

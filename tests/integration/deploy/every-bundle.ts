@@ -143,10 +143,10 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
     for (const group of new Set(groups)) {
       if (part === 'backup') {
         // The database instance: its data volume and, once booted, MongoDB and the fixed address (database-instance.ts).
-        const f = await createFleet(join(work, group), 0, await freePort(), undefined)
+        const f = await createFleet(join(work, group), 0, [])
         installDatabase(await launchInstance(f, withVolume(newVolume(work, 'data'))), model)
         fleets.set(group, f)
-      } else fleets.set(group, await createFleet(join(work, group), 1, await freePort(), undefined))
+      } else fleets.set(group, await createFleet(join(work, group), 1, []))
     }
   })
 

@@ -28,7 +28,7 @@ test.before(async () => {
   moto = await startMoto()
   await putSecret(moto.endpoint, fixtureModel([testApp('1.0.0')]), testApp('1.0.0'), 'DB_PASSWORD=faults-test\n')
   lbPort = await freePort()
-  fleet = await createFleet(join(work, 'fleet'), 2, lbPort, 8081)
+  fleet = await createFleet(join(work, 'fleet'), 2, [{ proxyPort: 8081, lbPort }])
   const r = await deployRevision(fleet, await makeBundle(bundles, testApp('1.0.0')), { passEnv: moto.env })
   if (!r.ok) throw new Error(explain(r))
 })

@@ -58,7 +58,9 @@ test.after(async () => {
 })
 
 test('rotation while the app writes loses no line, and logging goes on', async () => {
-  const f = (fleet = await createFleet(join(work, 'fleet'), 1, await freePort(), app.proxyPort))
+  const f = (fleet = await createFleet(join(work, 'fleet'), 1, [
+    { proxyPort: app.proxyPort, lbPort: await freePort() },
+  ]))
   const i = f.instances[0]!
   const r = await deployRevision(f, await makeBundle(join(work, 'bundles'), app, { server: writer }), {
     passEnv: moto.env,

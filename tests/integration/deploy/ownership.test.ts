@@ -57,7 +57,7 @@ test.before(async () => {
   for (const t of ['nginx', 'ip', 'curl', 'logrotate']) requireTool(t)
   moto = await startMoto()
   await putSecret(moto.endpoint, fixtureModel([app]), app, 'DB_PASSWORD=ownership-test\n')
-  fleet = await createFleet(join(work, 'fleet'), 1, await freePort(), app.proxyPort)
+  fleet = await createFleet(join(work, 'fleet'), 1, [{ proxyPort: app.proxyPort, lbPort: await freePort() }])
   for (const v of ['1.0.0', '1.0.1']) {
     const r = await deployRevision(fleet, await makeBundle(join(work, 'bundles'), testApp(v), { lock: true }), {
       passEnv: moto.env,

@@ -120,7 +120,7 @@ test.after(async () => {
 
 test('the deployed portal serves its build from disk and everything else from its Node server', async () => {
   const lbPort = await freePort()
-  const f = (fleet = await createFleet(join(work, 'fleet'), 1, lbPort, portal.proxyPort))
+  const f = (fleet = await createFleet(join(work, 'fleet'), 1, [{ proxyPort: portal.proxyPort, lbPort }]))
   installAgentStub(f)
   const r = await deployRevision(f, await portalBundle(), { passEnv: moto.env })
   assert.ok(r.ok, explain(r))
@@ -156,7 +156,7 @@ test('the CloudWatch agent gets the group configuration once, and not again whil
 })
 
 test('after 2.3.1 -> 2.3.2 a browser revalidating the old index.html gets the new one and every asset it names', async () => {
-  const lb = fleet!.lbPort
+  const lb = fleet!.targets[0]!.lbPort
   const old = await get(lb, '/index.html')
   assert.is(old.status, 200)
   const etag = String(old.headers.etag)

@@ -56,6 +56,7 @@ test('a failing ValidateService rolls back to the old version, which serves thro
   assert.is(first.code, 0, first.out + first.err)
   assert.match(first.out, /i1 ApplicationStart\s+ok/)
   assert.match(first.out, /succeeded on 2 instances/)
+  assert.ok(first.out.includes(`patient-api: http://127.0.0.1:${lbPort} (nginx port 8081)`), first.out)
 
   const load = startLoad(lbPort, 4, 90_000)
   const second = await ops(['deploy-local', bad, '--fleet', fleetDir])
@@ -82,7 +83,11 @@ test('a failing ValidateService rolls back to the old version, which serves thro
   for (const i of fleet.instances) {
     assert.is(await versionAt(i.nsIp), '1.0.0', i.name)
   }
-  assert.ok(readFileSync(join(fleetDir, 'fleet.json'), 'utf8').includes('"allowed": [\n    "i1",\n    "i2"\n  ]'))
+  assert.equal(
+    fleet.targets,
+    [{ app: 'patient-api', proxyPort: 8081, lbPort, allowed: ['i1', 'i2'] }],
+    'both in service',
+  )
 
   // On i1 the agent ran three deployments: 1.0.0, the failed 2.0.0 (its Install passed) and the rollback, whose
   // ApplicationStop came from 2.0.0, the last revision installed there, not from the 1.0.0 it put back.

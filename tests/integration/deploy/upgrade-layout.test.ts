@@ -36,7 +36,9 @@ test.after(async () => {
 })
 
 test("the earlier layout, with the app user's pm2 daemon running, becomes the ownership model on the next deployment", async () => {
-  const f = (fleet = await createFleet(join(work, 'fleet'), 1, await freePort(), app.proxyPort))
+  const f = (fleet = await createFleet(join(work, 'fleet'), 1, [
+    { proxyPort: app.proxyPort, lbPort: await freePort() },
+  ]))
   const i = f.instances[0]!
   const user = app.user
   // The instance as the earlier hooks left it: BeforeInstall made the user with its home at /var/lib/drsignet/APP,

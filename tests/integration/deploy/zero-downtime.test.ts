@@ -72,7 +72,12 @@ test.after(async () => {
 const names = (f: Fleet) => f.instances.map((i) => i.name)
 
 test('a new version, then replace, scale out and in, refresh, a failed launch: 0 failed requests; new instances get both apps first', async () => {
-  const f = (fleet = await createFleet(join(work, 'fleet'), 2, await freePort(), patient.proxyPort))
+  // Two apps on one group, each behind its own listener (its target group), as patient-api and doctor-api on staging's api.
+  const f = (fleet = await createFleet(join(work, 'fleet'), 2, [
+    { app: patient.name, proxyPort: patient.proxyPort, lbPort: await freePort() },
+    { app: records.name, proxyPort: records.proxyPort, lbPort: await freePort() },
+  ]))
+  const inService = () => f.targets.map((t) => t.allowed)
   const opts: ScalingOptions = { passEnv: moto.env, onStep: (m) => console.log(`  ${m}`) }
   for (const app of [patient, records]) {
     const r = await deployRevision(f, await makeBundle(join(work, 'bundles'), app), opts)
@@ -93,7 +98,7 @@ test('a new version, then replace, scale out and in, refresh, a failed launch: 0
   }
 
   // v2 of patient-api, one instance at a time, under load.
-  load = startLoad(f.lbPort, 4, 300_000)
+  load = startLoad(f.targets[0]!.lbPort, 4, 300_000)
   await new Promise((r) => setTimeout(r, 1000))
   const v2 = await deployRevision(f, await makeBundle(join(work, 'bundles'), testApp('2.0.0')), opts)
   const v2At = Date.now()
@@ -120,30 +125,39 @@ test('a new version, then replace, scale out and in, refresh, a failed launch: 0
   }
   await step('replace i1', async () => [await replaceInstance(f, f.instances[0]!, opts)])
   assert.equal(
-    [names(f), f.allowed],
+    [names(f), inService()],
     [
       ['i2', 'i3'],
-      ['i2', 'i3'],
+      [
+        ['i2', 'i3'],
+        ['i2', 'i3'],
+      ],
     ],
   )
   await bothApps('i3')
   await step('scale 2 → 3', () => scaleTo(f, 3, opts))
-  assert.equal(f.allowed, ['i2', 'i3', 'i4'])
+  assert.equal(inService(), [
+    ['i2', 'i3', 'i4'],
+    ['i2', 'i3', 'i4'],
+  ])
   await bothApps('i4')
   await step('scale 3 → 2', () => scaleTo(f, 2, opts))
   assert.equal(names(f), ['i3', 'i4'], 'scale-in takes the oldest instance')
   await step('refresh', () => refreshInstances(f, opts))
   assert.equal(
-    [names(f), f.allowed],
+    [names(f), inService()],
     [
       ['i5', 'i6'],
-      ['i5', 'i6'],
+      [
+        ['i5', 'i6'],
+        ['i5', 'i6'],
+      ],
     ],
   )
   for (const n of ['i5', 'i6']) await bothApps(n)
 
   // records-api's secret is gone: its launch deployment fails in BeforeInstall after patient-api's put the instance in
-  // the load balancer; the group abandons it, so it leaves the load balancer before it is terminated.
+  // patient-api's target group; the group abandons it, so it leaves every listener before it is terminated.
   const s3 = motoS3(moto, 'ap-south-1')
   await s3.send(new DeleteObjectCommand({ Bucket: secrets.bucket, Key: `${secrets.prefix}/records-api/.env` }))
   const err = await scaleTo(f, 3, opts).then(
@@ -153,10 +167,13 @@ test('a new version, then replace, scale out and in, refresh, a failed launch: 0
   assert.instance(err, LaunchFailed, String(err))
   assert.is((err as LaunchFailed).app, 'records-api')
   assert.equal(
-    [names(f), f.allowed],
+    [names(f), inService()],
     [
       ['i5', 'i6'],
-      ['i5', 'i6'],
+      [
+        ['i5', 'i6'],
+        ['i5', 'i6'],
+      ],
     ],
     'the failed launch is terminated',
   )
@@ -165,9 +182,12 @@ test('a new version, then replace, scale out and in, refresh, a failed launch: 0
   )
   assert.equal(
     upstreams,
-    f.instances.map((i) => i.nsIp),
-    'the load balancer sends nothing to the terminated instance',
+    [...f.instances, ...f.instances].map((i) => i.nsIp),
+    'neither listener sends anything to the terminated instance',
   )
+  // Each app answers on its own listener: patient-api's deployments never moved records-api's target group.
+  assert.is(await versionAt('127.0.0.1', f.targets[0]!.lbPort), '2.0.0')
+  assert.is(await versionAt('127.0.0.1', f.targets[1]!.lbPort, records.hosts[0]), '7.0.0')
 
   await new Promise((r) => setTimeout(r, 500))
   const stats = await load.stop()

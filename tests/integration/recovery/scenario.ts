@@ -171,7 +171,7 @@ export async function standUp(address: string, env = 'staging'): Promise<Stand> 
   const bundle = join(work, `backup-${contentHash(gz).slice(0, 12)}.tar.gz`)
   writeFileSync(bundle, gz)
   const passEnv = () => instanceRoleEnv(moto, model.env.region)
-  const fleet = await createFleet(join(work, 'fleet'), 0, await freePort(), undefined)
+  const fleet = await createFleet(join(work, 'fleet'), 0, [])
   const stand: Stand = {
     model,
     moto,
