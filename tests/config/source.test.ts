@@ -1,4 +1,4 @@
-// YAML hazards are errors with positions: duplicates, alias bombs, merges, tabs, size, shape, encoding.
+// parseSource: YAML hazards are errors with positions: duplicates, alias bombs, merges, tabs, size, shape, encoding.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { formatProblem } from '../../scripts/lib/config/problems.ts'

@@ -1,4 +1,4 @@
-// Each class of schema error, pinned to the offending node with an exact message.
+// schemaProblems: each class of schema error, pinned to the offending node with an exact message (through the sample).
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { P, PATIENT, problemsWith } from './variant.ts'
