@@ -9,7 +9,7 @@
 // which names the tools' commit and any tool files the pull request changes). DIR defaults to build/ here.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { $, ProcessOutput } from 'zx'
+import { $, ProcessOutput } from './lib/shell.ts'
 
 /** What changes what the pipeline does, besides content: when a pull request touches these, its plan says so. */
 const TOOL_PATHS = [

@@ -2,7 +2,7 @@
 // from the app repository's CI (I/O: the folder, npm with --build, git, STS, S3).
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { $ } from 'zx'
+import { $ } from '../lib/shell.ts'
 import { parseCommand } from '../lib/cli/args.ts'
 import { InputError, UsageError } from '../lib/cli/errors.ts'
 import { readModel } from '../lib/config/read.ts'

@@ -1,6 +1,6 @@
 // Shared wiring for plan, apply, rollback, history, drift and metrics: model, services, the account guard, who and which
 // commit, stack skips (I/O: env, git, STS).
-import { $ } from 'zx'
+import { $ } from '../../lib/shell.ts'
 import { resolve } from 'node:path'
 import { readModel } from '../../lib/config/read.ts'
 import type { Model } from '../../lib/config/model.ts'

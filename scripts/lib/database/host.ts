@@ -3,7 +3,7 @@
 import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { networkInterfaces } from 'node:os'
 import { parse } from 'yaml'
-import { $ } from 'zx'
+import { $ } from '../shell.ts'
 import type { Self } from './attach.ts'
 
 const IMDS = 'http://169.254.169.254/latest'

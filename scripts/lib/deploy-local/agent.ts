@@ -1,7 +1,7 @@
 // Runs one revision through the real CodeDeploy agent's codedeploy-local inside an instance, as a systemd service
 // like the agent's own unit, and follows it through the agent's log: which lifecycle event it is in, and why it
 // failed (I/O).
-import { $, type ProcessOutput } from 'zx'
+import { $, type ProcessOutput } from '../shell.ts'
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import { execArgv, isRunning, writtenPath, type Instance } from './instance.ts'
@@ -138,8 +138,8 @@ export async function runAgent(
   }
 
   // The agent runs as a transient unit of the instance's systemd, as the codedeploy-agent service would on EC2. Its
-  // stdin is /dev/null, as a service's is: --pipe would otherwise hand it ours, and a hook reading it would wait forever.
-  const agent = $({ nothrow: true, quiet: true, stdio: ['ignore', 'pipe', 'pipe'] })`${execArgv(i, [
+  // stdin is /dev/null (shell.ts), as a service's is: --pipe would otherwise hand it ours.
+  const agent = $({ nothrow: true, quiet: true })`${execArgv(i, [
     'systemd-run',
     '--quiet',
     '--pipe',

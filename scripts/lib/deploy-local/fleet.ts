@@ -5,12 +5,13 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { InputError } from '../cli/errors.ts'
-import { $ } from 'zx'
 import {
   bootInstance,
   killInstance,
   killInstanceAsync,
   missingPrerequisites,
+  quiet,
+  quietTry,
   removeNetwork,
   type Instance,
 } from './instance.ts'
@@ -149,7 +150,7 @@ export async function createFleet(
     }
     for (const t of f.targets) t.allowed = f.instances.map((i) => i.name)
     writeFileSync(lbConfPath(f), lbNginxConf(f))
-    $.sync`nginx -c ${lbConfPath(f)}`
+    quiet`nginx -c ${lbConfPath(f)}`
     saveFleet(f)
   } catch (e) {
     destroyFleet(f)
@@ -196,7 +197,7 @@ const lbMaster = (f: Fleet) => Number(readFileSync(join(f.dir, 'lb/nginx.pid'), 
 async function reloadLb(f: Fleet, drainMs: number) {
   writeFileSync(lbConfPath(f), lbNginxConf(f))
   const before = childPids(lbMaster(f))
-  $.sync`nginx -c ${lbConfPath(f)} -s reload`
+  quiet`nginx -c ${lbConfPath(f)} -s reload`
   const deadline = Date.now() + drainMs
   // nginx starts the new workers before it tells the old ones to stop accepting.
   while (Date.now() < deadline && before.some(alive)) await new Promise((r) => setTimeout(r, 50))
@@ -256,7 +257,7 @@ export async function terminateInstance(f: Fleet, i: Instance) {
 /** Stops the load balancer and every instance and forgets the fleet (its disks stay in the folder). */
 export function destroyFleet(f: Fleet) {
   try {
-    $.sync({ nothrow: true })`nginx -c ${lbConfPath(f)} -s stop`
+    quietTry`nginx -c ${lbConfPath(f)} -s stop`
   } catch {
     /* not started */
   }

@@ -14,8 +14,12 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
-import { $, type Options, type ProcessOutput } from 'zx'
+import { $, type Options, type ProcessOutput } from '../shell.ts'
 import { childPids, startTime } from './proc.ts'
+
+// Commands whose output is no one's business unless they fail (zx puts stderr in the error): ip, nginx.
+export const quiet = $.sync({ quiet: true })
+export const quietTry = $.sync({ quiet: true, nothrow: true })
 
 export type Instance = {
   name: string
@@ -114,9 +118,8 @@ export function instanceExec(
   argv: string[],
   opts: { env?: Record<string, string>; input?: string } = {},
 ): ProcessOutput {
-  // Without input, stdin is /dev/null: a command that reads it ends instead of waiting on ours.
-  const stdin: Partial<Options> =
-    opts.input === undefined ? { stdio: ['ignore', 'pipe', 'pipe'] } : { input: opts.input }
+  // Without input, stdin is /dev/null (shell.ts): a command that reads it ends instead of waiting on ours.
+  const stdin: Partial<Options> = opts.input === undefined ? {} : { input: opts.input, stdio: ['pipe', 'pipe', 'pipe'] }
   return $.sync({ nothrow: true, quiet: true, ...stdin })`${execArgv(i, argv, opts.env)}`
 }
 
@@ -304,25 +307,25 @@ export function attachVolumes(i: Instance, volumes: { hostDir: string; path: str
  * routed to it from this machine, so whoever dials the address reaches this instance, and no longer another.
  */
 export function assignAddress(i: Instance, ip: string) {
-  $.sync`ip netns exec ${i.netns} ip addr replace ${ip}/32 dev ${i.nsIf}`
-  $.sync`ip route replace ${ip}/32 via ${i.nsIp} dev ${i.hostIf}`
+  quiet`ip netns exec ${i.netns} ip addr replace ${ip}/32 dev ${i.nsIf}`
+  quiet`ip route replace ${ip}/32 via ${i.nsIp} dev ${i.hostIf}`
 }
 
 /** The instance's network: a namespace and a veth /30 whose host end is hostIp. */
 function createNetwork(i: Instance) {
   const inner = i.nsIf
-  $.sync`ip netns add ${i.netns}`
-  $.sync`ip link add ${i.hostIf} type veth peer name ${inner}`
-  $.sync`ip link set ${inner} netns ${i.netns}`
-  $.sync`ip addr add ${i.hostIp}/30 dev ${i.hostIf}`
-  $.sync`ip link set ${i.hostIf} up`
-  $.sync`ip netns exec ${i.netns} ip addr add ${i.nsIp}/30 dev ${inner}`
-  $.sync`ip netns exec ${i.netns} ip link set ${inner} up`
-  $.sync`ip netns exec ${i.netns} ip link set lo up`
+  quiet`ip netns add ${i.netns}`
+  quiet`ip link add ${i.hostIf} type veth peer name ${inner}`
+  quiet`ip link set ${inner} netns ${i.netns}`
+  quiet`ip addr add ${i.hostIp}/30 dev ${i.hostIf}`
+  quiet`ip link set ${i.hostIf} up`
+  quiet`ip netns exec ${i.netns} ip addr add ${i.nsIp}/30 dev ${inner}`
+  quiet`ip netns exec ${i.netns} ip link set ${inner} up`
+  quiet`ip netns exec ${i.netns} ip link set lo up`
 }
 
 export function removeNetwork(i: Instance) {
   // Either may be gone already (a restart of this machine takes both); what is left goes.
-  $.sync({ nothrow: true })`ip link del ${i.hostIf}`
-  $.sync({ nothrow: true })`ip netns del ${i.netns}`
+  quietTry`ip link del ${i.hostIf}`
+  quietTry`ip netns del ${i.netns}`
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { InputError } from '../cli/errors.ts'
 import type { RenderedFile } from '../render/types.ts'
-import { $, type ProcessOutput } from 'zx'
+import { $, type ProcessOutput } from '../shell.ts'
 import { listTree } from './write-tree.ts'
 
 // zx quotes every argument: a ref or path is never read by a shell.

@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { $ } from 'zx'
+import { $ } from '../shell.ts'
 import { InputError } from '../cli/errors.ts'
 
 export type PromotionBranch = { remote: string; branch: string; file: string; message: string }

@@ -1,7 +1,7 @@
 // `release --build`: the app repository's own install, tests, build and prune, as its CI runs them (I/O: runs npm).
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { $ } from 'zx'
+import { $ } from '../shell.ts'
 import type { AppKind } from '../config/model.ts'
 
 export type BuildStep = { what: string; args: string[] }

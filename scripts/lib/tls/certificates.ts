@@ -4,7 +4,7 @@ import { X509Certificate } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { networkInterfaces, hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { $ } from 'zx'
+import { $ } from '../shell.ts'
 
 export type KeyAndCert = { key: string; cert: string }
 export type HostNames = { dns: string[]; ips: string[] }
