@@ -17,6 +17,9 @@ export const appLogGroup = (env: string, app: string) => `/${PROJECT}/${env}/app
 export const nginxLogGroup = (env: string) => `/${PROJECT}/${env}/nginx`
 export const backupLogGroup = (env: string) => `/${PROJECT}/${env}/backup`
 /** Name tags of the database's fixed network interface and data volume, which every replacement looks up. */
+/** Where an app's .env waits in the secrets bucket, under the environment's prefix (BeforeInstall fetches it). */
+export const appSecretKey = (secretsPrefix: string, app: string) => `${secretsPrefix}/${app}/.env`
+
 export const databaseAddressName = (env: string) => `${envPrefix(env)}-mongo-address`
 export const dataVolumeName = (env: string) => `${envPrefix(env)}-mongo-data`
 export const databaseCaName = (env: string) => `${envPrefix(env)}-mongodb-ca`

@@ -11,7 +11,7 @@ import {
 } from '../../scripts/lib/database/users.ts'
 import { dbPathOf } from '../../scripts/lib/database/host.ts'
 import { privateSubnet, unusableAddress } from '../../scripts/lib/config/subnets.ts'
-import { PACKAGED_MONGOD_CONF } from '../harness/mongod-conf.ts'
+import { PACKAGED_MONGOD_CONF } from '../../scripts/lib/deploy-local/packaged-mongod-conf.ts'
 
 const model = readModel('.', 'staging')
 

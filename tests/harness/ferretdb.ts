@@ -1,25 +1,14 @@
 // Starts FerretDB (MongoDB wire protocol over SQLite) on a free loopback port for one suite and stops it after (I/O: spawns a process, temp dir).
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { requireCachedTool } from '../../scripts/lib/deploy-local/cached-tools.ts'
 import { freePort } from './ports.ts'
 import { supervise } from './process.ts'
 
-export const cacheBin = fileURLToPath(new URL('../../.cache/bin/', import.meta.url))
-const INSTALL = 'bash .ci/install.d/40-mongo.sh'
-
-/** A binary built by .ci/install.d/40-mongo.sh, or a loud error naming that command. */
-export function requireCachedTool(name: string): string {
-  const path = join(cacheBin, name)
-  if (!existsSync(path))
-    throw new Error(
-      `required tool '${name}' is not built: run \`${INSTALL}\` (or bash .ci/run, which installs everything)`,
-    )
-  return path
-}
+export { cacheBin, requireCachedTool } from '../../scripts/lib/deploy-local/cached-tools.ts'
 
 export type Ferret = { uri: string; port: number; pid: number; stop: () => Promise<void>; kill: () => void }
 

@@ -1,22 +1,12 @@
 // Starts moto in server mode on a free loopback port for one suite and stops it after (I/O: spawns a process).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { CreateBucketCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3'
+import { motoEnv } from '../../scripts/lib/sandbox/moto.ts'
 import { freePort } from './ports.ts'
 import { supervise } from './process.ts'
 import { requireTool } from './tools.ts'
 
 export type Moto = { endpoint: string; env: Record<string, string>; stop: () => Promise<void> }
-
-/** Credentials and endpoint that make the AWS SDK (and the CLI) talk to this moto only. */
-const awsEnv = (endpoint: string): Record<string, string> => ({
-  AWS_ENDPOINT_URL: endpoint,
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-  AWS_SESSION_TOKEN: 'testing',
-  AWS_REGION: 'ap-south-1',
-  AWS_DEFAULT_REGION: 'ap-south-1',
-  AWS_EC2_METADATA_DISABLED: 'true',
-})
 
 /**
  * account: the account every caller is in (MOTO_ACCOUNT_ID), so that the commands' account guard sees the
@@ -42,7 +32,7 @@ export async function startMoto(opts: { account?: string } = {}): Promise<Moto> 
     async () => (await fetch(`${endpoint}/moto-api/`)).ok,
     { timeoutMs: 30_000, log: () => stderr },
   )
-  return { endpoint, env: awsEnv(endpoint), stop: service.stop }
+  return { endpoint, env: motoEnv(endpoint), stop: service.stop }
 }
 
 /** An S3 client signed in to this moto, path-style (moto serves every bucket on one host). */

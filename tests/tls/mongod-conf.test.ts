@@ -2,7 +2,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { withTls } from '../../scripts/lib/tls/mongod-conf.ts'
-import { PACKAGED_MONGOD_CONF } from '../harness/mongod-conf.ts'
+import { PACKAGED_MONGOD_CONF } from '../../scripts/lib/deploy-local/packaged-mongod-conf.ts'
 
 test('mongod.conf: TLS required, bound to loopback and the private address, the rest kept', () => {
   const conf = withTls(PACKAGED_MONGOD_CONF, {

@@ -3,6 +3,7 @@ import { clientEnvKey } from '../database/users.ts'
 import type { App, Model } from '../config/model.ts'
 import type { RenderedFile } from './types.ts'
 import { mongoCaKeys } from './backup-paths.ts'
+import { appSecretKey } from '../names.ts'
 
 /**
  * Where an app lives on an instance, and who owns what (docs/instance-ownership.md): root owns everything root runs
@@ -57,7 +58,7 @@ export function hookSettings(app: App, model: Model): Record<string, string> {
     ENVIRONMENT: model.env.name,
     AWS_REGION: model.env.region,
     SECRETS_BUCKET: model.env.secrets.bucket,
-    SECRETS_KEY: `${model.env.secrets.prefix}/${app.name}/.env`,
+    SECRETS_KEY: appSecretKey(model.env.secrets.prefix, app.name),
     // A database client's connection string, made by the database host (ops database-up); empty for other apps.
     MONGO_ENV_KEY: app.name in model.env.database.clients ? clientEnvKey(model, app.name) : '',
     // Where that string points: a new address (a zone moved) changes the app's revision, so apply redeploys the app

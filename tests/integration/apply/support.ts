@@ -4,13 +4,10 @@ import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CodeDeployClient, CreateApplicationCommand, CreateDeploymentGroupCommand } from '@aws-sdk/client-codedeploy'
 import { readModel } from '../../../scripts/lib/config/read.ts'
+import { motoCertificate } from '../../../scripts/lib/sandbox/moto.ts'
 import type { Model } from '../../../scripts/lib/config/model.ts'
 import type { Deployer, DeploymentState } from '../../../scripts/lib/aws/deployer.ts'
-import type { PlannedStack } from '../../../scripts/lib/apply/stacks.ts'
-import { codeDeployApplication } from '../../../scripts/lib/names.ts'
-import { BACKUP_AGENT } from '../../../scripts/lib/render/backup-paths.ts'
 import type { Moto } from '../../harness/moto.ts'
 
 export const root = new URL('../../../', import.meta.url).pathname
@@ -29,74 +26,24 @@ export function runOps(args: string[], env: Record<string, string> = {}): Promis
   })
 }
 
-// Found by trying (and by tests/integration/cloudformation): moto's CloudFormation has no CloudWatch alarms, no CodeDeploy
-// deployment groups (app.yaml, backup-agent.yaml), no CodeCommit/CodeBuild/CodePipeline, no Config or SSM patching, and needs an ImageId on vpn's instance.
-export const MOTO_UNSUPPORTED: Record<string, string> = {
-  'alarm.yaml': 'AWS::CloudWatch::Alarm',
-  'target-alarm.yaml': 'AWS::CloudWatch::Alarm',
-  'vpn.yaml': 'AWS::EC2::Instance from an SSM image parameter',
-  'app.yaml': 'AWS::CodeDeploy::DeploymentGroup',
-  'backup-agent.yaml': 'AWS::CodeDeploy::DeploymentGroup',
-  'repositories.yaml': 'AWS::CodeCommit::Repository',
-  'pipeline.yaml': 'AWS::CodePipeline::Pipeline',
-  'release.yaml': 'AWS::CodeBuild::Project',
-  'governance.yaml': 'AWS::Config::* and AWS::SSM::MaintenanceWindow',
-}
-export const motoSkip = (s: PlannedStack) =>
-  MOTO_UNSUPPORTED[s.template] ? `moto's CloudFormation cannot create ${MOTO_UNSUPPORTED[s.template]}` : undefined
+export { createDeploymentGroups, MOTO_UNSUPPORTED, motoSkip } from '../../../scripts/lib/sandbox/moto.ts'
 
 export function useMotoEnv(moto: Moto) {
   Object.assign(process.env, moto.env)
 }
 
-/** The load balancer stack needs a certificate moto knows: ask moto's ACM for one (JSON protocol, unsigned). */
-async function motoCertificate(endpoint: string): Promise<string> {
-  const res = await fetch(`${endpoint}/`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-amz-json-1.1',
-      'X-Amz-Target': 'CertificateManager.RequestCertificate',
-      Authorization:
-        'AWS4-HMAC-SHA256 Credential=testing/20260101/ap-south-1/acm/aws4_request, SignedHeaders=host, Signature=0',
-    },
-    body: JSON.stringify({ DomainName: 'admin.staging.drsignet.com' }),
-  })
-  return ((await res.json()) as { CertificateArn: string }).CertificateArn
-}
-
 export async function stagingModel(moto: Moto): Promise<Model> {
   const m = readModel(root, 'staging')
   return {
-    env: { ...m.env, loadBalancer: { ...m.env.loadBalancer, certificateArn: await motoCertificate(moto.endpoint) } },
+    env: {
+      ...m.env,
+      loadBalancer: {
+        ...m.env.loadBalancer,
+        certificateArn: await motoCertificate(moto.endpoint, 'admin.staging.drsignet.com'),
+      },
+    },
     apps: m.apps,
   }
-}
-
-/** What deploy.yaml's Application (which moto skips), each app.yaml's deployment group and backup-agent.yaml's would create. */
-export async function createDeploymentGroups(model: Model) {
-  const cd = new CodeDeployClient({ region: model.env.region })
-  const applicationName = codeDeployApplication(model.env.name)
-  await cd.send(new CreateApplicationCommand({ applicationName, computePlatform: 'Server' }))
-  for (const app of model.apps) {
-    await cd.send(
-      new CreateDeploymentGroupCommand({
-        applicationName,
-        deploymentGroupName: app.name,
-        serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
-        deploymentConfigName: model.env.deployment.config,
-        deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
-      }),
-    )
-  }
-  await cd.send(
-    new CreateDeploymentGroupCommand({
-      applicationName,
-      deploymentGroupName: BACKUP_AGENT,
-      serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
-      deploymentConfigName: model.env.deployment.config,
-      deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' },
-    }),
-  )
 }
 
 /** A tiny build output per app version: DIR/<app>/<version>/server.js. */

@@ -15,7 +15,7 @@ import { readModel } from '../../../scripts/lib/config/read.ts'
 import { mongoCaKeys } from '../../../scripts/lib/render/backup-paths.ts'
 import { createCa } from '../../../scripts/lib/tls/certificates.ts'
 import { startFerret, type Ferret } from '../../harness/ferretdb.ts'
-import { PACKAGED_MONGOD_CONF } from '../../harness/mongod-conf.ts'
+import { PACKAGED_MONGOD_CONF } from '../../../scripts/lib/deploy-local/packaged-mongod-conf.ts'
 import { ENV, ops, root, startWorld, type World } from './setup.ts'
 
 const model = readModel(root, ENV)

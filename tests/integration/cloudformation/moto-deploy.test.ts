@@ -19,6 +19,7 @@ import { parseTemplate } from '../../../scripts/lib/cloudformation/read-template
 import { stackInstances, type StackInstance } from '../../../scripts/lib/render/stack-parameters.ts'
 import { checkParameters } from '../../../scripts/lib/render/stacks/check-parameters.ts'
 import { productionModel } from '../../fixtures/model.ts'
+import { motoCertificate } from '../../../scripts/lib/sandbox/moto.ts'
 import { TEMPLATE_DIR } from '../../cloudformation/templates.ts'
 
 // Templates whose main resources moto's CloudFormation creates. Left out: alarms (moto has no
@@ -59,21 +60,6 @@ const config = () => ({
   credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
 })
 
-// moto checks that the certificate exists, so the test asks moto's ACM for one (JSON protocol, unsigned).
-async function motoCertificate(): Promise<string> {
-  const res = await fetch(`${moto.endpoint}/`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-amz-json-1.1',
-      'X-Amz-Target': 'CertificateManager.RequestCertificate',
-      Authorization:
-        'AWS4-HMAC-SHA256 Credential=testing/20260101/ap-south-1/acm/aws4_request, SignedHeaders=host, Signature=0',
-    },
-    body: JSON.stringify({ DomainName: 'admin.drsignet.com' }),
-  })
-  return ((await res.json()) as { CertificateArn: string }).CertificateArn
-}
-
 test.before(async () => {
   moto = await startMoto()
 })
@@ -83,7 +69,7 @@ test.after(async () => {
 
 test('the moto-supported stacks deploy in order, with parameters from the Model', async () => {
   const cfn = new CloudFormationClient(config())
-  const certificate = await motoCertificate()
+  const certificate = await motoCertificate(moto.endpoint, 'admin.drsignet.com')
   const stacks: StackInstance[] = stackInstances(model)
     .filter((s) => MOTO_TEMPLATES.has(s.template))
     .map((s) =>

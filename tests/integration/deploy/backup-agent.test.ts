@@ -32,7 +32,7 @@ import { X509Certificate } from 'node:crypto'
 import { startMoto, type Moto, motoS3, createBuckets } from '../../harness/moto.ts'
 import { freePort, waitFor } from '../../harness/ports.ts'
 import { requireTool } from '../../harness/tools.ts'
-import { installDatabase, newVolume, withVolume } from '../../harness/database-instance.ts'
+import { installDatabase, newVolume, withVolume } from '../../../scripts/lib/deploy-local/database-instance.ts'
 import { explain, instanceRoleEnv, readIn, statIn, userIn } from './support.ts'
 
 const model = readModel('.', 'staging')

@@ -25,10 +25,12 @@ import { clientEnvFile, clientEnvKey } from '../../../scripts/lib/database/users
 import { instancePaths } from '../../../scripts/lib/render/hook-settings.ts'
 import { renderAppFiles } from '../../../scripts/lib/render/environment.ts'
 import { loadNginxTemplates } from '../../../scripts/lib/render/render-all.ts'
-import { configWithAddress, installDatabase, newVolume, withVolume } from '../../harness/database-instance.ts'
+import { configWithAddress } from '../../harness/database-address.ts'
+import { installDatabase, newVolume, withVolume } from '../../../scripts/lib/deploy-local/database-instance.ts'
 import { startMoto, type Moto, motoS3, createBuckets } from '../../harness/moto.ts'
 import { freePort } from '../../harness/ports.ts'
 import { requireTool } from '../../harness/tools.ts'
+import { writeSampleApp } from '../../../scripts/lib/sandbox/sample-app.ts'
 import { explain, instanceRoleEnv, processesIn, readIn, statIn, userIn } from './support.ts'
 
 /** Every event the agent runs for an in-place deployment, which must all succeed; the runner adds the traffic steps. */
@@ -47,38 +49,6 @@ const EVENTS = [
   'BeforeAllowTraffic',
   'AfterAllowTraffic',
 ]
-
-/** Stands in for an app's build: a Node server that says which version, app and user answer, and a portal's build. */
-function artifact(dir: string, app: App) {
-  const server = `'use strict'
-const http = require('node:http')
-http.createServer((req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json' })
-  res.end(JSON.stringify({ app: ${JSON.stringify(app.name)}, version: process.env.APP_VERSION, uid: process.getuid(), url: req.url }))
-}).listen(Number(process.env.PORT), process.env.HOST, () => { if (process.send) process.send('ready') })
-process.on('SIGINT', () => process.exit(0))
-`
-  mkdirSync(join(dir, app.start.script, '..'), { recursive: true })
-  writeFileSync(join(dir, app.start.script), server)
-  writeFileSync(
-    join(dir, 'package.json'),
-    `${JSON.stringify({ name: app.name, version: app.version, private: true })}\n`,
-  )
-  // A lock file, as an app's build ships one: AfterInstall builds the dependencies as the app user (none to fetch).
-  writeFileSync(
-    join(dir, 'package-lock.json'),
-    `${JSON.stringify({ name: app.name, version: app.version, lockfileVersion: 3, requires: true, packages: { '': { name: app.name, version: app.version } } })}\n`,
-  )
-  if (app.kind === 'spa') {
-    const root = join(dir, app.nginx.staticRoot!)
-    mkdirSync(join(root, 'static/js'), { recursive: true })
-    writeFileSync(
-      join(root, 'index.html'),
-      `<!doctype html><title>${app.version}</title><script src="/static/js/main.js"></script>\n`,
-    )
-    writeFileSync(join(root, 'static/js/main.js'), `console.log(${JSON.stringify(app.version)})\n`)
-  }
-}
 
 type Reply = { status: number; body: string }
 const get = (host: string, port: number, path: string, hostHeader: string): Promise<Reply> =>
@@ -209,7 +179,7 @@ export function everyBundle(env: string, part: 'apps' | 'backup') {
       const build = async (app: App) => {
         const m: Model = { ...model, apps: model.apps.map((a) => (a.name === app.name ? app : a)) }
         const dir = join(work, 'artifacts', `${app.name}-${app.version}`)
-        artifact(dir, app)
+        writeSampleApp(dir, app)
         return (
           await buildBundle(app, renderAppFiles(app, m, loadNginxTemplates()), {
             artifactDir: dir,

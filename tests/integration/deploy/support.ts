@@ -12,6 +12,7 @@ import { renderAppFiles } from '../../../scripts/lib/render/environment.ts'
 import { loadNginxTemplates } from '../../../scripts/lib/render/render-all.ts'
 import { vhostPath } from '../../../scripts/lib/render/nginx.ts'
 import { fixtureApp, fixtureModel } from '../../fixtures/model.ts'
+import { instanceRoleEnv as sandboxRoleEnv } from '../../../scripts/lib/sandbox/moto.ts'
 import type { Moto } from '../../harness/moto.ts'
 
 export type Variant = 'ok' | 'unhealthy' | 'crash' | 'hang'
@@ -98,16 +99,8 @@ export async function putSecret(endpoint: string, model: Model, app: App, body: 
   if (!res.ok) throw new Error(`moto put: ${res.status}`)
 }
 
-// npm ci reads this machine's npm cache offline: an instance namespace has no route to a registry.
-const npmCache = spawnSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout.trim()
-
 /** What a hook's AWS calls and its npm ci get in place of the instance role and a registry (deployRevision's passEnv). */
-export const instanceRoleEnv = (moto: Moto, region: string): Record<string, string> => ({
-  ...moto.env,
-  AWS_REGION: region,
-  npm_config_cache: npmCache,
-  npm_config_offline: 'true',
-})
+export const instanceRoleEnv = (moto: Moto, region: string) => sandboxRoleEnv(moto.endpoint, region)
 
 export type LoadStats = {
   sent: number

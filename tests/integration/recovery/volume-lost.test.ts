@@ -17,7 +17,7 @@ import {
 import { killInstance } from '../../../scripts/lib/deploy-local/instance.ts'
 import { terminateInstance } from '../../../scripts/lib/deploy-local/fleet.ts'
 import { READY_MARKER } from '../../../scripts/lib/database/host.ts'
-import { newVolume } from '../../harness/database-instance.ts'
+import { newVolume } from '../../../scripts/lib/deploy-local/database-instance.ts'
 import { launchDatabase, loseTheServer, s3Of, standUp, type Stand } from './scenario.ts'
 
 let stand: Stand

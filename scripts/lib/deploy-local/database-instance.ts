@@ -4,13 +4,13 @@
 // the data volume is mounted, plus the two things EC2 gives the instance that ops database-up attaches on AWS: the
 // data volume (a host folder that outlives the instance) and the fixed address (I/O: writes files in the instance,
 // the host's routing table).
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import type { Model } from '../../scripts/lib/config/model.ts'
-import { assignAddress, attachVolumes, instanceExec, type Instance } from '../../scripts/lib/deploy-local/instance.ts'
-import { backupAgentPaths } from '../../scripts/lib/render/backup-paths.ts'
-import { requireCachedTool } from './ferretdb.ts'
-import { PACKAGED_MONGOD_CONF } from './mongod-conf.ts'
+import type { Model } from '../config/model.ts'
+import { assignAddress, attachVolumes, instanceExec, type Instance } from './instance.ts'
+import { backupAgentPaths } from '../render/backup-paths.ts'
+import { requireCachedTool } from './cached-tools.ts'
+import { PACKAGED_MONGOD_CONF } from './packaged-mongod-conf.ts'
 
 export const DATA_PATH = '/var/lib/mongo'
 // Inside the instance (this checkout may sit under /tmp, which an instance does not see): the stand-ins and
@@ -33,22 +33,6 @@ ExecStart=/usr/bin/env node ${STAND_INS}/mongod.cjs ${backupAgentPaths.mongodCon
 [Install]
 WantedBy=multi-user.target
 `
-
-/**
- * A copy of this checkout's configuration (environments/, apps/) under `dir` whose environment `env` puts the database
- * at `address`. Test files that run side by side each take their own: the route to the address is one for the
- * whole machine, and two instances holding one address would answer each other's clients.
- */
-export function configWithAddress(dir: string, env: string, address: string): string {
-  const root = join(dir, 'config')
-  for (const folder of ['environments', 'apps']) cpSync(folder, join(root, folder), { recursive: true })
-  const file = join(root, 'environments', `${env}.yaml`)
-  const text = readFileSync(file, 'utf8')
-  const line = /^( {2}address: )\S+$/m
-  if (!line.test(text)) throw new Error(`${file}: no database address to change`)
-  writeFileSync(file, text.replace(line, `$1${address}`))
-  return root
-}
 
 /** A data volume: a host folder under `dir`, empty until mongod writes to it. */
 export function newVolume(dir: string, name: string): string {
