@@ -24,6 +24,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'deploy-local': () => import('./commands/deploy-local.ts'),
   release: () => import('./commands/release.ts'),
   promote: () => import('./commands/promote.ts'),
+  sandbox: () => import('./commands/sandbox.ts'),
 }
 
 const usage = () =>
