@@ -1,7 +1,7 @@
 // zx's $ as every script here uses it: stdin from /dev/null unless a call passes input. Node's 'pipe' stdin is a
-// socket, and bash given a socket as stdin takes itself for rshd's child and reads ~/.bashrc: on a machine whose
-// .bashrc runs `pyenv init`, each command then waited on pyenv's rehash lock, for minutes when several ran at once
-// (database-up on a busy host). No command here reads stdin.
+// socket, and bash started without SHLVL (as in a unit or a hook) with a socket on stdin takes itself for rshd's
+// child and reads ~/.bashrc: on a host whose .bashrc runs `pyenv init`, each command then waited on pyenv's rehash
+// lock, for minutes when several ran at once (database-up on a busy host). No command here reads stdin.
 import { $ } from 'zx'
 
 $.stdio = ['ignore', 'pipe', 'pipe']
