@@ -6,5 +6,10 @@ import { $ } from 'zx'
 
 $.stdio = ['ignore', 'pipe', 'pipe']
 
+/** Commands whose output is no one's business unless they fail: zx puts their stderr in the error it throws. */
+export const quiet = $.sync({ quiet: true })
+/** The same for commands whose failure is an answer (a file or a link already gone, a tool not installed). */
+export const quietTry = $.sync({ quiet: true, nothrow: true })
+
 export { $ }
 export { ProcessOutput, type Options } from 'zx'

@@ -1,6 +1,6 @@
 // Shared wiring for plan, apply, rollback, history, drift and metrics: model, services, the account guard, who and which
 // commit, stack skips (I/O: env, git, STS).
-import { $ } from '../../lib/shell.ts'
+import { quietTry } from '../../lib/shell.ts'
 import { resolve } from 'node:path'
 import { readModel } from '../../lib/config/read.ts'
 import type { Model } from '../../lib/config/model.ts'
@@ -20,7 +20,7 @@ export function commitOf(flag: unknown): string {
   if (typeof flag === 'string' && flag) return flag
   if (process.env.CODEBUILD_RESOLVED_SOURCE_VERSION) return process.env.CODEBUILD_RESOLVED_SOURCE_VERSION
   // Outside a checkout (a CodePipeline artifact) git fails; the commit is then unknown, never a guess.
-  const head = $.sync({ nothrow: true, quiet: true })`git rev-parse --short=12 HEAD`
+  const head = quietTry`git rev-parse --short=12 HEAD`
   return (head.ok && head.stdout.trim()) || 'unknown'
 }
 
@@ -31,7 +31,7 @@ export function commitOf(flag: unknown): string {
 export function commitTimeOf(commit: string): string | undefined {
   let raw = process.env.COMMIT_TIME
   if (!raw && commit !== 'unknown') {
-    const shown = $.sync({ nothrow: true, quiet: true })`git show -s --format=%cI ${commit}`
+    const shown = quietTry`git show -s --format=%cI ${commit}`
     raw = shown.ok ? shown.stdout.trim() : undefined
   }
   const t = raw ? Date.parse(raw) : NaN

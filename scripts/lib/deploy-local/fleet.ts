@@ -10,12 +10,11 @@ import {
   killInstance,
   killInstanceAsync,
   missingPrerequisites,
-  quiet,
-  quietTry,
   removeNetwork,
   type Instance,
 } from './instance.ts'
 import { childPids } from './proc.ts'
+import { quiet, quietTry } from '../shell.ts'
 
 export type { Instance } from './instance.ts'
 
@@ -256,11 +255,7 @@ export async function terminateInstance(f: Fleet, i: Instance) {
 
 /** Stops the load balancer and every instance and forgets the fleet (its disks stay in the folder). */
 export function destroyFleet(f: Fleet) {
-  try {
-    quietTry`nginx -c ${lbConfPath(f)} -s stop`
-  } catch {
-    /* not started */
-  }
+  quietTry`nginx -c ${lbConfPath(f)} -s stop` // fails harmlessly when it never started
   for (const i of f.instances) {
     killInstance(i)
     removeNetwork(i)

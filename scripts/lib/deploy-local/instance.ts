@@ -14,12 +14,8 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
-import { $, type Options, type ProcessOutput } from '../shell.ts'
+import { $, quiet, quietTry, type Options, type ProcessOutput } from '../shell.ts'
 import { childPids, startTime } from './proc.ts'
-
-// Commands whose output is no one's business unless they fail (zx puts stderr in the error): ip, nginx.
-export const quiet = $.sync({ quiet: true })
-export const quietTry = $.sync({ quiet: true, nothrow: true })
 
 export type Instance = {
   name: string

@@ -4,7 +4,7 @@
 // deployment groups those templates would make (I/O: a process, moto's API).
 import { spawn } from 'node:child_process'
 import { openSync } from 'node:fs'
-import { $ } from '../shell.ts'
+import { quietTry } from '../shell.ts'
 import { CodeDeployClient, CreateApplicationCommand, CreateDeploymentGroupCommand } from '@aws-sdk/client-codedeploy'
 import type { Model } from '../config/model.ts'
 import type { PlannedStack } from '../apply/stacks.ts'
@@ -27,7 +27,7 @@ export const motoEnv = (endpoint: string, region = 'ap-south-1'): Record<string,
  * this moto, and this machine's npm cache read offline, since an instance namespace has no route to a registry.
  */
 export function instanceRoleEnv(endpoint: string, region: string): Record<string, string> {
-  const npmCache = $.sync({ quiet: true, nothrow: true })`npm config get cache`.stdout.trim()
+  const npmCache = quietTry`npm config get cache`.stdout.trim()
   return { ...motoEnv(endpoint, region), npm_config_cache: npmCache, npm_config_offline: 'true' }
 }
 

@@ -4,7 +4,7 @@
 import { request } from 'node:http'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { $ } from '../shell.ts'
+import { $, quietTry } from '../shell.ts'
 import { InputError } from '../cli/errors.ts'
 import type { App, Model } from '../config/model.ts'
 import { readModel } from '../config/read.ts'
@@ -34,22 +34,23 @@ export type SandboxOptions = { root: string; dir: string; env: string; say: (lin
 export const nextPatch = (version: string) =>
   version.replace(/^(\d+\.\d+\.)(\d+)(.*)$/, (_m, head: string, patch: string) => `${head}${Number(patch) + 1}`)
 
-function prerequisites(): string[] {
+/** What is missing here, one line each with its fix; and where moto_server is, when it is there. */
+function prerequisites(): { missing: string[]; motoBin: string } {
   const missing = missingPrerequisites()
-  if (!$.sync({ nothrow: true, quiet: true })`command -v moto_server`.ok)
-    missing.push('moto_server: pip install "moto[server]" (bash .ci/install.d/30-python.sh)')
+  const motoBin = quietTry`command -v moto_server`.stdout.trim()
+  if (!motoBin) missing.push('moto_server: pip install "moto[server]" (bash .ci/install.d/30-python.sh)')
   try {
     requireCachedTool('ferretdb')
   } catch (e) {
     missing.push((e as Error).message)
   }
-  return missing
+  return { missing, motoBin }
 }
 
 /** GET through the app's listener with its host name, as a browser behind the ALB would ask. */
-const answer = (url: string, host: string): Promise<{ status: number; body: string }> =>
+export const answer = (url: string, host: string): Promise<{ status: number; body: string }> =>
   new Promise((resolve, reject) => {
-    const req = request(url, { headers: { host }, timeout: 5000 }, (res) => {
+    const req = request(url, { headers: { host }, timeout: 5000, agent: false }, (res) => {
       let body = ''
       res.on('data', (d) => (body += d))
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
@@ -73,7 +74,7 @@ async function release(o: SandboxOptions, app: App, version: string) {
 }
 
 export async function sandboxUp(o: SandboxOptions): Promise<SandboxState> {
-  const missing = prerequisites()
+  const { missing, motoBin } = prerequisites()
   if (missing.length) throw new InputError(`the sandbox cannot start here; missing:\n  ${missing.join('\n  ')}`)
   if (readSandbox(o.dir))
     throw new InputError(`a sandbox is already up in ${o.dir}; stop it with npm run sandbox -- down`)
@@ -83,9 +84,8 @@ export async function sandboxUp(o: SandboxOptions): Promise<SandboxState> {
   saveSandbox(o.dir, state)
 
   // 1. AWS: moto, in the environment's account, and every AWS call from here on goes to it.
-  const bin = $.sync({ quiet: true })`command -v moto_server`.stdout.trim()
   state.moto = await startMotoDaemon({
-    bin,
+    bin: motoBin,
     port: await freeLoopbackPort(),
     account: yaml.env.account,
     log: join(o.dir, 'moto.log'),

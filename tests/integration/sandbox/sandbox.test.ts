@@ -4,14 +4,13 @@
 // test-timeout: 480 s
 import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readModel } from '../../../scripts/lib/config/read.ts'
 import { sandboxDown } from '../../../scripts/lib/sandbox/down.ts'
-import { nextPatch } from '../../../scripts/lib/sandbox/up.ts'
+import { answer, nextPatch } from '../../../scripts/lib/sandbox/up.ts'
 import { readSandbox } from '../../../scripts/lib/sandbox/state.ts'
 
 const root = new URL('../../../', import.meta.url).pathname
@@ -32,17 +31,6 @@ const sandbox = (...args: string[]): Promise<Run> =>
     ),
   )
 
-const get = (url: string, host: string): Promise<{ status: number; body: string }> =>
-  new Promise((resolve, reject) => {
-    const req = request(url, { headers: { host }, timeout: 5000, agent: false }, (res) => {
-      let body = ''
-      res.on('data', (d) => (body += d))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
-    })
-    req.on('error', reject)
-    req.end()
-  })
-
 test.after(async () => {
   await sandboxDown(dir) // when the test failed before its own `down`
   rmSync(work, { recursive: true, force: true })
@@ -55,7 +43,7 @@ test('up: every app answers at the URL printed, a version bump shows in the plan
   const urls = [...up.stdout.matchAll(/^ {2}(\S+) (\S+): curl -H 'Host: (\S+)' (http:\/\/127\.0\.0\.1:\d+\/)$/gm)]
   assert.equal(urls.map((m) => m[1]).sort(), model.apps.map((a) => a.name).sort(), up.stdout)
   for (const [, app, version, host, url] of urls) {
-    const reply = await get(url!, host!)
+    const reply = await answer(url!, host!)
     assert.is(reply.status, 200, `${app}: ${reply.body}`)
     if (model.apps.find((a) => a.name === app)!.kind === 'api')
       assert.equal(JSON.parse(reply.body).version, version, `${app} answers with its release`)
@@ -77,7 +65,7 @@ test('up: every app answers at the URL printed, a version bump shows in the plan
   assert.not.ok(existsSync(`/proc/${state.moto!.pid}`), 'moto is gone')
   for (const u of state.urls)
     assert.ok(
-      await get(u.url, u.host).then(
+      await answer(u.url, u.host).then(
         () => false,
         () => true,
       ),
