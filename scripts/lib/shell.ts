@@ -2,12 +2,23 @@
 // socket, and bash started without SHLVL (as in a unit or a hook) with a socket on stdin takes itself for rshd's
 // child and reads ~/.bashrc: on a host whose .bashrc runs `pyenv init`, each command then waited on pyenv's rehash
 // lock, for minutes when several ran at once (database-up on a busy host). No command here reads stdin.
-import { $ } from 'zx'
+import { $, type ProcessOutput } from 'zx'
 
 $.stdio = ['ignore', 'pipe', 'pipe']
 
-/** Commands whose output is no one's business unless they fail: zx puts their stderr in the error it throws. */
-export const quiet = $.sync({ quiet: true })
+const quietSync = $.sync({ quiet: true, nothrow: true })
+
+/**
+ * Commands whose output is no one's business unless they fail: a failure throws zx's ProcessOutput (its stderr
+ * included) at the call site. zx 8.8's own sync mode does not: it rejects a promise nobody holds, so the next
+ * command ran anyway (`ip link add` after a failed `ip netns add`) and the process then died of an unhandled
+ * rejection with a stack trace. Running with nothrow and throwing here keeps the failure where it happened.
+ */
+export function quiet(pieces: TemplateStringsArray, ...args: unknown[]): ProcessOutput {
+  const out = quietSync(pieces, ...args)
+  if (!out.ok) throw out
+  return out
+}
 /** The same for commands whose failure is an answer (a file or a link already gone, a tool not installed). */
 export const quietTry = $.sync({ quiet: true, nothrow: true })
 
