@@ -115,15 +115,20 @@ export async function buildPlan(
     }
   })
   const diffs: FileDiff[] = []
+  const snippetsShown = new Set<string>()
   for (const d of desired) {
     for (const f of d.files) {
-      // Appspec and the app's own vhost are what a reviewer must see; the shared snippets show once, in the first app.
+      // Appspec and the app's own vhost are what a reviewer must see; the shared snippets (every app carries the
+      // same copy) show once, in the first app whose copy changed.
+      const snippet = /\/nginx\/drsignet\/[^/]+$/.exec(f.path)?.[0]
       const shown =
         f.path.endsWith('/appspec.yml') ||
         f.path.endsWith(`/nginx/${d.name}.conf`) ||
-        /\/(deploy|systemd)\//.test(f.path)
+        /\/(deploy|systemd)\//.test(f.path) ||
+        (snippet !== undefined && !snippetsShown.has(snippet))
       const before = state.files[f.path]
       if (!shown || before === f.contents) continue
+      if (snippet) snippetsShown.add(snippet)
       diffs.push({
         path: f.path,
         patch: createTwoFilesPatch(
