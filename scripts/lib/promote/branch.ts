@@ -9,12 +9,19 @@ import { InputError } from '../cli/errors.ts'
 export type PromotionBranch = { remote: string; branch: string; file: string; message: string }
 
 const git = (cwd: string) => $({ cwd, quiet: true, verbose: false })
-const lastLine = (e: unknown) => ((e as { stderr?: string }).stderr ?? '').trim().split('\n').at(-1)
+/** What git said went wrong: a refused ref's `! [rejected] …` line, else its last line that is not a hint. */
+function gitReason(e: unknown): string {
+  const lines = ((e as { stderr?: string }).stderr ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('hint:'))
+  return lines.find((l) => l.startsWith('! ')) ?? lines.at(-1) ?? 'git gave no reason'
+}
 
 /** The remote branch's head commit, fetched (what a promotion is based on and read from). */
 export async function fetchBranch(root: string, remote: string, branch: string): Promise<string> {
   await git(root)`git fetch --quiet ${remote} ${`refs/heads/${branch}`}`.catch((e: unknown) => {
-    throw new Error(`cannot fetch ${branch} from ${remote}: ${lastLine(e)}`)
+    throw new Error(`cannot fetch ${branch} from ${remote}: ${gitReason(e)}`)
   })
   return (await git(root)`git rev-parse FETCH_HEAD`).stdout.trim()
 }
@@ -54,7 +61,7 @@ export async function pushPromotion(
     const commit = (await wt`git rev-parse HEAD`).stdout.trim()
     await wt`git push --quiet ${p.remote} ${`HEAD:refs/heads/${p.branch}`}`.catch((e: unknown) => {
       throw new InputError(
-        `cannot push ${p.branch} to ${p.remote}: ${lastLine(e)}; a branch of that name holds another change: delete it, or promote from its pull request`,
+        `cannot push ${p.branch} to ${p.remote}: ${gitReason(e)}; a branch of that name holds another change: delete it, or promote from its pull request`,
       )
     })
     return commit
