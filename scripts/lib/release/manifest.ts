@@ -20,12 +20,14 @@ export const releaseKeys = (app: string, version: string) => ({
 })
 
 export function parseManifest(text: string, where: string): ReleaseManifest {
-  let m: Partial<ReleaseManifest>
+  let parsed: unknown
   try {
-    m = JSON.parse(text) as Partial<ReleaseManifest>
+    parsed = JSON.parse(text)
   } catch {
     throw new Error(`${where} is not JSON: publish the release again with ops release`)
   }
+  // `null`, a number or a list is JSON too, and no manifest: it has no sha256 either.
+  const m: Partial<ReleaseManifest> = parsed !== null && typeof parsed === 'object' ? parsed : {}
   if (typeof m.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.sha256))
     throw new Error(`${where} has no sha256: publish the release again with ops release`)
   return m as ReleaseManifest
