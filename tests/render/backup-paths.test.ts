@@ -1,0 +1,60 @@
+// The backup tool's names and host paths: what follows from the environment, the layout its release links rely on,
+// and the names no app may take (pure; reads schemas/common.schema.json).
+import { readFileSync } from 'node:fs'
+import { dirname, isAbsolute, normalize } from 'node:path'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import {
+  BACKUP_AGENT,
+  backupAgentPaths,
+  backupSecretKey,
+  backupUnit,
+  mongoCaKeys,
+  mongoTlsUnit,
+} from '../../scripts/lib/render/backup-paths.ts'
+import { fixtureModel } from '../fixtures/model.ts'
+
+test('unit names and the secret key follow the environment and its secrets prefix', () => {
+  const production = fixtureModel()
+  const staging = fixtureModel(undefined, {
+    name: 'staging',
+    secrets: { ...production.env.secrets, prefix: 'team/secrets/staging' },
+  })
+  assert.equal(
+    [backupUnit(production), mongoTlsUnit(production), backupSecretKey(production)],
+    ['drsignet-backup-production', 'drsignet-mongo-tls-production', 'secrets/production/backup/.env'],
+  )
+  assert.equal(
+    [backupUnit(staging), mongoTlsUnit(staging), backupSecretKey(staging)],
+    ['drsignet-backup-staging', 'drsignet-mongo-tls-staging', 'team/secrets/staging/backup/.env'],
+  )
+})
+
+test("the database CA's key and certificate live beside each other under the secrets prefix", () => {
+  assert.equal(mongoCaKeys('secrets/production'), {
+    key: 'secrets/production/mongo-tls/ca.key',
+    cert: 'secrets/production/mongo-tls/ca.pem',
+  })
+})
+
+test('host paths are absolute and normal; the current link and the releases share a parent, so the link is relative', () => {
+  const odd = Object.entries(backupAgentPaths).filter(
+    ([key, p]) => key !== 'user' && (!isAbsolute(p) || normalize(p) !== p || p.endsWith('/')),
+  )
+  assert.equal(odd, [])
+  assert.is(dirname(backupAgentPaths.current), dirname(backupAgentPaths.releases))
+  assert.is(dirname(backupAgentPaths.bundle), dirname(backupAgentPaths.current))
+  const files = [backupAgentPaths.envFile, backupAgentPaths.adminEnvFile, backupAgentPaths.mongodConf]
+  assert.is(new Set(files).size, files.length, 'no two settings files are one')
+})
+
+test("the backup tool's deployment name is one the schema refuses as an app name", () => {
+  const common = JSON.parse(readFileSync(new URL('../../schemas/common.schema.json', import.meta.url), 'utf8'))
+  const appName = new RegExp(common.$defs.appName.pattern)
+  assert.is(BACKUP_AGENT, 'backup')
+  assert.not.ok(appName.test(BACKUP_AGENT))
+  assert.not.ok(appName.test('mongo-tls'), 'the folder of the CA under the secrets prefix is taken too')
+  assert.ok(appName.test('backups'), 'the pattern refuses the name, not names that start with it')
+})
+
+test.run()
