@@ -83,6 +83,9 @@ test('the keys: state per environment, audit records sortable by time and unique
 
 test('an environment never applied reads as an empty state of that environment', async () => {
   assert.equal(await readState(store, 'never-applied'), { environment: 'never-applied', apps: {}, files: {} })
+  // Before the first apply its data stack, and so its bucket, does not exist yet: still nothing deployed.
+  const noBucket = s3ArtifactStore(s3, 'drsignet-new-artifacts', 'alias/drsignet-new')
+  assert.equal(await readState(noBucket, 'new'), { environment: 'new', apps: {}, files: {} })
 })
 
 test('the state is written as sorted, indented JSON with SSE-KMS, and reads back as written', async () => {

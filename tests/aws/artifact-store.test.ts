@@ -72,8 +72,9 @@ test('get and head of a key that does not exist: undefined, not an error', async
   assert.is(await store.head('no/such/key'), undefined)
 })
 
-test('writing to or listing a bucket that does not exist fails with S3 own error', async () => {
+test("reading, writing or listing a bucket that does not exist fails with S3's own error, never reads as no object", async () => {
   const store = s3ArtifactStore(s3, 'drsignet-nowhere-artifacts', kms)
+  assert.is(await failure(store.get('k')), 'NoSuchBucket: The specified bucket does not exist')
   assert.is(await failure(store.create('k', 'x', 'text/plain')), 'NoSuchBucket: The specified bucket does not exist')
   assert.is(await failure(store.put('k', 'x', 'text/plain')), 'NoSuchBucket: The specified bucket does not exist')
   assert.is(await failure(store.list('')), 'NoSuchBucket: The specified bucket does not exist')

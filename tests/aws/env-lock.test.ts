@@ -71,6 +71,8 @@ test('a bucket that does not exist is its own error, naming the bucket', async (
   const e = await lock.tryAcquire(record('ci-run-1', 't1')).catch((x: Error) => x)
   assert.instance(e, MissingBucketError)
   assert.is((e as Error).message, 'bucket drsignet-nowhere-artifacts does not exist')
+  const read = await lock.read().catch((x: Error) => x)
+  assert.instance(read, MissingBucketError, 'reading the lock of a missing bucket is not "no lock"')
 })
 
 test('a 409 (a concurrent conditional write in flight) is a lock not acquired, with whoever then holds it', async () => {

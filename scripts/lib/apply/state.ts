@@ -1,5 +1,6 @@
 // Where apply keeps what it did, in the artifacts bucket: the deployed state, the audit log and bundle keys (I/O through ArtifactStore).
 import type { ArtifactStore } from '../aws/artifact-store.ts'
+import { errorName } from '../aws/retry.ts'
 import type { StackRecord } from './fingerprint.ts'
 import { byText } from '../order.ts'
 
@@ -52,7 +53,11 @@ export const keys = {
 }
 
 export async function readState(store: ArtifactStore, env: string): Promise<DeployedState> {
-  const body = await store.get(keys.state(env))
+  // Before the first apply the data stack, and with it the bucket, does not exist yet: nothing is deployed.
+  const body = await store.get(keys.state(env)).catch((e: unknown) => {
+    if (errorName(e) === 'NoSuchBucket') return undefined
+    throw e
+  })
   return body ? (JSON.parse(body.toString('utf8')) as DeployedState) : { environment: env, apps: {}, files: {} }
 }
 

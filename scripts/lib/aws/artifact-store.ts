@@ -22,7 +22,10 @@ export interface ArtifactStore {
   list(prefix: string): Promise<string[]>
 }
 
-const missing = (e: unknown) => ['NoSuchKey', 'NotFound'].includes(errorName(e)) || httpStatus(e) === 404
+// A missing bucket is a 404 too, but no answer: a mistyped or deleted bucket must not read as "nothing published".
+// (HEAD has no body, so S3 cannot say which is missing there; a GET or a write names NoSuchBucket.)
+const missing = (e: unknown) =>
+  errorName(e) !== 'NoSuchBucket' && (['NoSuchKey', 'NotFound'].includes(errorName(e)) || httpStatus(e) === 404)
 
 export const s3ArtifactStore = (s3: S3Client, bucket: string, kmsKey: string): ArtifactStore => {
   const send = retrying(s3)

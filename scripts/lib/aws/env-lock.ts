@@ -27,6 +27,7 @@ export const s3EnvLock = (s3: S3Client, bucket: string, key: string, kmsKey: str
       )
       return JSON.parse(await r.Body!.transformToString()) as LockRecord
     } catch (e) {
+      if (errorName(e) === 'NoSuchBucket') throw new MissingBucketError(`bucket ${bucket} does not exist`)
       if (errorName(e) === 'NoSuchKey' || httpStatus(e) === 404) return undefined
       throw e
     }
