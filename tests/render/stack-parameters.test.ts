@@ -4,14 +4,10 @@ import * as assert from 'uvu/assert'
 import { existsSync } from 'node:fs'
 import { stackInstances, type StackInstance } from '../../scripts/lib/render/stack-parameters.ts'
 import { checkParameters } from '../../scripts/lib/render/stacks/check-parameters.ts'
-import { logRetention } from '../../scripts/lib/render/stacks/common.ts'
-import { patchSchedule } from '../../scripts/lib/render/stacks/environment.ts'
-import { architectureOf } from '../../scripts/lib/render/stacks/instance-group.ts'
-import { quarterCidrs } from '../../scripts/lib/config/subnets.ts'
 import type { Model } from '../../scripts/lib/config/model.ts'
-import { Resolver } from './resolve.ts'
+import { Resolver } from '../cloudformation/resolve.ts'
 import { productionModel } from '../fixtures/model.ts'
-import { allTemplates } from './templates.ts'
+import { allTemplates } from '../cloudformation/templates.ts'
 
 const templates = allTemplates()
 const deepFreeze = <T>(o: T): T => {
@@ -193,23 +189,6 @@ test('values come from the Model: app, instance group, alarm and topic parameter
     ['10.20.0.0/18', '10.20.64.0/18', '10.20.128.0/18', '10.20.192.0/18'],
   )
   assert.is(byName(stacks, 'governance').parameters.PatchSchedule, 'cron(0 2 ? 1/3 SUN#1 *)')
-})
-
-test('helpers: retention rounds up, schedules, architectures, subnets', () => {
-  assert.equal(quarterCidrs('172.16.8.0/22'), ['172.16.8.0/24', '172.16.9.0/24', '172.16.10.0/24', '172.16.11.0/24'])
-  assert.equal(quarterCidrs('10.255.0.0/16')[3], '10.255.192.0/18')
-  assert.equal(
-    [logRetention(1), logRetention(15), logRetention(365), logRetention(100), logRetention(99999)],
-    ['1', '30', '365', '120', '3653'],
-  )
-  assert.is(
-    patchSchedule({ ...productionModel().env.patching, frequency: 'monthly', weekday: 'TUE', week: 2, time: '23:45' }),
-    'cron(45 23 ? * TUE#2 *)',
-  )
-  assert.equal(
-    ['t3.medium', 'r6g.large', 't4g.small', 'm7gd.xlarge', 'g4dn.xlarge', 'm5zn.large'].map(architectureOf),
-    ['x86_64', 'arm64', 'arm64', 'arm64', 'x86_64', 'x86_64'],
-  )
 })
 
 test('rule priorities put host rules before path-only rules', () => {
