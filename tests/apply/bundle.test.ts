@@ -8,12 +8,12 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { appHookEntries, buildBundle } from '../../scripts/lib/bundle/build.ts'
 import { unpackEntries } from '../../scripts/lib/bundle/tar.ts'
-import { buildRelease, folderArtifacts } from '../../scripts/lib/apply/bundle.ts'
+import { buildRelease, desiredReleases, folderArtifacts } from '../../scripts/lib/apply/bundle.ts'
 import { desiredApps } from '../../scripts/lib/apply/desired.ts'
 import { renderAppFiles, renderEnvironment } from '../../scripts/lib/render/environment.ts'
 import { loadNginxTemplates } from '../../scripts/lib/render/render-all.ts'
 import { readModel } from '../../scripts/lib/config/read.ts'
-import { fixtureApp, fixtureModel } from '../fixtures/model.ts'
+import { fixtureApp, fixtureModel, productionModel } from '../fixtures/model.ts'
 
 const rendered = () => renderAppFiles(fixtureApp(), fixtureModel(), loadNginxTemplates())
 
@@ -122,6 +122,16 @@ test('render once: an app bundle carries exactly the files render wrote for it, 
   }
   assert.ok(compared >= 10 * model.apps.length, `${compared} files compared`)
   for (const d of [a, dir]) rmSync(d, { recursive: true, force: true })
+})
+
+test("the production fixture's releases render, its spa with the static vhost the sample's portal has", () => {
+  const releases = desiredReleases(productionModel())
+  assert.equal(
+    releases.map((r) => r.name),
+    ['backup', 'admin-portal', 'doctor-api', 'patient-api'],
+  )
+  const vhost = releases[1]!.files.find((f) => f.path === 'apps/admin-portal/nginx/admin-portal.conf')!.contents
+  assert.match(vhost, /location \/static\/ \{/)
 })
 
 test.run()
