@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { S3Client } from '@aws-sdk/client-s3'
 import { BSON, Int32, MongoClient, ObjectId, type Document } from 'mongodb'
 import { readModel } from '../../scripts/lib/config/read.ts'
+import { OPS_NODE_ARGS } from '../../scripts/lib/render/backup-paths.ts'
 import { cacheBin, startFerret, type Ferret } from '../../tests/harness/ferretdb.ts'
 import { createBuckets, startMoto } from '../../tests/harness/moto.ts'
 import { patient, rng } from '../../tests/integration/backup/dataset.ts'
@@ -86,7 +87,7 @@ async function grow(
 const ops = (args: string[], env: Record<string, string>) =>
   measure(
     process.execPath,
-    ['--import', 'tsx', 'scripts/ops.ts', ...args, '--root', root],
+    [...OPS_NODE_ARGS, 'scripts/ops.ts', ...args, '--root', root],
     { ...env, NODE_NO_WARNINGS: '1' },
     root,
   )

@@ -1,17 +1,20 @@
 // The backup tool's names and host paths: what follows from the environment, the layout its release links rely on,
-// and the names no app may take (pure; reads schemas/common.schema.json).
+// the names no app may take, and node's flags wherever the tool moves data (reads the schema, package.json, the hook
+// and the rendered units).
 import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, normalize } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
   BACKUP_AGENT,
+  OPS_NODE_ARGS,
   backupAgentPaths,
   backupSecretKey,
   backupUnit,
   mongoCaKeys,
   mongoTlsUnit,
 } from '../../scripts/lib/render/backup-paths.ts'
+import { renderBackupUnits } from '../../scripts/lib/render/backup-timer.ts'
 import { fixtureModel } from '../fixtures/model.ts'
 
 test('unit names and the secret key follow the environment and its secrets prefix', () => {
@@ -55,6 +58,25 @@ test("the backup tool's deployment name is one the schema refuses as an app name
   assert.not.ok(appName.test(BACKUP_AGENT))
   assert.not.ok(appName.test('mongo-tls'), 'the folder of the CA under the secrets prefix is taken too')
   assert.ok(appName.test('backups'), 'the pattern refuses the name, not names that start with it')
+})
+
+test("node starts the ops tool with the same flags in the units, database-up's hook and npm run ops", () => {
+  const flags = OPS_NODE_ARGS.join(' ')
+  assert.is(flags, '--max-semi-space-size=4 --import tsx')
+  const units = renderBackupUnits(fixtureModel())
+    .filter((f) => f.path.endsWith('.service'))
+    .flatMap((f) => f.contents.split('\n').filter((l) => l.startsWith('ExecStart=')))
+  assert.ok(units.length >= 2, 'the backup and TLS services start the tool')
+  for (const line of units) assert.ok(line.startsWith(`ExecStart=/usr/bin/node ${flags} scripts/ops.ts `), line)
+  const hook = readFileSync('hooks/backup/after-install.sh', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('scripts/ops.ts'))
+  assert.equal(
+    hook.map((l) => /\/usr\/bin\/node (.*) scripts\/ops\.ts/.exec(l)?.[1]),
+    [flags],
+  )
+  const scripts = JSON.parse(readFileSync('package.json', 'utf8')).scripts as Record<string, string>
+  assert.is(scripts.ops, `node ${flags} scripts/ops.ts`)
 })
 
 test.run()
