@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
+import type { S3Client } from '@aws-sdk/client-s3'
 import { s3BackupStore, type BackupStore } from '../../scripts/lib/aws/backup-store.ts'
 import {
   downloadToFile,
@@ -18,9 +18,8 @@ import {
   sha256File,
 } from '../../scripts/lib/backup/archive-io.ts'
 import { manifestKeyFor, type Manifest } from '../../scripts/lib/backup/manifest.ts'
-import { runBackup } from '../../scripts/lib/backup/run-backup.ts'
-import { createBuckets, motoS3, startMoto, type Moto } from '../harness/moto.ts'
-import { doc, fakeSource, memoryHeartbeat, policy } from './fakes.ts'
+import { createBuckets, motoS3, objectBytes, putObject, startMoto, type Moto } from '../harness/moto.ts'
+import { backupAt as backupOf, doc } from './fakes.ts'
 
 const REGION = 'eu-west-3'
 const BUCKET = 'drsignet-archive-io'
@@ -33,24 +32,12 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
 /** A real backup of `env` taken at `at`, written through the store: its archive and manifest. */
 const backupAt = (env: string, at: string, patients = 3) =>
-  runBackup(
-    env,
-    { ...policy, bucket: BUCKET },
-    {
-      source: fakeSource({
-        'clinic.patients': Array.from({ length: patients }, (_, i) => doc({ _id: i, mrn: `MRN-${i}` })),
-      }),
-      store,
-      heartbeat: memoryHeartbeat(),
-      now: () => new Date(at),
-      progress: () => {},
-    },
-  )
+  backupOf(store, env, at, {
+    'clinic.patients': Array.from({ length: patients }, (_, i) => doc({ _id: i, mrn: `MRN-${i}` })),
+  })
 
-const put = (key: string, body: string | Buffer) =>
-  s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }))
-const object = async (key: string) =>
-  Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray())
+const put = (key: string, body: string | Buffer) => putObject(s3, BUCKET, key, body)
+const object = (key: string) => objectBytes(s3, BUCKET, key)
 
 async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
   const parts: Buffer[] = []

@@ -7,6 +7,7 @@ import type { MongoSource, SourceCollection } from '../../scripts/lib/mongo/sour
 import type { RestoreTarget } from '../../scripts/lib/mongo/sink.ts'
 import { ContentHash } from '../../scripts/lib/backup/content-hash.ts'
 import type { Backup } from '../../scripts/lib/config/model.ts'
+import { runBackup } from '../../scripts/lib/backup/run-backup.ts'
 
 export const policy: Backup = {
   instanceGroup: 'database',
@@ -23,6 +24,20 @@ export const policy: Backup = {
 }
 
 export const doc = (o: object) => Buffer.from(BSON.serialize(o))
+
+/** A real backup of `env` taken at `at` into `store` (its bucket in the policy), of these namespaces' documents. */
+export const backupAt = (store: BackupStore, env: string, at: string, namespaces: Record<string, Buffer[]>) =>
+  runBackup(
+    env,
+    { ...policy, bucket: store.bucket },
+    {
+      source: fakeSource(namespaces),
+      store,
+      heartbeat: memoryHeartbeat(),
+      now: () => new Date(at),
+      progress: () => {},
+    },
+  )
 
 export function fakeSource(data: Record<string, Buffer[]>, failAfter?: number): MongoSource {
   return {

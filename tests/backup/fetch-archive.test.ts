@@ -8,13 +8,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
+import type { S3Client } from '@aws-sdk/client-s3'
 import { s3BackupStore, type BackupStore } from '../../scripts/lib/aws/backup-store.ts'
 import { fetchArchive, RestoreRefused, type FetchedArchive } from '../../scripts/lib/backup/fetch-archive.ts'
 import { manifestKeyFor } from '../../scripts/lib/backup/manifest.ts'
-import { runBackup } from '../../scripts/lib/backup/run-backup.ts'
-import { createBuckets, motoS3, startMoto, type Moto } from '../harness/moto.ts'
-import { doc, fakeSource, memoryHeartbeat, policy } from './fakes.ts'
+import { createBuckets, motoS3, objectBytes, putObject, startMoto, type Moto } from '../harness/moto.ts'
+import { backupAt as backupOf, doc } from './fakes.ts'
 
 const REGION = 'eu-west-3'
 const BUCKET = 'drsignet-fetch-archive'
@@ -31,25 +30,14 @@ let store: BackupStore
 const lines: string[] = []
 const progress = (l: string) => void lines.push(l)
 
+/** A real backup of `env` taken at `at`, written through the store: its archive and manifest. */
 const backupAt = (env: string, at: string, docs = 4) =>
-  runBackup(
-    env,
-    { ...policy, bucket: BUCKET },
-    {
-      source: fakeSource({
-        'clinic.patients': Array.from({ length: docs }, (_, i) => doc({ _id: i, mrn: `MRN-${i}` })),
-        'clinic.visits': [doc({ _id: 'v1', patient: 0 })],
-      }),
-      store,
-      heartbeat: memoryHeartbeat(),
-      now: () => new Date(at),
-      progress: () => {},
-    },
-  )
-const put = (key: string, body: string | Buffer) =>
-  s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }))
-const object = async (key: string) =>
-  Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray())
+  backupOf(store, env, at, {
+    'clinic.patients': Array.from({ length: docs }, (_, i) => doc({ _id: i, mrn: `MRN-${i}` })),
+    'clinic.visits': [doc({ _id: 'v1', patient: 0 })],
+  })
+const put = (key: string, body: string | Buffer) => putObject(s3, BUCKET, key, body)
+const object = (key: string) => objectBytes(s3, BUCKET, key)
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 const refusal = (p: Promise<FetchedArchive>) =>
   p.then(

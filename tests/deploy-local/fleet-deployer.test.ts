@@ -12,6 +12,7 @@ import { packEntries } from '../../scripts/lib/bundle/tar.ts'
 import { revisionsDir, type Fleet, type Instance } from '../../scripts/lib/deploy-local/fleet.ts'
 import { fleetDeployer } from '../../scripts/lib/deploy-local/fleet-deployer.ts'
 import { removeNetwork } from '../../scripts/lib/deploy-local/instance.ts'
+import { unbootableInstance } from '../harness/unbootable-instance.ts'
 
 const work = mkdtempSync(join(tmpdir(), 'fleet-deployer-'))
 const made: Instance[] = []
@@ -36,21 +37,8 @@ function fleet(instances: Instance[] = []): Fleet {
   return f
 }
 
-/** An instance that cannot boot: its network is made, then its disk cannot be (its folder is under a file). */
 function unbootable(n: number): Instance {
-  const blocker = join(work, `not-a-folder-${n}`)
-  writeFileSync(blocker, '')
-  const tag = `f${process.pid % 100000}x${n}`
-  const i: Instance = {
-    name: `i${n}`,
-    dir: join(blocker, `i${n}`),
-    netns: `dl-${tag}`,
-    hostIf: `dl${tag}h`,
-    nsIf: `dl${tag}n`,
-    hostIp: `10.249.${210 + n}.1`,
-    nsIp: `10.249.${210 + n}.2`,
-    cgroup: `deploy-local-test-${tag}`,
-  }
+  const i = unbootableInstance(work, n, { letter: 'f', octet: 210 })
   made.push(i)
   return i
 }

@@ -10,6 +10,7 @@ import { packEntries } from '../../scripts/lib/bundle/tar.ts'
 import { InputError } from '../../scripts/lib/cli/errors.ts'
 import { revisionsDir, type Fleet, type Instance } from '../../scripts/lib/deploy-local/fleet.ts'
 import { removeNetwork } from '../../scripts/lib/deploy-local/instance.ts'
+import { unbootableInstance } from '../harness/unbootable-instance.ts'
 import type { Progress } from '../../scripts/lib/deploy-local/lifecycle.ts'
 import {
   bundleMeta,
@@ -48,21 +49,8 @@ function fleet(over: Partial<Fleet> = {}): Fleet {
 }
 const saved = (f: Fleet) => JSON.parse(readFileSync(join(f.dir, 'fleet.json'), 'utf8')) as Fleet
 
-/** An instance that cannot boot: its network is made, then its disk cannot be (its folder is under a file). */
 function unbootable(n: number): Instance {
-  const blocker = join(work, `not-a-folder-${n}`)
-  writeFileSync(blocker, '')
-  const tag = `t${process.pid % 100000}x${n}`
-  const i: Instance = {
-    name: `i${n}`,
-    dir: join(blocker, `i${n}`),
-    netns: `dl-${tag}`,
-    hostIf: `dl${tag}h`,
-    nsIf: `dl${tag}n`,
-    hostIp: `10.249.${200 + n}.1`,
-    nsIp: `10.249.${200 + n}.2`,
-    cgroup: `deploy-local-test-${tag}`,
-  }
+  const i = unbootableInstance(work, n, { letter: 't', octet: 200 })
   made.push(i)
   return i
 }

@@ -1,6 +1,12 @@
 // Starts moto in server mode on a free loopback port for one suite and stops it after (I/O: spawns a process).
 import { spawn, type ChildProcess } from 'node:child_process'
-import { CreateBucketCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3'
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  type BucketLocationConstraint,
+} from '@aws-sdk/client-s3'
 import { motoEnv } from '../../scripts/lib/sandbox/moto.ts'
 import { freePort } from './ports.ts'
 import { supervise } from './process.ts'
@@ -50,3 +56,11 @@ export async function createBuckets(s3: S3Client, region: string, buckets: strin
   for (const bucket of buckets)
     await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: location }))
 }
+
+/** Writes an object as a hand or another tool would: no encryption, no content type. */
+export const putObject = (s3: S3Client, bucket: string, key: string, body: string | Buffer) =>
+  s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }))
+
+/** An object's bytes. */
+export const objectBytes = async (s3: S3Client, bucket: string, key: string) =>
+  Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray())
