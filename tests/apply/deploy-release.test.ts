@@ -3,9 +3,9 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns'
 import { startMoto, type Moto } from '../harness/moto.ts'
-import { freePort } from '../harness/ports.ts'
 import { createDeploymentGroups, motoDeployment, useMotoEnv } from '../integration/apply/support.ts'
 import { fixtureModel } from '../fixtures/model.ts'
 import { awsServices } from '../../scripts/lib/aws/services.ts'
@@ -39,7 +39,6 @@ test.before(async () => {
   await createBuckets(svc.clients.s3, model.env.region, [bucket])
   await createDeploymentGroups(model)
   // Only the deployments topic exists; an HTTP endpoint on loopback receives what SNS delivers to it.
-  const port = await freePort()
   server = createServer((req, res) => {
     let body = ''
     req.on('data', (d) => (body += d))
@@ -49,7 +48,8 @@ test.before(async () => {
       res.end()
     })
   })
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r))
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const { port } = server.address() as AddressInfo
   const topic = await svc.clients.sns.send(new CreateTopicCommand({ Name: 'drsignet-production-deployments' }))
   await svc.clients.sns.send(
     new SubscribeCommand({ TopicArn: topic.TopicArn, Protocol: 'http', Endpoint: `http://127.0.0.1:${port}/` }),

@@ -51,9 +51,9 @@ const sums = async (environment: string) => {
       Statistics: ['Sum'],
     }),
   )
-  // moto stamps each hourly datapoint with the time of its sample (the backup's end); CloudWatch with the hour.
+  // Each hourly datapoint by the hour it falls in: CloudWatch stamps it with the hour, moto with its sample's time.
   return (r.Datapoints ?? [])
-    .map((d) => [d.Timestamp!.toISOString(), d.Sum, d.Unit] as const)
+    .map((d) => [d.Timestamp!.toISOString().slice(0, 13), d.Sum, d.Unit] as const)
     .sort((a, b) => (a[0] < b[0] ? -1 : 1))
 }
 
@@ -68,8 +68,8 @@ test('each good backup writes the heartbeat object and one datapoint of 1 at its
   await sink.record(beat('staging', '2026-12-02T18:30:00.000Z'))
   assert.equal(await store.getJson('backups/staging/heartbeat.json'), beat('staging', '2026-12-02T18:30:00.000Z'))
   assert.equal(await sums('staging'), [
-    ['2026-12-01T18:30:00.000Z', 1, 'Count'],
-    ['2026-12-02T18:30:00.000Z', 1, 'Count'],
+    ['2026-12-01T18', 1, 'Count'],
+    ['2026-12-02T18', 1, 'Count'],
   ])
   assert.equal(await sums('production'), [])
   const listed = await backupCloudWatch(region).send(new ListMetricsCommand({ Namespace: 'DrSignet/Backup' }))

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation'
-import { ListMetricsCommand } from '@aws-sdk/client-cloudwatch'
+import { ListMetricsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch'
 import { ListApplicationsCommand } from '@aws-sdk/client-codedeploy'
 import { CreateBucketCommand, ListBucketsCommand } from '@aws-sdk/client-s3'
 import { ListTopicsCommand } from '@aws-sdk/client-sns'
@@ -75,6 +75,13 @@ test('with AWS_ENDPOINT_URL set, every client talks to that endpoint; S3 address
       CreateBucketConfiguration: { LocationConstraint: region },
     }),
   )
+  // moto answers CloudWatch only in the query protocol: a metric put through this client is listed back by it.
+  await c.cloudwatch.send(
+    new PutMetricDataCommand({
+      Namespace: 'DrSignet/ClientsTest',
+      MetricData: [{ MetricName: 'Reached', Dimensions: [{ Name: 'Client', Value: 'cloudwatch' }], Value: 1 }],
+    }),
+  )
   const answers = {
     sts: (await c.sts.send(new GetCallerIdentityCommand({}))).Account,
     s3: (await c.s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name),
@@ -82,9 +89,8 @@ test('with AWS_ENDPOINT_URL set, every client talks to that endpoint; S3 address
     codedeploy: (await c.codedeploy.send(new ListApplicationsCommand({}))).applications,
     sns: (await c.sns.send(new ListTopicsCommand({}))).Topics,
     ssm: (await c.ssm.send(new DescribeParametersCommand({}))).Parameters,
-    // moto answers CloudWatch only in the query protocol; its S3 reports the bucket's metrics there.
-    cloudwatch: (await c.cloudwatch.send(new ListMetricsCommand({ Namespace: 'AWS/S3' }))).Metrics?.map(
-      (m) => m.MetricName,
+    cloudwatch: (await c.cloudwatch.send(new ListMetricsCommand({ Namespace: 'DrSignet/ClientsTest' }))).Metrics?.map(
+      (m) => [m.MetricName, m.Dimensions],
     ),
   }
   assert.equal(answers, {
@@ -94,7 +100,7 @@ test('with AWS_ENDPOINT_URL set, every client talks to that endpoint; S3 address
     codedeploy: [],
     sns: [],
     ssm: [],
-    cloudwatch: ['BucketSizeBytes', 'NumberOfObjects'],
+    cloudwatch: [['Reached', [{ Name: 'Client', Value: 'cloudwatch' }]]],
   })
 })
 

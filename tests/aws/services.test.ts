@@ -30,10 +30,11 @@ test.after(async () => {
   await moto?.stop()
 })
 
-const failure = (p: Promise<unknown>) =>
+/** 'rejected', or what the call resolved to. */
+const outcome = (p: Promise<unknown>) =>
   p.then(
     (v) => `resolved ${JSON.stringify(v)}`,
-    (e: Error) => e.name,
+    () => 'rejected',
   )
 
 test("the store and the lock live in the environment's artifacts bucket, written with its KMS key", async () => {
@@ -76,14 +77,15 @@ test('alerts go to the named topics and delivery metrics to CloudWatch, through 
   assert.is(await svc.delivery.publish('production', metrics, new Date('2026-12-01T00:00:00Z')), 1)
 })
 
-test('the CodeDeploy operations moto lacks: "not supported" on the emulator, errors against a real endpoint', async () => {
+test('the CodeDeploy operations moto lacks: "not supported" on the emulator, a failure on moto, without the emulator wrapper', async () => {
   const bundle = { bucket: 'drsignet-production-artifacts', key: 'bundles/x.tgz' }
   const onEmulator = awsServices(model, { clients, emulator: true })
   assert.is(await onEmulator.deployer.register('drsignet-production', bundle, 'd'), false)
   assert.is(await onEmulator.deployer.instances('d-1'), undefined)
   const plain = awsServices(model, { clients })
-  assert.is(await failure(plain.deployer.register('drsignet-production', bundle, 'd')), 'SyntaxError')
-  assert.is(await failure(plain.deployer.instances('d-1')), 'SyntaxError')
+  // What moto answers for an operation it lacks is its own affair (today an HTML page): only that the call fails.
+  assert.is(await outcome(plain.deployer.register('drsignet-production', bundle, 'd')), 'rejected')
+  assert.is(await outcome(plain.deployer.instances('d-1')), 'rejected')
 })
 
 test('on the emulator a new stack is created with CreateStack after its preview, so its exports exist, with the service role', async () => {

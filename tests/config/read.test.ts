@@ -126,7 +126,15 @@ test('a problem anywhere in the configuration stops readModel, with every proble
     models.map((m) => m.env.name),
     ['production'],
   )
-  assert.ok(problems.length > 0 && problems.every((p) => p.file === shown(join(root, 'environments/staging.yaml'))))
+  const staging = shown(join(root, 'environments/staging.yaml'))
+  assert.equal(
+    problems.map((p) => [p.file, p.rule]),
+    [
+      [staging, 'rules-skipped'],
+      [staging, 'schema-additionalProperties'],
+    ],
+  )
+  assert.match(problems[1].message, /^unknown key 'bogus' in the top level; /)
   const error = (() => {
     try {
       readModel(root, 'production')

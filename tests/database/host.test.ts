@@ -1,12 +1,12 @@
 // Checks what database-up reads and writes on its host that runs without an instance: its addresses, mount points, an
 // empty data folder, an existing filesystem found and kept, mongod's dbPath, files replaced atomically with their
-// mode and owner (temp files; spawns blkid and mkfs.ext4 on a file). Not here: instanceIdentity (needs the EC2
+// mode and owner (temp files; spawns ip, and blkid and mkfs.ext4 on a file). Not here: instanceIdentity (needs the EC2
 // metadata service), mountUnit (enables a unit in this machine's systemd), making xfs (xfsprogs is not installed).
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { networkInterfaces, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   dbPathOf,
@@ -23,12 +23,14 @@ const dir = mkdtempSync(join(tmpdir(), 'database-host-'))
 test.after(() => rmSync(dir, { recursive: true, force: true }))
 
 test('hasAddress: an address of one of this host’s interfaces, not one it does not hold', () => {
-  assert.ok(hasAddress('127.0.0.1'))
-  const own = Object.values(networkInterfaces())
-    .flat()
-    .map((a) => a!.address)
+  // The interface addresses as iproute2 lists them (`ip -o addr`: the 4th field, before the prefix length).
+  const own = execFileSync(requireTool('ip'), ['-o', 'addr', 'show'], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.split(/\s+/)[3].split('/')[0])
+  assert.ok(own.includes('127.0.0.1'), own.join(' '))
   for (const ip of own) assert.ok(hasAddress(ip), ip)
-  assert.not.ok(hasAddress('192.0.2.77')) // TEST-NET-1: never assigned
+  assert.not.ok(hasAddress('127.0.0.2'), 'in lo’s 127.0.0.0/8 but not an address of it')
   assert.not.ok(hasAddress('127.0.0'))
 })
 

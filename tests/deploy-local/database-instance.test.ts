@@ -33,7 +33,9 @@ test('systemd reads the unit without a complaint', () => {
   const file = join(work, 'mongod.service')
   writeFileSync(file, mongodUnit())
   const r = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8' })
-  assert.equal({ status: r.status, stderr: r.stderr }, { status: 0, stderr: '' })
+  // Only what it says of this unit: systemd versions differ in the warnings they give about the host's other units.
+  const aboutIt = r.stderr.split('\n').filter((line) => line.includes('mongod.service'))
+  assert.equal({ status: r.status, aboutIt }, { status: 0, aboutIt: [] }, r.stderr)
 })
 
 test("it starts only on the mounted data volume, as the launch template's drop-in for mongod.service says", () => {
