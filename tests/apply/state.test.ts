@@ -3,7 +3,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3'
-import { createBuckets, motoS3, startMoto, type Moto } from '../harness/moto.ts'
+import { type Moto, motoWithBuckets } from '../harness/moto.ts'
 import { s3ArtifactStore, type ArtifactStore } from '../../scripts/lib/aws/artifact-store.ts'
 import {
   appendAudit,
@@ -23,9 +23,7 @@ let s3: S3Client
 let store: ArtifactStore
 
 test.before(async () => {
-  moto = await startMoto()
-  s3 = motoS3(moto, region)
-  await createBuckets(s3, region, [bucket])
+  ;({ moto, s3 } = await motoWithBuckets(region, [bucket]))
   store = s3ArtifactStore(s3, bucket, 'alias/drsignet-staging')
 })
 test.after(async () => {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { HeadObjectCommand, PutBucketVersioningCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
-import { createBuckets, motoS3, startMoto, type Moto } from '../harness/moto.ts'
+import { type Moto, motoWithBuckets } from '../harness/moto.ts'
 import { s3ArtifactStore } from '../../scripts/lib/aws/artifact-store.ts'
 
 const region = 'ap-south-1'
@@ -15,9 +15,7 @@ let moto: Moto
 let s3: S3Client
 
 test.before(async () => {
-  moto = await startMoto()
-  s3 = motoS3(moto, region)
-  await createBuckets(s3, region, [bucket, versioned])
+  ;({ moto, s3 } = await motoWithBuckets(region, [bucket, versioned]))
   await s3.send(new PutBucketVersioningCommand({ Bucket: versioned, VersioningConfiguration: { Status: 'Enabled' } }))
 })
 test.after(async () => {

@@ -3,7 +3,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3'
-import { createBuckets, motoS3, startMoto, type Moto } from '../harness/moto.ts'
+import { type Moto, motoWithBuckets } from '../harness/moto.ts'
 import { lockKey, MissingBucketError, s3EnvLock, type LockRecord } from '../../scripts/lib/aws/env-lock.ts'
 
 const region = 'ap-south-1'
@@ -13,9 +13,7 @@ let moto: Moto
 let s3: S3Client
 
 test.before(async () => {
-  moto = await startMoto()
-  s3 = motoS3(moto, region)
-  await createBuckets(s3, region, [bucket])
+  ;({ moto, s3 } = await motoWithBuckets(region, [bucket]))
 })
 test.after(async () => {
   await moto?.stop()

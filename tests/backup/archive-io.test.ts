@@ -18,7 +18,7 @@ import {
   sha256File,
 } from '../../scripts/lib/backup/archive-io.ts'
 import { manifestKeyFor, type Manifest } from '../../scripts/lib/backup/manifest.ts'
-import { createBuckets, motoS3, objectBytes, putObject, startMoto, type Moto } from '../harness/moto.ts'
+import { type Moto, motoWithBuckets, objectBytes, putObject } from '../harness/moto.ts'
 import { backupAt as backupOf, doc } from './fakes.ts'
 
 const REGION = 'eu-west-3'
@@ -46,9 +46,7 @@ async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
 }
 
 test.before(async () => {
-  moto = await startMoto()
-  s3 = motoS3(moto, REGION)
-  await createBuckets(s3, REGION, [BUCKET])
+  ;({ moto, s3 } = await motoWithBuckets(REGION, [BUCKET]))
   store = s3BackupStore(s3, BUCKET, 'alias/drsignet-staging')
 })
 test.after(async () => {

@@ -12,7 +12,7 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import { s3BackupStore, type BackupStore } from '../../scripts/lib/aws/backup-store.ts'
 import { fetchArchive, RestoreRefused, type FetchedArchive } from '../../scripts/lib/backup/fetch-archive.ts'
 import { manifestKeyFor } from '../../scripts/lib/backup/manifest.ts'
-import { createBuckets, motoS3, objectBytes, putObject, startMoto, type Moto } from '../harness/moto.ts'
+import { type Moto, motoWithBuckets, objectBytes, putObject } from '../harness/moto.ts'
 import { backupAt as backupOf, doc } from './fakes.ts'
 
 const REGION = 'eu-west-3'
@@ -53,9 +53,7 @@ const scanned = (f: FetchedArchive) =>
   }
 
 test.before(async () => {
-  moto = await startMoto()
-  s3 = motoS3(moto, REGION)
-  await createBuckets(s3, REGION, [BUCKET])
+  ;({ moto, s3 } = await motoWithBuckets(REGION, [BUCKET]))
   store = s3BackupStore(s3, BUCKET, 'alias/drsignet-staging')
 })
 test.after(async () => {

@@ -4,7 +4,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { newPassword, secretsStore } from '../../scripts/lib/database/credentials.ts'
-import { createBuckets, motoS3, startMoto, type Moto } from '../harness/moto.ts'
+import { type Moto, motoWithBuckets } from '../harness/moto.ts'
 
 const REGION = 'ap-south-1'
 const BUCKET = 'drsignet-staging-secrets'
@@ -22,9 +22,7 @@ const head = async (key: string) => {
 const put = (key: string, text: string) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: text }))
 
 test.before(async () => {
-  moto = await startMoto()
-  s3 = motoS3(moto, REGION)
-  await createBuckets(s3, REGION, [BUCKET])
+  ;({ moto, s3 } = await motoWithBuckets(REGION, [BUCKET]))
   store = secretsStore(s3, { bucket: BUCKET, kmsKey: KMS })
 })
 test.after(async () => {

@@ -50,6 +50,14 @@ export const motoS3 = (m: Moto, region: string) =>
     credentials: { accessKeyId: m.env.AWS_ACCESS_KEY_ID!, secretAccessKey: m.env.AWS_SECRET_ACCESS_KEY! },
   })
 
+/** A moto for one suite with these buckets made in `region`, and an S3 client for it (stop the moto after). */
+export async function motoWithBuckets(region: string, buckets: string[]): Promise<{ moto: Moto; s3: S3Client }> {
+  const moto = await startMoto()
+  const s3 = motoS3(moto, region)
+  await createBuckets(s3, region, buckets)
+  return { moto, s3 }
+}
+
 /** Makes the buckets in the region; like S3, moto wants the location named outside us-east-1. */
 export async function createBuckets(s3: S3Client, region: string, buckets: string[]) {
   const location = { LocationConstraint: region as BucketLocationConstraint }

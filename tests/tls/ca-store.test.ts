@@ -7,7 +7,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto'
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { loadOrCreateCa, type CaLocation } from '../../scripts/lib/tls/ca-store.ts'
 import { createCa, type KeyAndCert } from '../../scripts/lib/tls/certificates.ts'
-import { createBuckets, motoS3, startMoto, type Moto } from '../harness/moto.ts'
+import { type Moto, motoWithBuckets } from '../harness/moto.ts'
 
 const REGION = 'ap-south-1'
 const BUCKET = 'drsignet-secrets'
@@ -36,9 +36,7 @@ function maker(name = 'drsignet-staging-mongodb-ca') {
 const pairs = (ca: KeyAndCert) => new X509Certificate(ca.cert).checkPrivateKey(createPrivateKey(ca.key))
 
 test.before(async () => {
-  moto = await startMoto()
-  s3 = motoS3(moto, REGION)
-  await createBuckets(s3, REGION, [BUCKET])
+  ;({ moto, s3 } = await motoWithBuckets(REGION, [BUCKET]))
 })
 test.after(async () => {
   await moto?.stop()
