@@ -6,7 +6,8 @@ import { $, type ProcessOutput } from 'zx'
 
 $.stdio = ['ignore', 'pipe', 'pipe']
 
-const quietSync = $.sync({ quiet: true, nothrow: true })
+/** Commands whose failure is an answer (a file or a link already gone, a tool not installed): the exit code says. */
+export const quietTry = $.sync({ quiet: true, nothrow: true })
 
 /**
  * Commands whose output is no one's business unless they fail: a failure throws zx's ProcessOutput (its stderr
@@ -15,12 +16,10 @@ const quietSync = $.sync({ quiet: true, nothrow: true })
  * rejection with a stack trace. Running with nothrow and throwing here keeps the failure where it happened.
  */
 export function quiet(pieces: TemplateStringsArray, ...args: unknown[]): ProcessOutput {
-  const out = quietSync(pieces, ...args)
+  const out = quietTry(pieces, ...args)
   if (!out.ok) throw out
   return out
 }
-/** The same for commands whose failure is an answer (a file or a link already gone, a tool not installed). */
-export const quietTry = $.sync({ quiet: true, nothrow: true })
 
 export { $ }
 export { ProcessOutput, type Options } from 'zx'
