@@ -12,7 +12,7 @@ import { packEntries } from '../../scripts/lib/bundle/tar.ts'
 import { revisionsDir, type Fleet, type Instance } from '../../scripts/lib/deploy-local/fleet.ts'
 import { fleetDeployer } from '../../scripts/lib/deploy-local/fleet-deployer.ts'
 import { removeNetwork } from '../../scripts/lib/deploy-local/instance.ts'
-import { unbootableInstance } from '../harness/unbootable-instance.ts'
+import { unbootableInstance } from '../harness/test-instance.ts'
 
 const work = mkdtempSync(join(tmpdir(), 'fleet-deployer-'))
 const made: Instance[] = []

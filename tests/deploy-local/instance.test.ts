@@ -26,19 +26,10 @@ import {
   type Instance,
 } from '../../scripts/lib/deploy-local/instance.ts'
 import { startTime } from '../../scripts/lib/deploy-local/proc.ts'
+import { testInstance } from '../harness/test-instance.ts'
 
 const work = mkdtempSync(join(tmpdir(), 'instance-'))
-const tag = `i${process.pid % 100000}`
-const i: Instance = {
-  name: `test-${tag}`,
-  dir: join(work, 'instances/i1'),
-  netns: `dl-${tag}`,
-  hostIf: `dl${tag}h`,
-  nsIf: `dl${tag}n`,
-  hostIp: '10.249.230.1',
-  nsIp: '10.249.230.2',
-  cgroup: `deploy-local-test-${tag}`,
-}
+const i: Instance = testInstance(join(work, 'instances/i1'), 1, { letter: 'i', octet: 229 })
 const volume = join(work, 'volume')
 const packaged = join(work, 'packaged')
 
@@ -122,7 +113,7 @@ test('booted: commands run as root in its own namespaces, with only the service 
 })
 
 test("booted: a write lands in the instance's overlay, an attached volume's in its host folder, never on the host path", () => {
-  const probe = `/etc/deploy-local-probe-${tag}`
+  const probe = `/etc/deploy-local-probe-${i.netns}`
   assert.is(run(['sh', '-c', `echo overlay > ${probe} && echo volume > /srv/data/probe`]).code, 0)
   assert.is(readFileSync(writtenPath(i, probe), 'utf8'), 'overlay\n')
   assert.is(readFileSync(pathIn(i, probe), 'utf8'), 'overlay\n')
@@ -166,7 +157,7 @@ test('booted: a kill stops every process of the instance and forgets its boot; i
   )
   assert.is(isRunning(i), false)
   assert.equal([i.pid, i.started], [undefined, undefined])
-  assert.is(readFileSync(writtenPath(i, `/etc/deploy-local-probe-${tag}`), 'utf8'), 'overlay\n')
+  assert.is(readFileSync(writtenPath(i, `/etc/deploy-local-probe-${i.netns}`), 'utf8'), 'overlay\n')
 })
 
 test.run()

@@ -19,6 +19,7 @@ import {
   removeNetwork,
   type Instance,
 } from '../../scripts/lib/deploy-local/instance.ts'
+import { testInstance } from '../harness/test-instance.ts'
 import {
   deployToInstance,
   eventTail,
@@ -27,17 +28,8 @@ import {
 } from '../../scripts/lib/deploy-local/lifecycle.ts'
 
 const work = mkdtempSync(join(tmpdir(), 'lifecycle-'))
-const tag = `l${process.pid % 100000}`
-const instance = (n: number, dir = join(work, `instances/i${n}`)): Instance => ({
-  name: `i${n}`,
-  dir,
-  netns: `dl-${tag}x${n}`,
-  hostIf: `dl${tag}h${n}`,
-  nsIf: `dl${tag}n${n}`,
-  hostIp: `10.249.${240 + n}.1`,
-  nsIp: `10.249.${240 + n}.2`,
-  cgroup: `deploy-local-test-${tag}-i${n}`,
-})
+const instance = (n: number, dir = join(work, `instances/i${n}`)): Instance =>
+  testInstance(dir, n, { letter: 'l', octet: 240 })
 const made: Instance[] = []
 let server: Server | undefined
 test.after(async () => {

@@ -10,7 +10,7 @@ import { packEntries } from '../../scripts/lib/bundle/tar.ts'
 import { InputError } from '../../scripts/lib/cli/errors.ts'
 import { revisionsDir, type Fleet, type Instance } from '../../scripts/lib/deploy-local/fleet.ts'
 import { removeNetwork } from '../../scripts/lib/deploy-local/instance.ts'
-import { unbootableInstance } from '../harness/unbootable-instance.ts'
+import { unbootableInstance } from '../harness/test-instance.ts'
 import type { Progress } from '../../scripts/lib/deploy-local/lifecycle.ts'
 import {
   bundleMeta,

@@ -1,20 +1,19 @@
-// An instance of the local fleet that cannot boot: its network namespace is made, then its disk cannot be (its folder
-// is under a file), so a test reaches a deployment's failure path for real without running the agent (temp files).
+// Instances of the local fleet for the module tests: names and addresses of their own per suite, and one that cannot
+// boot (its network namespace is made, then its disk cannot be: its folder is under a file), so a test reaches a
+// deployment's failure path for real without running the agent (temp files).
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Instance } from '../../scripts/lib/deploy-local/fleet.ts'
 
-/**
- * `suite` keeps suites running side by side apart: its letter in the names (with this process's pid), its number in
- * the addresses' third octet. The caller removes the network after (removeNetwork), booted or not.
- */
-export function unbootableInstance(work: string, n: number, suite: { letter: string; octet: number }): Instance {
-  const blocker = join(work, `not-a-folder-${n}`)
-  writeFileSync(blocker, '')
+/** A suite's share of names and addresses: its letter in the names (with this process's pid), its third octet. */
+export type InstanceSuite = { letter: string; octet: number }
+
+/** Instance `n` of `suite`, its disk at `dir`. The caller removes its network after (removeNetwork). */
+export function testInstance(dir: string, n: number, suite: InstanceSuite): Instance {
   const tag = `${suite.letter}${process.pid % 100000}x${n}`
   return {
     name: `i${n}`,
-    dir: join(blocker, `i${n}`),
+    dir,
     netns: `dl-${tag}`,
     hostIf: `dl${tag}h`,
     nsIf: `dl${tag}n`,
@@ -22,4 +21,10 @@ export function unbootableInstance(work: string, n: number, suite: { letter: str
     nsIp: `10.249.${suite.octet + n}.2`,
     cgroup: `deploy-local-test-${tag}`,
   }
+}
+
+export function unbootableInstance(work: string, n: number, suite: InstanceSuite): Instance {
+  const blocker = join(work, `not-a-folder-${n}`)
+  writeFileSync(blocker, '')
+  return testInstance(join(blocker, `i${n}`), n, suite)
 }
