@@ -1,7 +1,8 @@
-// Checks gcEvery: a full garbage collection once every N bytes counted, none before, even without --expose-gc (no I/O).
+// Checks gcEvery: a full garbage collection once every N bytes counted (documents at their heap cost), none before,
+// even without --expose-gc (no I/O).
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { gcEvery } from '../../scripts/lib/backup/memory.ts'
+import { DOCUMENT_OVERHEAD, gcEvery } from '../../scripts/lib/backup/memory.ts'
 
 const MiB = 1024 * 1024
 
@@ -69,6 +70,16 @@ test('two counters keep their own totals', async () => {
   assert.not.ok(await collected(ref), 'the counters added up each other’s bytes')
   b(400)
   assert.ok(await collected(ref))
+})
+
+test('each document counts its bytes and DOCUMENT_OVERHEAD more: many small ones reach the budget', async () => {
+  assert.is(DOCUMENT_OVERHEAD, 2048)
+  const count = gcEvery(20 * 1024)
+  const ref = await garbage()
+  count(9 * 10, 9) // 9 documents of 10 bytes: 18,522 counted
+  assert.not.ok(await collected(ref), 'collected before the budget')
+  count(10, 1) // the 10th: 20,580
+  assert.ok(await collected(ref), 'ten documents of 10 bytes did not count as 20 KiB')
 })
 
 test.run()

@@ -74,7 +74,7 @@ export async function runBackup(environment: string, policy: Backup, deps: Backu
           bytes += d.length
         }
         meter.add(batch.length, bytes)
-        bounded(bytes)
+        bounded(bytes, batch.length)
         yield batch
       }
     },

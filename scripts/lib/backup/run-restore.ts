@@ -137,7 +137,7 @@ export async function restoreArchive(
       r.count += ev.docs.length
       r.bytes += bytes
       meter.add(ev.docs.length, bytes)
-      bounded(bytes)
+      bounded(bytes, ev.docs.length)
     } else {
       await drain()
       if (target) r.indexes = await target.createIndexes(rename(ev.db), ev.collection, indexes.get(ns) ?? [])

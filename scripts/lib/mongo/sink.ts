@@ -1,6 +1,7 @@
 // Writes restored collections into MongoDB: create or drop, insert raw BSON batches, build indexes, read back (I/O: the database).
 import { BSON, MongoServerError, type MongoClient } from 'mongodb'
 import { ContentHash } from '../backup/content-hash.ts'
+import { gcEvery } from '../backup/memory.ts'
 import { rawDocuments } from './document-sequence.ts'
 import { mongoSource } from './source.ts'
 
@@ -104,8 +105,13 @@ export const mongoTarget = (client: MongoClient): RestoreTarget => {
       const hash = new ContentHash()
       let count = 0
       // From the primary, whatever the URI prefers: the proof reads what was just written, not a lagging secondary.
-      for await (const batch of mongoSource(client, 1000, 'primary').documents(db, collection))
-        for (const d of batch) (hash.add(d), count++)
+      const bounded = gcEvery()
+      for await (const batch of mongoSource(client, 1000, 'primary').documents(db, collection)) {
+        let bytes = 0
+        for (const d of batch) (hash.add(d), (bytes += d.length))
+        count += batch.length
+        bounded(bytes, batch.length)
+      }
       const indexes = (await client.db(db).collection(collection).listIndexes().toArray())
         .map((i) => String(i.name))
         .sort()
