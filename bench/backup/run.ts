@@ -2,15 +2,16 @@
 // back to back, medians of --runs, with peak RSS; and our backup's peak RSS at a small and a large size of the same data.
 // Prints figures, ratios and the targets of issue 17 (I/O: FerretDB, moto, child processes).
 // Usage: npm run bench:backup -- [--large-mb 256] [--small-docs 200000] [--runs 3] [--rss-mb 100,1024 | --rss-mb none]
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { S3Client } from '@aws-sdk/client-s3'
 import { BSON, Int32, MongoClient, ObjectId, type Document } from 'mongodb'
 import { readModel } from '../../scripts/lib/config/read.ts'
-import { OPS_NODE_ARGS } from '../../scripts/lib/render/backup-paths.ts'
+import { OPS_ENTRY, OPS_NODE_ARGS } from '../../scripts/lib/render/backup-paths.ts'
+import { buildOpsDist } from '../../scripts/lib/bundle/ops-dist.ts'
 import { cacheBin, startFerret, type Ferret } from '../../tests/harness/ferretdb.ts'
 import { createBuckets, startMoto } from '../../tests/harness/moto.ts'
 import { patient, rng } from '../../tests/integration/backup/dataset.ts'
@@ -84,10 +85,15 @@ async function grow(
   await client.close()
 }
 
+// The tool as the database hosts run it: compiled into dist/ as the pipeline puts it in the backup bundle.
+for (const e of buildOpsDist(root)) {
+  mkdirSync(dirname(join(root, e.path)), { recursive: true })
+  writeFileSync(join(root, e.path), e.data)
+}
 const ops = (args: string[], env: Record<string, string>) =>
   measure(
     process.execPath,
-    [...OPS_NODE_ARGS, 'scripts/ops.ts', ...args, '--root', root],
+    [...OPS_NODE_ARGS, OPS_ENTRY, ...args, '--root', root],
     { ...env, NODE_NO_WARNINGS: '1' },
     root,
   )

@@ -7,6 +7,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
   BACKUP_AGENT,
+  OPS_ENTRY,
   OPS_NODE_ARGS,
   backupAgentPaths,
   backupSecretKey,
@@ -62,21 +63,23 @@ test("the backup tool's deployment name is one the schema refuses as an app name
 
 test("node starts the ops tool with the same flags in the units, database-up's hook and npm run ops", () => {
   const flags = OPS_NODE_ARGS.join(' ')
-  assert.is(flags, '--max-semi-space-size=4 --import tsx')
+  assert.is(flags, '--max-semi-space-size=4')
+  assert.is(OPS_ENTRY, 'dist/ops.mjs')
   const units = renderBackupUnits(fixtureModel())
     .filter((f) => f.path.endsWith('.service'))
     .flatMap((f) => f.contents.split('\n').filter((l) => l.startsWith('ExecStart=')))
   assert.ok(units.length >= 2, 'the backup and TLS services start the tool')
-  for (const line of units) assert.ok(line.startsWith(`ExecStart=/usr/bin/node ${flags} scripts/ops.ts `), line)
+  for (const line of units) assert.ok(line.startsWith(`ExecStart=/usr/bin/node ${flags} dist/ops.mjs `), line)
   const hook = readFileSync('hooks/backup/after-install.sh', 'utf8')
     .split('\n')
-    .filter((l) => l.includes('scripts/ops.ts'))
+    .filter((l) => l.includes('/usr/bin/node'))
   assert.equal(
-    hook.map((l) => /\/usr\/bin\/node (.*) scripts\/ops\.ts/.exec(l)?.[1]),
+    hook.map((l) => /\/usr\/bin\/node (.*) dist\/ops\.mjs database-up/.exec(l)?.[1]),
     [flags],
   )
   const scripts = JSON.parse(readFileSync('package.json', 'utf8')).scripts as Record<string, string>
-  assert.is(scripts.ops, `node ${flags} scripts/ops.ts`)
+  // By hand, from the sources: the same heap, through tsx.
+  assert.is(scripts.ops, `node ${flags} --import tsx scripts/ops.ts`)
 })
 
 test.run()

@@ -25,7 +25,7 @@ test('the rendered timer runs the backup nightly and persistently, from the rele
   assert.match(service!.contents, 'WorkingDirectory=/opt/drsignet/ops/current\n')
   assert.match(
     service!.contents,
-    'ExecStart=/usr/bin/node --max-semi-space-size=4 --import tsx scripts/ops.ts backup production --env-file /etc/drsignet/backup.env',
+    'ExecStart=/usr/bin/node --max-semi-space-size=4 dist/ops.mjs backup production --env-file /etc/drsignet/backup.env',
   )
   assert.match(timer!.contents, 'OnCalendar=*-*-* 00:00:00 Asia/Kolkata\n')
   assert.match(timer!.contents, 'Persistent=true\n')

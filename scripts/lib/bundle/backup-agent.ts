@@ -1,5 +1,6 @@
-// The database instance's "backup" revision: the ops tool (this repository's code and configuration, without
-// node_modules: AfterInstall installs them), its rendered files and its hooks (pure but for the read* helpers).
+// The database instance's "backup" revision: the ops tool (this repository's code and configuration, and that code
+// compiled to dist/, without node_modules: AfterInstall installs them), its rendered files and its hooks (pure but
+// for the read* helpers).
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Model } from '../config/model.ts'
@@ -7,6 +8,7 @@ import { checkPermissions } from '../render/appspec.ts'
 import { backupAgentAppspec, renderBackupAgentFiles } from '../render/backup-agent.ts'
 import { BACKUP_HOOK_LIBS, hooksDir, isBackupHook, readFolder, thisCheckout } from './build.ts'
 import { checkedAndSorted, text, type BundleEntry } from './contents.ts'
+import { buildOpsDist } from './ops-dist.ts'
 
 /** The code `ops backup|restore|verify|prune ENV` runs, and the files it reads besides the YAML. */
 export const OPS_FOLDERS = ['nginx', 'schemas', 'scripts']
@@ -14,7 +16,7 @@ export const OPS_FILES = ['package.json', 'package-lock.json', 'tsconfig.json']
 
 /**
  * The ops tool as the database instances of ENV run it: the code of `codeRoot` (the pipeline's checkout of the commit
- * being applied; a pull request's tree when planning it, read as bytes and never run here), with ENV's YAML and the
+ * being applied; a pull request's tree when planning it, read and compiled, never run here), with ENV's YAML and the
  * app files it names from `configRoot`. Other environments' YAML stays out, so their changes neither reach this
  * environment's hosts nor redeploy its backup tool.
  */
@@ -26,6 +28,7 @@ export function readOpsSnapshot(env: string, configRoot = thisCheckout, codeRoot
   return [
     ...OPS_FOLDERS.flatMap((d) => readFolder(codeRoot, d)),
     ...OPS_FILES.map((f) => ({ path: f, data: readFileSync(join(codeRoot, f)), mode: 0o644 })),
+    ...buildOpsDist(codeRoot),
     { path: envFile, data: readFileSync(join(configRoot, envFile)), mode: 0o644 },
     ...readFolder(configRoot, 'apps'),
   ]

@@ -5,9 +5,10 @@ import type { App } from '../config/model.ts'
 import type { RenderedFile } from '../render/types.ts'
 import { bundleEntries, type BundleEntry } from './contents.ts'
 import { contentHash, packEntries } from './tar.ts'
+import { checkoutDir } from '../checkout.ts'
 
 /** The checkout these scripts run from; the default root of the content they bundle. */
-export const thisCheckout = new URL('../../../', import.meta.url).pathname
+export const thisCheckout = checkoutDir
 /** The hooks: ROOT/hooks/. hooks/backup/ belongs to the backup tool's bundle alone. */
 export const hooksDir = (root: string = thisCheckout) => join(root, 'hooks')
 export const isBackupHook = (path: string) => path.startsWith('backup/')

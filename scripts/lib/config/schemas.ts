@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs'
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 import type { AppSchema, EnvironmentSchema } from './schema-types.ts'
+import { checkoutUrl } from '../checkout.ts'
 
-export const schemaDir = new URL('../../../schemas/', import.meta.url)
+export const schemaDir = new URL('schemas/', checkoutUrl)
 export const SCHEMA_FILES = ['common.schema.json', 'app.schema.json', 'environment.schema.json'] as const
 
 const readSchema = (name: string) => JSON.parse(readFileSync(new URL(name, schemaDir), 'utf8'))

@@ -2,10 +2,10 @@
 // the command that builds them (I/O: checks a file exists).
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { InputError } from '../cli/errors.ts'
+import { checkoutDir } from '../checkout.ts'
 
-export const cacheBin = fileURLToPath(new URL('../../../.cache/bin/', import.meta.url))
+export const cacheBin = join(checkoutDir, '.cache/bin/')
 const INSTALL = 'bash .ci/install.d/40-mongo.sh'
 
 /** A binary built by .ci/install.d/40-mongo.sh, or one line naming that command. */

@@ -16,6 +16,7 @@ import {
 import { join } from 'node:path'
 import { $, quiet, quietTry, type Options, type ProcessOutput } from '../shell.ts'
 import { childPids, startTime } from './proc.ts'
+import { checkoutDir } from '../checkout.ts'
 
 export type Instance = {
   name: string
@@ -31,9 +32,9 @@ export type Instance = {
   boots?: number
 }
 
-const repo = new URL('../../../', import.meta.url).pathname
-const bootScript = new URL('./instance-boot.sh', import.meta.url).pathname
-const standIns = new URL('./stand-ins', import.meta.url).pathname
+const repo = checkoutDir
+const bootScript = join(repo, 'scripts/lib/deploy-local/instance-boot.sh')
+const standIns = join(repo, 'scripts/lib/deploy-local/stand-ins')
 export const AGENT_VERSION = '1.8.1'
 export const agentDir = join(repo, '.cache/codedeploy-agent', AGENT_VERSION)
 

@@ -5,6 +5,7 @@
 // but it is not exported from the package's entry point, so it is loaded from its file here, checked, and the
 // driver version is pinned in package.json. A driver that moved it fails here, loudly, before any write.
 import { createRequire } from 'node:module'
+import { checkoutUrl } from '../checkout.ts'
 
 type Sequence = { push(document: object, bytes: Uint8Array): number; toBin(): Uint8Array }
 type SequenceClass = new (field: string) => Sequence
@@ -13,7 +14,7 @@ let loaded: SequenceClass | undefined
 
 function sequenceClass(): SequenceClass {
   if (loaded) return loaded
-  const require = createRequire(import.meta.url)
+  const require = createRequire(checkoutUrl)
   const version = (require('mongodb/package.json') as { version: string }).version
   const candidate = (require('mongodb/lib/cmap/commands.js') as { DocumentSequence?: SequenceClass }).DocumentSequence
   const probe = candidate && new candidate('documents')

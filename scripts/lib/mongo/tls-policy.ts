@@ -4,9 +4,10 @@ import { createRequire } from 'node:module'
 import type { ConnectionString as ConnectionStringType } from 'mongodb-connection-string-url' with {
   'resolution-mode': 'require',
 }
+import { checkoutUrl } from '../checkout.ts'
 
 // The package's ESM wrapper carries no types; its CommonJS entry does (the driver itself parses URIs with it).
-const { ConnectionString } = createRequire(import.meta.url)('mongodb-connection-string-url') as {
+const { ConnectionString } = createRequire(checkoutUrl)('mongodb-connection-string-url') as {
   ConnectionString: typeof ConnectionStringType
 }
 

@@ -26,12 +26,15 @@ export const backupAgentPaths = {
 
 /**
  * How node starts the ops tool wherever it moves data: the backup unit, database-up (which may restore the newest
- * backup) and `npm run ops` (restore and verify by hand); bench:backup measures the same. Loading the tool and
- * validating the YAML grows V8's young generation to its default 2 x 16 MiB within the first second, and V8 keeps it
- * for the rest of the run: most of a restore's peak. 4 MiB semi-spaces keep a backup's and a restore's peak RSS 20-30
- * MB lower at no cost in time (1 and 2 MiB cost more: objects then reach the old generation early and it grows).
+ * backup) and bench:backup, which measures the same. The tool is the JavaScript the pipeline compiled into the bundle
+ * (OPS_ENTRY, see bundle/ops-dist.ts), so no TypeScript loader starts with it. Loading the tool and validating the
+ * YAML grows V8's young generation to its default 2 x 16 MiB within the first second, and V8 keeps it for the rest of
+ * the run: 4 MiB semi-spaces keep a backup's and a restore's peak RSS 20-30 MB lower at no cost in time (1 and 2 MiB
+ * cost more: objects then reach the old generation early and it grows).
  */
-export const OPS_NODE_ARGS = ['--max-semi-space-size=4', '--import', 'tsx']
+export const OPS_NODE_ARGS = ['--max-semi-space-size=4']
+/** The compiled tool's entry, relative to the release; its chunks sit beside it. */
+export const OPS_ENTRY = 'dist/ops.mjs'
 
 /** The environment's database CA in the secrets bucket: made by the first database host, read by every host after it. */
 export const mongoCaKeys = (secretsPrefix: string) => ({

@@ -1,6 +1,6 @@
 // Renders the systemd service and timer that run `backup ENV` on the database instances (pure).
 import { backupTimeoutMinutes, type Model } from '../config/model.ts'
-import { OPS_NODE_ARGS, backupAgentPaths, backupUnit, mongoTlsUnit } from './backup-paths.ts'
+import { OPS_ENTRY, OPS_NODE_ARGS, backupAgentPaths, backupUnit, mongoTlsUnit } from './backup-paths.ts'
 import type { RenderedFile } from './types.ts'
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
@@ -82,7 +82,7 @@ WorkingDirectory=${p.current}
 # The Mongo URI lives in ${p.envFile} (mode 0600), read by the command, never on this line. The connection is TLS,
 # checked against the environment's CA (ops mongo-tls puts it here).
 Environment=MONGODB_TLS_CA_FILE=${p.tlsDir}/ca.pem
-ExecStart=/usr/bin/node ${OPS_NODE_ARGS.join(' ')} scripts/ops.ts backup ${model.env.name} --env-file ${p.envFile}${extra}
+ExecStart=/usr/bin/node ${OPS_NODE_ARGS.join(' ')} ${OPS_ENTRY} backup ${model.env.name} --env-file ${p.envFile}${extra}
 TimeoutStartSec=${timeout}
 StandardOutput=${output}
 StandardError=${output}
@@ -170,7 +170,7 @@ After=network-online.target
 [Service]
 Type=oneshot
 WorkingDirectory=${p.current}
-ExecStart=/usr/bin/node ${OPS_NODE_ARGS.join(' ')} scripts/ops.ts mongo-tls ${model.env.name} --restart
+ExecStart=/usr/bin/node ${OPS_NODE_ARGS.join(' ')} ${OPS_ENTRY} mongo-tls ${model.env.name} --restart
 TimeoutStartSec=5min
 StandardOutput=append:${p.log}
 StandardError=append:${p.log}

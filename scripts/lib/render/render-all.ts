@@ -7,8 +7,9 @@ import { parseTemplate, type Template } from '../cloudformation/read-template.ts
 import { renderEnvironment, type Layout, type RenderInputs } from './environment.ts'
 import type { NginxTemplates } from './nginx.ts'
 import type { RenderedFile } from './types.ts'
+import { checkoutDir } from '../checkout.ts'
 
-const thisCheckout = new URL('../../../', import.meta.url).pathname
+const thisCheckout = checkoutDir
 const parsed = new Map<string, Map<string, Template>>()
 const nginxLoaded = new Map<string, NginxTemplates>()
 
