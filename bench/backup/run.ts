@@ -2,19 +2,19 @@
 // back to back, medians of --runs, with peak RSS; and our backup's peak RSS at a small and a large size of the same data.
 // Prints figures, ratios and the targets of issue 17 (I/O: FerretDB, moto, child processes).
 // Usage: npm run bench:backup -- [--large-mb 256] [--small-docs 200000] [--runs 3] [--rss-mb 100,1024 | --rss-mb none]
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { S3Client } from '@aws-sdk/client-s3'
 import { BSON, Int32, MongoClient, ObjectId, type Document } from 'mongodb'
 import { readModel } from '../../scripts/lib/config/read.ts'
 import { OPS_ENTRY, OPS_NODE_ARGS } from '../../scripts/lib/render/backup-paths.ts'
-import { buildOpsDist } from '../../scripts/lib/bundle/ops-dist.ts'
 import { cacheBin, startFerret, type Ferret } from '../../tests/harness/ferretdb.ts'
 import { createBuckets, startMoto } from '../../tests/harness/moto.ts'
 import { patient, rng } from '../../tests/integration/backup/dataset.ts'
+import { layOutOpsRelease } from '../../tests/harness/ops-release.ts'
 import { measure, type Measured } from './measure.ts'
 
 const { values } = parseArgs({
@@ -85,18 +85,11 @@ async function grow(
   await client.close()
 }
 
-// The tool as the database hosts run it: compiled into dist/ as the pipeline puts it in the backup bundle.
-for (const e of buildOpsDist(root)) {
-  mkdirSync(dirname(join(root, e.path)), { recursive: true })
-  writeFileSync(join(root, e.path), e.data)
-}
+const work = mkdtempSync(join(tmpdir(), 'bench-backup-'))
+// The tool as a database host runs it: the backup bundle's release of ENV, the compiled dist/ started by plain node.
+const release = layOutOpsRelease(join(work, 'release'), ENV)
 const ops = (args: string[], env: Record<string, string>) =>
-  measure(
-    process.execPath,
-    [...OPS_NODE_ARGS, OPS_ENTRY, ...args, '--root', root],
-    { ...env, NODE_NO_WARNINGS: '1' },
-    root,
-  )
+  measure(process.execPath, [...OPS_NODE_ARGS, OPS_ENTRY, ...args], { ...env, NODE_NO_WARNINGS: '1' }, release)
 const must = (what: string, m: Measured) => {
   if (m.code !== 0) throw new Error(`${what} failed (${m.code}):\n${m.stderr.slice(-3000)}`)
   return m
@@ -113,7 +106,6 @@ Object.assign(process.env, moto.env)
 const model = readModel(root, ENV)
 const s3 = new S3Client({ region: model.env.region, forcePathStyle: true })
 await createBuckets(s3, model.env.region, [model.env.backup.bucket])
-const work = mkdtempSync(join(tmpdir(), 'bench-backup-'))
 const servers = new Set<Ferret>()
 const fresh = async () => {
   const f = await startFerret({ dataDir: mkdtempSync(join(work, 'db-')) })

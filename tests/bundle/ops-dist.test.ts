@@ -1,26 +1,17 @@
 // The compiled ops tool the database hosts run: the same bytes from any checkout, a compile error as one line, and
 // the tool laid out as a release (the backup bundle's ops/ beside node_modules) validating and restoring into FerretDB.
 import { spawnSync } from 'node:child_process'
-import {
-  appendFileSync,
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs'
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Int32, MongoClient } from 'mongodb'
-import { readOpsSnapshot } from '../../scripts/lib/bundle/backup-agent.ts'
 import { buildOpsDist } from '../../scripts/lib/bundle/ops-dist.ts'
 import { OPS_ENTRY, OPS_NODE_ARGS } from '../../scripts/lib/render/backup-paths.ts'
 import { startFerret, type Ferret } from '../harness/ferretdb.ts'
 import { runMongoTool } from '../harness/mongo-tools.ts'
+import { layOutOpsRelease } from '../harness/ops-release.ts'
 
 const checkout = resolve('.')
 const work = mkdtempSync(join(tmpdir(), 'ops-dist-'))
@@ -108,17 +99,6 @@ test("only the tree's own scripts/**/*.ts are compiled; a file outside is named,
   }
 })
 
-/** The backup bundle's ops/ as AfterInstall leaves it in a release, with this checkout's node_modules. */
-function release(): string {
-  const dir = join(work, 'release')
-  for (const e of readOpsSnapshot('staging')) {
-    mkdirSync(dirname(join(dir, e.path)), { recursive: true })
-    writeFileSync(join(dir, e.path), e.data, { mode: e.mode })
-  }
-  symlinkSync(join(checkout, 'node_modules'), join(dir, 'node_modules'))
-  return dir
-}
-
 const ops = (cwd: string, args: string[]) =>
   spawnSync(process.execPath, [...OPS_NODE_ARGS, OPS_ENTRY, ...args], {
     cwd,
@@ -129,7 +109,7 @@ const ops = (cwd: string, args: string[]) =>
   })
 
 test('the release validates its YAML and restores a mongodump archive into MongoDB with plain node', async () => {
-  const dir = release()
+  const dir = layOutOpsRelease(join(work, 'release'), 'staging')
   const validated = ops(dir, ['validate'])
   assert.is(validated.status, 0, validated.stderr)
   assert.match(validated.stdout, /staging/)
