@@ -40,6 +40,7 @@ test('the bundle holds the ops tool and its own hooks, never node_modules or the
   assert.not.ok(paths.includes('ops/environments/staging.yaml'), "another environment's YAML stays out")
   for (const p of [
     'ops/scripts/ops.ts',
+    'ops/dist/ops.mjs',
     'ops/package.json',
     'ops/package-lock.json',
     'ops/environments/production.yaml',

@@ -5,9 +5,9 @@ import { hash } from 'node:crypto'
 const WORDS = 8 // 256 bits as eight 32-bit words, the most significant first (the digest's own byte order)
 
 export class ContentHash {
-  // Plain words, not a BigInt of a hex string per document: a proof adds hundreds of thousands of digests, and the
-  // one-shot crypto.hash leaves no Hash object behind for the collector (measured: the read-back's peak RSS grew
-  // by 60 MB with createHash per document).
+  // Plain words, not a BigInt of a hex string per document: a backup and a proof add a digest per document, and the
+  // one-shot crypto.hash leaves no Hash object behind for the collector. (What bounded the read-back's peak RSS was
+  // counting documents in the collection budget, backup/memory.ts; this only allocates less per document.)
   private readonly sum = new Uint32Array(WORDS)
 
   add(doc: Uint8Array): this {

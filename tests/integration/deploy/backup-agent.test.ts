@@ -97,6 +97,7 @@ test('the backup revision brings the database up: TLS, users made by code, the t
   )
   assert.match(id, /^d-[A-Z0-9]{9}-local$/)
   assert.ok(existsSync(join(current, 'scripts/ops.ts')))
+  assert.ok(existsSync(join(current, 'dist/ops.mjs')), 'the compiled tool the units and database-up start')
   assert.ok(existsSync(join(current, 'node_modules/mongodb/package.json')), 'production dependencies installed')
   assert.not.ok(existsSync(join(current, 'node_modules/uvu')), 'no dev dependencies')
 
