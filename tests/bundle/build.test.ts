@@ -13,6 +13,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
@@ -22,7 +23,6 @@ import {
   hooksDir,
   isBackupHook,
   readFolder,
-  thisCheckout,
 } from '../../scripts/lib/bundle/build.ts'
 import { unpackEntries } from '../../scripts/lib/bundle/tar.ts'
 import { fixtureApp } from '../fixtures/model.ts'
@@ -95,7 +95,7 @@ test("an app bundle's hooks: the hooks folder without backup/, which is the back
 })
 
 test("by default, this checkout's hooks; the libraries the backup hooks need are there", () => {
-  assert.is(hooksDir(), join(thisCheckout, 'hooks'))
+  assert.is(hooksDir(), fileURLToPath(new URL('../../hooks', import.meta.url)))
   const paths = appHookEntries().map((e) => e.path)
   assert.ok(paths.includes('after-install.sh') && paths.includes('lib/common.sh'), paths.join(' '))
   assert.equal(

@@ -6,9 +6,10 @@ import { join } from 'node:path'
 import type { Model } from '../config/model.ts'
 import { checkPermissions } from '../render/appspec.ts'
 import { backupAgentAppspec, renderBackupAgentFiles } from '../render/backup-agent.ts'
-import { BACKUP_HOOK_LIBS, hooksDir, isBackupHook, readFolder, thisCheckout } from './build.ts'
+import { BACKUP_HOOK_LIBS, hooksDir, isBackupHook, readFolder } from './build.ts'
 import { checkedAndSorted, text, type BundleEntry } from './contents.ts'
 import { buildOpsDist } from './ops-dist.ts'
+import { checkoutDir } from '../checkout.ts'
 
 /** The code `ops backup|restore|verify|prune ENV` runs, and the files it reads besides the YAML. */
 export const OPS_FOLDERS = ['nginx', 'schemas', 'scripts']
@@ -20,7 +21,7 @@ export const OPS_FILES = ['package.json', 'package-lock.json', 'tsconfig.json']
  * app files it names from `configRoot`. Other environments' YAML stays out, so their changes neither reach this
  * environment's hosts nor redeploy its backup tool.
  */
-export function readOpsSnapshot(env: string, configRoot = thisCheckout, codeRoot = thisCheckout): BundleEntry[] {
+export function readOpsSnapshot(env: string, configRoot = checkoutDir, codeRoot = checkoutDir): BundleEntry[] {
   const missing = [...OPS_FOLDERS, ...OPS_FILES].filter((f) => !existsSync(join(codeRoot, f)))
   if (missing.length) throw new Error(`${codeRoot}: not a checkout of this repository (missing ${missing.join(', ')})`)
   const envFile = `environments/${env}.yaml`

@@ -7,10 +7,8 @@ import { bundleEntries, type BundleEntry } from './contents.ts'
 import { contentHash, packEntries } from './tar.ts'
 import { checkoutDir } from '../checkout.ts'
 
-/** The checkout these scripts run from; the default root of the content they bundle. */
-export const thisCheckout = checkoutDir
 /** The hooks: ROOT/hooks/. hooks/backup/ belongs to the backup tool's bundle alone. */
-export const hooksDir = (root: string = thisCheckout) => join(root, 'hooks')
+export const hooksDir = (root: string = checkoutDir) => join(root, 'hooks')
 export const isBackupHook = (path: string) => path.startsWith('backup/')
 /** The shared pieces the backup hooks source or run. */
 export const BACKUP_HOOK_LIBS = ['lib/agent-config.mjs', 'lib/base.sh', 'lib/fetch-secret.mjs', 'lib/imds-guard.sh']

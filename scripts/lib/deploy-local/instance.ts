@@ -32,11 +32,10 @@ export type Instance = {
   boots?: number
 }
 
-const repo = checkoutDir
-const bootScript = join(repo, 'scripts/lib/deploy-local/instance-boot.sh')
-const standIns = join(repo, 'scripts/lib/deploy-local/stand-ins')
+const bootScript = join(checkoutDir, 'scripts/lib/deploy-local/instance-boot.sh')
+const standIns = join(checkoutDir, 'scripts/lib/deploy-local/stand-ins')
 export const AGENT_VERSION = '1.8.1'
-export const agentDir = join(repo, '.cache/codedeploy-agent', AGENT_VERSION)
+export const agentDir = join(checkoutDir, '.cache/codedeploy-agent', AGENT_VERSION)
 
 /** The PATH a systemd service gets, which is what the agent, and so every hook, starts from. */
 export const SERVICE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
@@ -58,7 +57,7 @@ export function missingPrerequisites(): string[] {
   }
   if (!existsSync('/usr/bin/node') && !existsSync('/usr/local/bin/node'))
     missing.push('node in /usr/bin or /usr/local/bin, where an instance has it')
-  if (!existsSync(join(repo, 'node_modules/pm2/bin/pm2'))) missing.push('pm2 in node_modules: run npm ci')
+  if (!existsSync(join(checkoutDir, 'node_modules/pm2/bin/pm2'))) missing.push('pm2 in node_modules: run npm ci')
   return missing
 }
 
@@ -157,7 +156,7 @@ export async function bootInstance(i: Instance, revisions: string, timeoutMs = 6
       bootCgroup(i),
       agentDir,
       standIns,
-      join(repo, 'node_modules'),
+      join(checkoutDir, 'node_modules'),
       revisions,
     ],
     {

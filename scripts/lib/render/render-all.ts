@@ -9,14 +9,13 @@ import type { NginxTemplates } from './nginx.ts'
 import type { RenderedFile } from './types.ts'
 import { checkoutDir } from '../checkout.ts'
 
-const thisCheckout = checkoutDir
 const parsed = new Map<string, Map<string, Template>>()
 const nginxLoaded = new Map<string, NginxTemplates>()
 
 // Templates are content, like the YAML: a pull request's plan reads them from the pull request's tree (`root`)
 // while the code that reads them is the target branch's. Parsing is data only; nothing in them runs here.
 /** Every template under ROOT/cloudformation/, parsed once per process and root. */
-export function readTemplates(root: string = thisCheckout): Map<string, Template> {
+export function readTemplates(root: string = checkoutDir): Map<string, Template> {
   const dir = join(resolve(root), 'cloudformation')
   let templates = parsed.get(dir)
   if (!templates) {
@@ -36,7 +35,7 @@ export function readTemplates(root: string = thisCheckout): Map<string, Template
  * so a pull request's templates are never rendered by the pipeline that plans it (its vhost diff shows the target
  * branch's templates over the pull request's YAML).
  */
-export function loadNginxTemplates(dir: string = join(thisCheckout, 'nginx')): NginxTemplates {
+export function loadNginxTemplates(dir: string = join(checkoutDir, 'nginx')): NginxTemplates {
   let loaded = nginxLoaded.get(dir)
   if (!loaded) {
     const files = readdirSync(dir, { recursive: true, withFileTypes: true })
