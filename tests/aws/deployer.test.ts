@@ -59,6 +59,18 @@ function scripted(answers: Record<string, (input: any) => unknown>) {
   return { sent, deployer: codeDeployDeployer(client as unknown as CodeDeployClient) }
 }
 
+/** The revision request.bundle names, as CodeDeploy must receive it for the deployment and for its registration. */
+const s3Revision = {
+  revisionType: 'S3',
+  s3Location: {
+    bucket: 'drsignet-staging-artifacts',
+    key: 'bundles/patient-api/1.14.2+r1.tgz',
+    bundleType: 'tgz',
+    eTag: '0cc175b9c0f1b6a831c399e269772661',
+    version: 'v-3',
+  },
+}
+
 test('create makes an in-place deployment of the S3 revision, overwriting files, rolling back on the given events', async () => {
   const id = await codeDeployDeployer(cd).create(request)
   assert.match(id, /^[0-9a-f-]{36}$/)
@@ -76,16 +88,7 @@ test('create makes an in-place deployment of the S3 revision, overwriting files,
       deploymentGroupName: 'patient-api',
       deploymentConfigName: 'CodeDeployDefault.OneAtATime',
       description: 'patient-api 1.14.2 (c0ffee0)',
-      revision: {
-        revisionType: 'S3',
-        s3Location: {
-          bucket: 'drsignet-staging-artifacts',
-          key: 'bundles/patient-api/1.14.2+r1.tgz',
-          bundleType: 'tgz',
-          eTag: '0cc175b9c0f1b6a831c399e269772661',
-          version: 'v-3',
-        },
-      },
+      revision: s3Revision,
     },
   )
   // What moto does not keep, the request still carried.
@@ -246,16 +249,7 @@ test('register names the same S3 revision the deployment will, with its descript
       {
         applicationName: 'drsignet-staging',
         description: 'patient-api 1.14.2',
-        revision: {
-          revisionType: 'S3',
-          s3Location: {
-            bucket: 'drsignet-staging-artifacts',
-            key: 'bundles/patient-api/1.14.2+r1.tgz',
-            bundleType: 'tgz',
-            eTag: '0cc175b9c0f1b6a831c399e269772661',
-            version: 'v-3',
-          },
-        },
+        revision: s3Revision,
       },
     ],
   ])
