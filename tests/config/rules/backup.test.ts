@@ -8,7 +8,11 @@ import { P, problemsWith, expectOnly } from '../variant.ts'
 test('backup-cron: a valid cron expression', () => {
   expectOnly(
     problemsWith({ file: P, from: 'schedule: "0 0 * * *"', to: 'schedule: "61 0 * * *"' }),
-    "environments/production.yaml:93:13: backup schedule '61 0 * * *' is not a valid cron expression: Constraint error, got value 61 expected range 0-59",
+    "environments/production.yaml:93:13: backup schedule '61 0 * * *' is not a valid cron expression: Invalid value for minute: 61",
+  )
+  expectOnly(
+    problemsWith({ file: P, from: 'schedule: "0 0 * * *"', to: 'schedule: "0 0 30 2 *"' }),
+    "environments/production.yaml:93:13: backup schedule '0 0 30 2 *' is not a valid cron expression: it never runs",
   )
 })
 
@@ -21,6 +25,10 @@ test('backup-rpo: the schedule runs at least once per RPO', () => {
   assert.is(longestGapHours('0 */6 * * *', 'UTC'), 6)
   // "Day 1 and 15" leaves 17 days after the 15th of a 31-day month.
   assert.is(longestGapHours('0 0 1,15 * *', 'UTC'), 17 * 24)
+  // A leap day comes every four years; a schedule on it must not pass for running once, or never, in the year scanned.
+  assert.is(longestGapHours('0 0 29 2 *', 'UTC'), (366 + 3 * 365) * 24)
+  // Where clocks change, a night is 23 or 25 hours long.
+  assert.is(longestGapHours('30 1 * * *', 'Europe/London'), 25)
 })
 
 test('backup-duration: a stuck backup is stopped before the next run and within the RPO', () => {

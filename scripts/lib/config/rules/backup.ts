@@ -1,5 +1,5 @@
 // Rules on the backup policy: a real schedule that meets the RPO, and an alarm that notices when it does not (pure).
-import { CronExpressionParser } from 'cron-parser'
+import { Cron } from 'croner'
 import { backupTimeoutMinutes, type Problem } from '../model.ts'
 import { envProblem, type Rule } from './context.ts'
 
@@ -27,13 +27,21 @@ export const longestGapHours = (cron: string, tz: string) => scheduleGaps(cron, 
 export const shortestGapHours = (cron: string, tz: string) => scheduleGaps(cron, tz).shortest
 
 function scanGaps(cron: string, tz: string): { longest: number; shortest: number } {
-  const it = CronExpressionParser.parse(cron, { tz, currentDate: new Date('2026-01-01T00:00:00Z') })
+  // croner works in the zone through Intl: every command that reads the model pays for this year of runs, and
+  // cron-parser (through luxon) took 0.1-0.15 s more of each backup's and restore's start (bench:backup).
+  // Without a function the Cron only computes; it starts no timer.
+  const schedule = new Cron(cron, { timezone: tz })
   const end = Date.parse('2027-01-01T00:00:00Z')
-  let prev = it.next().getTime()
+  const first = schedule.nextRun(new Date('2026-01-01T00:00:00Z'))
+  if (!first) throw new Error('it never runs')
+  let prev = first.getTime()
   let longest = 0
   let shortest = Infinity
-  for (let n = 0; n < 20_000 && prev < end; n++) {
-    const next = it.next().getTime()
+  // A year of runs, and at least one gap: a leap-day schedule first runs in 2028 and then waits four years.
+  for (let n = 0; n < 20_000 && (prev < end || longest === 0); n++) {
+    const run = schedule.nextRun(new Date(prev))
+    if (!run) break
+    const next = run.getTime()
     longest = Math.max(longest, next - prev)
     shortest = Math.min(shortest, next - prev)
     prev = next
@@ -60,7 +68,7 @@ export const backupSchedule: Rule = (ctx) => {
       envProblem(
         ctx,
         ['backup', 'schedule'],
-        `backup schedule '${b.schedule}' is not a valid cron expression: ${(e as Error).message}`,
+        `backup schedule '${b.schedule}' is not a valid cron expression: ${(e as Error).message.replace(/^CronPattern: /, '')}`,
         'backup-cron',
       ),
     ]
