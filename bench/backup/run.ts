@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { S3Client } from '@aws-sdk/client-s3'
 import { BSON, Int32, MongoClient, ObjectId, type Document } from 'mongodb'
 import { readModel } from '../../scripts/lib/config/read.ts'
-import { OPS_ENTRY, OPS_NODE_ARGS } from '../../scripts/lib/render/backup-paths.ts'
+import { BACKUP_ENVIRONMENT, OPS_ENTRY, OPS_NODE_ARGS } from '../../scripts/lib/render/backup-paths.ts'
 import { cacheBin, startFerret, type Ferret } from '../../tests/harness/ferretdb.ts'
 import { createBuckets, startMoto } from '../../tests/harness/moto.ts'
 import { patient, rng } from '../../tests/integration/backup/dataset.ts'
@@ -86,7 +86,8 @@ async function grow(
 }
 
 const work = mkdtempSync(join(tmpdir(), 'bench-backup-'))
-// The tool as a database host runs it: the backup bundle's release of ENV, the compiled dist/ started by plain node.
+// The tool as a database host runs it: the backup bundle's release of ENV, the compiled dist/ started by plain node,
+// a backup with its unit's environment.
 const release = layOutOpsRelease(join(work, 'release'), ENV)
 const ops = (args: string[], env: Record<string, string>) =>
   measure(process.execPath, [...OPS_NODE_ARGS, OPS_ENTRY, ...args], { ...env, NODE_NO_WARNINGS: '1' }, release)
@@ -140,7 +141,7 @@ async function compare(shape: Shape, until: { bytes?: number; docs?: number }) {
         ]),
       ),
     )
-    const b = must('backup', await ops(['backup', ENV], { MONGODB_URI: src.uri }))
+    const b = must('backup', await ops(['backup', ENV], { ...BACKUP_ENVIRONMENT, MONGODB_URI: src.uri }))
     key = /s3:\/\/[^/]+\/(\S+\.archive\.gz)/.exec(b.stdout)![1]!
     backups.push(b)
   }
@@ -198,7 +199,7 @@ async function rssFlatness(sizesMB: [number, number]) {
     await grow(src.uri, shapes.large, { bytes: size * 1024 * 1024 }, state)
     out.push({
       mb: mb(state.bytes),
-      rss: must('backup', await ops(['backup', ENV], { MONGODB_URI: src.uri })).peakRssMB,
+      rss: must('backup', await ops(['backup', ENV], { ...BACKUP_ENVIRONMENT, MONGODB_URI: src.uri })).peakRssMB,
     })
   }
   await stop(src)

@@ -7,6 +7,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
   BACKUP_AGENT,
+  BACKUP_ENVIRONMENT,
   OPS_ENTRY,
   OPS_NODE_ARGS,
   backupAgentPaths,
@@ -70,6 +71,11 @@ test("node starts the ops tool with the same flags in the units, database-up's h
     .flatMap((f) => f.contents.split('\n').filter((l) => l.startsWith('ExecStart=')))
   assert.ok(units.length >= 2, 'the backup and TLS services start the tool')
   for (const line of units) assert.ok(line.startsWith(`ExecStart=/usr/bin/node ${flags} dist/ops.mjs `), line)
+  // The backup services (the nightly one and its check) run with the allocator setting bench:backup measures.
+  const backups = renderBackupUnits(fixtureModel()).filter((f) => /drsignet-backup-.*\.service$/.test(f.path))
+  assert.is(backups.length, 2)
+  assert.equal(BACKUP_ENVIRONMENT, { MALLOC_MMAP_THRESHOLD_: '131072' })
+  for (const f of backups) assert.match(f.contents, /^Environment=MALLOC_MMAP_THRESHOLD_=131072$/m, f.path)
   const hook = readFileSync('hooks/backup/after-install.sh', 'utf8')
     .split('\n')
     .filter((l) => l.includes('/usr/bin/node'))
