@@ -28,7 +28,7 @@ export const shortestGapHours = (cron: string, tz: string) => scheduleGaps(cron,
 
 function scanGaps(cron: string, tz: string): { longest: number; shortest: number } {
   // croner works in the zone through Intl: every command that reads the model pays for this year of runs, and
-  // cron-parser (through luxon) took 0.1-0.15 s more of each backup's and restore's start (bench:backup).
+  // cron-parser (through luxon) took 0.1-0.15 s more of each backup's and restore's start (a restore's cpu profile).
   // Without a function the Cron only computes; it starts no timer.
   const schedule = new Cron(cron, { timezone: tz })
   const end = Date.parse('2027-01-01T00:00:00Z')
