@@ -1,16 +1,19 @@
-// Starts FerretDB (MongoDB wire protocol over SQLite) on a free loopback port for one suite and stops it after (I/O: spawns a process, temp dir).
+// Starts FerretDB (MongoDB wire protocol over SQLite) on a loopback port of its own for one suite and stops it after (I/O: spawns a process, temp dir).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { requireCachedTool } from '../../scripts/lib/deploy-local/cached-tools.ts'
-import { freePort } from './ports.ts'
+import { announcedPort } from '../../scripts/lib/deploy-local/free-port.ts'
 import { supervise } from './process.ts'
 
 export { cacheBin, requireCachedTool } from '../../scripts/lib/deploy-local/cached-tools.ts'
 
 export type Ferret = { uri: string; port: number; pid: number; stop: () => Promise<void>; kill: () => void }
+
+/** What FerretDB logs once it has bound its listener: `Listening on TCP 127.0.0.1:PORT...` (or TLS). */
+export const FERRET_LISTENING = /Listening on (?:TCP|TLS) 127\.0\.0\.1:(\d+)\.\.\./
 
 const tcpOpen = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -23,18 +26,17 @@ export async function startFerret(
   opts: { dataDir?: string; tls?: { certFile: string; keyFile: string } } = {},
 ): Promise<Ferret> {
   const bin = requireCachedTool('ferretdb')
-  const port = await freePort()
-  const debugPort = await freePort()
   const own = !opts.dataDir
   const dir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'ferretdb-'))
+  // Port 0: FerretDB binds one itself and names it (see announcedPort), so no other suite's FerretDB can answer for it.
   const listen = opts.tls
     ? [
         '--listen-addr=',
-        `--listen-tls=127.0.0.1:${port}`,
+        '--listen-tls=127.0.0.1:0',
         `--listen-tls-cert-file=${opts.tls.certFile}`,
         `--listen-tls-key-file=${opts.tls.keyFile}`,
       ]
-    : [`--listen-addr=127.0.0.1:${port}`]
+    : ['--listen-addr=127.0.0.1:0']
   const child: ChildProcess = spawn(
     bin,
     [
@@ -42,18 +44,24 @@ export async function startFerret(
       `--sqlite-url=file:${dir}/`,
       `--state-dir=${dir}`,
       ...listen,
-      `--debug-addr=127.0.0.1:${debugPort}`,
+      '--debug-addr=-',
       '--telemetry=disable',
-      '--log-level=ERROR',
+      // info, for the line that names the port; that level adds a line per connection, kept to the last 4000 characters.
+      '--log-level=info',
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   )
   let stderr = ''
-  child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)))
-  const service = await supervise(child, `ferretdb on 127.0.0.1:${port}`, () => tcpOpen(port), {
+  let found: number | undefined
+  child.stderr?.on('data', (d) => {
+    stderr = (stderr + d).slice(-4000)
+    found ??= announcedPort(stderr, FERRET_LISTENING)
+  })
+  const service = await supervise(child, 'ferretdb on 127.0.0.1', async () => found !== undefined && tcpOpen(found), {
     timeoutMs: 30_000,
     log: () => stderr,
   })
+  const port = found!
   return {
     uri: opts.tls ? `mongodb://127.0.0.1:${port}/?tls=true` : `mongodb://127.0.0.1:${port}/`,
     port,

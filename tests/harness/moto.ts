@@ -1,4 +1,4 @@
-// Starts moto in server mode on a free loopback port for one suite and stops it after (I/O: spawns a process).
+// Starts moto in server mode on a loopback port of its own for one suite and stops it after (I/O: spawns a process).
 import { spawn, type ChildProcess } from 'node:child_process'
 import {
   CreateBucketCommand,
@@ -7,8 +7,8 @@ import {
   S3Client,
   type BucketLocationConstraint,
 } from '@aws-sdk/client-s3'
-import { motoEnv } from '../../scripts/lib/sandbox/moto.ts'
-import { freePort } from './ports.ts'
+import { announcedPort } from '../../scripts/lib/deploy-local/free-port.ts'
+import { MOTO_LISTENING, motoEnv } from '../../scripts/lib/sandbox/moto.ts'
 import { supervise } from './process.ts'
 import { requireTool } from './tools.ts'
 
@@ -20,9 +20,8 @@ export type Moto = { endpoint: string; env: Record<string, string>; stop: () => 
  */
 export async function startMoto(opts: { account?: string } = {}): Promise<Moto> {
   const bin = requireTool('moto_server')
-  const port = await freePort()
-  const endpoint = `http://127.0.0.1:${port}`
-  const child: ChildProcess = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
+  // Port 0: moto binds one itself and names it (see announcedPort), so no other suite's moto can answer for it.
+  const child: ChildProcess = spawn(bin, ['-H', '127.0.0.1', '-p', '0'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       ...process.env,
@@ -31,13 +30,18 @@ export async function startMoto(opts: { account?: string } = {}): Promise<Moto> 
     },
   })
   let stderr = ''
-  child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)))
+  let port: number | undefined
+  child.stderr?.on('data', (d) => {
+    stderr = (stderr + d).slice(-4000)
+    port ??= announcedPort(stderr, MOTO_LISTENING)
+  })
   const service = await supervise(
     child,
-    `moto_server on ${endpoint}`,
-    async () => (await fetch(`${endpoint}/moto-api/`)).ok,
+    'moto_server on 127.0.0.1',
+    async () => port !== undefined && (await fetch(`http://127.0.0.1:${port}/moto-api/`)).ok,
     { timeoutMs: 30_000, log: () => stderr },
   )
+  const endpoint = `http://127.0.0.1:${port}`
   return { endpoint, env: motoEnv(endpoint), stop: service.stop }
 }
 

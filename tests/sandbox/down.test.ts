@@ -43,7 +43,6 @@ test('a sandbox that failed after starting moto: moto is stopped and the folder 
   const dir = join(work, 'half')
   const moto = await startMotoDaemon({
     bin: requireTool('moto_server'),
-    port: await freePort(),
     account: '111122223333',
     log: join(work, 'moto.log'),
   })

@@ -1,7 +1,7 @@
 // moto as the sandbox runs it: the credentials that reach it alone, a daemon of its own session on loopback in the
 // environment's account (or the one-line failure), a certificate from its ACM, the CodeDeploy groups its CloudFormation
 // cannot make, and the templates it skips (moto_server on 127.0.0.1, stopped after; temp log folder).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
@@ -18,7 +18,6 @@ import {
   startMotoDaemon,
 } from '../../scripts/lib/sandbox/moto.ts'
 import { productionModel } from '../fixtures/model.ts'
-import { freePort } from '../harness/ports.ts'
 import { requireTool } from '../harness/tools.ts'
 
 const work = mkdtempSync(join(tmpdir(), 'sandbox-moto-'))
@@ -28,9 +27,10 @@ let moto: { pid: number; endpoint: string } | undefined
 const saved = { ...process.env }
 
 test.before(async () => {
+  // An earlier sandbox's moto announced its port in the same log; this one must be found by its own line.
+  writeFileSync(join(work, 'moto.log'), ' * Running on http://127.0.0.1:1\n')
   moto = await startMotoDaemon({
     bin: requireTool('moto_server'),
-    port: await freePort(),
     account,
     log: join(work, 'moto.log'),
   })
@@ -71,8 +71,9 @@ test("a hook gets the same, plus this machine's npm cache read offline", () => {
   }
 })
 
-test('the daemon answers on 127.0.0.1 in a session of its own, every caller in the given account', async () => {
+test("the daemon answers on the port it announced (not an earlier run's), in a session of its own, every caller in the given account", async () => {
   assert.match(moto!.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/)
+  assert.is.not(moto!.endpoint, 'http://127.0.0.1:1')
   const stat = readFileSync(`/proc/${moto!.pid}/stat`, 'utf8')
   const session = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3])
   assert.is(session, moto!.pid, 'its own session: it outlives the command that started it')
@@ -88,9 +89,7 @@ test('the daemon answers on 127.0.0.1 in a session of its own, every caller in t
 
 test('a moto_server that exits at once is reported in one line naming its log', async () => {
   const log = join(work, 'false.log')
-  const err = await startMotoDaemon({ bin: '/bin/false', port: await freePort(), account, log }).catch(
-    (e: Error) => e.message,
-  )
+  const err = await startMotoDaemon({ bin: '/bin/false', account, log }).catch((e: Error) => e.message)
   assert.is(err, `moto_server exited with 1; see ${log}`)
 })
 

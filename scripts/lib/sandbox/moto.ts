@@ -3,7 +3,8 @@
 // said in one place: the templates it cannot create, a certificate from its ACM, the CodeDeploy application and
 // deployment groups those templates would make (I/O: a process, moto's API).
 import { spawn } from 'node:child_process'
-import { openSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs'
+import { announcedPort } from '../deploy-local/free-port.ts'
 import { quietTry } from '../shell.ts'
 import { CodeDeployClient, CreateApplicationCommand, CreateDeploymentGroupCommand } from '@aws-sdk/client-codedeploy'
 import type { Model } from '../config/model.ts'
@@ -31,32 +32,43 @@ export function instanceRoleEnv(endpoint: string, region: string): Record<string
   return { ...motoEnv(endpoint, region), npm_config_cache: npmCache, npm_config_offline: 'true' }
 }
 
+/** What moto_server (werkzeug) prints once it has bound its port: ` * Running on http://127.0.0.1:PORT`. */
+export const MOTO_LISTENING = /^ \* Running on http:\/\/127\.0\.0\.1:(\d+)\r?\n/m
+
 /**
- * moto_server on 127.0.0.1:port, in a session of its own so it outlives this process; every caller is in `account`
- * (MOTO_ACCOUNT_ID), so the commands' account guard sees the environment's own. Resolves once moto answers.
+ * moto_server on a port of 127.0.0.1 that it picks itself (see announcedPort), in a session of its own so it outlives
+ * this process; every caller is in `account` (MOTO_ACCOUNT_ID), so the commands' account guard sees the environment's
+ * own. Resolves once moto answers on the port its log names.
  */
-export async function startMotoDaemon(opts: { bin: string; port: number; account: string; log: string }) {
-  const endpoint = `http://127.0.0.1:${opts.port}`
+export async function startMotoDaemon(opts: { bin: string; account: string; log: string }) {
   const out = openSync(opts.log, 'a')
-  const child = spawn(opts.bin, ['-H', '127.0.0.1', '-p', String(opts.port)], {
+  // The log may hold an earlier run's lines: only what this moto writes counts.
+  const from = fstatSync(out).size
+  const child = spawn(opts.bin, ['-H', '127.0.0.1', '-p', '0'], {
     detached: true,
     stdio: ['ignore', out, out],
     env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true', MOTO_ACCOUNT_ID: opts.account },
   })
   child.unref()
+  closeSync(out)
   const deadline = Date.now() + 30_000
   for (;;) {
     if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}; see ${opts.log}`)
+    const port = announcedPort(readFileSync(opts.log).subarray(from).toString('utf8'), MOTO_LISTENING)
+    const endpoint = `http://127.0.0.1:${port}`
     if (
-      await fetch(`${endpoint}/moto-api/`).then(
+      port &&
+      (await fetch(`${endpoint}/moto-api/`).then(
         (r) => r.ok,
         () => false,
-      )
+      ))
     )
       return { pid: child.pid!, endpoint }
     if (Date.now() > deadline) {
       process.kill(child.pid!, 'SIGTERM')
-      throw new Error(`moto_server did not answer on ${endpoint} within 30 s; see ${opts.log}`)
+      throw new Error(
+        `moto_server did not answer ${port ? `on ${endpoint}` : 'or name its port'} within 30 s; see ${opts.log}`,
+      )
     }
     await new Promise((r) => setTimeout(r, 200))
   }

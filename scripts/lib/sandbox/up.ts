@@ -86,7 +86,6 @@ export async function sandboxUp(o: SandboxOptions): Promise<SandboxState> {
   // 1. AWS: moto, in the environment's account, and every AWS call from here on goes to it.
   state.moto = await startMotoDaemon({
     bin: motoBin,
-    port: await freeLoopbackPort(),
     account: yaml.env.account,
     log: join(o.dir, 'moto.log'),
   })
