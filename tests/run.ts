@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { failureSummary } from './harness/failure-summary.ts'
 import { fileBudgetS } from './harness/file-budget.ts'
 import { killStrays, stopStrays } from './harness/strays.ts'
 
@@ -159,6 +160,14 @@ const passed = results.reduce((n, r) => n + r.passed, 0)
 const failed = results.reduce((n, r) => n + r.failed, 0)
 const skipped = results.reduce((n, r) => n + r.skipped, 0)
 if (skipped) console.log(`(${skipped} skipped)`)
+const failures = results.filter((r) => r.failed)
+if (failures.length) {
+  console.log("\nwhy they failed (each file's whole output is above, where it finished):")
+  for (const r of failures) {
+    console.log(`  ${r.file}`)
+    for (const line of failureSummary(r.output)) console.log(`    ${line}`)
+  }
+}
 // Every file must have reported, and something must have passed: a run that checked nothing is not green.
 const missing = files.length - results.length
 if (files.length === 0) console.log(`no test file matches ${filters.join(' ') || '(no filter)'}`)
