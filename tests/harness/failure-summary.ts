@@ -6,7 +6,7 @@
 const foreignFrame = (line: string) => /^\s+at .*(node_modules|node:internal|\(node:)/.test(line)
 
 /**
- * uvu's FAIL blocks (the test's name, the message, the diff and the first frames outside uvu and node), each cut to
+ * uvu's FAIL blocks (the test's name, the message, the diff and the frames outside uvu, node and packages), each cut to
  * `blockLines`; or, when the file died before uvu reported (a crash, a timeout), the last `tailLines` lines it printed.
  */
 export function failureSummary(output: string, blockLines = 14, tailLines = 12): string[] {
