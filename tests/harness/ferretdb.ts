@@ -5,8 +5,7 @@ import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { requireCachedTool } from '../../scripts/lib/deploy-local/cached-tools.ts'
-import { announcedPort } from '../../scripts/lib/deploy-local/free-port.ts'
-import { supervise } from './process.ts'
+import { announcingStderr, supervise } from './process.ts'
 
 export { cacheBin, requireCachedTool } from '../../scripts/lib/deploy-local/cached-tools.ts'
 
@@ -51,17 +50,14 @@ export async function startFerret(
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   )
-  let stderr = ''
-  let found: number | undefined
-  child.stderr?.on('data', (d) => {
-    stderr = (stderr + d).slice(-4000)
-    found ??= announcedPort(stderr, FERRET_LISTENING)
-  })
-  const service = await supervise(child, 'ferretdb on 127.0.0.1', async () => found !== undefined && tcpOpen(found), {
-    timeoutMs: 30_000,
-    log: () => stderr,
-  })
-  const port = found!
+  const stderr = announcingStderr(child, FERRET_LISTENING)
+  const service = await supervise(
+    child,
+    'ferretdb on 127.0.0.1',
+    async () => stderr.port() !== undefined && tcpOpen(stderr.port()!),
+    { timeoutMs: 30_000, log: stderr.log },
+  )
+  const port = stderr.port()!
   return {
     uri: opts.tls ? `mongodb://127.0.0.1:${port}/?tls=true` : `mongodb://127.0.0.1:${port}/`,
     port,

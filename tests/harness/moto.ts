@@ -7,9 +7,8 @@ import {
   S3Client,
   type BucketLocationConstraint,
 } from '@aws-sdk/client-s3'
-import { announcedPort } from '../../scripts/lib/deploy-local/free-port.ts'
 import { MOTO_LISTENING, motoEnv } from '../../scripts/lib/sandbox/moto.ts'
-import { supervise } from './process.ts'
+import { announcingStderr, supervise } from './process.ts'
 import { requireTool } from './tools.ts'
 
 export type Moto = { endpoint: string; env: Record<string, string>; stop: () => Promise<void> }
@@ -29,19 +28,14 @@ export async function startMoto(opts: { account?: string } = {}): Promise<Moto> 
       ...(opts.account && { MOTO_ACCOUNT_ID: opts.account }),
     },
   })
-  let stderr = ''
-  let port: number | undefined
-  child.stderr?.on('data', (d) => {
-    stderr = (stderr + d).slice(-4000)
-    port ??= announcedPort(stderr, MOTO_LISTENING)
-  })
+  const stderr = announcingStderr(child, MOTO_LISTENING)
   const service = await supervise(
     child,
     'moto_server on 127.0.0.1',
-    async () => port !== undefined && (await fetch(`http://127.0.0.1:${port}/moto-api/`)).ok,
-    { timeoutMs: 30_000, log: () => stderr },
+    async () => stderr.port() !== undefined && (await fetch(`http://127.0.0.1:${stderr.port()}/moto-api/`)).ok,
+    { timeoutMs: 30_000, log: stderr.log },
   )
-  const endpoint = `http://127.0.0.1:${port}`
+  const endpoint = `http://127.0.0.1:${stderr.port()}`
   return { endpoint, env: motoEnv(endpoint), stop: service.stop }
 }
 

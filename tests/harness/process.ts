@@ -1,6 +1,22 @@
-// Supervises a service process a suite started: ready-wait, kill on test-process exit, graceful stop (I/O: signals).
+// Supervises a service process a suite started: the port it announced, ready-wait, kill on test-process exit, graceful
+// stop (I/O: signals, its stderr).
 import type { ChildProcess } from 'node:child_process'
+import { announcedPort } from '../../scripts/lib/deploy-local/free-port.ts'
 import { waitFor } from './ports.ts'
+
+/**
+ * A server started on port 0: the last 4000 characters of its stderr, for a failure's message, and the port its
+ * `announcement` line names (see announcedPort), undefined until it has logged it.
+ */
+export function announcingStderr(child: ChildProcess, announcement: RegExp) {
+  let tail = ''
+  let port: number | undefined
+  child.stderr?.on('data', (d) => {
+    tail = (tail + d).slice(-4000)
+    port ??= announcedPort(tail, announcement)
+  })
+  return { log: () => tail, port: () => port }
+}
 
 export type Supervised = { kill: () => void; stop: () => Promise<void> }
 
