@@ -43,10 +43,11 @@ trap - EXIT
 # starts it, restores the newest good backup onto a new volume before mongod listens off loopback, and makes every
 # user with its password from the secrets bucket; then it writes the backup tool's URI (ENV_FILE) and the client apps'
 # connection strings. A daily timer renews the certificate.
-# node starts it as the backup unit does: the tool the pipeline compiled, with a smaller peak RSS (OPS_NODE_ARGS and
-# OPS_ENTRY in scripts/lib/render/backup-paths.ts).
+# node starts it as the backup unit does: the tool the pipeline compiled, with a smaller peak RSS, and the restore's
+# download in /var/tmp on the root volume, not in /tmp, which is tmpfs (OPS_NODE_ARGS, OPS_ENTRY and OPS_TMPDIR in
+# scripts/lib/render/backup-paths.ts).
 [[ -f "$MONGOD_CONF" ]] || die "no $MONGOD_CONF: the database group's boot script installs MongoDB; this instance did not finish booting"
-(cd "$release" && /usr/bin/node --max-semi-space-size=4 dist/ops.mjs database-up "$ENVIRONMENT") || die "ops database-up failed (above); the apps cannot reach MongoDB on this instance"
+(cd "$release" && TMPDIR=/var/tmp /usr/bin/node --max-semi-space-size=4 dist/ops.mjs database-up "$ENVIRONMENT") || die "ops database-up failed (above); the apps cannot reach MongoDB on this instance"
 
 ln -sfn "$(basename "$releases")/$DEPLOYMENT_ID" "$current.next"
 mv -T "$current.next" "$current"

@@ -6,7 +6,7 @@ import { partSizeFor } from '../../scripts/lib/aws/backup-store.ts'
 const MiB = 1024 * 1024
 const GiB = 1024 * MiB
 
-test('ordinary databases upload in 5 MiB parts, the least memory S3 allows', () => {
+test('ordinary databases upload in 5 MiB parts, the smallest spool S3 allows', () => {
   for (const bytes of [0, 100 * MiB, GiB, 30 * GiB]) assert.is(partSizeFor(bytes), 5 * MiB, String(bytes))
 })
 

@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert'
 import {
   BACKUP_AGENT,
   BACKUP_ENVIRONMENT,
+  OPS_TMPDIR,
   OPS_ENTRY,
   OPS_NODE_ARGS,
   backupAgentPaths,
@@ -76,12 +77,15 @@ test("node starts the ops tool with the same flags in the units, database-up's h
   assert.is(backups.length, 2)
   assert.equal(BACKUP_ENVIRONMENT, { MALLOC_MMAP_THRESHOLD_: '131072' })
   for (const f of backups) assert.match(f.contents, /^Environment=MALLOC_MMAP_THRESHOLD_=131072$/m, f.path)
+  // Their part files, and database-up's download, wait on the root volume, not in tmpfs.
+  assert.is(OPS_TMPDIR, '/var/tmp')
+  for (const f of backups) assert.match(f.contents, /^Environment=TMPDIR=\/var\/tmp$/m, f.path)
   const hook = readFileSync('hooks/backup/after-install.sh', 'utf8')
     .split('\n')
     .filter((l) => l.includes('/usr/bin/node'))
   assert.equal(
-    hook.map((l) => /\/usr\/bin\/node (.*) dist\/ops\.mjs database-up/.exec(l)?.[1]),
-    [flags],
+    hook.map((l) => /TMPDIR=(\S+) \/usr\/bin\/node (.*) dist\/ops\.mjs database-up/.exec(l)?.slice(1)),
+    [[OPS_TMPDIR, flags]],
   )
   const scripts = JSON.parse(readFileSync('package.json', 'utf8')).scripts as Record<string, string>
   // By hand, from the sources: the same heap, through tsx.

@@ -1,4 +1,4 @@
-// Where backups live: S3 with SSE-KMS, multipart uploads that abort on failure, listings and JSON objects (I/O: S3).
+// Where backups live: S3 with SSE-KMS, spooled multipart uploads that abort on failure, listings and JSON objects (I/O: S3).
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -8,16 +8,18 @@ import {
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3'
-import { Upload } from '@aws-sdk/lib-storage'
-import { Transform, type Readable } from 'node:stream'
+import { tmpdir } from 'node:os'
+import type { Readable } from 'node:stream'
+import { spooledUpload } from './spooled-upload.ts'
 
 export type StoredObject = { key: string; size: number; lastModified: Date }
 
 export interface BackupStore {
   readonly bucket: string
   /**
-   * Streams `body` to `key` (multipart, SSE-KMS); on any failure the partial upload is aborted and this rejects.
-   * `expectedBytes` (an upper estimate of the body's size) sizes the parts: small for memory, large enough for S3's part limit.
+   * Streams `body` to `key` (multipart through part files on disk, SSE-KMS); on any failure the partial upload is
+   * aborted and this rejects. `expectedBytes` (an upper estimate of the body's size) sizes the parts: small for the
+   * spool, large enough for S3's part limit.
    */
   upload(
     key: string,
@@ -35,7 +37,9 @@ export interface BackupStore {
 /**
  * An S3 client for the region; AWS_ENDPOINT_URL (read by the SDK itself) points it at a local emulator, path-style.
  * A connection must open within 5 s and a socket may sit idle 60 s at most: an endpoint that accepts and never answers
- * would otherwise hold a backup until systemd's timeout, which is the RPO.
+ * would otherwise hold a backup until systemd's timeout, which is the RPO. The SDK's logger is silent, as by default,
+ * except that the SDK would otherwise print a warning of its own for each failed part (it cannot resend a streamed
+ * body); the spooled upload resends the part from its file and says so itself.
  */
 export function backupS3Client(region: string, extra: S3ClientConfig = {}): S3Client {
   const local = !!(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL)
@@ -43,6 +47,7 @@ export function backupS3Client(region: string, extra: S3ClientConfig = {}): S3Cl
     region,
     forcePathStyle: local,
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+    logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     ...extra,
   })
 }
@@ -53,15 +58,13 @@ export const stallMs = (env: NodeJS.ProcessEnv = process.env) => {
   return Number.isFinite(s) && s > 0 ? s * 1000 : 60_000
 }
 
-export class UploadStalled extends Error {}
-
 const MiB = 1024 * 1024
 const MIN_PART = 5 * MiB // S3's smallest part
 const MAX_PARTS = 10_000 // S3's most parts per upload
 const DEFAULT_PART = 8 * MiB // when the size is unknown: objects up to 78 GiB
 
 /**
- * The part size for a body of about `expectedBytes`: the smallest that S3 allows, since memory is about
+ * The part size for a body of about `expectedBytes`: the smallest that S3 allows, since the spool on disk holds
  * partSize × (queueSize + 1), unless the estimate (with room for growth during the backup) needs fewer, larger parts.
  */
 export function partSizeFor(expectedBytes?: number): number {
@@ -73,67 +76,21 @@ export const s3BackupStore = (
   s3: S3Client,
   bucket: string,
   kmsKey: string,
-  opts: { partSize?: number; stallMs?: number } = {},
+  opts: { partSize?: number; stallMs?: number; spoolDir?: string } = {},
 ): BackupStore => ({
   bucket,
 
-  async upload(key, body, { expectedBytes, onProgress } = {}) {
-    // The stall detector: bytes read from the source or sent to S3 count as movement; silence for stallMs aborts.
-    let moved = Date.now()
-    const limit = opts.stallMs ?? stallMs()
-    // A transform in the pipe notes each chunk as it passes; a 'data' listener would switch the body to flowing mode
-    // before the upload reads it, and lose chunks.
-    const counted = new Transform({
-      transform(chunk, _enc, done) {
-        moved = Date.now()
-        done(null, chunk)
-      },
-    })
-    body.on('error', (e) => counted.destroy(e))
-    body.pipe(counted)
-    const up = new Upload({
-      client: s3,
-      params: {
-        Bucket: bucket,
-        Key: key,
-        Body: counted,
-        ServerSideEncryption: 'aws:kms',
-        SSEKMSKeyId: kmsKey,
-        ContentType: 'application/octet-stream',
-      },
+  upload: (key, body, { expectedBytes, onProgress } = {}) =>
+    spooledUpload(s3, body, {
+      bucket,
+      key,
+      kmsKey,
       partSize: opts.partSize ?? partSizeFor(expectedBytes),
-      queueSize: 2, // memory stays at about partSize × (queueSize + 1) whatever the data size
-      leavePartsOnError: false,
-    })
-    up.on('httpUploadProgress', (p) => {
-      moved = Date.now()
-      if (onProgress && p.loaded !== undefined) onProgress(p.loaded)
-    })
-    let stalled: UploadStalled | undefined
-    const watch = setInterval(
-      () => {
-        if (stalled || Date.now() - moved < limit) return
-        stalled = new UploadStalled(
-          `no byte moved to s3://${bucket}/${key} for ${Math.round(limit / 1000)} s (the endpoint accepts but does not answer); the upload was aborted`,
-        )
-        // The request in flight does not hear the abort (lib-storage passes it no signal): the upload rejects now, and
-        // the CLI exits once it has reported, whatever socket is still open (scripts/ops.ts).
-        void up.abort().catch(() => {})
-      },
-      Math.min(1000, limit / 4),
-    )
-    try {
-      await up.done()
-      if (stalled) throw stalled
-    } catch (e) {
-      await up.abort().catch(() => {})
-      body.destroy()
-      counted.destroy()
-      throw stalled ?? e
-    } finally {
-      clearInterval(watch)
-    }
-  },
+      queueSize: 2, // two parts in flight keep S3's round trips from holding the backup back
+      spoolDir: opts.spoolDir ?? tmpdir(),
+      stallMs: opts.stallMs ?? stallMs(),
+      onProgress,
+    }),
 
   async putJson(key, value) {
     await s3.send(

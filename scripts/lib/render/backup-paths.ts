@@ -42,6 +42,13 @@ export const OPS_NODE_ARGS = ['--max-semi-space-size=4']
  * restore gains nothing from it (its peak is the same, its CPU higher), so only the backup unit has it.
  */
 export const BACKUP_ENVIRONMENT = { MALLOC_MMAP_THRESHOLD_: '131072' }
+/**
+ * Where the tool keeps temporary files on the database host (TMPDIR): the backup's part files on their way to S3
+ * (aws/spooled-upload.ts) and a restore's download. /tmp is tmpfs on Amazon Linux 2023, at most half the RAM: files
+ * there would be memory again, and an archive larger than half the RAM would not fit. /var/tmp is on the root volume
+ * (the database group's volumeSize); under the backup unit's PrivateTmp it is the unit's own, removed when it stops.
+ */
+export const OPS_TMPDIR = '/var/tmp'
 /** The compiled tool's entry, relative to the release; its chunks sit beside it. */
 export const OPS_ENTRY = 'dist/ops.mjs'
 

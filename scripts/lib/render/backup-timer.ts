@@ -3,6 +3,7 @@ import { backupTimeoutMinutes, type Model } from '../config/model.ts'
 import {
   BACKUP_ENVIRONMENT,
   OPS_ENTRY,
+  OPS_TMPDIR,
   OPS_NODE_ARGS,
   backupAgentPaths,
   backupUnit,
@@ -94,6 +95,8 @@ Environment=MONGODB_TLS_CA_FILE=${p.tlsDir}/ca.pem
 ${Object.entries(BACKUP_ENVIRONMENT)
   .map(([k, v]) => `Environment=${k}=${v}`)
   .join('\n')}
+# The parts on their way to S3 wait on disk, not in tmpfs (see OPS_TMPDIR in scripts/lib/render/backup-paths.ts).
+Environment=TMPDIR=${OPS_TMPDIR}
 ExecStart=/usr/bin/node ${OPS_NODE_ARGS.join(' ')} ${OPS_ENTRY} backup ${model.env.name} --env-file ${p.envFile}${extra}
 TimeoutStartSec=${timeout}
 StandardOutput=${output}
