@@ -12,6 +12,21 @@ function isMoto(pid: number): boolean {
   }
 }
 
+/**
+ * Gone, or a zombie its parent has yet to reap: it runs nothing and holds no port. Not "no longer moto": while a
+ * process exits, its cmdline reads empty before it is a zombie.
+ */
+function exited(pid: number): boolean {
+  try {
+    return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  } catch {
+    return true
+  }
+}
+const waitExit = async (pid: number, tries: number) => {
+  for (let n = 0; n < tries && !exited(pid); n++) await new Promise((r) => setTimeout(r, 100))
+}
+
 /** What it stopped, one line each; nothing when no sandbox is in `dir`. */
 export async function sandboxDown(dir: string): Promise<string[]> {
   const state = readSandbox(dir)
@@ -24,9 +39,13 @@ export async function sandboxDown(dir: string): Promise<string[]> {
     said.push(`fleet ${folder}: ${f.instances.length} instance(s) and the load balancer stopped`)
   }
   if (state.moto && isMoto(state.moto.pid)) {
-    process.kill(state.moto.pid, 'SIGTERM')
-    for (let n = 0; n < 50 && isMoto(state.moto.pid); n++) await new Promise((r) => setTimeout(r, 100))
-    if (isMoto(state.moto.pid)) process.kill(state.moto.pid, 'SIGKILL')
+    const pid = state.moto.pid
+    process.kill(pid, 'SIGTERM')
+    await waitExit(pid, 50)
+    if (!exited(pid) && isMoto(pid)) {
+      process.kill(pid, 'SIGKILL')
+      await waitExit(pid, 20)
+    }
     said.push(`moto on ${state.moto.endpoint} stopped`)
   }
   rmSync(dir, { recursive: true, force: true })
