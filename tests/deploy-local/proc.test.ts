@@ -1,9 +1,9 @@
-// Checks the /proc reader deploy-local uses to find an nginx master's workers (spawns sleep).
+// Checks the /proc reader deploy-local uses to find an nginx master's workers, and sandbox down to see moto gone (spawns sleep).
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { childPids, parentOf } from '../../scripts/lib/deploy-local/proc.ts'
+import { childPids, exited, parentOf } from '../../scripts/lib/deploy-local/proc.ts'
 import { waitFor } from '../harness/ports.ts'
 
 test('parentOf reads the field after the command name, whatever the name holds', () => {
@@ -26,6 +26,8 @@ test('childPids lists exactly the children of a process, a finished unreaped one
       async () => /^State:\s+Z/m.test(readFileSync(`/proc/${finished}/status`, 'utf8')),
       5000,
     )
+    assert.ok(exited(finished), 'a zombie has exited')
+    assert.not.ok(exited(parent.pid!), 'a sleeping process has not')
     assert.is(childPids(parent.pid!).length, 2)
     assert.ok(childPids(parent.pid!).includes(finished))
     assert.ok(childPids(process.pid).includes(parent.pid!))
@@ -34,6 +36,12 @@ test('childPids lists exactly the children of a process, a finished unreaped one
     for (const pid of childPids(parent.pid!)) process.kill(pid, 'SIGKILL')
     parent.kill('SIGKILL')
   }
+})
+
+test('exited: a pid that is gone has exited', async () => {
+  const child = spawn('true', { stdio: 'ignore' })
+  await new Promise((r) => child.on('close', r))
+  assert.ok(exited(child.pid!))
 })
 
 test.run()

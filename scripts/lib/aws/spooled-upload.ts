@@ -106,6 +106,7 @@ export async function spooledUpload(s3: S3Client, body: Readable, o: SpooledUplo
     while (inflight.size >= o.queueSize) await Promise.race(inflight)
     if (failure) throw failure
     const UploadId = uploadId
+    const ChecksumCRC32 = crcHeader(p.crc)
     const task = sendFile(`UploadPart ${p.number}`, p, (Body) =>
       s3.send(
         new UploadPartCommand({
@@ -114,13 +115,13 @@ export async function spooledUpload(s3: S3Client, body: Readable, o: SpooledUplo
           PartNumber: p.number,
           Body,
           ContentLength: p.size,
-          ChecksumCRC32: crcHeader(p.crc),
+          ChecksumCRC32,
         }),
         { abortSignal: abort.signal },
       ),
     )
       .then(async (r) => {
-        completed.push({ PartNumber: p.number, ETag: r.ETag, ChecksumCRC32: crcHeader(p.crc) })
+        completed.push({ PartNumber: p.number, ETag: r.ETag, ChecksumCRC32 })
         uploaded += p.size
         o.onProgress?.(uploaded)
         await unlink(p.path)

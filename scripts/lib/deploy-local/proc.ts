@@ -17,6 +17,18 @@ export function startTime(pid: number): string | undefined {
   }
 }
 
+/**
+ * Gone, or a zombie its parent has yet to reap (state Z, field 3): it runs nothing and holds no port. A process on its
+ * way out reads an empty cmdline before it is a zombie, so "its cmdline no longer names it" is not this.
+ */
+export function exited(pid: number): boolean {
+  try {
+    return statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))[0] === 'Z'
+  } catch {
+    return true
+  }
+}
+
 /** The pids whose parent is `parent`, zombies included. */
 export function childPids(parent: number): number[] {
   const children: number[] = []

@@ -1,6 +1,7 @@
 // Takes a sandbox down: its fleets' instances and load balancers, then moto, then its folder (I/O: processes, files).
 import { readFileSync, rmSync } from 'node:fs'
 import { destroyFleet, loadFleet } from '../deploy-local/fleet.ts'
+import { exited } from '../deploy-local/proc.ts'
 import { readSandbox } from './state.ts'
 
 /** moto_server, if `pid` is still the one the sandbox started (a recycled pid is left alone). */
@@ -12,17 +13,7 @@ function isMoto(pid: number): boolean {
   }
 }
 
-/**
- * Gone, or a zombie its parent has yet to reap: it runs nothing and holds no port. Not "no longer moto": while a
- * process exits, its cmdline reads empty before it is a zombie.
- */
-function exited(pid: number): boolean {
-  try {
-    return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  } catch {
-    return true
-  }
-}
+/** Waits until `pid` has exited (see exited), or `tries` × 100 ms. */
 const waitExit = async (pid: number, tries: number) => {
   for (let n = 0; n < tries && !exited(pid); n++) await new Promise((r) => setTimeout(r, 100))
 }
