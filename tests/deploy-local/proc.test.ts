@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { childPids, exited, parentOf } from '../../scripts/lib/deploy-local/proc.ts'
+import { childPids, cpuSeconds, exited, parentOf } from '../../scripts/lib/deploy-local/proc.ts'
 import { waitFor } from '../harness/ports.ts'
 
 test('parentOf reads the field after the command name, whatever the name holds', () => {
@@ -42,6 +42,17 @@ test('exited: a pid that is gone has exited', async () => {
   const child = spawn('true', { stdio: 'ignore' })
   await new Promise((r) => child.on('close', r))
   assert.ok(exited(child.pid!))
+})
+
+test('cpuSeconds is the CPU the kernel charged a process, in seconds', () => {
+  const spin = Date.now() + 300
+  while (Date.now() < spin); // burn a known floor of CPU in this process
+  const used = process.cpuUsage()
+  const own = cpuSeconds(process.pid)!
+  assert.ok(own >= 0.3, `${own} s after spinning 0.3 s`)
+  // The kernel's ticks are 10 ms; Node reads the same counters at a finer grain.
+  assert.ok(Math.abs(own - (used.user + used.system) / 1e6) < 0.05, `${own} s against ${JSON.stringify(used)}`)
+  assert.is(cpuSeconds(2 ** 22 + 1), undefined, 'above pid_max: no such process')
 })
 
 test.run()

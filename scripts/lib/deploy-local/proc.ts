@@ -17,6 +17,17 @@ export function startTime(pid: number): string | undefined {
   }
 }
 
+/** CPU a process has used (user + system, fields 14 and 15) in seconds, or undefined when it is gone. The kernel counts
+ *  them in USER_HZ ticks, 100 a second on every Linux ABI whatever the kernel's own HZ. */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const f = statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+    return (Number(f[11]) + Number(f[12])) / 100
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * Gone, or a zombie its parent has yet to reap (state Z, field 3): it runs nothing and holds no port. A process on its
  * way out reads an empty cmdline before it is a zombie, so "its cmdline no longer names it" is not this.
