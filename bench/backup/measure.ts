@@ -16,7 +16,12 @@ export type Measured = {
 }
 
 /** The watched process's CPU by `at` seconds into the command: the last sample taken by then (every 50 ms). */
-export const cpuBy = (samples: CpuSample[], at: number) => samples.filter((s) => s.at <= at).at(-1)?.cpu ?? 0
+export function cpuBy(samples: CpuSample[], at: number): number {
+  const last = samples.filter((s) => s.at <= at).at(-1)
+  // No sample: the process was gone, or `at` came first. Zero would read as a server that cost nothing.
+  if (!last) throw new Error(`no CPU sample of the watched process within ${at.toFixed(2)} s`)
+  return last.cpu
+}
 
 const hwm = (pid: number): number => {
   try {
